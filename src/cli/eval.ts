@@ -1,0 +1,125 @@
+import { resolve } from 'node:path';
+import { findConfig, loadConfig } from '../config/load.js';
+import { AssayError } from '../core/errors.js';
+import type { RunRecord } from '../core/run.js';
+import { filterCases, parseTagFilters } from '../datasets/filter.js';
+import { datasetVersion } from '../datasets/version.js';
+import { writeResultsJson } from '../report/json.js';
+import { formatSummary } from '../report/terminal.js';
+import { openStore } from '../store/open.js';
+import { buildSuite } from '../suite/build-suite.js';
+import { runSuite } from '../suite/run-suite.js';
+import { EXIT } from './exit-codes.js';
+import { gitCommit } from './git.js';
+import { progressObserver } from './progress.js';
+import { newRunId } from './run-id.js';
+import { assayVersion } from './version.js';
+
+export interface EvalFlags {
+  config?: string;
+  output?: string;
+  concurrency?: number;
+  cache: boolean;
+  resume?: string | boolean;
+  db?: string;
+  filterTag?: string[];
+  description?: string;
+}
+
+/** `assay eval`: load, check, run, store, summarise, gate. Returns the exit code. */
+export async function evalCommand(flags: EvalFlags): Promise<number> {
+  const cwd = process.cwd();
+  const file = findConfig(flags.config, cwd);
+  const loaded = await loadConfig(file, process.env);
+  const suite = await buildSuite(loaded, {
+    env: process.env,
+    assayVersion: assayVersion(),
+    gitCommit: gitCommit(loaded.baseDir),
+  });
+  const store = await openStore(flags.db);
+  const out = process.stdout;
+  try {
+    let resume: RunRecord | undefined;
+    if (flags.resume) {
+      resume =
+        typeof flags.resume === 'string'
+          ? await store.getRun(flags.resume)
+          : await store.latestUnfinished(loaded.hash);
+      if (!resume) {
+        throw new AssayError(
+          'run.not-found',
+          typeof flags.resume === 'string'
+            ? `no run "${flags.resume}" in the store`
+            : 'no unfinished run of this config to resume',
+        );
+      }
+      if (resume.status === 'completed')
+        throw new AssayError('usage', `run ${resume.id} is already completed`);
+    }
+    const filters =
+      resume?.provenance.filters ??
+      (flags.filterTag?.length ? { tags: parseTagFilters(flags.filterTag) } : undefined);
+    if (filters?.tags) {
+      suite.dataset.cases = filterCases(suite.dataset.cases, filters.tags as Record<string, string[]>);
+      if (suite.dataset.cases.length === 0) throw new AssayError('usage', 'no case matches --filter-tag');
+      suite.provenance.filters = { ...filters, selectedVersion: datasetVersion(suite.dataset.cases) };
+    }
+
+    const runId = resume?.id ?? newRunId();
+    const controller = new AbortController();
+    let interrupts = 0;
+    const onSigint = () => {
+      interrupts++;
+      if (interrupts > 1) process.exit(EXIT.infrastructure);
+      process.stderr.write('\nassay: stopping; completed results are kept (Ctrl-C again to quit at once)\n');
+      controller.abort();
+    };
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigint);
+    out.write(
+      `assay: run ${runId}${resume ? ' (resumed)' : ''} · ${suite.dataset.name}@${suite.dataset.version} · ${suite.dataset.cases.length} cases × ${suite.targets.length} targets\n`,
+    );
+    const progress = await progressObserver();
+    let result: Awaited<ReturnType<typeof runSuite>>;
+    try {
+      result = await runSuite(suite, {
+        store,
+        runId,
+        ...(loaded.config.description ? { description: loaded.config.description } : {}),
+        concurrency: flags.concurrency ?? loaded.config.concurrency,
+        retries: loaded.config.retries,
+        timeoutMs: loaded.config.timeoutMs,
+        cache: flags.cache && loaded.config.cache,
+        gates: loaded.config.gates,
+        ...(resume ? { resume } : {}),
+        observers: [progress],
+        signal: controller.signal,
+      });
+    } finally {
+      progress.stop();
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
+    }
+    const { run, outcome } = result;
+    out.write(`\n${formatSummary(run, outcome.summary, { color: Boolean(out.isTTY) })}\n`);
+    if (flags.output) {
+      await writeResultsJson(resolve(cwd, flags.output), run, store.results(run.id));
+      out.write(`assay: results written to ${flags.output}\n`);
+    }
+    const resumeHint = `assay eval${flags.config ? ` -c ${flags.config}` : ''}${flags.db ? ` --db ${flags.db}` : ''} --resume ${run.id}`;
+    if (outcome.status === 'interrupted') {
+      process.stderr.write(`assay: interrupted. Resume with:\n  ${resumeHint}\n`);
+      return EXIT.infrastructure;
+    }
+    if (outcome.status === 'aborted') {
+      process.stderr.write(
+        `assay: error: run aborted: ${outcome.error}\nassay: fix the cause, then resume with:\n  ${resumeHint}\n`,
+      );
+      return EXIT.infrastructure;
+    }
+    out.write(`assay: run ${run.id} stored in ${flags.db ?? '.assay/assay.db'}\n`);
+    return outcome.summary.gates?.some((g) => !g.pass) ? EXIT.gatesFailed : EXIT.ok;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,46 @@
+import { AssayError } from '../core/errors.js';
+
+const VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+/**
+ * Replaces `${VAR}` (and `${VAR:-default}`) in every string of a parsed config with the value from
+ * `env`. A variable that is not set is an error naming the field, never an empty string.
+ */
+export function interpolateEnv(
+  value: unknown,
+  env: Record<string, string | undefined>,
+  file: string,
+  path: (string | number)[] = [],
+  lineOf?: (path: (string | number)[]) => number | undefined,
+): unknown {
+  if (typeof value === 'string') {
+    return value.replace(VAR, (_, name: string, fallback: string | undefined) => {
+      const v = env[name];
+      if (v !== undefined && v !== '') return v;
+      if (fallback !== undefined) return fallback;
+      const line = lineOf?.(path);
+      throw new AssayError('config.env', `environment variable ${name} is not set`, {
+        file,
+        field: formatPath(path),
+        ...(line ? { line } : {}),
+      });
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => interpolateEnv(v, env, file, [...path, i], lineOf));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, interpolateEnv(v, env, file, [...path, k], lineOf)]),
+    );
+  }
+  return value;
+}
+
+/** `['targets', 0, 'apiKey']` → `targets[0].apiKey`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}

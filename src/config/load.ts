@@ -1,0 +1,176 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { AssayError } from '../core/errors.js';
+import { contentHash } from '../util/hash.js';
+import { formatPath, interpolateEnv } from './env.js';
+import { type Config, configSchema, type Prompt, targetSchemaFor } from './schema.js';
+
+export interface LoadedConfig {
+  config: Config;
+  /** Absolute path of the config file. */
+  file: string;
+  /** Relative paths in the config are resolved against this folder. */
+  baseDir: string;
+  /** Hash of the config as written (before `${VAR}`s are filled in, so no secret enters it). */
+  hash: string;
+}
+
+export const DEFAULT_CONFIG_NAMES = [
+  'assay.yaml',
+  'assay.yml',
+  'assay.config.ts',
+  'assay.config.js',
+  'assay.config.mjs',
+];
+
+/** Finds the config: the given path, or the first default name in `cwd`. */
+export function findConfig(path: string | undefined, cwd: string): string {
+  if (path) {
+    const file = resolve(cwd, path);
+    if (!existsSync(file)) throw new AssayError('config.missing', 'config file not found', { file: path });
+    return file;
+  }
+  for (const name of DEFAULT_CONFIG_NAMES) {
+    const file = resolve(cwd, name);
+    if (existsSync(file)) return file;
+  }
+  throw new AssayError(
+    'config.missing',
+    `no assay.yaml here (${cwd}); pass -c FILE or run "assay init" to write a starter suite`,
+  );
+}
+
+type LineOf = (path: (string | number)[]) => number | undefined;
+
+async function readRaw(file: string): Promise<{ raw: unknown; lineOf: LineOf }> {
+  const ext = extname(file);
+  if (ext === '.yaml' || ext === '.yml' || ext === '.json') {
+    const text = await readFile(file, 'utf8');
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+    const problem = doc.errors[0];
+    if (problem) {
+      const line = problem.linePos?.[0]?.line;
+      throw new AssayError('config.invalid', problem.message.split('\n')[0]!, {
+        file,
+        ...(line ? { line } : {}),
+      });
+    }
+    return { raw: doc.toJS(), lineOf: lineFinder(doc, lineCounter) };
+  }
+  const mod = await importModule(file);
+  const raw = (mod as { default?: unknown }).default ?? (mod as { config?: unknown }).config;
+  if (raw === undefined) {
+    throw new AssayError('config.invalid', 'the module must export the config as default (or as "config")', {
+      file,
+    });
+  }
+  return { raw: typeof raw === 'function' ? await (raw as () => unknown)() : raw, lineOf: () => undefined };
+}
+
+function lineFinder(doc: Document, lineCounter: LineCounter): LineOf {
+  return (path) => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n), true);
+      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+}
+
+/** Imports a JS or TS module; TypeScript goes through tsx, loaded only when needed. */
+export async function importModule(file: string): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(file).href;
+  try {
+    if (/\.(c|m)?ts$/.test(file)) {
+      const { tsImport } = await import('tsx/esm/api');
+      return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+    }
+    return (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new AssayError('module.load', `cannot load module: ${why}`, { file, cause: error });
+  }
+}
+
+function zodFailure(
+  error: z.ZodError,
+  file: string,
+  lineOf: LineOf,
+  prefix: (string | number)[] = [],
+): never {
+  const issue = error.issues[0]!;
+  const path = [...prefix, ...(issue.path as (string | number)[])];
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') message = `unknown key(s): ${issue.keys.join(', ')}`;
+  const line = lineOf(path);
+  throw new AssayError('config.invalid', message, {
+    file,
+    field: formatPath(path) || undefined,
+    ...(line ? { line } : {}),
+  });
+}
+
+/**
+ * Loads and validates a config: YAML, or a JS/TS module exporting the same object. `env` fills in
+ * `${VAR}`s; it is the only place the environment is read.
+ */
+export async function loadConfig(
+  file: string,
+  env: Record<string, string | undefined>,
+): Promise<LoadedConfig> {
+  const { raw, lineOf } = await readRaw(file);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new AssayError('config.invalid', 'the config must be a mapping of keys (description, dataset, …)', {
+      file,
+    });
+  }
+  const hash = contentHash(raw).slice(0, 16);
+  const filled = interpolateEnv(raw, env, file, [], lineOf);
+  const parsed = configSchema.safeParse(filled);
+  if (!parsed.success) zodFailure(parsed.error, file, lineOf);
+  const targets = parsed.data.targets.map((t, i) => {
+    const result = targetSchemaFor(t.provider).safeParse(t);
+    if (!result.success) zodFailure(result.error, file, lineOf, ['targets', i]);
+    return result.data;
+  });
+  const ids = new Set<string>();
+  targets.forEach((t, i) => {
+    const id = t.id ?? ('module' in t ? t.module : 'url' in t ? t.url : t.provider);
+    if (ids.has(id))
+      zodFailure(duplicate(`duplicate target id "${id}"; give each target an id`), file, lineOf, [
+        'targets',
+        i,
+      ]);
+    ids.add(id);
+  });
+  const config = { ...parsed.data, targets } as Config;
+  return { config, file, baseDir: dirname(file), hash };
+}
+
+function duplicate(message: string): z.ZodError {
+  return { issues: [{ code: 'custom', path: ['id'], message }] } as unknown as z.ZodError;
+}
+
+const TEMPLATE_FILE = /\.(njk|jinja2?|j2|txt|md|prompt)$/i;
+
+/** A prompt that names a template file is read from it, relative to the config. */
+export async function resolvePrompt(
+  prompt: Prompt | undefined,
+  baseDir: string,
+): Promise<{ prompt: Prompt; file?: string } | undefined> {
+  if (prompt === undefined) return undefined;
+  if (typeof prompt === 'string' && TEMPLATE_FILE.test(prompt.trim()) && !prompt.includes('\n')) {
+    const file = resolve(baseDir, prompt.trim());
+    try {
+      return { prompt: await readFile(file, 'utf8'), file };
+    } catch {
+      throw new AssayError('config.invalid', `prompt file not found: ${file}`, { field: 'prompt' });
+    }
+  }
+  return { prompt };
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+
+const message = z.object({
+  role: z.enum(['system', 'user', 'assistant']),
+  content: z.string(),
+});
+
+/** A prompt: inline template text, a template file (.njk, .txt, .md, .jinja), or chat messages. */
+export const promptSchema = z.union([z.string().min(1), z.array(message).min(1)]);
+
+const price = z.object({
+  /** USD per million input tokens. */
+  input: z.number().nonnegative(),
+  /** USD per million output tokens. */
+  output: z.number().nonnegative(),
+});
+
+const common = {
+  id: z.string().min(1).optional(),
+  timeoutMs: z.number().int().positive().optional(),
+};
+
+export const modelTargetSchema = z.object({
+  ...common,
+  provider: z.string().regex(/^[a-z][\w-]*:.+$/, 'expected "family:model", e.g. openai:gpt-4o-mini'),
+  baseURL: z.url().optional(),
+  apiKey: z.string().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
+  prompt: promptSchema.optional(),
+  /** Cap on this provider's concurrent requests; the adaptive limiter stays under it. */
+  concurrency: z.number().int().positive().optional(),
+  price: price.optional(),
+});
+
+export const functionTargetSchema = z.object({
+  ...common,
+  provider: z.literal('function'),
+  module: z.string().regex(/^.+#[\w$]+$/, 'expected "file#exportName", e.g. ./app.mjs#answer'),
+});
+
+export const httpTargetSchema = z.object({
+  ...common,
+  provider: z.literal('http'),
+  url: z.string().min(1),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH']).default('POST'),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.unknown().optional(),
+  /** Dot path to the answer in the JSON response (`answer.text`, `choices.0.message.content`). */
+  output: z.string().optional(),
+  contexts: z.string().optional(),
+  toolCalls: z.string().optional(),
+  concurrency: z.number().int().positive().optional(),
+});
+
+/** Picks the target schema from `provider`, so errors speak of the fields of that kind of target. */
+export function targetSchemaFor(provider: unknown) {
+  if (provider === 'function') return functionTargetSchema;
+  if (provider === 'http') return httpTargetSchema;
+  return modelTargetSchema;
+}
+
+const targetSchema = z.union([functionTargetSchema, httpTargetSchema, modelTargetSchema]);
+const targetShape = z.looseObject({ provider: z.string().min(1) });
+
+/** Evaluators are validated by their own factories; here only the `type` is required. */
+export const evaluatorConfigSchema = z.looseObject({
+  type: z.string().min(1),
+  name: z.string().optional(),
+});
+
+const gatesSchema = z.strictObject({
+  /** Overall pass rate, 0..1. */
+  passRate: z.number().min(0).max(1).optional(),
+  /** Per stratum: `{ "difficulty=hard": 0.7, "type": 0.8 }` (a bare key gates every value of it). */
+  tags: z.record(z.string(), z.number().min(0).max(1)).optional(),
+  /** Most errors (target failures) tolerated, as a count or a fraction below 1. */
+  maxErrors: z.number().nonnegative().optional(),
+  baseline: z.string().optional(),
+  noRegression: z.boolean().optional(),
+});
+
+export const configSchema = z.strictObject({
+  description: z.string().optional(),
+  dataset: z.union([
+    z.string().min(1),
+    z.strictObject({ path: z.string().min(1), name: z.string().optional() }),
+  ]),
+  prompt: promptSchema.optional(),
+  targets: z.array(targetShape).min(1),
+  evaluators: z.array(evaluatorConfigSchema).default([]),
+  concurrency: z.number().int().positive().max(10_000).default(16),
+  timeoutMs: z.number().int().positive().default(60_000),
+  retries: z.number().int().min(0).max(20).default(4),
+  cache: z.boolean().default(true),
+  gates: gatesSchema.default({}),
+  pricing: z.record(z.string(), price).optional(),
+  embedder: z.unknown().optional(),
+  judge: z.unknown().optional(),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = Omit<z.output<typeof configSchema>, 'targets'> & { targets: TargetConfig[] };
+export type TargetConfig = z.output<typeof targetSchema>;
+export type ModelTargetConfig = z.output<typeof modelTargetSchema>;
+export type FunctionTargetConfig = z.output<typeof functionTargetSchema>;
+export type HttpTargetConfig = z.output<typeof httpTargetSchema>;
+export type EvaluatorConfig = z.output<typeof evaluatorConfigSchema>;
+export type GatesConfig = z.output<typeof gatesSchema>;
+export type Prompt = z.output<typeof promptSchema>;
+
+/** Identity helper for `assay.config.ts`: `export default defineConfig({ ... })` with types. */
+export function defineConfig(config: ConfigInput): ConfigInput {
+  return config;
+}
+
+export const isFunctionTarget = (t: TargetConfig): t is FunctionTargetConfig => t.provider === 'function';
+export const isHttpTarget = (t: TargetConfig): t is HttpTargetConfig => t.provider === 'http';

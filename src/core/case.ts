@@ -1,0 +1,42 @@
+/**
+ * A case is one example of a golden dataset: template variables plus the reserved fields below.
+ * Every key of a dataset row that is not reserved becomes a template variable.
+ */
+export type Origin = 'production' | 'synthetic' | 'adversarial' | 'regression';
+
+export const ORIGINS: readonly Origin[] = ['production', 'synthetic', 'adversarial', 'regression'];
+
+/** One user turn of a multi-turn scenario; `evaluators` score the assistant's reply at that turn. */
+export interface Turn {
+  user: string;
+  evaluators?: unknown[];
+}
+
+export interface Case {
+  /** Stable identifier: given in the row, or derived from the content hash. */
+  id: string;
+  /** Template variables (`question`, `context`, …). */
+  vars: Record<string, unknown>;
+  expected?: unknown;
+  /** Documents the answer must be grounded in: ids, texts, or {id, text}. */
+  sources?: unknown[];
+  turns?: Turn[];
+  /** Strata: `type`, `difficulty`, `edge`, `segment`, any other. */
+  tags: Record<string, string>;
+  origin?: Origin;
+}
+
+export const RESERVED_CASE_KEYS = ['id', 'expected', 'sources', 'turns', 'tags', 'origin'] as const;
+
+/** The variables a template sees for a case: its vars plus the reserved fields by name. */
+export function templateScope(c: Case): Record<string, unknown> {
+  return {
+    ...c.vars,
+    id: c.id,
+    expected: c.expected,
+    sources: c.sources,
+    tags: c.tags,
+    origin: c.origin,
+    turns: c.turns,
+  };
+}

@@ -1,0 +1,51 @@
+import type { ToolCall, Usage } from './output.js';
+
+/** A chat message as every chat API takes it. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string;
+}
+
+export interface GenerateRequest {
+  messages: ChatMessage[];
+  /** Model parameters, passed through to the API (temperature, max_tokens, …). */
+  params?: Record<string, unknown>;
+  /** Ask for a JSON object where the API can guarantee one. */
+  json?: boolean;
+  tools?: unknown[];
+}
+
+/** Rate-limit state read from response headers, for the adaptive limiter. */
+export interface RateLimitInfo {
+  remainingRequests?: number;
+  limitRequests?: number;
+  remainingTokens?: number;
+  limitTokens?: number;
+}
+
+export interface GenerateResponse {
+  text: string;
+  toolCalls?: ToolCall[];
+  usage?: Usage;
+  rateLimit?: RateLimitInfo;
+  /** The raw response body, kept for provenance. */
+  raw?: unknown;
+}
+
+export interface GenerateOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * A client for one model API. It implements one method and throws `AssayError`s whose `retryable`
+ * flag says whether a retry may cure them; retries, rate limits and concurrency live in the runner.
+ */
+export interface Provider {
+  /** `family:model`, as configured. */
+  id: string;
+  family: string;
+  model: string;
+  generate(request: GenerateRequest, options?: GenerateOptions): Promise<GenerateResponse>;
+  /** Embeddings, where the API has them. Vectors in input order. */
+  embed?(texts: string[], options?: GenerateOptions): Promise<number[][]>;
+}

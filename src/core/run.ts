@@ -1,0 +1,96 @@
+import type { Output } from './output.js';
+import type { Score } from './score.js';
+
+/** Everything needed to reproduce a run. No secret is ever part of it. */
+export interface Provenance {
+  assayVersion: string;
+  nodeVersion: string;
+  dataset: { name: string; version: string; path?: string; cases: number };
+  promptHash?: string;
+  targets: Record<string, unknown>[];
+  evaluators: unknown[];
+  configHash: string;
+  configPath?: string;
+  gitCommit?: string;
+  gitDirty?: boolean;
+  filters?: Record<string, unknown>;
+  repeat?: number;
+  sample?: Record<string, unknown>;
+}
+
+export type RunStatus = 'running' | 'completed' | 'aborted' | 'interrupted';
+
+export interface RunRecord {
+  id: string;
+  createdAt: string;
+  finishedAt?: string;
+  status: RunStatus;
+  description?: string;
+  configHash: string;
+  provenance: Provenance;
+  summary?: RunSummary;
+  error?: string;
+}
+
+/** One case × target (× repeat) of a run. */
+export interface ResultRecord {
+  runId: string;
+  caseId: string;
+  target: string;
+  repeat: number;
+  tags: Record<string, string>;
+  output: Output | null;
+  /** All scores passed; `false` if one failed; errors are counted apart. */
+  pass: boolean;
+  /** The target failed after retries: no output was judged. */
+  error?: string;
+  scores: Score[];
+  latencyMs: number;
+  costUsd?: number;
+  tokens?: { input: number; output: number };
+}
+
+/** The key of a result inside its run. */
+export function resultKey(caseId: string, target: string, repeat = 0): string {
+  return `${target}\u0000${caseId}\u0000${repeat}`;
+}
+
+export interface PassRate {
+  total: number;
+  passed: number;
+  failed: number;
+  errors: number;
+  /** passed / (passed + failed); errors are not answers and are left out. */
+  passRate: number;
+  /** 95% Wilson interval of passRate. */
+  interval?: [number, number];
+}
+
+export interface EvaluatorSummary {
+  evaluator: string;
+  count: number;
+  passed: number;
+  errors: number;
+  meanScore: number | null;
+}
+
+export interface RunSummary extends PassRate {
+  byTag: Record<string, Record<string, PassRate>>;
+  byTarget: Record<string, PassRate>;
+  byEvaluator: Record<string, EvaluatorSummary>;
+  latencyMs: { p50: number; p95: number; p99: number; mean: number; max: number };
+  tokens: { input: number; output: number; total: number };
+  costUsd: number;
+  cached: number;
+  durationMs: number;
+  gates?: GateOutcome[];
+  flaky?: { count: number; cases: string[] };
+}
+
+export interface GateOutcome {
+  gate: string;
+  pass: boolean;
+  actual: number | null;
+  threshold: number;
+  message: string;
+}

@@ -1,0 +1,47 @@
+import type { Case } from './case.js';
+import type { Output } from './output.js';
+
+/**
+ * The verdict of one evaluator on one output. `value` is in 0..1, or `null` when the evaluator could
+ * not compute it — a failed evaluator is not a bad answer, and reports count the two apart.
+ */
+export interface Score {
+  evaluator: string;
+  value: number | null;
+  pass: boolean | null;
+  reason?: string;
+  /** Set when the evaluator itself failed (threw, judge unparsable, …). */
+  error?: string;
+  /** Extra data for reports, e.g. a judge's reasoning or the PII categories that fired. */
+  details?: Record<string, unknown>;
+}
+
+export interface EvaluatorInput {
+  case: Case;
+  output: Output;
+  /** The target that produced the output. */
+  target: string;
+  signal?: AbortSignal;
+}
+
+/** An evaluator returns one score, or several (one per rubric dimension, say). */
+export type EvaluatorResult = Score | Score[];
+
+export interface Evaluator {
+  name: string;
+  evaluate(input: EvaluatorInput): EvaluatorResult | Promise<EvaluatorResult>;
+}
+
+export function scoreError(evaluator: string, message: string): Score {
+  return { evaluator, value: null, pass: null, error: message, reason: message };
+}
+
+/** A pass/fail score from a boolean, with a reason. */
+export function boolScore(evaluator: string, pass: boolean, reason?: string): Score {
+  return { evaluator, value: pass ? 1 : 0, pass, ...(reason === undefined ? {} : { reason }) };
+}
+
+/** A graded score that passes at or above `threshold`. */
+export function thresholdScore(evaluator: string, value: number, threshold: number, reason?: string): Score {
+  return { evaluator, value, pass: value >= threshold, ...(reason === undefined ? {} : { reason }) };
+}

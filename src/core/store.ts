@@ -1,0 +1,45 @@
+import type { ResultRecord, RunRecord, RunSummary } from './run.js';
+
+/** A stored dataset version. */
+export interface DatasetRecord {
+  name: string;
+  version: string;
+  path?: string;
+  caseCount: number;
+  createdAt: string;
+}
+
+/** A cached provider response, keyed by content. */
+export interface CacheEntry {
+  key: string;
+  value: unknown;
+}
+
+/**
+ * The store port. SQLite (default), PostgreSQL and in-memory adapters implement it and pass one
+ * contract test suite. Every method is async so a networked database fits the same shape.
+ */
+export interface Store {
+  saveDataset(record: DatasetRecord, cases: unknown[]): Promise<void>;
+  createRun(run: RunRecord): Promise<void>;
+  updateRun(
+    id: string,
+    patch: Partial<Pick<RunRecord, 'status' | 'finishedAt' | 'summary' | 'error'>>,
+  ): Promise<void>;
+  getRun(id: string): Promise<RunRecord | undefined>;
+  listRuns(options?: { limit?: number; configHash?: string }): Promise<RunRecord[]>;
+  /** The newest run of a config that did not complete, for `--resume`. */
+  latestUnfinished(configHash: string): Promise<RunRecord | undefined>;
+  /** Writes results in one transaction: when this resolves, they are durable. */
+  saveResults(results: ResultRecord[]): Promise<void>;
+  /** Streams a run's results in insertion order, without holding them all in memory. */
+  results(runId: string): AsyncIterable<ResultRecord>;
+  cacheGet(key: string): Promise<unknown | undefined>;
+  cacheSet(key: string, value: unknown): Promise<void>;
+  /** Stores an arbitrary document attached to a run (calibration, comparison, …). */
+  saveArtifact(runId: string, kind: string, value: unknown): Promise<void>;
+  artifacts(runId: string, kind?: string): Promise<{ kind: string; value: unknown; createdAt: string }[]>;
+  close(): Promise<void>;
+}
+
+export type { RunSummary };

@@ -1,0 +1,9 @@
+/** What a provider is built from: the target's (or judge's) keys, with secrets already filled in. */
+export interface ProviderSettings {
+  family: string;
+  model: string;
+  baseURL?: string;
+  apiKey?: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}

@@ -1,0 +1,97 @@
+import pc from 'picocolors';
+import type { PassRate, RunRecord, RunSummary } from '../core/run.js';
+import { table } from './table.js';
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const ci = (r: PassRate) => (r.interval ? `${pct(r.interval[0])}–${pct(r.interval[1])}` : '–');
+const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 1 : 0)} ms`);
+
+export interface TerminalOptions {
+  color?: boolean;
+}
+
+/** The run summary as people read it in a terminal: overall line, a table per tag, latency, tokens, cost, gates. */
+export function formatSummary(
+  run: Pick<RunRecord, 'id' | 'status'>,
+  s: RunSummary,
+  options: TerminalOptions = {},
+): string {
+  const c = pc.createColors(options.color ?? false);
+  const lines: string[] = [];
+  const judged = s.passed + s.failed;
+  const head = `${s.passed}/${judged} passed (${pct(s.passRate)}, 95% CI ${ci(s)})`;
+  const errs = s.errors ? c.yellow(`${s.errors} errors`) : '0 errors';
+  lines.push(
+    `${c.bold('Run')} ${run.id}  ${run.status === 'completed' ? '' : c.yellow(`[${run.status}] `)}${head} · ${s.failed} failed · ${errs} · ${s.total} results in ${ms(s.durationMs)}`,
+  );
+
+  const targets = Object.entries(s.byTarget);
+  if (targets.length > 1) {
+    lines.push('', c.bold('By target'));
+    lines.push(
+      table(
+        [
+          ['target', 'pass rate', '95% CI', 'passed', 'failed', 'errors'],
+          ...targets.map(([t, r]) => [
+            t,
+            pct(r.passRate),
+            ci(r),
+            String(r.passed),
+            String(r.failed),
+            String(r.errors),
+          ]),
+        ],
+        ['l', 'r', 'r', 'r', 'r', 'r'],
+      ),
+    );
+  }
+  for (const [tag, values] of Object.entries(s.byTag)) {
+    lines.push('', c.bold(`By ${tag}`));
+    const rows = Object.entries(values).map(([v, r]) => {
+      const rate = r.passed + r.failed === 0 ? '–' : pct(r.passRate);
+      return [v, rate, ci(r), String(r.passed), String(r.failed), String(r.errors)];
+    });
+    lines.push(
+      table(
+        [[tag, 'pass rate', '95% CI', 'passed', 'failed', 'errors'], ...rows],
+        ['l', 'r', 'r', 'r', 'r', 'r'],
+      ),
+    );
+  }
+  const evaluators = Object.values(s.byEvaluator);
+  if (evaluators.length > 0) {
+    lines.push('', c.bold('By evaluator'));
+    lines.push(
+      table(
+        [
+          ['evaluator', 'passed', 'mean score', 'errors'],
+          ...evaluators.map((e) => [
+            e.evaluator,
+            `${e.passed}/${e.count}`,
+            e.meanScore === null ? '–' : e.meanScore.toFixed(3),
+            String(e.errors),
+          ]),
+        ],
+        ['l', 'r', 'r', 'r'],
+      ),
+    );
+  }
+  lines.push(
+    '',
+    `${c.bold('Latency')}  p50 ${ms(s.latencyMs.p50)} · p95 ${ms(s.latencyMs.p95)} · p99 ${ms(s.latencyMs.p99)} · max ${ms(s.latencyMs.max)}${s.cached ? ` · ${s.cached} from cache` : ''}`,
+  );
+  lines.push(
+    `${c.bold('Tokens')}   ${s.tokens.input} in · ${s.tokens.output} out · ${c.bold('Cost')} $${s.costUsd.toFixed(4)}`,
+  );
+  if (s.flaky && s.flaky.count > 0)
+    lines.push(
+      c.yellow(
+        `Flaky: ${s.flaky.count} cases (${s.flaky.cases.slice(0, 10).join(', ')}${s.flaky.count > 10 ? ', …' : ''})`,
+      ),
+    );
+  if (s.gates?.length) {
+    lines.push('', c.bold('Gates'));
+    for (const g of s.gates) lines.push(`  ${g.pass ? c.green('✔') : c.red('✘')} ${g.message}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,128 @@
+import type { Case } from '../core/case.js';
+import { AssayError, isAssayError } from '../core/errors.js';
+import type { Output } from '../core/output.js';
+import type { Target, TargetOutput } from '../core/target.js';
+import { AdaptiveLimiter } from './limiter.js';
+import { backoffMs, isRetryable, type RetryPolicy, sleep } from './retry.js';
+
+/** A cached answer: the output as first measured. */
+export type CachedAnswer = Omit<Output, 'cached'>;
+
+export interface CallPolicy {
+  retry: RetryPolicy;
+  timeoutMs: number;
+  cache?: {
+    get(key: string): Promise<CachedAnswer | undefined>;
+    set(key: string, value: CachedAnswer): Promise<void>;
+  };
+  concurrency: number;
+  onRetry?: (info: {
+    target: string;
+    caseId: string;
+    attempt: number;
+    delayMs: number;
+    error: string;
+  }) => void;
+}
+
+export type Pools = Map<string, AdaptiveLimiter>;
+
+function poolFor(pools: Pools, target: Target, concurrency: number): AdaptiveLimiter {
+  let pool = pools.get(target.pool);
+  if (!pool) {
+    pool = new AdaptiveLimiter(Math.min(concurrency, target.maxConcurrency ?? concurrency));
+    pools.set(target.pool, pool);
+  }
+  return pool;
+}
+
+/**
+ * One case through one target: from the cache when the same call was answered before, else through
+ * the target's pool with a timeout per attempt and retries on what a retry may cure.
+ */
+export async function callTarget(
+  target: Target,
+  c: Case,
+  repeat: number,
+  policy: CallPolicy,
+  pools: Pools,
+  signal: AbortSignal,
+): Promise<Output> {
+  const planned = target.plan(c);
+  const key = repeat === 0 && policy.cache ? planned.cacheKey : undefined;
+  if (key) {
+    const hit = await policy.cache!.get(key);
+    if (hit) return { ...hit, cached: true };
+  }
+  const pool = poolFor(pools, target, policy.concurrency);
+  for (let attempt = 0; ; attempt++) {
+    await pool.acquire();
+    let out: TargetOutput;
+    const t0 = performance.now();
+    try {
+      out = await withTimeout((s) => planned.invoke(s), policy.timeoutMs, signal, target.id);
+    } catch (error) {
+      pool.release();
+      if (isAssayError(error) && error.code === 'provider.rate-limit') pool.onRateLimited(error.retryAfterMs);
+      else if (isAssayError(error) && error.status === 503 && error.retryAfterMs)
+        pool.onRateLimited(error.retryAfterMs);
+      if (signal.aborted || !isRetryable(error) || attempt >= policy.retry.retries) throw error;
+      const delayMs = backoffMs(attempt + 1, policy.retry, error);
+      policy.onRetry?.({
+        target: target.id,
+        caseId: c.id,
+        attempt: attempt + 1,
+        delayMs,
+        error: (error as Error).message,
+      });
+      await sleep(delayMs, signal);
+      continue;
+    }
+    const latencyMs = performance.now() - t0;
+    pool.release();
+    pool.onSuccess(out.rateLimit);
+    const { rateLimit: _, ...rest } = out;
+    const costUsd = rest.costUsd ?? costOf(rest, target);
+    const output: Output = { ...rest, latencyMs, ...(costUsd === undefined ? {} : { costUsd }) };
+    if (planned.prompt !== undefined && output.prompt === undefined) output.prompt = planned.prompt;
+    if (key) await policy.cache!.set(key, output);
+    return output;
+  }
+}
+
+function costOf(out: Omit<TargetOutput, 'rateLimit'>, target: Target): number | undefined {
+  if (!out.usage || !target.price) return undefined;
+  return (
+    (out.usage.inputTokens * target.price.input + out.usage.outputTokens * target.price.output) / 1_000_000
+  );
+}
+
+/** Runs `fn` with a signal that aborts on the run's signal or after `ms`; a timeout may be retried. */
+async function withTimeout<T>(
+  fn: (signal: AbortSignal) => Promise<T>,
+  ms: number,
+  outer: AbortSignal,
+  what: string,
+): Promise<T> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, ms);
+  const onAbort = () => controller.abort();
+  outer.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await fn(controller.signal);
+  } catch (error) {
+    if (timedOut)
+      throw new AssayError('provider.timeout', `${what}: no answer within ${ms} ms`, {
+        retryable: true,
+        cause: error,
+      });
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    outer.removeEventListener('abort', onAbort);
+  }
+}

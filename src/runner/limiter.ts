@@ -1,0 +1,94 @@
+import type { RateLimitInfo } from '../core/provider.js';
+
+/**
+ * A concurrency limit that adapts (AIMD, as TCP does): it halves when the API says 429 or its
+ * rate-limit headers run low, and climbs back by one per window of successes when they stop.
+ */
+export class AdaptiveLimiter {
+  private inFlight = 0;
+  private limit: number;
+  private successes = 0;
+  private readonly waiters: (() => void)[] = [];
+  /** Until then, no new call starts (the server asked us to wait). */
+  private pausedUntil = 0;
+  private pauseTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly max: number,
+    private readonly min = 1,
+  ) {
+    this.limit = max;
+  }
+
+  get current(): number {
+    return this.limit;
+  }
+
+  get active(): number {
+    return this.inFlight;
+  }
+
+  acquire(): Promise<void> {
+    if (this.inFlight < this.limit && Date.now() >= this.pausedUntil) {
+      this.inFlight++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  release(): void {
+    this.inFlight--;
+    this.drain();
+  }
+
+  /** A call succeeded; `rate` is what the response headers said of the remaining budget. */
+  onSuccess(rate?: RateLimitInfo): void {
+    if (rate && lowOnBudget(rate)) {
+      this.decrease();
+      return;
+    }
+    if (this.limit < this.max && ++this.successes >= this.limit) {
+      this.successes = 0;
+      this.limit++;
+      this.drain();
+    }
+  }
+
+  /** The API pushed back (429, or 503 with Retry-After): back off, and pause all starts if asked. */
+  onRateLimited(retryAfterMs?: number): void {
+    this.decrease();
+    if (retryAfterMs && retryAfterMs > 0) this.pause(retryAfterMs);
+  }
+
+  private decrease(): void {
+    this.successes = 0;
+    this.limit = Math.max(this.min, Math.floor(this.limit / 2));
+  }
+
+  private pause(ms: number): void {
+    const until = Date.now() + ms;
+    if (until <= this.pausedUntil) return;
+    this.pausedUntil = until;
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = setTimeout(() => {
+      this.pauseTimer = undefined;
+      this.drain();
+    }, ms);
+    this.pauseTimer.unref?.();
+  }
+
+  private drain(): void {
+    if (Date.now() < this.pausedUntil) return;
+    while (this.waiters.length > 0 && this.inFlight < this.limit) {
+      this.inFlight++;
+      this.waiters.shift()!();
+    }
+  }
+}
+
+/** Under 10% of the request or token budget left in the current window. */
+function lowOnBudget(rate: RateLimitInfo): boolean {
+  const low = (remaining?: number, limit?: number) =>
+    remaining !== undefined && limit !== undefined && limit > 0 && remaining / limit < 0.1;
+  return low(rate.remainingRequests, rate.limitRequests) || low(rate.remainingTokens, rate.limitTokens);
+}

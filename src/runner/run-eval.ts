@@ -1,0 +1,245 @@
+import type { Case } from '../core/case.js';
+import { AssayError, errorMessage, isAssayError } from '../core/errors.js';
+import type { Output } from '../core/output.js';
+import type { Provenance, ResultRecord, RunSummary } from '../core/run.js';
+import { resultKey } from '../core/run.js';
+import type { Evaluator, Score } from '../core/score.js';
+import type { Target } from '../core/target.js';
+import { type CachedAnswer, type CallPolicy, callTarget, type Pools } from './call-target.js';
+import { checkGates, type Gates } from './gates.js';
+import { DEFAULT_RETRY } from './retry.js';
+import { scoreOutput } from './score-output.js';
+import { SummaryBuilder } from './summary.js';
+
+export interface EvalSpec {
+  runId: string;
+  dataset: { name: string; version: string; cases: Case[] };
+  targets: Target[];
+  evaluators: Evaluator[];
+  /** Cases × targets in flight at once. */
+  concurrency?: number;
+  /** Retries of a failed call (429, 5xx, timeouts, resets). */
+  retries?: number;
+  /** Per attempt. */
+  timeoutMs?: number;
+  /** Read and write the response cache (the first repeat only; repeats always call). */
+  cache?: boolean;
+  /** Run each case this many times. */
+  repeat?: number;
+  gates?: Gates;
+  provenance?: Provenance;
+}
+
+/** Where results go. `write` resolves once they are durable; only then are they counted as done. */
+export interface ResultSink {
+  write(results: ResultRecord[]): Promise<void>;
+}
+
+export interface ResponseCache {
+  get(key: string): Promise<CachedAnswer | undefined>;
+  set(key: string, value: CachedAnswer): Promise<void>;
+}
+
+export interface Progress {
+  total: number;
+  done: number;
+  passed: number;
+  failed: number;
+  errors: number;
+  elapsedMs: number;
+}
+
+/** Hooks the CLI's progress bar, the store writer and live feeds plug into; all optional. */
+export interface RunObserver {
+  onStart?(info: { runId: string; total: number; done: number }): void;
+  onResult?(result: ResultRecord, progress: Progress): void;
+  onRetry?(info: { target: string; caseId: string; attempt: number; delayMs: number; error: string }): void;
+  onEnd?(outcome: EvalOutcome): void;
+}
+
+export interface EvalDeps {
+  sink?: ResultSink;
+  cache?: ResponseCache;
+  observers?: RunObserver[];
+  /** Stops the run: calls in flight are cancelled, completed results are kept. */
+  signal?: AbortSignal;
+  /** Results of an earlier, interrupted execution of this run: they are kept, not run again. */
+  completed?: Iterable<ResultRecord> | AsyncIterable<ResultRecord>;
+}
+
+export interface EvalOutcome {
+  runId: string;
+  status: 'completed' | 'interrupted' | 'aborted';
+  summary: RunSummary;
+  /** Why the run was aborted (an unreachable target, say). */
+  error?: string;
+}
+
+interface WorkItem {
+  c: Case;
+  target: Target;
+  repeat: number;
+}
+
+/**
+ * Runs a dataset against targets and scores every output. Results stream to `deps.sink` as they
+ * complete (nothing is held for the whole run); a failing case is data in the run, never an
+ * exception. Resolves with the summary, gates checked.
+ *
+ * @example
+ * const outcome = await runEval({ runId: 'r1', dataset, targets, evaluators }, { sink });
+ * if (outcome.summary.passRate < 0.9) process.exitCode = 1;
+ */
+export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<EvalOutcome> {
+  const started = Date.now();
+  const observers = deps.observers ?? [];
+  const repeat = spec.repeat ?? 1;
+  const summary = new SummaryBuilder();
+  const skip = new Set<string>();
+  for await (const r of deps.completed ?? []) {
+    skip.add(resultKey(r.caseId, r.target, r.repeat));
+    summary.add(r);
+  }
+  const total = spec.dataset.cases.length * spec.targets.length * repeat;
+  const done = () => summary.progress;
+  for (const o of observers) o.onStart?.({ runId: spec.runId, total, done: skip.size });
+
+  const controller = new AbortController();
+  const onOuterAbort = () => controller.abort();
+  deps.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  let abortError: AssayError | undefined;
+
+  const pools: Pools = new Map();
+  const policy: CallPolicy = {
+    retry: { ...DEFAULT_RETRY, retries: spec.retries ?? DEFAULT_RETRY.retries },
+    timeoutMs: spec.timeoutMs ?? 60_000,
+    cache: spec.cache === false ? undefined : deps.cache,
+    concurrency: spec.concurrency ?? 16,
+    onRetry: (info) => {
+      for (const o of observers) o.onRetry?.(info);
+    },
+  };
+  const reachable = new Set<string>();
+
+  // Group commit: results wait in `pending` while the previous batch is written.
+  let pending: ResultRecord[] = [];
+  let flushing: Promise<void> | undefined;
+  let writeError: unknown;
+  const flush = async (): Promise<void> => {
+    while (pending.length > 0) {
+      const batch = pending;
+      pending = [];
+      await deps.sink?.write(batch);
+      for (const r of batch) {
+        summary.add(r);
+        const p = { ...done(), total, done: summary.progress.total, elapsedMs: Date.now() - started };
+        for (const o of observers) o.onResult?.(r, p);
+      }
+    }
+  };
+  const emit = (r: ResultRecord) => {
+    pending.push(r);
+    flushing ??= flush()
+      .catch((error) => {
+        writeError = error;
+        controller.abort();
+      })
+      .finally(() => {
+        flushing = undefined;
+      });
+  };
+
+  const work = workItems(spec, repeat, skip);
+  const worker = async () => {
+    for (let next = work.next(); !next.done; next = work.next()) {
+      if (controller.signal.aborted) return;
+      const { c, target, repeat: rep } = next.value;
+      const result = await runOne(c, target, rep);
+      // Once the run is stopped, calls cut short are not results: resuming will make them again.
+      if (abortError || (controller.signal.aborted && result.error && isAbortMessage(result.error))) return;
+      emit(result);
+      // Back-pressure: never let unwritten results pile up.
+      while (pending.length > 4 * policy.concurrency && flushing) await flushing;
+    }
+  };
+
+  const runOne = async (c: Case, target: Target, rep: number): Promise<ResultRecord> => {
+    const base = { runId: spec.runId, caseId: c.id, target: target.id, repeat: rep, tags: c.tags };
+    let output: Output;
+    try {
+      output = await callTarget(target, c, rep, policy, pools, controller.signal);
+      reachable.add(target.id);
+    } catch (error) {
+      const message = errorMessage(error);
+      if (!controller.signal.aborted && isUnreachable(error) && !reachable.has(target.id)) {
+        abortError ??= new AssayError('run.aborted', `target "${target.id}" is unreachable: ${message}`, {
+          cause: error,
+        });
+        controller.abort();
+      }
+      return { ...base, output: null, pass: false, error: message, scores: [], latencyMs: 0 };
+    }
+    const scores: Score[] = await scoreOutput(spec.evaluators, {
+      case: c,
+      output,
+      target: target.id,
+      signal: controller.signal,
+    });
+    const failedScore = scores.find((s) => s.error !== undefined);
+    return {
+      ...base,
+      output,
+      pass: !failedScore && scores.every((s) => s.pass !== false),
+      ...(failedScore ? { error: `evaluator ${failedScore.evaluator}: ${failedScore.error}` } : {}),
+      scores,
+      latencyMs: output.latencyMs,
+      ...(output.costUsd === undefined ? {} : { costUsd: output.costUsd }),
+      ...(output.usage
+        ? { tokens: { input: output.usage.inputTokens, output: output.usage.outputTokens } }
+        : {}),
+    };
+  };
+
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(policy.concurrency, total)) }, worker));
+    while (flushing) await flushing;
+  } finally {
+    deps.signal?.removeEventListener('abort', onOuterAbort);
+  }
+  if (writeError) throw writeError;
+
+  const built = summary.build(Date.now() - started);
+  if (spec.gates) built.gates = checkGates(built, spec.gates);
+  const status = abortError ? 'aborted' : deps.signal?.aborted ? 'interrupted' : 'completed';
+  const outcome: EvalOutcome = {
+    runId: spec.runId,
+    status,
+    summary: built,
+    ...(abortError ? { error: abortError.message } : {}),
+  };
+  for (const o of observers) o.onEnd?.(outcome);
+  return outcome;
+}
+
+function* workItems(spec: EvalSpec, repeat: number, skip: Set<string>): Generator<WorkItem> {
+  for (let rep = 0; rep < repeat; rep++) {
+    for (const c of spec.dataset.cases) {
+      for (const target of spec.targets) {
+        if (!skip.has(resultKey(c.id, target.id, rep))) yield { c, target, repeat: rep };
+      }
+    }
+  }
+}
+
+/** Connection refused or no such host: retrying every case will not help. */
+function isUnreachable(error: unknown): boolean {
+  return (
+    isAssayError(error) &&
+    error.code === 'provider.network' &&
+    /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN/.test(error.message)
+  );
+}
+
+function isAbortMessage(message: string): boolean {
+  return /aborted/.test(message);
+}

@@ -1,0 +1,350 @@
+import type { Kysely, Selectable } from 'kysely';
+import { AssayError } from '../core/errors.js';
+import type { ResultRecord, RunRecord } from '../core/run.js';
+import { resultKey } from '../core/run.js';
+import type { DatasetRecord, Store } from '../core/store.js';
+import type { Dialect } from './migrations.js';
+import type { Database } from './schema.js';
+
+const PAGE = 500;
+/** Rows per multi-row INSERT: well under both dialects' bound-parameter limits. */
+const CHUNK = 200;
+
+const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+const parse = <T>(text: string | null): T | undefined =>
+  text === null ? undefined : (JSON.parse(text) as T);
+
+function chunks<T>(xs: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+/**
+ * The store on any Kysely database: SQLite and PostgreSQL share this code, the schema and the
+ * migrations. Bound parameters only.
+ */
+export class KyselyStore implements Store {
+  /** Cache entries written with the next batch of results, in the same transaction. */
+  private pendingCache = new Map<string, string>();
+
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: Dialect,
+    private readonly onClose: () => Promise<void> = async () => {},
+  ) {}
+
+  async saveDataset(record: DatasetRecord, cases: unknown[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const exists = await trx
+        .selectFrom('datasets')
+        .select('version')
+        .where('name', '=', record.name)
+        .where('version', '=', record.version)
+        .executeTakeFirst();
+      if (exists) return;
+      await trx
+        .insertInto('datasets')
+        .values({
+          name: record.name,
+          version: record.version,
+          path: record.path ?? null,
+          case_count: record.caseCount,
+          created_at: record.createdAt,
+        })
+        .execute();
+      const have = await trx
+        .selectFrom('dataset_cases')
+        .select('position')
+        .where('dataset_version', '=', record.version)
+        .executeTakeFirst();
+      if (have) return;
+      for (const part of chunks(
+        cases.map((c, i) => ({ c, i })),
+        CHUNK,
+      )) {
+        await trx
+          .insertInto('dataset_cases')
+          .values(
+            part.map(({ c, i }) => ({
+              dataset_version: record.version,
+              position: i,
+              case_id: String((c as { id?: unknown }).id ?? i),
+              data: JSON.stringify(c),
+            })),
+          )
+          .execute();
+      }
+    });
+  }
+
+  async datasetCases(version: string): Promise<unknown[]> {
+    const rows = await this.db
+      .selectFrom('dataset_cases')
+      .select('data')
+      .where('dataset_version', '=', version)
+      .orderBy('position')
+      .execute();
+    return rows.map((r) => JSON.parse(r.data));
+  }
+
+  async createRun(run: RunRecord): Promise<void> {
+    await this.db
+      .insertInto('runs')
+      .values({
+        id: run.id,
+        created_at: run.createdAt,
+        finished_at: run.finishedAt ?? null,
+        status: run.status,
+        description: run.description ?? null,
+        config_hash: run.configHash,
+        provenance: JSON.stringify(run.provenance),
+        summary: json(run.summary),
+        error: run.error ?? null,
+      })
+      .execute();
+  }
+
+  async updateRun(
+    id: string,
+    patch: Partial<Pick<RunRecord, 'status' | 'finishedAt' | 'summary' | 'error'>>,
+  ): Promise<void> {
+    await this.flushCache();
+    const set: Partial<Database['runs']> = {};
+    if (patch.status !== undefined) set.status = patch.status;
+    if (patch.finishedAt !== undefined) set.finished_at = patch.finishedAt;
+    if (patch.summary !== undefined) set.summary = json(patch.summary);
+    if (patch.error !== undefined) set.error = patch.error;
+    if (Object.keys(set).length === 0) return;
+    await this.db.updateTable('runs').set(set).where('id', '=', id).execute();
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    const row = await this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+    if (row) return toRun(row);
+    // A unique prefix of an id is enough, as with git commits.
+    const like = await this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('id', 'like', `${id.replace(/[%_]/g, '')}%`)
+      .limit(2)
+      .execute();
+    return like.length === 1 ? toRun(like[0]!) : undefined;
+  }
+
+  async listRuns(options: { limit?: number; configHash?: string } = {}): Promise<RunRecord[]> {
+    let q = this.db.selectFrom('runs').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc');
+    if (options.configHash) q = q.where('config_hash', '=', options.configHash);
+    const rows = await q.limit(options.limit ?? 50).execute();
+    return rows.map(toRun);
+  }
+
+  async latestUnfinished(configHash: string): Promise<RunRecord | undefined> {
+    const row = await this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('config_hash', '=', configHash)
+      .where('status', '!=', 'completed')
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? toRun(row) : undefined;
+  }
+
+  async saveResults(results: ResultRecord[]): Promise<void> {
+    if (results.length === 0 && this.pendingCache.size === 0) return;
+    const cache = this.takeCache();
+    await this.db.transaction().execute(async (trx) => {
+      await writeCache(trx, cache);
+      for (const part of chunks(results, CHUNK)) {
+        const rows = await trx
+          .insertInto('results')
+          .values(part.map(resultRow))
+          .onConflict((oc) =>
+            oc.columns(['run_id', 'target', 'case_id', 'repeat']).doUpdateSet((eb) => ({
+              pass: eb.ref('excluded.pass'),
+              error: eb.ref('excluded.error'),
+              latency_ms: eb.ref('excluded.latency_ms'),
+              cost_usd: eb.ref('excluded.cost_usd'),
+              tokens_in: eb.ref('excluded.tokens_in'),
+              tokens_out: eb.ref('excluded.tokens_out'),
+              tags: eb.ref('excluded.tags'),
+              output: eb.ref('excluded.output'),
+            })),
+          )
+          .returning(['id', 'case_id', 'target', 'repeat'])
+          .execute();
+        const ids = new Map(rows.map((r) => [resultKey(r.case_id, r.target, r.repeat), Number(r.id)]));
+        const scoreRows = part.flatMap((r) => {
+          const id = ids.get(resultKey(r.caseId, r.target, r.repeat))!;
+          return r.scores.map((s) => ({
+            result_id: id,
+            run_id: r.runId,
+            evaluator: s.evaluator,
+            value: s.value,
+            pass: s.pass === null ? null : s.pass ? 1 : 0,
+            reason: s.reason ?? null,
+            error: s.error ?? null,
+            details: json(s.details),
+          }));
+        });
+        await trx
+          .deleteFrom('scores')
+          .where('result_id', 'in', [...ids.values()])
+          .execute();
+        for (const sp of chunks(scoreRows, CHUNK)) await trx.insertInto('scores').values(sp).execute();
+      }
+    });
+  }
+
+  async *results(runId: string): AsyncIterable<ResultRecord> {
+    let after = 0;
+    for (;;) {
+      const rows = await this.db
+        .selectFrom('results')
+        .selectAll()
+        .where('run_id', '=', runId)
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(PAGE)
+        .execute();
+      if (rows.length === 0) return;
+      const ids = rows.map((r) => Number(r.id));
+      const scores = await this.db.selectFrom('scores').selectAll().where('result_id', 'in', ids).execute();
+      const byResult = new Map<number, typeof scores>();
+      for (const s of scores) {
+        const list = byResult.get(Number(s.result_id));
+        if (list) list.push(s);
+        else byResult.set(Number(s.result_id), [s]);
+      }
+      for (const row of rows) yield toResult(row, byResult.get(Number(row.id)) ?? []);
+      after = ids[ids.length - 1]!;
+      if (rows.length < PAGE) return;
+    }
+  }
+
+  async cacheGet(key: string): Promise<unknown | undefined> {
+    const pending = this.pendingCache.get(key);
+    if (pending !== undefined) return JSON.parse(pending);
+    const row = await this.db.selectFrom('cache').select('value').where('key', '=', key).executeTakeFirst();
+    return row ? JSON.parse(row.value) : undefined;
+  }
+
+  async cacheSet(key: string, value: unknown): Promise<void> {
+    this.pendingCache.set(key, JSON.stringify(value));
+    if (this.pendingCache.size >= 1000) await this.flushCache();
+  }
+
+  async saveArtifact(runId: string, kind: string, value: unknown): Promise<void> {
+    await this.db
+      .insertInto('artifacts')
+      .values({ run_id: runId, kind, value: JSON.stringify(value), created_at: new Date().toISOString() })
+      .execute();
+  }
+
+  async artifacts(
+    runId: string,
+    kind?: string,
+  ): Promise<{ kind: string; value: unknown; createdAt: string }[]> {
+    let q = this.db.selectFrom('artifacts').selectAll().where('run_id', '=', runId);
+    if (kind) q = q.where('kind', '=', kind);
+    const rows = await q.orderBy('id').execute();
+    return rows.map((r) => ({ kind: r.kind, value: JSON.parse(r.value), createdAt: r.created_at }));
+  }
+
+  async close(): Promise<void> {
+    await this.flushCache();
+    await this.db.destroy();
+    await this.onClose();
+  }
+
+  private takeCache(): Map<string, string> {
+    const cache = this.pendingCache;
+    this.pendingCache = new Map();
+    return cache;
+  }
+
+  private async flushCache(): Promise<void> {
+    if (this.pendingCache.size === 0) return;
+    const cache = this.takeCache();
+    await this.db.transaction().execute((trx) => writeCache(trx, cache));
+  }
+}
+
+async function writeCache(db: Kysely<Database>, cache: Map<string, string>): Promise<void> {
+  if (cache.size === 0) return;
+  const now = new Date().toISOString();
+  for (const part of chunks([...cache], CHUNK)) {
+    await db
+      .insertInto('cache')
+      .values(part.map(([key, value]) => ({ key, value, created_at: now })))
+      .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
+      .execute();
+  }
+}
+
+function resultRow(r: ResultRecord) {
+  return {
+    run_id: r.runId,
+    case_id: r.caseId,
+    target: r.target,
+    repeat: r.repeat,
+    pass: r.pass ? 1 : 0,
+    error: r.error ?? null,
+    latency_ms: r.latencyMs,
+    cost_usd: r.costUsd ?? null,
+    tokens_in: r.tokens?.input ?? null,
+    tokens_out: r.tokens?.output ?? null,
+    tags: JSON.stringify(r.tags),
+    output: json(r.output ?? undefined),
+  };
+}
+
+function toRun(row: Selectable<Database['runs']>): RunRecord {
+  const run: RunRecord = {
+    id: row.id,
+    createdAt: row.created_at,
+    status: row.status as RunRecord['status'],
+    configHash: row.config_hash,
+    provenance: JSON.parse(row.provenance),
+  };
+  if (row.finished_at) run.finishedAt = row.finished_at;
+  if (row.description) run.description = row.description;
+  const summary = parse<RunRecord['summary']>(row.summary);
+  if (summary) run.summary = summary;
+  if (row.error) run.error = row.error;
+  return run;
+}
+
+function toResult(
+  row: Selectable<Database['results']>,
+  scores: Selectable<Database['scores']>[],
+): ResultRecord {
+  const r: ResultRecord = {
+    runId: row.run_id,
+    caseId: row.case_id,
+    target: row.target,
+    repeat: Number(row.repeat),
+    tags: JSON.parse(row.tags),
+    output: parse(row.output) ?? null,
+    pass: Number(row.pass) === 1,
+    scores: scores.map((s) => ({
+      evaluator: s.evaluator,
+      value: s.value === null ? null : Number(s.value),
+      pass: s.pass === null ? null : Number(s.pass) === 1,
+      ...(s.reason === null ? {} : { reason: s.reason }),
+      ...(s.error === null ? {} : { error: s.error }),
+      ...(s.details === null ? {} : { details: JSON.parse(s.details) }),
+    })),
+    latencyMs: Number(row.latency_ms),
+  };
+  if (row.error !== null) r.error = row.error;
+  if (row.cost_usd !== null) r.costUsd = Number(row.cost_usd);
+  if (row.tokens_in !== null || row.tokens_out !== null)
+    r.tokens = { input: Number(row.tokens_in ?? 0), output: Number(row.tokens_out ?? 0) };
+  return r;
+}
+
+export function storeError(message: string, cause: unknown): AssayError {
+  return new AssayError('store.failed', `${message}: ${(cause as Error)?.message ?? cause}`, { cause });
+}

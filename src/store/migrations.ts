@@ -1,0 +1,133 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** One migration: a name that sorts in order, and the DDL, written once for both dialects. */
+interface Migration {
+  name: string;
+  up(db: Kysely<Database>, dialect: Dialect): Promise<void>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: DDL runs before the typed tables exist.
+type AnyDb = Kysely<any>;
+
+export const MIGRATIONS: Migration[] = [
+  {
+    name: '001_init',
+    async up(typed, dialect) {
+      const db = typed as AnyDb;
+      const serial = dialect === 'postgres' ? 'bigserial' : 'integer';
+      const idColumn = (name: string) => (t: ReturnType<AnyDb['schema']['createTable']>) =>
+        dialect === 'postgres'
+          ? t.addColumn(name, serial, (c) => c.primaryKey())
+          : t.addColumn(name, 'integer', (c) => c.primaryKey().autoIncrement());
+      await db.schema
+        .createTable('datasets')
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('version', 'text', (c) => c.notNull())
+        .addColumn('path', 'text')
+        .addColumn('case_count', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('datasets_pk', ['name', 'version'])
+        .execute();
+      await db.schema
+        .createTable('dataset_cases')
+        .addColumn('dataset_version', 'text', (c) => c.notNull())
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('case_id', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('dataset_cases_pk', ['dataset_version', 'position'])
+        .execute();
+      await db.schema
+        .createTable('runs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('description', 'text')
+        .addColumn('config_hash', 'text', (c) => c.notNull())
+        .addColumn('provenance', 'text', (c) => c.notNull())
+        .addColumn('summary', 'text')
+        .addColumn('error', 'text')
+        .execute();
+      await db.schema
+        .createIndex('runs_config_idx')
+        .on('runs')
+        .columns(['config_hash', 'created_at'])
+        .execute();
+      await idColumn('id')(db.schema.createTable('results'))
+        .addColumn('run_id', 'text', (c) => c.notNull())
+        .addColumn('case_id', 'text', (c) => c.notNull())
+        .addColumn('target', 'text', (c) => c.notNull())
+        .addColumn('repeat', 'integer', (c) => c.notNull())
+        .addColumn('pass', 'integer', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .addColumn('latency_ms', 'double precision', (c) => c.notNull())
+        .addColumn('cost_usd', 'double precision')
+        .addColumn('tokens_in', 'integer')
+        .addColumn('tokens_out', 'integer')
+        .addColumn('tags', 'text', (c) => c.notNull())
+        .addColumn('output', 'text')
+        .execute();
+      await db.schema
+        .createIndex('results_key_idx')
+        .unique()
+        .on('results')
+        .columns(['run_id', 'target', 'case_id', 'repeat'])
+        .execute();
+      await db.schema
+        .createTable('scores')
+        .addColumn('result_id', dialect === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull())
+        .addColumn('run_id', 'text', (c) => c.notNull())
+        .addColumn('evaluator', 'text', (c) => c.notNull())
+        .addColumn('value', 'double precision')
+        .addColumn('pass', 'integer')
+        .addColumn('reason', 'text')
+        .addColumn('error', 'text')
+        .addColumn('details', 'text')
+        .execute();
+      await db.schema.createIndex('scores_result_idx').on('scores').column('result_id').execute();
+      await db.schema.createIndex('scores_run_idx').on('scores').columns(['run_id', 'evaluator']).execute();
+      await db.schema
+        .createTable('cache')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await idColumn('id')(db.schema.createTable('artifacts'))
+        .addColumn('run_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('artifacts_run_idx').on('artifacts').columns(['run_id', 'kind']).execute();
+    },
+  },
+];
+
+/** Applies the migrations not yet applied, each in its own transaction, in name order. */
+export async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<string[]> {
+  await db.schema
+    .createTable('assay_migrations')
+    .ifNotExists()
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('applied_at', 'text', (c) => c.notNull())
+    .execute();
+  const done = new Set((await db.selectFrom('assay_migrations').select('name').execute()).map((r) => r.name));
+  const applied: string[] = [];
+  for (const m of MIGRATIONS) {
+    if (done.has(m.name)) continue;
+    await db.transaction().execute(async (trx) => {
+      await m.up(trx, dialect);
+      await trx
+        .insertInto('assay_migrations')
+        .values({ name: m.name, applied_at: new Date().toISOString() })
+        .execute();
+    });
+    applied.push(m.name);
+  }
+  return applied;
+}
+
+export { sql };

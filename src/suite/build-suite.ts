@@ -1,0 +1,64 @@
+import { resolve } from 'node:path';
+import { importModule, type LoadedConfig, resolvePrompt } from '../config/load.js';
+import type { Provenance } from '../core/run.js';
+import type { Evaluator } from '../core/score.js';
+import type { Target } from '../core/target.js';
+import { type Dataset, loadDataset } from '../datasets/load.js';
+import { createEvaluators } from '../evaluators/registry.js';
+import { createTargets } from '../targets/from-config.js';
+import { contentHash } from '../util/hash.js';
+
+export interface Suite {
+  dataset: Dataset;
+  targets: Target[];
+  evaluators: Evaluator[];
+  provenance: Provenance;
+}
+
+export interface SuiteOptions {
+  env: Record<string, string | undefined>;
+  assayVersion: string;
+  gitCommit?: { commit: string; dirty: boolean };
+}
+
+/**
+ * Everything a run needs, built from a loaded config: the dataset read and checked, the targets and
+ * evaluators built (so a bad evaluator fails here, before any provider is called), the provenance.
+ */
+export async function buildSuite(loaded: LoadedConfig, options: SuiteOptions): Promise<Suite> {
+  const { config, baseDir, file } = loaded;
+  const datasetRef = typeof config.dataset === 'string' ? { path: config.dataset } : config.dataset;
+  const dataset = await loadDataset(resolve(baseDir, datasetRef.path), datasetRef.name);
+  const prompt = await resolvePrompt(config.prompt, baseDir);
+  const targets = await createTargets(config.targets, {
+    baseDir,
+    env: options.env,
+    loadModule: importModule,
+    ...(prompt ? { prompt: prompt.prompt } : {}),
+    ...(config.pricing ? { pricing: config.pricing } : {}),
+  }).catch((error) => {
+    throw Object.assign(error, { file: error.file ?? file });
+  });
+  const evaluators = await createEvaluators(
+    config.evaluators,
+    { baseDir, loadModule: importModule, env: options.env },
+    { file },
+  );
+  const provenance: Provenance = {
+    assayVersion: options.assayVersion,
+    nodeVersion: process.version,
+    dataset: {
+      name: dataset.name,
+      version: dataset.version,
+      path: datasetRef.path,
+      cases: dataset.cases.length,
+    },
+    ...(prompt ? { promptHash: contentHash(prompt.prompt).slice(0, 16) } : {}),
+    targets: targets.map((t) => t.describe()),
+    evaluators: config.evaluators,
+    configHash: loaded.hash,
+    configPath: file,
+    ...(options.gitCommit ? { gitCommit: options.gitCommit.commit, gitDirty: options.gitCommit.dirty } : {}),
+  };
+  return { dataset, targets, evaluators, provenance };
+}

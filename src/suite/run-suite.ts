@@ -1,0 +1,113 @@
+import type { Case } from '../core/case.js';
+import { AssayError } from '../core/errors.js';
+import type { ResultRecord, RunRecord } from '../core/run.js';
+import type { Store } from '../core/store.js';
+import type { CachedAnswer } from '../runner/call-target.js';
+import type { Gates } from '../runner/gates.js';
+import { type EvalOutcome, type RunObserver, runEval } from '../runner/run-eval.js';
+import type { Suite } from './build-suite.js';
+
+export interface RunSuiteOptions {
+  store: Store;
+  runId: string;
+  description?: string;
+  concurrency?: number;
+  retries?: number;
+  timeoutMs?: number;
+  cache?: boolean;
+  repeat?: number;
+  gates?: Gates;
+  /** Finish this earlier run instead of starting a new one. */
+  resume?: RunRecord;
+  observers?: RunObserver[];
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs a suite with a store behind it: the run and its provenance are recorded first, each result
+ * is committed as it completes, and the run is closed with its summary. With `resume`, results the
+ * earlier execution completed are kept and their cases are not called again.
+ */
+export async function runSuite(
+  suite: Suite,
+  options: RunSuiteOptions,
+): Promise<{ run: RunRecord; outcome: EvalOutcome }> {
+  const { store } = options;
+  let run: RunRecord;
+  const completed: ResultRecord[] = [];
+  if (options.resume) {
+    run = options.resume;
+    if (run.provenance.dataset.version !== suite.provenance.dataset.version) {
+      throw new AssayError(
+        'usage',
+        `run ${run.id} was made on dataset version ${run.provenance.dataset.version}, but the dataset is now ${suite.provenance.dataset.version}; start a new run`,
+      );
+    }
+    // A result whose target failed is made again; everything else is kept.
+    for await (const r of store.results(run.id)) if (r.output !== null) completed.push(r);
+    await store.updateRun(run.id, { status: 'running' });
+  } else {
+    run = {
+      id: options.runId,
+      createdAt: new Date().toISOString(),
+      status: 'running',
+      configHash: suite.provenance.configHash,
+      provenance: {
+        ...suite.provenance,
+        ...(options.repeat && options.repeat > 1 ? { repeat: options.repeat } : {}),
+      },
+      ...(options.description ? { description: options.description } : {}),
+    };
+    await store.saveDataset(
+      {
+        name: suite.dataset.name,
+        version: suite.dataset.version,
+        caseCount: suite.dataset.cases.length,
+        createdAt: run.createdAt,
+        ...(suite.dataset.path ? { path: suite.dataset.path } : {}),
+      },
+      suite.dataset.cases as Case[],
+    );
+    await store.createRun(run);
+  }
+
+  const outcome = await runEval(
+    {
+      runId: run.id,
+      dataset: suite.dataset,
+      targets: suite.targets,
+      evaluators: suite.evaluators,
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      ...(options.retries === undefined ? {} : { retries: options.retries }),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      cache: options.cache ?? true,
+      repeat: run.provenance.repeat ?? options.repeat ?? 1,
+      ...(options.gates ? { gates: options.gates } : {}),
+      provenance: run.provenance,
+    },
+    {
+      sink: { write: (results) => store.saveResults(results) },
+      cache: {
+        get: async (key) => (await store.cacheGet(key)) as CachedAnswer | undefined,
+        set: (key, value) => store.cacheSet(key, value),
+      },
+      completed,
+      ...(options.observers ? { observers: options.observers } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
+  );
+  const finished: RunRecord = {
+    ...run,
+    status: outcome.status,
+    summary: outcome.summary,
+    ...(outcome.error ? { error: outcome.error } : {}),
+  };
+  if (outcome.status === 'completed') finished.finishedAt = new Date().toISOString();
+  await store.updateRun(run.id, {
+    status: finished.status,
+    summary: outcome.summary,
+    ...(finished.finishedAt ? { finishedAt: finished.finishedAt } : {}),
+    ...(outcome.error ? { error: outcome.error } : {}),
+  });
+  return { run: finished, outcome };
+}
