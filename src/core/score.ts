@@ -22,6 +22,11 @@ export interface EvaluatorInput {
   /** The target that produced the output. */
   target: string;
   signal?: AbortSignal;
+  /**
+   * The output another target of the run gives for the same case (and repeat), for pairwise
+   * evaluators; undefined when that target failed or is not in the run.
+   */
+  peer?(targetId: string): Promise<Output | undefined>;
 }
 
 /** An evaluator returns one score, or several (one per rubric dimension, say). */

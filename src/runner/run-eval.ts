@@ -120,6 +120,30 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
     },
   };
   const reachable = new Set<string>();
+  const targetsById = new Map(spec.targets.map((t) => [t.id, t]));
+  // Calls shared between a work item and pairwise evaluators that need its output first.
+  const calls = new Map<string, Promise<Output>>();
+  const outputOf = (c: Case, target: Target, rep: number): Promise<Output> => {
+    const key = resultKey(c.id, target.id, rep);
+    let p = calls.get(key);
+    if (!p) {
+      p = callTarget(target, c, rep, policy, pools, controller.signal);
+      calls.set(key, p);
+    }
+    return p;
+  };
+  // Once every target has finished a case, its shared calls are dropped: memory stays flat.
+  const unfinished = new Map<string, number>();
+  const finishItem = (c: Case, rep: number) => {
+    const caseKey = `${c.id}\u0000${rep}`;
+    const left = (unfinished.get(caseKey) ?? spec.targets.length) - 1;
+    if (left > 0) {
+      unfinished.set(caseKey, left);
+      return;
+    }
+    unfinished.delete(caseKey);
+    for (const t of spec.targets) calls.delete(resultKey(c.id, t.id, rep));
+  };
 
   // Group commit: results wait in `pending` while the previous batch is written.
   let pending: ResultRecord[] = [];
@@ -155,6 +179,7 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
       if (controller.signal.aborted) return;
       const { c, target, repeat: rep } = next.value;
       const result = await runOne(c, target, rep);
+      finishItem(c, rep);
       // Once the run is stopped, calls cut short are not results: resuming will make them again.
       if (abortError || (controller.signal.aborted && result.error && isAbortMessage(result.error))) return;
       emit(result);
@@ -167,7 +192,7 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
     const base = { runId: spec.runId, caseId: c.id, target: target.id, repeat: rep, tags: c.tags };
     let output: Output;
     try {
-      output = await callTarget(target, c, rep, policy, pools, controller.signal);
+      output = await outputOf(c, target, rep);
       reachable.add(target.id);
     } catch (error) {
       const message = errorMessage(error);
@@ -179,11 +204,16 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
       }
       return { ...base, output: null, pass: false, error: message, scores: [], latencyMs: 0 };
     }
+    const peer = async (id: string) => {
+      const other = targetsById.get(id);
+      return other ? outputOf(c, other, rep).catch(() => undefined) : undefined;
+    };
     const scores: Score[] = await scoreOutput(spec.evaluators, {
       case: c,
       output,
       target: target.id,
       signal: controller.signal,
+      peer,
     });
     const failedScore = scores.find((s) => s.error !== undefined);
     return {
