@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { embedderSpecSchema } from '../embeddings/spec.js';
 
 const message = z.object({
   role: z.enum(['system', 'user', 'assistant']),
@@ -78,6 +79,8 @@ const gatesSchema = z.strictObject({
   maxErrors: z.number().nonnegative().optional(),
   baseline: z.string().optional(),
   noRegression: z.boolean().optional(),
+  /** Most re-broken regression cases tolerated (0: a fixed bug may not come back). */
+  rebroken: z.number().int().min(0).optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -95,8 +98,21 @@ export const configSchema = z.strictObject({
   cache: z.boolean().default(true),
   gates: gatesSchema.default({}),
   pricing: z.record(z.string(), price).optional(),
-  embedder: z.unknown().optional(),
+  /** The embedder `similar` evaluators use unless they name their own (default `local`). */
+  embedder: embedderSpecSchema.optional(),
   judge: z.unknown().optional(),
+  /** The LLM that plays the user in cases with a `simulate: { persona, goal }` variable. */
+  simulator: z
+    .strictObject({
+      provider: z.string().regex(/^[a-z][\w-]*:.+$/, 'expected "family:model"'),
+      baseURL: z.url().optional(),
+      apiKey: z.string().optional(),
+      params: z.record(z.string(), z.unknown()).optional(),
+      maxTurns: z.number().int().positive().max(100).default(6),
+    })
+    .optional(),
+  /** Objectives of `assay load`: `"p95<5000,errors<1%"` or `{ p95: 5000, errors: "1%" }`. */
+  slo: z.union([z.string().min(1), z.record(z.string(), z.union([z.number(), z.string()]))]).optional(),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -24,12 +24,48 @@ export interface Case {
   /** Strata: `type`, `difficulty`, `edge`, `segment`, any other. */
   tags: Record<string, string>;
   origin?: Origin;
+  /** A regression case: the run, case and target it was promoted from (`assay promote`). */
+  promotedFrom?: PromotedFrom;
+  /** A regression case: what the target answered when the case failed, kept for context only. */
+  observed?: unknown;
 }
 
-export const RESERVED_CASE_KEYS = ['id', 'expected', 'sources', 'turns', 'tags', 'origin'] as const;
+export interface PromotedFrom {
+  runId: string;
+  caseId: string;
+  target: string;
+  /** `name@version` of the dataset the case came from. */
+  dataset?: string;
+  promotedAt?: string;
+}
 
-/** The variables a template sees for a case: its vars plus the reserved fields by name. */
+export const RESERVED_CASE_KEYS = [
+  'id',
+  'expected',
+  'sources',
+  'turns',
+  'tags',
+  'origin',
+  'promotedFrom',
+  'observed',
+] as const;
+
+const scopes = new WeakMap<Case, Record<string, unknown>>();
+
+/**
+ * The variables a template sees for a case: its vars plus the reserved fields by name. Made once
+ * per case and shared (templates only read it), since every target and evaluator renders from it.
+ */
 export function templateScope(c: Case): Record<string, unknown> {
+  let scope = scopes.get(c);
+  if (!scope) {
+    scope = makeScope(c);
+    scopes.set(c, scope);
+  }
+  return scope;
+}
+
+function makeScope(c: Case): Record<string, unknown> {
   return {
     ...c.vars,
     id: c.id,

@@ -1,3 +1,5 @@
+import type { Score } from './score.js';
+
 /** What a target returns for one case. */
 export interface Context {
   id?: string;
@@ -31,4 +33,16 @@ export interface Output {
   prompt?: unknown;
   /** Anything else the target returned, kept for reports. */
   metadata?: Record<string, unknown>;
+  /** For multi-turn scenarios: every turn of the conversation, with the scores of that turn. */
+  turns?: TurnRecord[];
+}
+
+export interface TurnRecord {
+  user: string;
+  assistant: string;
+  latencyMs: number;
+  /** Who wrote the user message: the dataset, or the simulated user. */
+  by?: 'dataset' | 'simulator';
+  scores?: Score[];
+  error?: string;
 }

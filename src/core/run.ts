@@ -16,6 +16,8 @@ export interface Provenance {
   filters?: Record<string, unknown>;
   repeat?: number;
   sample?: Record<string, unknown>;
+  /** Faults injected between Assay and the targets (`--fault`), and the seed of their draws. */
+  faults?: { spec: string; seed: number };
 }
 
 export type RunStatus = 'running' | 'completed' | 'aborted' | 'interrupted';

@@ -15,8 +15,8 @@ export type TargetOutput = Omit<Output, 'latencyMs'> & { rateLimit?: RateLimitIn
  * (when its answer may be cached) is known before anything is sent.
  */
 export interface PlannedCall {
-  /** Content key of the call, or undefined when it must not be cached (your own app may change). */
-  cacheKey?: string;
+  /** Content key of the call (computed only when the cache is on), or absent when it must not be cached. */
+  cacheKey?: () => string;
   /** What is sent, for the report (rendered messages, request body). */
   prompt?: unknown;
   invoke(signal: AbortSignal): Promise<TargetOutput>;

@@ -1,7 +1,7 @@
 import type { Case } from '../core/case.js';
 import { AssayError, isAssayError } from '../core/errors.js';
 import type { Output } from '../core/output.js';
-import type { Target, TargetOutput } from '../core/target.js';
+import type { Target, TargetCallOptions, TargetOutput } from '../core/target.js';
 import { AdaptiveLimiter } from './limiter.js';
 import { backoffMs, isRetryable, type RetryPolicy, sleep } from './retry.js';
 
@@ -47,9 +47,10 @@ export async function callTarget(
   policy: CallPolicy,
   pools: Pools,
   signal: AbortSignal,
+  options: TargetCallOptions = {},
 ): Promise<Output> {
-  const planned = target.plan(c);
-  const key = repeat === 0 && policy.cache ? planned.cacheKey : undefined;
+  const planned = target.plan(c, options);
+  const key = repeat === 0 && policy.cache ? planned.cacheKey?.() : undefined;
   if (key) {
     const hit = await policy.cache!.get(key);
     if (hit) return { ...hit, cached: true };

@@ -1,11 +1,14 @@
+import { setMaxListeners } from 'node:events';
 import type { Case } from '../core/case.js';
 import { AssayError, errorMessage, isAssayError } from '../core/errors.js';
 import type { Output } from '../core/output.js';
 import type { Provenance, ResultRecord, RunSummary } from '../core/run.js';
 import { resultKey } from '../core/run.js';
 import type { Evaluator, Score } from '../core/score.js';
+import type { UserSimulator } from '../core/simulator.js';
 import type { Target } from '../core/target.js';
 import { type CachedAnswer, type CallPolicy, callTarget, type Pools } from './call-target.js';
+import { runConversation } from './conversation.js';
 import { checkGates, type Gates } from './gates.js';
 import { DEFAULT_RETRY } from './retry.js';
 import { scoreOutput } from './score-output.js';
@@ -28,6 +31,10 @@ export interface EvalSpec {
   repeat?: number;
   gates?: Gates;
   provenance?: Provenance;
+  /** Evaluators of scripted turns, by `<caseId>#<turn index>` (built with the suite). */
+  turnEvaluators?: Map<string, Evaluator[]>;
+  /** Plays the user beyond the scripted turns, for cases with a `simulate` variable. */
+  simulator?: UserSimulator;
 }
 
 /** Where results go. `write` resolves once they are durable; only then are they counted as done. */
@@ -75,6 +82,10 @@ export interface EvalOutcome {
   error?: string;
 }
 
+/** Results committed together at most every few ms, or sooner when this many are waiting. */
+const COMMIT_WINDOW_MS = 10;
+const MAX_BATCH = 500;
+
 interface WorkItem {
   c: Case;
   target: Target;
@@ -105,6 +116,8 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
   for (const o of observers) o.onStart?.({ runId: spec.runId, total, done: skip.size });
 
   const controller = new AbortController();
+  // Every call in flight and every retry wait listens on it: more than Node's default of 10.
+  setMaxListeners(0, controller.signal);
   const onOuterAbort = () => controller.abort();
   deps.signal?.addEventListener('abort', onOuterAbort, { once: true });
   let abortError: AssayError | undefined;
@@ -127,7 +140,16 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
     const key = resultKey(c.id, target.id, rep);
     let p = calls.get(key);
     if (!p) {
-      p = callTarget(target, c, rep, policy, pools, controller.signal);
+      p =
+        c.turns?.length || (spec.simulator && c.vars.simulate !== undefined)
+          ? runConversation(target, c, rep, {
+              policy,
+              pools,
+              signal: controller.signal,
+              ...(spec.turnEvaluators ? { turnEvaluators: spec.turnEvaluators } : {}),
+              ...(spec.simulator ? { simulator: spec.simulator } : {}),
+            })
+          : callTarget(target, c, rep, policy, pools, controller.signal);
       calls.set(key, p);
     }
     return p;
@@ -149,8 +171,16 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
   let pending: ResultRecord[] = [];
   let flushing: Promise<void> | undefined;
   let writeError: unknown;
+  let lastCommit = 0;
   const flush = async (): Promise<void> => {
     while (pending.length > 0) {
+      // Group commit: give a small batch a few milliseconds to grow; one commit per result
+      // would cost more CPU than everything else a case needs.
+      const sinceCommit = Date.now() - lastCommit;
+      if (pending.length < MAX_BATCH && sinceCommit < COMMIT_WINDOW_MS) {
+        await new Promise((r) => setTimeout(r, COMMIT_WINDOW_MS - sinceCommit));
+      }
+      lastCommit = Date.now();
       const batch = pending;
       pending = [];
       await deps.sink?.write(batch);
@@ -215,6 +245,7 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
       signal: controller.signal,
       peer,
     });
+    for (const turn of output.turns ?? []) scores.push(...(turn.scores ?? []));
     const failedScore = scores.find((s) => s.error !== undefined);
     return {
       ...base,

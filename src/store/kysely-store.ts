@@ -26,7 +26,7 @@ function chunks<T>(xs: T[], size: number): T[][] {
  */
 export class KyselyStore implements Store {
   /** Cache entries written with the next batch of results, in the same transaction. */
-  private pendingCache = new Map<string, string>();
+  protected pendingCache = new Map<string, string>();
 
   constructor(
     readonly db: Kysely<Database>,
@@ -258,13 +258,13 @@ export class KyselyStore implements Store {
     await this.onClose();
   }
 
-  private takeCache(): Map<string, string> {
+  protected takeCache(): Map<string, string> {
     const cache = this.pendingCache;
     this.pendingCache = new Map();
     return cache;
   }
 
-  private async flushCache(): Promise<void> {
+  protected async flushCache(): Promise<void> {
     if (this.pendingCache.size === 0) return;
     const cache = this.takeCache();
     await this.db.transaction().execute((trx) => writeCache(trx, cache));
@@ -283,7 +283,7 @@ async function writeCache(db: Kysely<Database>, cache: Map<string, string>): Pro
   }
 }
 
-function resultRow(r: ResultRecord) {
+export function resultRow(r: ResultRecord) {
   return {
     run_id: r.runId,
     case_id: r.caseId,

@@ -1,9 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import type { ResultRecord } from '../core/run.js';
 import { KyselyStore, storeError } from './kysely-store.js';
 import { migrate } from './migrations.js';
 import type { Database } from './schema.js';
+import { SqliteResultWriter } from './sqlite-writer.js';
 
 export const DEFAULT_DB = '.assay/assay.db';
 
@@ -11,7 +14,7 @@ export const DEFAULT_DB = '.assay/assay.db';
  * The default store: one SQLite file (WAL mode, so a reader never blocks the writer and a killed
  * run loses nothing committed). `:memory:` gives a throwaway database.
  */
-export async function openSqliteStore(file: string = DEFAULT_DB): Promise<KyselyStore> {
+export async function openSqliteStore(file: string = DEFAULT_DB): Promise<SqliteStore> {
   const { default: Sqlite } = await import('better-sqlite3');
   let sqlite: InstanceType<typeof Sqlite>;
   try {
@@ -32,5 +35,29 @@ export async function openSqliteStore(file: string = DEFAULT_DB): Promise<Kysely
     await db.destroy();
     throw storeError(`cannot migrate the SQLite store ${file}`, error);
   }
-  return new KyselyStore(db, 'sqlite');
+  return new SqliteStore(db, sqlite);
+}
+
+/** The Kysely store with SQLite's hot path (saving results and cache entries) on prepared statements. */
+export class SqliteStore extends KyselyStore {
+  private readonly writer: SqliteResultWriter;
+
+  constructor(db: Kysely<Database>, sqlite: BetterSqlite3.Database) {
+    super(db, 'sqlite');
+    this.writer = new SqliteResultWriter(sqlite);
+  }
+
+  override async saveResults(results: ResultRecord[]): Promise<void> {
+    if (results.length === 0 && this.pendingCache.size === 0) return;
+    this.writer.write(results, this.takeCache());
+  }
+
+  override async cacheGet(key: string): Promise<unknown | undefined> {
+    const text = this.pendingCache.get(key) ?? this.writer.cacheValue(key);
+    return text === undefined ? undefined : JSON.parse(text);
+  }
+
+  protected override async flushCache(): Promise<void> {
+    if (this.pendingCache.size > 0) this.writer.write([], this.takeCache());
+  }
 }

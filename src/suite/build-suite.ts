@@ -2,9 +2,11 @@ import { resolve } from 'node:path';
 import { importModule, type LoadedConfig, resolvePrompt } from '../config/load.js';
 import type { Provenance } from '../core/run.js';
 import type { Evaluator } from '../core/score.js';
+import type { UserSimulator } from '../core/simulator.js';
 import type { Target } from '../core/target.js';
 import { type Dataset, loadDataset } from '../datasets/load.js';
 import { createEvaluators } from '../evaluators/registry.js';
+import { buildScenarioParts } from '../scenarios/build.js';
 import { createTargets } from '../targets/from-config.js';
 import { contentHash } from '../util/hash.js';
 
@@ -13,6 +15,9 @@ export interface Suite {
   targets: Target[];
   evaluators: Evaluator[];
   provenance: Provenance;
+  /** Evaluators of scripted turns, by `<caseId>#<turn index>`. */
+  turnEvaluators?: Map<string, Evaluator[]>;
+  simulator?: UserSimulator;
 }
 
 export interface SuiteOptions {
@@ -60,5 +65,11 @@ export async function buildSuite(loaded: LoadedConfig, options: SuiteOptions): P
     configPath: file,
     ...(options.gitCommit ? { gitCommit: options.gitCommit.commit, gitDirty: options.gitCommit.dirty } : {}),
   };
-  return { dataset, targets, evaluators, provenance };
+  const scenario = await buildScenarioParts(
+    config,
+    dataset.cases,
+    { baseDir, loadModule: importModule, env: options.env },
+    file,
+  );
+  return { dataset, targets, evaluators, provenance, ...scenario };
 }

@@ -83,6 +83,8 @@ export async function runSuite(
       cache: options.cache ?? true,
       repeat: run.provenance.repeat ?? options.repeat ?? 1,
       ...(options.gates ? { gates: options.gates } : {}),
+      ...(suite.turnEvaluators ? { turnEvaluators: suite.turnEvaluators } : {}),
+      ...(suite.simulator ? { simulator: suite.simulator } : {}),
       provenance: run.provenance,
     },
     {

@@ -59,7 +59,7 @@ export function createPromptTarget(options: PromptTargetOptions): Target {
         messages = [...messages.filter((m) => m.role === 'system'), ...callOptions.messages];
       }
       return {
-        cacheKey: contentHash({ provider: provider.id, endpoint, params, messages }),
+        cacheKey: () => contentHash({ provider: provider.id, endpoint, params, messages }),
         prompt: messages,
         async invoke(signal) {
           const res = await provider.generate({ messages, params }, { signal });
