@@ -3,14 +3,20 @@ import { findConfig, loadConfig } from '../config/load.js';
 import { AssayError } from '../core/errors.js';
 import type { RunRecord } from '../core/run.js';
 import { filterCases, parseTagFilters } from '../datasets/filter.js';
+import { parseSampleSize, type SampleOptions, stratifiedSample } from '../datasets/sample.js';
 import { datasetVersion } from '../datasets/version.js';
+import { deferredVectorCache } from '../embeddings/cache.js';
+import { faultsForEval } from '../faults/eval-faults.js';
+import { checkRebroken } from '../regression/rebroken-report.js';
 import { writeResultsJson } from '../report/json.js';
 import { formatSummary } from '../report/terminal.js';
 import { openStore } from '../store/open.js';
+import { storeVectorCache } from '../store/vector-cache.js';
 import { buildSuite } from '../suite/build-suite.js';
 import { runSuite } from '../suite/run-suite.js';
 import { EXIT } from './exit-codes.js';
 import { gitCommit } from './git.js';
+import { reportJudgeBias } from './judge-bias.js';
 import { progressObserver } from './progress.js';
 import { newRunId } from './run-id.js';
 import { assayVersion } from './version.js';
@@ -23,7 +29,23 @@ export interface EvalFlags {
   resume?: string | boolean;
   db?: string;
   filterTag?: string[];
+  repeat?: number;
+  sample?: string;
+  stratifyBy?: string;
+  seed?: number;
   description?: string;
+  fault?: string;
+  faultSeed?: number;
+}
+
+/** `--sample 10% --stratify-by type,difficulty --seed 7` as stored in the run's provenance. */
+function sampleSpec(flags: EvalFlags): Record<string, unknown> | undefined {
+  if (!flags.sample) {
+    if (flags.stratifyBy) throw new AssayError('usage', '--stratify-by goes with --sample');
+    return undefined;
+  }
+  const by = flags.stratifyBy ? flags.stratifyBy.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  return { size: parseSampleSize(flags.sample), by, seed: flags.seed ?? 1 };
 }
 
 /** `assay eval`: load, check, run, store, summarise, gate. Returns the exit code. */
@@ -31,12 +53,20 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
   const cwd = process.cwd();
   const file = findConfig(flags.config, cwd);
   const loaded = await loadConfig(file, process.env);
-  const suite = await buildSuite(loaded, {
+  const faults = flags.fault
+    ? await faultsForEval(loaded, flags.fault, flags.faultSeed, (line) => process.stderr.write(line))
+    : undefined;
+  // The suite is checked before the store is opened; `similar` gets the store's vectors once it is.
+  const vectors = deferredVectorCache();
+  const suite = await buildSuite(faults?.loaded ?? loaded, {
     env: process.env,
     assayVersion: assayVersion(),
     gitCommit: gitCommit(loaded.baseDir),
+    vectorCache: vectors,
   });
+  faults?.apply(suite.provenance);
   const store = await openStore(flags.db);
+  if (flags.cache && loaded.config.cache) vectors.attach(storeVectorCache(store));
   const out = process.stdout;
   try {
     let resume: RunRecord | undefined;
@@ -65,6 +95,12 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
       suite.provenance.filters = { ...filters, selectedVersion: datasetVersion(suite.dataset.cases) };
     }
 
+    const sample = resume?.provenance.sample ?? sampleSpec(flags);
+    if (sample) {
+      const before = suite.dataset.cases.length;
+      suite.dataset.cases = stratifiedSample(suite.dataset.cases, sample as unknown as SampleOptions);
+      suite.provenance.sample = { ...sample, selected: suite.dataset.cases.length, of: before };
+    }
     const runId = resume?.id ?? newRunId();
     const controller = new AbortController();
     let interrupts = 0;
@@ -89,8 +125,9 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
         concurrency: flags.concurrency ?? loaded.config.concurrency,
         retries: loaded.config.retries,
         timeoutMs: loaded.config.timeoutMs,
-        cache: flags.cache && loaded.config.cache,
+        cache: flags.cache && loaded.config.cache && !faults,
         gates: loaded.config.gates,
+        ...(flags.repeat ? { repeat: flags.repeat } : {}),
         ...(resume ? { resume } : {}),
         observers: [progress],
         signal: controller.signal,
@@ -101,9 +138,20 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
       process.off('SIGTERM', onSigint);
     }
     const { run, outcome } = result;
+    const rebroken = await checkRebroken({
+      store,
+      run,
+      summary: outcome.summary,
+      cases: suite.dataset.cases,
+      ...(loaded.config.gates.rebroken === undefined ? {} : { max: loaded.config.gates.rebroken }),
+      color: Boolean(out.isTTY),
+    });
     out.write(`\n${formatSummary(run, outcome.summary, { color: Boolean(out.isTTY) })}\n`);
+    if (outcome.status === 'completed') await reportJudgeBias(store, run.id, out);
+    if (rebroken.text) out.write(`${rebroken.text}\n`);
+    if (faults) out.write(`${faults.summary()}\n`);
     if (flags.output) {
-      await writeResultsJson(resolve(cwd, flags.output), run, store.results(run.id));
+      await writeResultsJson(resolve(cwd, flags.output), run, store.results(run.id), outcome.caseStats);
       out.write(`assay: results written to ${flags.output}\n`);
     }
     const resumeHint = `assay eval${flags.config ? ` -c ${flags.config}` : ''}${flags.db ? ` --db ${flags.db}` : ''} --resume ${run.id}`;
@@ -121,5 +169,6 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
     return outcome.summary.gates?.some((g) => !g.pass) ? EXIT.gatesFailed : EXIT.ok;
   } finally {
     await store.close();
+    await faults?.close();
   }
 }

@@ -12,6 +12,26 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number above 0');
+  return n;
+}
+
+function seed(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  return n;
+}
+
+const faultOptions = [
+  [
+    '--fault <spec>',
+    'inject faults between Assay and HTTP-based targets: latency=2000@10%,error=500@5%,timeout@1%,reset@1%',
+  ],
+  ['--fault-seed <n>', 'seed of the fault draws (the same seed injects the same faults)'],
+] as const;
+
 /** Runs a command body; errors become one line on stderr and an exit code. */
 async function run(body: () => Promise<number>): Promise<void> {
   try {
@@ -62,6 +82,12 @@ export function buildProgram(): Command {
     .option(...dbOption)
     .option('--filter-tag <key=value>', 'only cases with this tag (repeatable)', collect)
     .option('--description <text>', 'a note stored with the run')
+    .option('--repeat <n>', 'run each case n times (repeats bypass the cache) to measure flakiness', positiveInt)
+    .option('--sample <size>', 'a stratified subset: a count (50) or a percentage (10%)')
+    .option('--stratify-by <tags>', 'tags whose combinations keep their proportions in --sample (type,difficulty)')
+    .option('--seed <n>', 'seed of --sample (the same seed picks the same cases)', positiveInt)
+    .option(...faultOptions[0])
+    .option(faultOptions[1][0], faultOptions[1][1], seed)
     .action((flags) => run(async () => (await import('./eval.js')).evalCommand(flags)));
 
   program
@@ -79,6 +105,38 @@ export function buildProgram(): Command {
     .option(...dbOption)
     .option('--json', 'the stored run as JSON')
     .action((id, flags) => run(async () => (await import('./runs.js')).showCommand(id, flags)));
+
+  program
+    .command('load')
+    .description('load-test one target: latency percentiles, throughput, errors by kind, SLOs')
+    .option('-c, --config <file>', 'the suite (default: assay.yaml in this folder)')
+    .option('--target <id>', 'the target to load (required when the suite has several)')
+    .option('--rps <n>', 'open loop: start this many requests a second, whatever the latency', positiveNumber)
+    .option(
+      '--concurrency <n>',
+      'closed loop: this many requests in flight, each sent when the last ends',
+      positiveInt,
+    )
+    .option('--duration <time>', 'how long to send (60s, 2m, 500ms)', '60s')
+    .option('--timeout <time>', 'a request with no answer after this long is a timeout (default: timeoutMs)')
+    .option('--slo <spec>', 'objectives; exit 1 when one is broken (default p50<2000,p95<5000,errors<1%)')
+    .option(...faultOptions[0])
+    .option(faultOptions[1][0], faultOptions[1][1], seed)
+    .option('--stream', 'stream answers (openai: targets) to measure the time to first token')
+    .option('--filter-tag <key=value>', 'only cases with this tag (repeatable)', collect)
+    .option('--json <file>', 'write the measurements as JSON')
+    .action((flags) => run(async () => (await import('./load.js')).loadCommand(flags)));
+
+  program
+    .command('promote')
+    .description('copy cases of a stored run into a regression dataset (JSONL), once each')
+    .argument('<run-id>', 'a run id (or a unique prefix of one)')
+    .option('--failed', 'the cases that failed (a judged failure on any target)')
+    .option('--errors', 'the cases whose target call failed')
+    .option('--case <id>', 'this case, whatever its outcome (repeatable)', collect)
+    .requiredOption('--to <file>', 'the regression dataset to create or append to (.jsonl)')
+    .option(...dbOption)
+    .action((id, flags) => run(async () => (await import('./promote.js')).promoteCommand(id, flags)));
 
   return program;
 }

@@ -9,6 +9,8 @@ export interface Provenance {
   promptHash?: string;
   targets: Record<string, unknown>[];
   evaluators: unknown[];
+  /** The judge prompt templates used (name, version, hash and text), so every verdict can be traced. */
+  judgePrompts?: unknown[];
   configHash: string;
   configPath?: string;
   gitCommit?: string;
@@ -86,7 +88,23 @@ export interface RunSummary extends PassRate {
   cached: number;
   durationMs: number;
   gates?: GateOutcome[];
-  flaky?: { count: number; cases: string[] };
+  /** Present when cases ran several times (`--repeat`). */
+  repeats?: RepeatSummary;
+}
+
+export interface RepeatSummary {
+  /** Runs per case. */
+  k: number;
+  cases: number;
+  /** Cases that neither always passed nor always failed. */
+  flaky: { count: number; cases: string[] };
+  alwaysPass: number;
+  alwaysFail: number;
+  /** Mean over cases of the chance that at least one of k tries passes (Chen et al. 2021). */
+  passAtK: number | null;
+  /** Mean over cases of the chance that all k tries pass. */
+  passHatK: number | null;
+  meanCasePassRate: number;
 }
 
 export interface GateOutcome {

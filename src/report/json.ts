@@ -38,6 +38,8 @@ export async function writeResultsJson(
   file: string,
   run: RunRecord,
   results: AsyncIterable<ResultRecord>,
+  /** With repeats: per case, its pass count and the mean and spread of each score. */
+  caseStats?: unknown[],
 ): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
   const out = createWriteStream(tmp);
@@ -52,7 +54,7 @@ export async function writeResultsJson(
       await write((first ? '\n' : ',\n') + JSON.stringify(resultJson(r)));
       first = false;
     }
-    await write('\n]}\n');
+    await write(caseStats ? `\n],"caseStats":${JSON.stringify(caseStats)}}\n` : '\n]}\n');
     out.end();
     await once(out, 'finish');
     await rename(tmp, file);

@@ -83,10 +83,18 @@ export function formatSummary(
   lines.push(
     `${c.bold('Tokens')}   ${s.tokens.input} in · ${s.tokens.output} out · ${c.bold('Cost')} $${s.costUsd.toFixed(4)}`,
   );
-  if (s.flaky && s.flaky.count > 0)
+  if (s.repeats) {
+    const r = s.repeats;
+    const f = (x: number | null) => (x === null ? '–' : pct(x));
+    lines.push(
+      `${c.bold('Repeats')}  ${r.k} per case · pass@${r.k} ${f(r.passAtK)} · pass^${r.k} ${f(r.passHatK)} · always pass ${r.alwaysPass} · always fail ${r.alwaysFail}`,
+    );
+  }
+  const flaky = s.repeats?.flaky;
+  if (flaky && flaky.count > 0)
     lines.push(
       c.yellow(
-        `Flaky: ${s.flaky.count} cases (${s.flaky.cases.slice(0, 10).join(', ')}${s.flaky.count > 10 ? ', …' : ''})`,
+        `Flaky: ${flaky.count} cases (${flaky.cases.slice(0, 10).join(', ')}${flaky.count > 10 ? ', …' : ''})`,
       ),
     );
   if (s.gates?.length) {

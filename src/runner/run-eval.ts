@@ -10,6 +10,7 @@ import type { Target } from '../core/target.js';
 import { type CachedAnswer, type CallPolicy, callTarget, type Pools } from './call-target.js';
 import { runConversation } from './conversation.js';
 import { checkGates, type Gates } from './gates.js';
+import type { RepeatCaseStats } from './repeats.js';
 import { DEFAULT_RETRY } from './retry.js';
 import { scoreOutput } from './score-output.js';
 import { SummaryBuilder } from './summary.js';
@@ -80,6 +81,8 @@ export interface EvalOutcome {
   summary: RunSummary;
   /** Why the run was aborted (an unreachable target, say). */
   error?: string;
+  /** With `repeat` > 1: per case, its pass count and the spread of each score. */
+  caseStats?: RepeatCaseStats[];
 }
 
 /** Results committed together at most every few ms, or sooner when this many are waiting. */
@@ -105,7 +108,7 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
   const started = Date.now();
   const observers = deps.observers ?? [];
   const repeat = spec.repeat ?? 1;
-  const summary = new SummaryBuilder();
+  const summary = new SummaryBuilder(repeat);
   const skip = new Set<string>();
   for await (const r of deps.completed ?? []) {
     skip.add(resultKey(r.caseId, r.target, r.repeat));
@@ -277,6 +280,7 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
     status,
     summary: built,
     ...(abortError ? { error: abortError.message } : {}),
+    ...(summary.repeats ? { caseStats: summary.repeats.perCase() } : {}),
   };
   for (const o of observers) o.onEnd?.(outcome);
   return outcome;

@@ -2,6 +2,7 @@ import type { EvaluatorSummary, PassRate, ResultRecord, RunSummary } from '../co
 import { percentileOfSorted } from '../stats/descriptive.js';
 import { wilson } from '../stats/intervals.js';
 import { getOrCreate } from '../util/maps.js';
+import { RepeatTracker } from './repeats.js';
 
 interface Counter {
   total: number;
@@ -46,7 +47,15 @@ export class SummaryBuilder {
   private cost = 0;
   private cached = 0;
 
+  /** Set when cases run several times: per-case tallies for flakiness and clustered intervals. */
+  readonly repeats: RepeatTracker | undefined;
+
+  constructor(repeat = 1) {
+    this.repeats = repeat > 1 ? new RepeatTracker(repeat) : undefined;
+  }
+
   add(r: ResultRecord): void {
+    this.repeats?.add(r);
     count(this.all, r);
     count(getOrCreate(this.byTarget, r.target, counter), r);
     for (const [key, value] of Object.entries(r.tags)) {
@@ -114,9 +123,12 @@ export class SummaryBuilder {
         meanScore: e.scored ? e.sum / e.scored : null,
       };
     }
+    const overall = toPassRate(this.all);
+    this.repeats?.clusterIntervals(overall, byTag);
     return {
-      ...toPassRate(this.all),
+      ...overall,
       byTag,
+      ...(this.repeats ? { repeats: this.repeats.summary() } : {}),
       byTarget: Object.fromEntries([...this.byTarget].map(([k, c]) => [k, toPassRate(c)])),
       byEvaluator,
       latencyMs: {

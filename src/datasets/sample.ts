@@ -1,0 +1,67 @@
+import type { Case } from '../core/case.js';
+import { AssayError } from '../core/errors.js';
+import { createRng } from '../stats/random.js';
+
+export interface SampleOptions {
+  /** A count (`50`) or a fraction of the dataset (`0.1`). */
+  size: number;
+  /** Tags whose combinations are the strata; none → a simple random sample. */
+  by?: string[];
+  seed?: number;
+}
+
+/** `10%` → 0.1, `50` → 50. */
+export function parseSampleSize(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text);
+  if (!m) throw new AssayError('usage', `--sample expects a count (50) or a percentage (10%), got "${text}"`);
+  const value = Number(m[1]);
+  if (m[2]) {
+    if (value <= 0 || value > 100)
+      throw new AssayError('usage', `--sample percentage must be in (0, 100], got ${text}`);
+    return value / 100;
+  }
+  if (!Number.isInteger(value) || value < 1)
+    throw new AssayError('usage', `--sample count must be a whole number ≥ 1, got ${text}`);
+  return value;
+}
+
+/**
+ * A stratified random subset with the same proportions per stratum as the whole set (largest
+ * remainder allocation), the same for the same seed on every machine. Cases keep dataset order.
+ *
+ * @example stratifiedSample(cases, { size: 0.1, by: ['type', 'difficulty'], seed: 7 })
+ */
+export function stratifiedSample(cases: Case[], options: SampleOptions): Case[] {
+  const total = cases.length;
+  const want =
+    options.size < 1 ? Math.max(1, Math.round(options.size * total)) : Math.min(options.size, total);
+  if (want >= total) return cases;
+  const by = options.by ?? [];
+  const strata = new Map<string, number[]>();
+  cases.forEach((c, i) => {
+    const key = by.map((t) => c.tags[t] ?? '∅').join('\u0000');
+    const list = strata.get(key);
+    if (list) list.push(i);
+    else strata.set(key, [i]);
+  });
+  const keys = [...strata.keys()].sort();
+  // Largest remainder: floor of each quota, then the leftover seats by largest fractional part.
+  const quotas = keys.map((k) => (strata.get(k)!.length * want) / total);
+  const seats = quotas.map(Math.floor);
+  const order = keys
+    .map((_, i) => i)
+    .sort((a, b) => quotas[b]! - seats[b]! - (quotas[a]! - seats[a]!) || a - b);
+  for (let left = want - seats.reduce((a, b) => a + b, 0), j = 0; left > 0; left--, j++) seats[order[j]!]!++;
+  const rng = createRng(options.seed ?? 1);
+  const chosen: number[] = [];
+  keys.forEach((k, s) => {
+    const members = [...strata.get(k)!];
+    // Partial Fisher–Yates: the first `seats[s]` places are a uniform sample without replacement.
+    for (let i = 0; i < seats[s]!; i++) {
+      const j = i + rng.nextInt(members.length - i);
+      [members[i], members[j]] = [members[j]!, members[i]!];
+      chosen.push(members[i]!);
+    }
+  });
+  return chosen.sort((a, b) => a - b).map((i) => cases[i]!);
+}
