@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { findConfig, loadConfig } from '../config/load.js';
+import { regressionGate } from '../compare/gate.js';
 import { AssayError } from '../core/errors.js';
 import type { RunRecord } from '../core/run.js';
 import { filterCases, parseTagFilters } from '../datasets/filter.js';
@@ -138,6 +139,13 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
       process.off('SIGTERM', onSigint);
     }
     const { run, outcome } = result;
+    const { baseline, noRegression } = loaded.config.gates;
+    if (baseline && noRegression && outcome.status === 'completed') {
+      const { gate, comparison } = await regressionGate(store, run.id, baseline, loaded.baseDir);
+      outcome.summary.gates = [...(outcome.summary.gates ?? []), gate];
+      await store.saveArtifact(run.id, 'comparison', comparison);
+      await store.updateRun(run.id, { summary: outcome.summary });
+    }
     const rebroken = await checkRebroken({
       store,
       run,

@@ -138,6 +138,37 @@ export function buildProgram(): Command {
     .option(...dbOption)
     .action((id, flags) => run(async () => (await import('./promote.js')).promoteCommand(id, flags)));
 
+  program
+    .command('calibrate')
+    .description("compare a run's judge scores with human labels: correlations, kappa, verdict")
+    .requiredOption('--run <id>', 'the run whose judge scores are calibrated')
+    .requiredOption('--labels <file>', 'human labels, JSONL: {"caseId", "dimension"?, "score", "rater"?, "target"?}')
+    .option('--evaluator <score>', 'the judge score to calibrate, e.g. rubric.accuracy (default: from the labels)')
+    .option('--json <file>', 'also write the calibration as JSON')
+    .option(...dbOption)
+    .action((flags) => run(async () => (await import('./calibrate.js')).calibrateCommand(flags)));
+
+  program
+    .command('compare')
+    .description('compare two runs (ids or results JSON files): paired tests per metric and stratum, a verdict')
+    .argument('<baseline>', 'the baseline run id or results JSON')
+    .argument('<candidate>', 'the candidate run id or results JSON')
+    .option(...dbOption)
+    .option('--json <file>', 'write the comparison as JSON')
+    .option('--markdown <file>', 'write the comparison as Markdown (a PR comment)')
+    .option('--fail-on <what>', '"regression": exit 1 when any metric regresses significantly')
+    .option('--alpha <p>', 'significance level after Holm adjustment (default 0.05)')
+    .action((baseline, candidate, flags) => run(async () => (await import('./compare.js')).compareCommand(baseline, candidate, flags)));
+
+  program
+    .command('plan')
+    .description('how many paired cases are needed to detect a change in pass rate')
+    .requiredOption('--baseline-rate <p>', 'the current pass rate, e.g. 0.85')
+    .requiredOption('--mde <d>', 'the smallest change worth detecting, e.g. 0.03')
+    .option('--alpha <a>', 'two-sided significance level', '0.05')
+    .option('--power <p>', 'probability of detecting the change', '0.8')
+    .action((flags) => run(async () => (await import('./plan.js')).planCommand(flags)));
+
   return program;
 }
 

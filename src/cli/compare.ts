@@ -1,0 +1,42 @@
+import { writeFile } from 'node:fs/promises';
+import { compareRuns } from '../compare/analyze.js';
+import { comparisonMarkdown, formatComparison } from '../compare/format.js';
+import { loadSide } from '../compare/sides.js';
+import { AssayError } from '../core/errors.js';
+import { openStore } from '../store/open.js';
+import { EXIT } from './exit-codes.js';
+
+export interface CompareFlags {
+  db?: string;
+  json?: string;
+  markdown?: string;
+  failOn?: string;
+  alpha?: string;
+}
+
+/** `assay compare <baseline> <candidate>`: a decision from two runs (ids or results JSON files). */
+export async function compareCommand(
+  baselineRef: string,
+  candidateRef: string,
+  flags: CompareFlags,
+): Promise<number> {
+  if (flags.failOn && flags.failOn !== 'regression')
+    throw new AssayError('usage', `--fail-on takes "regression", got "${flags.failOn}"`);
+  const alpha = flags.alpha === undefined ? 0.05 : Number(flags.alpha);
+  if (!(alpha > 0 && alpha < 1))
+    throw new AssayError('usage', `--alpha must be in (0, 1), got ${flags.alpha}`);
+  const needsStore = ![baselineRef, candidateRef].every((r) => /\.json$/i.test(r));
+  const store = needsStore ? await openStore(flags.db) : undefined;
+  try {
+    const baseline = await loadSide(baselineRef, store);
+    const candidate = await loadSide(candidateRef, store);
+    const comparison = compareRuns(baseline, candidate, { alpha });
+    process.stdout.write(`${formatComparison(comparison, { color: Boolean(process.stdout.isTTY) })}\n`);
+    if (flags.json) await writeFile(flags.json, `${JSON.stringify(comparison, null, 2)}\n`);
+    if (flags.markdown) await writeFile(flags.markdown, comparisonMarkdown(comparison));
+    if (store) await store.saveArtifact(candidate.id, 'comparison', comparison).catch(() => {});
+    return flags.failOn === 'regression' && comparison.regressions.length > 0 ? EXIT.gatesFailed : EXIT.ok;
+  } finally {
+    await store?.close();
+  }
+}
