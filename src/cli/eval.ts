@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
-import { findConfig, loadConfig } from '../config/load.js';
 import { regressionGate } from '../compare/gate.js';
+import { findConfig, loadConfig } from '../config/load.js';
 import { AssayError } from '../core/errors.js';
 import type { RunRecord } from '../core/run.js';
+import type { Store } from '../core/store.js';
 import { filterCases, parseTagFilters } from '../datasets/filter.js';
 import { parseSampleSize, type SampleOptions, stratifiedSample } from '../datasets/sample.js';
 import { datasetVersion } from '../datasets/version.js';
@@ -13,7 +14,7 @@ import { writeResultsJson } from '../report/json.js';
 import { formatSummary } from '../report/terminal.js';
 import { openStore } from '../store/open.js';
 import { storeVectorCache } from '../store/vector-cache.js';
-import { buildSuite } from '../suite/build-suite.js';
+import { buildSuite, type Suite } from '../suite/build-suite.js';
 import { runSuite } from '../suite/run-suite.js';
 import { EXIT } from './exit-codes.js';
 import { gitCommit } from './git.js';
@@ -31,6 +32,7 @@ export interface EvalFlags {
   db?: string;
   filterTag?: string[];
   repeat?: number;
+  replay?: string;
   sample?: string;
   stratifyBy?: string;
   seed?: number;
@@ -39,13 +41,44 @@ export interface EvalFlags {
   faultSeed?: number;
 }
 
+/**
+ * `--replay <run-id>`: the user turns of that run's conversations (simulated ones included) become
+ * the scripted turns of this run, so a simulated conversation replays deterministically.
+ */
+async function replayTranscripts(store: Store, runId: string, suite: Suite): Promise<void> {
+  const run = await store.getRun(runId);
+  if (!run) throw new AssayError('run.not-found', `no run "${runId}" to replay`);
+  const turns = new Map<string, string[]>();
+  for await (const r of store.results(runId)) {
+    if (r.output?.turns?.length && !turns.has(r.caseId))
+      turns.set(
+        r.caseId,
+        r.output.turns.map((t) => t.user),
+      );
+  }
+  if (turns.size === 0) throw new AssayError('usage', `run ${run.id} has no conversations to replay`);
+  for (const c of suite.dataset.cases) {
+    const users = turns.get(c.id);
+    if (!users) continue;
+    const scripted = c.turns ?? [];
+    c.turns = users.map((user, i) => (scripted[i]?.user === user ? scripted[i]! : { user }));
+  }
+  delete suite.simulator;
+  suite.provenance.filters = { ...suite.provenance.filters, replayOf: run.id };
+}
+
 /** `--sample 10% --stratify-by type,difficulty --seed 7` as stored in the run's provenance. */
 function sampleSpec(flags: EvalFlags): Record<string, unknown> | undefined {
   if (!flags.sample) {
     if (flags.stratifyBy) throw new AssayError('usage', '--stratify-by goes with --sample');
     return undefined;
   }
-  const by = flags.stratifyBy ? flags.stratifyBy.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  const by = flags.stratifyBy
+    ? flags.stratifyBy
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
   return { size: parseSampleSize(flags.sample), by, seed: flags.seed ?? 1 };
 }
 
@@ -102,6 +135,7 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
       suite.dataset.cases = stratifiedSample(suite.dataset.cases, sample as unknown as SampleOptions);
       suite.provenance.sample = { ...sample, selected: suite.dataset.cases.length, of: before };
     }
+    if (flags.replay) await replayTranscripts(store, flags.replay, suite);
     const runId = resume?.id ?? newRunId();
     const controller = new AbortController();
     let interrupts = 0;

@@ -82,6 +82,7 @@ export function buildProgram(): Command {
     .option(...dbOption)
     .option('--filter-tag <key=value>', 'only cases with this tag (repeatable)', collect)
     .option('--description <text>', 'a note stored with the run')
+    .option('--replay <run-id>', 'replay the conversations of a stored run (simulated users included) as scripted turns')
     .option('--repeat <n>', 'run each case n times (repeats bypass the cache) to measure flakiness', positiveInt)
     .option('--sample <size>', 'a stratified subset: a count (50) or a percentage (10%)')
     .option('--stratify-by <tags>', 'tags whose combinations keep their proportions in --sample (type,difficulty)')
