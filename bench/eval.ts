@@ -13,7 +13,9 @@ async function startServer(latencyMs: number): Promise<{ port: number; stop: () 
     env: { ...process.env, LATENCY_MS: String(latencyMs) },
     stdio: ['ignore', 'pipe', 'ignore'],
   });
-  const port = await new Promise<number>((resolve) => child.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
+  const port = await new Promise<number>((resolve) =>
+    child.stdout.once('data', (d) => resolve(Number(String(d).trim()))),
+  );
   return { port, stop: () => child.kill('SIGTERM') };
 }
 
@@ -57,8 +59,25 @@ interface Measure {
 }
 
 function runCli(config: string, db: string, concurrency: number): Measure {
-  const args = ['-f', 'TIME %e %U %S %M', process.execPath, join(root, 'bin/assay.js'), 'eval', '-c', config, '--db', db, '--no-cache', '--concurrency', String(concurrency)];
-  const r = spawnSync('/usr/bin/time', args, { encoding: 'utf8', env: { ...process.env, CI: '1' }, maxBuffer: 64 * 1024 * 1024 });
+  const args = [
+    '-f',
+    'TIME %e %U %S %M',
+    process.execPath,
+    join(root, 'bin/assay.js'),
+    'eval',
+    '-c',
+    config,
+    '--db',
+    db,
+    '--no-cache',
+    '--concurrency',
+    String(concurrency),
+  ];
+  const r = spawnSync('/usr/bin/time', args, {
+    encoding: 'utf8',
+    env: { ...process.env, CI: '1' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const line = r.stderr.split('\n').find((l) => l.startsWith('TIME '));
   if (!line) throw new Error(`no timing output:\n${r.stderr.slice(-2000)}`);
   const [, e, u, s, m] = line.split(' ').map(Number) as number[];
@@ -92,7 +111,9 @@ async function scenario(name: string, n: number, latencyMs: number, concurrency:
 
 const which = process.argv.slice(2);
 const want = (s: string) => which.length === 0 || which.includes(s);
-console.log('| scenario | cases | server latency (ms) | concurrency | wall (median) | CPU per case | peak RSS | |');
+console.log(
+  '| scenario | cases | server latency (ms) | concurrency | wall (median) | CPU per case | peak RSS | |',
+);
 console.log('|---|---|---|---|---|---|---|---|');
 if (want('throughput')) await scenario('throughput', 10_000, 50, 50, 3);
 if (want('cpu')) await scenario('cpu', 10_000, 0, 50, 3);
