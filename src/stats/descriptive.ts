@@ -1,0 +1,146 @@
+import { checkConfidence, checkFinite, checkInteger, checkNumber, checkResult, fail } from './validate.js';
+
+/**
+ * Arithmetic mean.
+ *
+ * @example
+ * mean([1, 2, 3, 4]); // 2.5
+ */
+export function mean(values: number[]): number {
+  checkFinite('mean', 'values', values);
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i]!;
+  return checkResult('mean', sum / values.length);
+}
+
+/** Ascending copy as a Float64Array (numeric sort, no comparator). */
+export function sortedCopy(values: readonly number[]): Float64Array {
+  return Float64Array.from(values).sort();
+}
+
+/** Percentile of already sorted values, linear interpolation between closest ranks; p in [0, 100]. */
+export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  const h = ((n - 1) * p) / 100;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, n - 1);
+  const a = sorted[lo]!;
+  const b = sorted[hi]!;
+  return a + (h - lo) * (b - a);
+}
+
+/**
+ * The p-th percentile (p in [0, 100]) with linear interpolation between the closest ranks, as numpy's
+ * default (`method='linear'`): the value at fractional 0-based position (n - 1) * p / 100.
+ *
+ * @example
+ * percentile([1, 2, 3, 4], 50); // 2.5
+ * percentile([1, 2, 3, 4], 25); // 1.75
+ */
+export function percentile(values: number[], p: number): number {
+  checkFinite('percentile', 'values', values);
+  if (typeof p !== 'number' || !(p >= 0 && p <= 100))
+    fail('percentile', `p must be in [0, 100] (got ${String(p)})`);
+  return percentileOfSorted(sortedCopy(values), p);
+}
+
+/** The two percentiles that bound a central interval of the given confidence. */
+export function centralInterval(sorted: ArrayLike<number>, confidence: number): [number, number] {
+  checkConfidence('centralInterval', confidence);
+  const tail = ((1 - confidence) / 2) * 100;
+  return [percentileOfSorted(sorted, tail), percentileOfSorted(sorted, 100 - tail)];
+}
+
+/** Average ranks plus the sizes of the tie groups (groups of one included). */
+export function rankWithTies(values: ArrayLike<number>): { ranks: Float64Array; ties: number[] } {
+  const n = values.length;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => values[a]! - values[b]!);
+  const ranks = new Float64Array(n);
+  const ties: number[] = [];
+  let i = 0;
+  while (i < n) {
+    let j = i + 1;
+    const v = values[order[i]!]!;
+    while (j < n && values[order[j]!]! === v) j++;
+    const rank = (i + j + 1) / 2; // mean of the 1-based ranks i+1 .. j
+    for (let k = i; k < j; k++) ranks[order[k]!] = rank;
+    ties.push(j - i);
+    i = j;
+  }
+  return { ranks, ties };
+}
+
+/**
+ * Ranks from 1 to n, ties given the average of the ranks they span (scipy's `rankdata` 'average').
+ *
+ * @example
+ * ranks([10, 20, 20, 5]); // [2, 3.5, 3.5, 1]
+ */
+export function ranks(values: number[]): number[] {
+  checkFinite('ranks', 'values', values);
+  return Array.from(rankWithTies(values).ranks);
+}
+
+export interface HistogramOptions {
+  /** Number of equal-width bins (default 10). */
+  bins?: number;
+  /** Left edge of the first bin (default: the smallest value). */
+  min?: number;
+  /** Right edge of the last bin (default: the largest value). */
+  max?: number;
+}
+
+export interface Histogram {
+  /** bins + 1 increasing edges. */
+  edges: number[];
+  /** counts[i] counts values in [edges[i], edges[i+1]); the last bin also includes its right edge. */
+  counts: number[];
+}
+
+/**
+ * Equal-width histogram with numpy's conventions: bins are half-open except the last, which is closed;
+ * values outside [min, max] are not counted; when min === max the range is widened to min - 0.5 .. max + 0.5.
+ *
+ * @example
+ * histogram([1, 2, 2, 3, 4], { bins: 3 }); // { edges: [1, 2, 3, 4], counts: [1, 2, 2] }
+ */
+export function histogram(values: number[], opts: HistogramOptions = {}): Histogram {
+  const fn = 'histogram';
+  checkFinite(fn, 'values', values);
+  const bins = opts.bins ?? 10;
+  checkInteger(fn, 'bins', bins, 1);
+  let lo = opts.min;
+  let hi = opts.max;
+  if (lo === undefined || hi === undefined) {
+    let vmin = Number.POSITIVE_INFINITY;
+    let vmax = Number.NEGATIVE_INFINITY;
+    for (const v of values) {
+      if (v < vmin) vmin = v;
+      if (v > vmax) vmax = v;
+    }
+    lo ??= vmin;
+    hi ??= vmax;
+  }
+  checkNumber(fn, 'min', lo);
+  checkNumber(fn, 'max', hi);
+  if (lo > hi) fail(fn, `min must not exceed max (${lo} > ${hi})`);
+  if (lo === hi) {
+    lo -= 0.5;
+    hi += 0.5;
+  }
+  const edges: number[] = [];
+  for (let i = 0; i <= bins; i++) edges.push(i === bins ? hi : lo + ((hi - lo) * i) / bins);
+  const counts = new Array<number>(bins).fill(0);
+  const scale = bins / (hi - lo);
+  for (const v of values) {
+    if (v < lo || v > hi) continue;
+    let i = Math.min(bins - 1, Math.floor((v - lo) * scale));
+    // Floating point may put a value next to an edge in the neighbouring bin: settle it by the edges.
+    if (v < edges[i]!) i--;
+    else if (i < bins - 1 && v >= edges[i + 1]!) i++;
+    counts[i]!++;
+  }
+  return { edges, counts };
+}

@@ -1,0 +1,26 @@
+/**
+ * assay/stats: the statistics behind Assay's reports, pure functions with no I/O. Bad input (empty or
+ * unequal arrays, NaN, out-of-range parameters, undefined results) throws AssayError('stats.input').
+ */
+export type { CohenKappaOptions, Label } from './agreement.js';
+export { cohenKappa, fleissKappa } from './agreement.js';
+export type { BootstrapOptions, PairedDiff } from './bootstrap.js';
+export { bootstrap, pairedBootstrapDiff } from './bootstrap.js';
+export { kendallTau, pearson, spearman } from './correlation.js';
+export type { Histogram, HistogramOptions } from './descriptive.js';
+export { histogram, mean, percentile, ranks } from './descriptive.js';
+export type { PsiOptions } from './drift.js';
+export { jsDivergence, psi, wasserstein } from './drift.js';
+export type { ClusterCount, ClusteredInterval, Interval } from './intervals.js';
+export { clusteredProportion, wilson } from './intervals.js';
+export { ksTest } from './kolmogorov-smirnov.js';
+export type { KrippendorffLevel, KrippendorffOptions } from './krippendorff.js';
+export { krippendorffAlpha } from './krippendorff.js';
+export { holm } from './multiple-comparisons.js';
+export type { McNemarOptions } from './paired-tests.js';
+export { mcnemar, pairedTTest, wilcoxonSignedRank } from './paired-tests.js';
+export { passAtK, passHatK } from './pass-at-k.js';
+export type { PairedSampleSizeOptions, TwoProportionsOptions } from './power.js';
+export { pairedSampleSize, sampleSizeTwoProportions } from './power.js';
+export type { Rng } from './random.js';
+export { createRng, DEFAULT_SEED } from './random.js';
