@@ -21,6 +21,27 @@ const BUILTIN = {
   latency: async () => (await import('./operational.js')).latency,
   cost: async () => (await import('./operational.js')).cost,
   function: async () => (await import('./function.js')).functionEvaluator,
+  rubric: async () => (await import('../judge/rubric.js')).rubric,
+  factuality: async () => (await import('../judge/factuality.js')).factuality,
+  pairwise: async () => (await import('../judge/pairwise.js')).pairwise,
+  similar: async () => (await import('./similarity.js')).similar,
+  f1: async () => (await import('./reference.js')).f1,
+  'exact-match': async () => (await import('./reference.js')).exactMatch,
+  'rouge-l': async () => (await import('./reference.js')).rougeL,
+  bleu: async () => (await import('./reference.js')).bleu,
+  levenshtein: async () => (await import('./reference.js')).levenshtein,
+  numeric: async () => (await import('./numeric.js')).numeric,
+  'retrieval-recall@k': async () => (await import('./retrieval.js')).retrievalRecall,
+  'retrieval-precision@k': async () => (await import('./retrieval.js')).retrievalPrecision,
+  mrr: async () => (await import('./retrieval.js')).mrr,
+  'mrr@k': async () => (await import('./retrieval.js')).mrr,
+  'ndcg@k': async () => (await import('./retrieval.js')).ndcg,
+  'tool-call': async () => (await import('./tool-call.js')).toolCall,
+  safety: async () => (await import('./safety/index.js')).safety,
+  all: async () => (await import('./combinators.js')).all,
+  any: async () => (await import('./combinators.js')).any,
+  not: async () => (await import('./combinators.js')).not,
+  weighted: async () => (await import('./combinators.js')).weighted,
 } satisfies Record<string, Loader>;
 
 export type BuiltinEvaluatorType = keyof typeof BUILTIN;
@@ -42,7 +63,11 @@ export async function createEvaluator(
   ctx: EvaluatorContext,
 ): Promise<Evaluator> {
   const type = String(config.type);
-  const load = extra.get(type) ?? BUILTIN[type as BuiltinEvaluatorType];
+  // `retrieval-recall@5` is `retrieval-recall@k`; the factory reads k from the type.
+  const load =
+    extra.get(type) ??
+    BUILTIN[type as BuiltinEvaluatorType] ??
+    BUILTIN[type.replace(/@\d+$/, '@k') as BuiltinEvaluatorType];
   if (!load) {
     throw new AssayError(
       'evaluator.unknown',
