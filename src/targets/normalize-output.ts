@@ -59,7 +59,7 @@ export function normalizeAppOutput(value: unknown): TargetOutput {
   if (typeof value === 'string') return { text: value };
   if (value === null || value === undefined) return { text: '' };
   if (typeof value !== 'object' || Array.isArray(value)) return { text: JSON.stringify(value) };
-  const { output, text, contexts, toolCalls, tool_calls, usage, costUsd, ...rest } = value as Record<
+  const { output, text, contexts, toolCalls, tool_calls, usage, costUsd, prompt, ...rest } = value as Record<
     string,
     unknown
   >;
@@ -72,6 +72,8 @@ export function normalizeAppOutput(value: unknown): TargetOutput {
   const u = normalizeUsage(usage);
   if (u) out.usage = u;
   if (typeof costUsd === 'number') out.costUsd = costUsd;
+  // The messages the app sent its model, so leakage checks and reports can see the system prompt.
+  if (prompt !== undefined) out.prompt = prompt;
   if (Object.keys(rest).length > 0) out.metadata = rest;
   return out;
 }
