@@ -194,8 +194,7 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
       }
     }
   };
-  const emit = (r: ResultRecord) => {
-    pending.push(r);
+  const startFlush = (): void => {
     flushing ??= flush()
       .catch((error) => {
         writeError = error;
@@ -203,7 +202,14 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
       })
       .finally(() => {
         flushing = undefined;
+        // A result emitted after the loop's last look at `pending`, but before this line, would
+        // otherwise wait for a flush that never comes.
+        if (pending.length > 0 && !writeError) startFlush();
       });
+  };
+  const emit = (r: ResultRecord) => {
+    pending.push(r);
+    startFlush();
   };
 
   const work = workItems(spec, repeat, skip);
@@ -266,7 +272,10 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
 
   try {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(policy.concurrency, total)) }, worker));
-    while (flushing) await flushing;
+    while (flushing || (pending.length > 0 && !writeError)) {
+      startFlush();
+      await flushing;
+    }
   } finally {
     deps.signal?.removeEventListener('abort', onOuterAbort);
   }
