@@ -16,12 +16,13 @@ const price = z.object({
   output: z.number().nonnegative(),
 });
 
+// Targets are strict: a misspelt key (`baseUrl`, `apikey`) must fail, not send requests elsewhere.
 const common = {
   id: z.string().min(1).optional(),
   timeoutMs: z.number().int().positive().optional(),
 };
 
-export const modelTargetSchema = z.object({
+export const modelTargetSchema = z.strictObject({
   ...common,
   provider: z.string().regex(/^[a-z][\w-]*:.+$/, 'expected "family:model", e.g. openai:gpt-4o-mini'),
   baseURL: z.url().optional(),
@@ -34,13 +35,13 @@ export const modelTargetSchema = z.object({
   price: price.optional(),
 });
 
-export const functionTargetSchema = z.object({
+export const functionTargetSchema = z.strictObject({
   ...common,
   provider: z.literal('function'),
   module: z.string().regex(/^.+#[\w$]+$/, 'expected "file#exportName", e.g. ./app.mjs#answer'),
 });
 
-export const httpTargetSchema = z.object({
+export const httpTargetSchema = z.strictObject({
   ...common,
   provider: z.literal('http'),
   url: z.string().min(1),

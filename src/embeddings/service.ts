@@ -1,0 +1,69 @@
+import { coalescing } from './batch.js';
+import {
+  cachedEmbedder,
+  deferredVectorCache,
+  layeredVectorCache,
+  memoryVectorCache,
+  type VectorCache,
+} from './cache.js';
+import { createEmbedder, type Embedder } from './embedder.js';
+import { type EmbedderSpec, specKey, toObjectSpec } from './spec.js';
+
+/** The key under which evaluators find the service in `EvaluatorContext.services`. */
+export const EMBEDDINGS_SERVICE = 'embeddings';
+
+/**
+ * Embedders for a suite's evaluators: one per distinct spec, shared by every evaluator that names
+ * it, each behind an in-memory LRU; remote ones also behind the suite's vector cache (the store's,
+ * in the CLI). The local embedder skips the persistent cache: computing a vector costs about what
+ * reading it back from SQLite does, and the store would only grow.
+ */
+export interface EmbeddingService {
+  /** The embedder a spec names; the suite's `embedder:` (or `local`) when the spec is undefined. */
+  embedder(spec?: EmbedderSpec): Promise<Embedder>;
+  /**
+   * Puts a persistent cache behind the in-memory one (or takes it away), also for embedders already
+   * handed out: whoever runs the suite with a store attaches the store's before the run.
+   */
+  attachCache(cache: VectorCache | undefined): void;
+}
+
+export interface EmbeddingServiceOptions {
+  /** Environment variables for API keys not given in the spec, read once by the caller. */
+  env?: Record<string, string | undefined>;
+  /** The config's top-level `embedder:`. */
+  defaultSpec?: EmbedderSpec;
+  /** A persistent cache behind the in-memory one, e.g. `storeVectorCache(store)` (see `attachCache`). */
+  cache?: VectorCache;
+  /** Vectors kept in memory (default 10 000). */
+  memoryEntries?: number;
+}
+
+/** @example const e = await createEmbeddingService({ env: process.env }).embedder('local') */
+export function createEmbeddingService(options: EmbeddingServiceOptions = {}): EmbeddingService {
+  const memory = memoryVectorCache(options.memoryEntries);
+  const backing = deferredVectorCache();
+  backing.attach(options.cache);
+  const persistent = layeredVectorCache(memory, backing);
+  const embedders = new Map<string, Promise<Embedder>>();
+  return {
+    embedder(spec) {
+      const chosen = spec ?? options.defaultSpec ?? 'local';
+      const key = specKey(chosen);
+      let embedder = embedders.get(key);
+      if (!embedder) {
+        const local = toObjectSpec(chosen).provider === 'local';
+        embedder = createEmbedder(chosen, options.env).then((base) =>
+          // Remote calls are merged across concurrent evaluations; the local one computes in place.
+          local ? cachedEmbedder(base, memory) : cachedEmbedder(coalescing(base), persistent),
+        );
+        embedder.catch(() => embedders.delete(key));
+        embedders.set(key, embedder);
+      }
+      return embedder;
+    },
+    attachCache(cache) {
+      backing.attach(cache);
+    },
+  };
+}
