@@ -44,3 +44,25 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }
   return out;
 }
+
+/**
+ * The variables a config's strings name, with the values `env` gives them: what must never be
+ * written back out (stored provenance, reports) in place of the `${VAR}` the user wrote.
+ */
+export function envValuesUsed(
+  value: unknown,
+  env: Record<string, string | undefined>,
+  out: Record<string, string> = {},
+): Record<string, string> {
+  if (typeof value === 'string') {
+    for (const [, name] of value.matchAll(VAR)) {
+      const v = env[name!];
+      if (v !== undefined && v !== '') out[name!] = v;
+    }
+  } else if (Array.isArray(value)) {
+    for (const v of value) envValuesUsed(v, env, out);
+  } else if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) envValuesUsed(v, env, out);
+  }
+  return out;
+}

@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
+import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { AssayError } from '../core/errors.js';
 import { contentHash } from '../util/hash.js';
-import { formatPath, interpolateEnv } from './env.js';
+import { envValuesUsed, formatPath, interpolateEnv } from './env.js';
 import { type Config, configSchema, type Prompt, targetSchemaFor } from './schema.js';
 
 export interface LoadedConfig {
@@ -17,6 +17,8 @@ export interface LoadedConfig {
   baseDir: string;
   /** Hash of the config as written (before `${VAR}`s are filled in, so no secret enters it). */
   hash: string;
+  /** The `${VAR}`s the config names and their values: to be redacted from anything stored. */
+  secrets?: Record<string, string>;
 }
 
 export const DEFAULT_CONFIG_NAMES = [
@@ -54,7 +56,8 @@ async function readRaw(file: string): Promise<{ raw: unknown; lineOf: LineOf }> 
     const doc = parseDocument(text, { lineCounter, prettyErrors: false });
     const problem = doc.errors[0];
     if (problem) {
-      const line = problem.linePos?.[0]?.line;
+      // With prettyErrors off, yaml leaves linePos unset: the line comes from the offset.
+      const line = problem.linePos?.[0]?.line ?? lineCounter.linePos(problem.pos[0]).line;
       throw new AssayError('config.invalid', problem.message.split('\n')[0]!, {
         file,
         ...(line ? { line } : {}),
@@ -75,7 +78,12 @@ async function readRaw(file: string): Promise<{ raw: unknown; lineOf: LineOf }> 
 function lineFinder(doc: Document, lineCounter: LineCounter): LineOf {
   return (path) => {
     for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true);
+      // The key's line when the field is a key of a mapping: a block value starts a line later.
+      const parent = n > 0 ? doc.getIn(path.slice(0, n - 1), true) : undefined;
+      const pair = isMap(parent)
+        ? parent.items.find((p) => isScalar(p.key) && p.key.value === path[n - 1])
+        : undefined;
+      const node = isNode(pair?.key) ? pair.key : doc.getIn(path.slice(0, n), true);
       if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
     }
     return undefined;
@@ -88,7 +96,13 @@ export async function importModule(file: string): Promise<Record<string, unknown
   try {
     if (/\.(c|m)?ts$/.test(file)) {
       const { tsImport } = await import('tsx/esm/api');
-      return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+      const mod = (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+      // Outside a "type": "module" package, tsx compiles TypeScript to CommonJS, and the ES default
+      // export then sits one level down, at `default.default`.
+      const inner = mod.default as { __esModule?: unknown; default?: unknown } | undefined;
+      return inner && typeof inner === 'object' && inner.__esModule
+        ? { ...mod, default: inner.default }
+        : mod;
     }
     return (await import(url)) as Record<string, unknown>;
   } catch (error) {
@@ -106,7 +120,11 @@ function zodFailure(
   const issue = error.issues[0]!;
   const path = [...prefix, ...(issue.path as (string | number)[])];
   let message = issue.message;
-  if (issue.code === 'unrecognized_keys') message = `unknown key(s): ${issue.keys.join(', ')}`;
+  if (issue.code === 'unrecognized_keys') {
+    message = `unknown key(s): ${issue.keys.join(', ')}`;
+    // Point at the (first) unknown key itself, not at the mapping that holds it.
+    path.push(issue.keys[0]!);
+  }
   const line = lineOf(path);
   throw new AssayError('config.invalid', message, {
     file,
@@ -149,7 +167,7 @@ export async function loadConfig(
     ids.add(id);
   });
   const config = { ...parsed.data, targets } as Config;
-  return { config, file, baseDir: dirname(file), hash };
+  return { config, file, baseDir: dirname(file), hash, secrets: envValuesUsed(raw, env) };
 }
 
 function duplicate(message: string): z.ZodError {

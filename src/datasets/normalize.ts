@@ -93,7 +93,22 @@ export function normalizeRow(row: unknown, at: RowLocation): Case {
   if (Array.isArray(r.sources)) c.sources = r.sources;
   if (r.turns !== undefined && r.turns !== null) c.turns = normalizeTurns(r.turns, at);
   if (origin) c.origin = origin;
+  if (r.promotedFrom !== undefined && r.promotedFrom !== null)
+    c.promotedFrom = promotedFrom(r.promotedFrom, at);
+  if (r.observed !== undefined && r.observed !== null) c.observed = r.observed;
   return c;
+}
+
+/** `promotedFrom` links a regression case to the run it came from: it must say which run, case and target. */
+function promotedFrom(value: unknown, at: RowLocation): NonNullable<Case['promotedFrom']> {
+  const v = value as Record<string, unknown>;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    fail(at, `must be {runId, caseId, target}, got ${describe(value)}`, 'promotedFrom');
+  }
+  for (const key of ['runId', 'caseId', 'target'] as const) {
+    if (typeof v[key] !== 'string') fail(at, 'must be a string', `promotedFrom.${key}`);
+  }
+  return v as unknown as NonNullable<Case['promotedFrom']>;
 }
 
 /** Duplicate ids would make results ambiguous: refuse them, naming both lines. */

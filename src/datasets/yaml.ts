@@ -8,7 +8,8 @@ export function parseYamlCases(text: string, file: string): RawRow[] {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const problem = doc.errors[0];
   if (problem) {
-    const line = problem.linePos?.[0]?.line;
+    // With prettyErrors off, yaml leaves linePos unset: the line comes from the offset.
+    const line = problem.linePos?.[0]?.line ?? lineCounter.linePos(problem.pos[0]).line;
     throw new AssayError('dataset.parse', problem.message.split('\n')[0]!, {
       file,
       ...(line ? { line } : {}),

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { ResultRecord, RunRecord } from '../core/run.js';
 
 /** One result as the results JSON shows it (field names are a promise to users' scripts). */
@@ -41,6 +42,8 @@ export async function writeResultsJson(
   /** With repeats: per case, its pass count and the mean and spread of each score. */
   caseStats?: unknown[],
 ): Promise<void> {
+  // `-o reports/run.json` should not fail after the whole run for want of a folder.
+  await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   const out = createWriteStream(tmp);
   const write = async (text: string) => {

@@ -5,16 +5,21 @@ import type { Evaluator } from '../core/score.js';
 import type { UserSimulator } from '../core/simulator.js';
 import type { Target } from '../core/target.js';
 import { type Dataset, loadDataset } from '../datasets/load.js';
+import { createEmbeddingService, EMBEDDINGS_SERVICE } from '../embeddings/service.js';
 import { createEvaluators } from '../evaluators/registry.js';
+import type { JudgeServices } from '../judge/services.js';
 import { buildScenarioParts } from '../scenarios/build.js';
 import { createTargets } from '../targets/from-config.js';
 import { contentHash } from '../util/hash.js';
+import { redactSecrets } from './redact.js';
 
 export interface Suite {
   dataset: Dataset;
   targets: Target[];
   evaluators: Evaluator[];
   provenance: Provenance;
+  /** Shared with the evaluators as `ctx.services`; whoever runs the suite may add to it (judge cache). */
+  services?: JudgeServices;
   /** Evaluators of scripted turns, by `<caseId>#<turn index>`. */
   turnEvaluators?: Map<string, Evaluator[]>;
   simulator?: UserSimulator;
@@ -44,32 +49,52 @@ export async function buildSuite(loaded: LoadedConfig, options: SuiteOptions): P
   }).catch((error) => {
     throw Object.assign(error, { file: error.file ?? file });
   });
+  // `similar` evaluators share embedders; run-suite attaches the store's vector cache before the run.
+  const embeddings = createEmbeddingService({
+    env: options.env,
+    ...(config.embedder ? { defaultSpec: config.embedder } : {}),
+  });
+  // Judge evaluators read the suite's targets (self-preference check) and default judge, and record
+  // their prompts here; run-suite adds the store-backed judge cache before the run.
+  const services: Record<string, unknown> & JudgeServices = {
+    [EMBEDDINGS_SERVICE]: embeddings,
+    targets: targets.map((t) => ({ id: t.id, ...(t.provider ? { provider: t.provider } : {}) })),
+    ...(config.judge === undefined ? {} : { defaultJudge: config.judge }),
+    judgePrompts: [],
+  };
   const evaluators = await createEvaluators(
     config.evaluators,
-    { baseDir, loadModule: importModule, env: options.env },
+    { baseDir, loadModule: importModule, env: options.env, services },
     { file },
   );
-  const provenance: Provenance = {
-    assayVersion: options.assayVersion,
-    nodeVersion: process.version,
-    dataset: {
-      name: dataset.name,
-      version: dataset.version,
-      path: datasetRef.path,
-      cases: dataset.cases.length,
+  // Stored and printed: the values of ${VAR}s (a judge's API key, say) are put back as ${VAR}.
+  const provenance: Provenance = redactSecrets(
+    {
+      assayVersion: options.assayVersion,
+      nodeVersion: process.version,
+      dataset: {
+        name: dataset.name,
+        version: dataset.version,
+        path: datasetRef.path,
+        cases: dataset.cases.length,
+      },
+      ...(prompt ? { promptHash: contentHash(prompt.prompt).slice(0, 16) } : {}),
+      targets: targets.map((t) => t.describe()),
+      evaluators: config.evaluators,
+      ...(services.judgePrompts?.length ? { judgePrompts: services.judgePrompts } : {}),
+      configHash: loaded.hash,
+      configPath: file,
+      ...(options.gitCommit
+        ? { gitCommit: options.gitCommit.commit, gitDirty: options.gitCommit.dirty }
+        : {}),
     },
-    ...(prompt ? { promptHash: contentHash(prompt.prompt).slice(0, 16) } : {}),
-    targets: targets.map((t) => t.describe()),
-    evaluators: config.evaluators,
-    configHash: loaded.hash,
-    configPath: file,
-    ...(options.gitCommit ? { gitCommit: options.gitCommit.commit, gitDirty: options.gitCommit.dirty } : {}),
-  };
+    loaded.secrets ?? {},
+  );
   const scenario = await buildScenarioParts(
     config,
     dataset.cases,
     { baseDir, loadModule: importModule, env: options.env },
     file,
   );
-  return { dataset, targets, evaluators, provenance, ...scenario };
+  return { dataset, targets, evaluators, provenance, services, ...scenario };
 }

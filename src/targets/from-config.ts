@@ -69,6 +69,7 @@ async function createTarget(t: TargetConfig, i: number, ctx: TargetContext): Pro
       ...(t.contexts ? { contexts: t.contexts } : {}),
       ...(t.toolCalls ? { toolCalls: t.toolCalls } : {}),
       ...(t.concurrency ? { maxConcurrency: t.concurrency } : {}),
+      ...(t.timeoutMs ? { timeoutMs: t.timeoutMs } : {}),
     });
   }
   return createModelTarget(t as ModelTargetConfig, i, id, ctx);
@@ -98,6 +99,7 @@ async function createModelTarget(
         ...(t.baseURL ? { baseURL: t.baseURL } : {}),
         ...(t.apiKey ? { apiKey: t.apiKey } : {}),
         ...(t.headers ? { headers: t.headers } : {}),
+        ...(t.timeoutMs ? { timeoutMs: t.timeoutMs } : {}),
       },
       ctx.env,
     );

@@ -1,0 +1,245 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Provenance, ResultRecord, RunRecord, RunSummary } from '../../src/core/run.js';
+import type { Store } from '../../src/core/store.js';
+
+/**
+ * A store under test: `open()` opens the same database every time it is called (so durability can
+ * be checked by closing and opening again); `cleanup()` removes it.
+ */
+export interface StoreFixture {
+  open(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+const provenance = (configHash: string): Provenance => ({
+  assayVersion: '0.0.0-test',
+  nodeVersion: 'v20',
+  dataset: { name: 'golden', version: 'abc123', cases: 3 },
+  targets: [{ id: 't', provider: 'openai:m' }],
+  evaluators: [{ type: 'contains', value: 'x' }],
+  configHash,
+});
+
+export function run(id: string, configHash = 'cfg', createdAt = new Date().toISOString()): RunRecord {
+  return {
+    id,
+    createdAt,
+    status: 'running',
+    configHash,
+    provenance: provenance(configHash),
+    description: `run ${id}`,
+  };
+}
+
+export function result(runId: string, caseId: string, extra: Partial<ResultRecord> = {}): ResultRecord {
+  return {
+    runId,
+    caseId,
+    target: 't',
+    repeat: 0,
+    tags: { difficulty: 'easy' },
+    output: { text: `answer ${caseId}`, latencyMs: 12.5, usage: { inputTokens: 3, outputTokens: 4 } },
+    pass: true,
+    scores: [
+      { evaluator: 'contains', value: 1, pass: true, reason: 'contains "x"' },
+      { evaluator: 'judge', value: 0.75, pass: true, details: { reasoning: 'fine' } },
+      { evaluator: 'cost', value: null, pass: null },
+    ],
+    latencyMs: 12.5,
+    costUsd: 0.0001,
+    tokens: { input: 3, output: 4 },
+    ...extra,
+  };
+}
+
+async function collect(store: Store, runId: string): Promise<ResultRecord[]> {
+  const out: ResultRecord[] = [];
+  for await (const r of store.results(runId)) out.push(r);
+  return out;
+}
+
+const summary = { total: 3, passed: 2, failed: 1, errors: 0, passRate: 2 / 3 } as RunSummary;
+
+/** The contract every store adapter passes: SQLite, PostgreSQL, and any other. */
+export function storeContract(name: string, makeFixture: () => Promise<StoreFixture>): void {
+  describe(`store contract: ${name}`, () => {
+    let fixture: StoreFixture;
+    let store: Store;
+    beforeAll(async () => {
+      fixture = await makeFixture();
+      store = await fixture.open();
+    });
+    afterAll(async () => {
+      await store?.close();
+      await fixture?.cleanup();
+    });
+
+    it('createRun / getRun round-trip, and a unique id prefix finds the run', async () => {
+      const r = run('20260101-000000-aaaa');
+      await store.createRun(r);
+      expect(await store.getRun(r.id)).toEqual(r);
+      expect(await store.getRun('20260101-000000-a')).toEqual(r);
+      await store.createRun(run('20260101-000000-aaab'));
+      // Ambiguous or unknown: nothing.
+      expect(await store.getRun('20260101-000000-aa')).toBeUndefined();
+      expect(await store.getRun('nope')).toBeUndefined();
+      expect(await store.getRun('%')).toBeUndefined();
+    });
+
+    it('updateRun patches status, summary, finish time and error', async () => {
+      await store.createRun(run('upd-1'));
+      await store.updateRun('upd-1', {
+        status: 'completed',
+        summary,
+        finishedAt: '2026-01-01T00:00:01.000Z',
+      });
+      expect(await store.getRun('upd-1')).toMatchObject({
+        status: 'completed',
+        summary,
+        finishedAt: '2026-01-01T00:00:01.000Z',
+      });
+      await store.updateRun('upd-1', { status: 'aborted', error: 'target unreachable' });
+      expect(await store.getRun('upd-1')).toMatchObject({
+        status: 'aborted',
+        error: 'target unreachable',
+        summary,
+      });
+    });
+
+    it('listRuns: newest first, limited, filtered by config', async () => {
+      await store.createRun(run('list-a', 'cfg-list', '2030-01-01T00:00:00.000Z'));
+      await store.createRun(run('list-b', 'cfg-list', '2030-01-02T00:00:00.000Z'));
+      await store.createRun(run('list-c', 'cfg-other', '2030-01-03T00:00:00.000Z'));
+      expect((await store.listRuns({ limit: 3 })).map((r) => r.id)).toEqual(['list-c', 'list-b', 'list-a']);
+      expect((await store.listRuns({ configHash: 'cfg-list' })).map((r) => r.id)).toEqual([
+        'list-b',
+        'list-a',
+      ]);
+      expect(await store.listRuns({ limit: 1 })).toHaveLength(1);
+    });
+
+    it('latestUnfinished: the newest run of the config that did not complete', async () => {
+      await store.createRun(run('un-1', 'cfg-un', '2031-01-01T00:00:00.000Z'));
+      await store.createRun(run('un-2', 'cfg-un', '2031-01-02T00:00:00.000Z'));
+      await store.createRun(run('un-3', 'cfg-un', '2031-01-03T00:00:00.000Z'));
+      await store.updateRun('un-3', { status: 'completed' });
+      await store.updateRun('un-2', { status: 'interrupted' });
+      expect((await store.latestUnfinished('cfg-un'))?.id).toBe('un-2');
+      expect(await store.latestUnfinished('cfg-none')).toBeUndefined();
+    });
+
+    it('saveResults keeps scores (null values, details) and results() gives them back', async () => {
+      await store.createRun(run('res-1'));
+      const rs = [
+        result('res-1', 'a'),
+        result('res-1', 'b', {
+          pass: false,
+          scores: [{ evaluator: 'contains', value: 0, pass: false, reason: 'missing' }],
+        }),
+        result('res-1', 'c', { output: null, pass: false, error: 'HTTP 500', scores: [], latencyMs: 0 }),
+      ];
+      delete rs[2]!.costUsd;
+      delete rs[2]!.tokens;
+      await store.saveResults(rs);
+      expect(await collect(store, 'res-1')).toEqual(rs);
+    });
+
+    it('saving the same (run, target, case, repeat) again replaces the result and its scores', async () => {
+      await store.createRun(run('ups-1'));
+      await store.saveResults([result('ups-1', 'a'), result('ups-1', 'b')]);
+      const redo = result('ups-1', 'a', {
+        pass: false,
+        scores: [{ evaluator: 'contains', value: 0, pass: false, reason: 'changed' }],
+        latencyMs: 99,
+      });
+      await store.saveResults([
+        redo,
+        result('ups-1', 'a', { repeat: 1 }),
+        result('ups-1', 'a', { target: 'u' }),
+      ]);
+      const all = await collect(store, 'ups-1');
+      expect(all).toHaveLength(4);
+      // The replaced result keeps its place: order is first insertion.
+      expect(all.map((r) => [r.caseId, r.target, r.repeat])).toEqual([
+        ['a', 't', 0],
+        ['b', 't', 0],
+        ['a', 't', 1],
+        ['a', 'u', 0],
+      ]);
+      expect(all[0]).toEqual(redo);
+    });
+
+    it('results() streams in insertion order across pages (more than 500), one run only', async () => {
+      await store.createRun(run('big-1'));
+      await store.createRun(run('big-2'));
+      const ids = Array.from({ length: 1234 }, (_, i) => `case-${String(1233 - i).padStart(4, '0')}`);
+      for (let i = 0; i < ids.length; i += 400) {
+        await store.saveResults(ids.slice(i, i + 400).map((id) => result('big-1', id)));
+        await store.saveResults([result('big-2', `other-${i}`)]);
+      }
+      const got = await collect(store, 'big-1');
+      expect(got.map((r) => r.caseId)).toEqual(ids);
+      expect(got.every((r) => r.scores.length === 3)).toBe(true);
+      expect(await collect(store, 'big-2')).toHaveLength(4);
+      expect(await collect(store, 'no-such-run')).toEqual([]);
+    });
+
+    it('artifacts: stored per run and kind, in order', async () => {
+      await store.createRun(run('art-1'));
+      await store.saveArtifact('art-1', 'calibration', { kappa: 0.8 });
+      await store.saveArtifact('art-1', 'comparison', { baseline: 'x' });
+      await store.saveArtifact('art-1', 'calibration', { kappa: 0.9 });
+      const all = await store.artifacts('art-1');
+      expect(all.map((a) => [a.kind, a.value])).toEqual([
+        ['calibration', { kappa: 0.8 }],
+        ['comparison', { baseline: 'x' }],
+        ['calibration', { kappa: 0.9 }],
+      ]);
+      expect(all[0]!.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+      expect((await store.artifacts('art-1', 'calibration')).map((a) => a.value)).toEqual([
+        { kappa: 0.8 },
+        { kappa: 0.9 },
+      ]);
+      expect(await store.artifacts('art-none')).toEqual([]);
+    });
+
+    it('saveDataset is idempotent for a version', async () => {
+      const record = {
+        name: 'golden',
+        version: 'v-contract',
+        caseCount: 2,
+        createdAt: new Date().toISOString(),
+      };
+      const cases = [
+        { id: 'a', vars: {}, tags: {} },
+        { id: 'b', vars: { q: 1 }, tags: {} },
+      ];
+      await store.saveDataset(record, cases);
+      await store.saveDataset(record, cases);
+    });
+
+    it('the cache: visible before it is flushed, durable after saveResults and after close', async () => {
+      await store.cacheSet('k-pending', { text: 'pending', latencyMs: 1 });
+      expect(await store.cacheGet('k-pending')).toEqual({ text: 'pending', latencyMs: 1 });
+      expect(await store.cacheGet('k-missing')).toBeUndefined();
+      await store.createRun(run('cache-1'));
+      // Flushed in the same transaction as the next results.
+      await store.saveResults([result('cache-1', 'a')]);
+      await store.cacheSet('k-at-close', 'closing');
+      await store.cacheSet('k-pending', { text: 'overwritten', latencyMs: 2 });
+      await store.close();
+      store = await fixture.open();
+      expect(await store.cacheGet('k-pending')).toEqual({ text: 'overwritten', latencyMs: 2 });
+      expect(await store.cacheGet('k-at-close')).toBe('closing');
+    });
+
+    it('everything written survives closing and opening the store again', async () => {
+      await store.createRun(run('dur-1'));
+      await store.saveResults([result('dur-1', 'a'), result('dur-1', 'b')]);
+      await store.close();
+      store = await fixture.open();
+      expect((await store.getRun('dur-1'))?.status).toBe('running');
+      expect((await collect(store, 'dur-1')).map((r) => r.caseId)).toEqual(['a', 'b']);
+    });
+  });
+}
