@@ -65,3 +65,11 @@ describe('compileDeep', () => {
     expect(e.message).toBe('body.a[0]: missing.x is undefined');
   });
 });
+
+describe('undefined variables', () => {
+  it('names the variable a template lacks', () => {
+    const render = compileTemplate('Q: {{ question }} ({{ tags.segment }})', 'prompt');
+    expect(() => render({ question: 'x', tags: {} })).toThrow('prompt: undefined variable tags.segment');
+    expect(() => render({ tags: { segment: 'pro' } })).toThrow('prompt: undefined variable question');
+  });
+});

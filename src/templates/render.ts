@@ -31,9 +31,33 @@ export function compileTemplate(source: string, name = 'template'): Render {
     try {
       return template.render(scope);
     } catch (error) {
-      throw new AssayError('template.render', `${name}: ${cleanMessage(error)}`, { cause: error });
+      const missing = undefinedVariables(source, scope);
+      const why = missing.length ? `undefined variable ${missing.join(', ')}` : cleanMessage(error);
+      throw new AssayError('template.render', `${name}: ${why}`, { cause: error });
     }
   };
+}
+
+const OUTPUT_VAR = /\{\{-?\s*([A-Za-z_][\w]*)((?:\.[A-Za-z_]\w*)*)/g;
+
+/**
+ * The variables a failed render used but the scope lacks (`question`, `tags.segment`): nunjucks
+ * says only "attempted to output null or undefined value".
+ */
+function undefinedVariables(source: string, scope: Record<string, unknown>): string[] {
+  const missing = new Set<string>();
+  for (const m of source.matchAll(OUTPUT_VAR)) {
+    let v: unknown = scope;
+    const path = [m[1]!, ...(m[2] ? m[2].slice(1).split('.') : [])];
+    for (const [i, key] of path.entries()) {
+      if (v === null || typeof v !== 'object' || (v as Record<string, unknown>)[key] === undefined) {
+        missing.add(path.slice(0, i + 1).join('.'));
+        break;
+      }
+      v = (v as Record<string, unknown>)[key];
+    }
+  }
+  return [...missing];
 }
 
 /** A template that is exactly one `{{ var.path }}` keeps the variable's own type (object, number…). */
