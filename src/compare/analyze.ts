@@ -1,6 +1,6 @@
-import { bootstrap, pairedBootstrapDiff } from '../stats/bootstrap.js';
+import { bootstrap } from '../stats/bootstrap.js';
 import { mean, percentile } from '../stats/descriptive.js';
-import { wilson } from '../stats/intervals.js';
+import { type ClusterCount, clusteredProportion, wilson } from '../stats/intervals.js';
 import { holm } from '../stats/multiple-comparisons.js';
 import { mcnemar, wilcoxonSignedRank } from '../stats/paired-tests.js';
 import type { CaseOutcome, RunSide } from './sides.js';
@@ -23,7 +23,7 @@ export interface ComparisonRow {
   candidate: Side | null;
   /** candidate − baseline. */
   diff: number;
-  test: 'mcnemar-exact' | 'mcnemar' | 'wilcoxon' | 'paired-bootstrap' | 'none';
+  test: 'mcnemar-exact' | 'mcnemar' | 'wilcoxon' | 'none';
   p: number | null;
   /** Holm-adjusted over every row of the comparison. */
   pAdjusted: number | null;
@@ -37,6 +37,9 @@ export interface Comparison {
   rows: ComparisonRow[];
   onlyInBaseline: string[];
   onlyInCandidate: string[];
+  /** Evaluators scored in one run only: not compared, but named. */
+  metricsOnlyInBaseline: string[];
+  metricsOnlyInCandidate: string[];
   operational: {
     baseline: { p50: number | null; p95: number | null; costPerCase: number | null };
     candidate: { p50: number | null; p95: number | null; costPerCase: number | null };
@@ -64,6 +67,12 @@ function rateSide(xs: number[]): Side {
   return { value: passes / xs.length, interval: wilson(passes, xs.length) };
 }
 
+/** A pass rate over repeats: pooled over tries, its interval clustered by case (as `assay eval`'s). */
+function clusteredSide(counts: ClusterCount[]): Side {
+  const ci = clusteredProportion(counts);
+  return { value: ci.estimate, interval: [ci.lo, ci.hi] };
+}
+
 function meanSide(xs: number[]): Side {
   const b = bootstrap(xs, mean, BOOT);
   return { value: mean(xs), interval: [b.lo, b.hi] };
@@ -73,10 +82,14 @@ function meanSide(xs: number[]): Side {
 function testPairs(
   base: number[],
   cand: number[],
+  /** For `pass`: each case's passes out of its tries, for intervals that know about repeats. */
+  counts?: { base: ClusterCount[]; cand: ClusterCount[] },
 ): Pick<ComparisonRow, 'test' | 'p' | 'baseline' | 'candidate' | 'diff'> {
   const binary = isBinary(base) && isBinary(cand);
-  const baseline = binary ? rateSide(base) : meanSide(base);
-  const candidate = binary ? rateSide(cand) : meanSide(cand);
+  const sideOf = (xs: number[], c: ClusterCount[] | undefined) =>
+    binary ? rateSide(xs) : c ? clusteredSide(c) : meanSide(xs);
+  const baseline = sideOf(base, counts?.base);
+  const candidate = sideOf(cand, counts?.cand);
   const diff = candidate.value - baseline.value;
   if (binary) {
     let b = 0;
@@ -95,14 +108,9 @@ function testPairs(
     };
   }
   if (base.every((x, i) => x === cand[i])) return { baseline, candidate, diff, test: 'wilcoxon', p: 1 };
-  if (base.length < 6)
-    return {
-      baseline,
-      candidate,
-      diff,
-      test: 'paired-bootstrap',
-      p: pairedBootstrapDiff(base, cand, BOOT).p,
-    };
+  // Exact below 26 pairs. No bootstrap for tiny strata: with 1–5 pairs all moving the same way its
+  // resamples never cross zero and p hits its floor (0.002), calling two cases a regression.
+  // Wilcoxon's exact floor, 2 / 2^n, says honestly that so few pairs cannot show a change.
   return { baseline, candidate, diff, test: 'wilcoxon', p: wilcoxonSignedRank(cand, base).p };
 }
 
@@ -138,9 +146,15 @@ export function compareRuns(
   const base = index(baseline, candidate);
   const cand = index(candidate, baseline);
   const paired = [...base.keys()].filter((k) => cand.has(k)).sort();
-  const metrics = new Set<string>(['pass']);
-  for (const k of paired)
-    for (const name of Object.keys(base.get(k)!.scores)) if (name in cand.get(k)!.scores) metrics.add(name);
+  const names = (side: Map<string, CaseOutcome>) => {
+    const out = new Set<string>();
+    for (const o of side.values()) for (const name of Object.keys(o.scores)) out.add(name);
+    return out;
+  };
+  const baseNames = names(base);
+  const candNames = names(cand);
+  // A metric of one run only (an evaluator added or removed) is listed, not silently left out.
+  const metrics = new Set<string>(['pass', ...[...baseNames].filter((m) => candNames.has(m))]);
   const strata = new Map<string, string[]>([['all', paired]]);
   for (const k of paired) {
     for (const [tag, value] of Object.entries(cand.get(k)!.tags)) {
@@ -157,12 +171,17 @@ export function compareRuns(
     )) {
       const x: number[] = [];
       const y: number[] = [];
+      const counts = { base: [] as ClusterCount[], cand: [] as ClusterCount[] };
       for (const k of keys) {
-        const b = metric === 'pass' ? base.get(k)!.pass : base.get(k)!.scores[metric];
-        const c = metric === 'pass' ? cand.get(k)!.pass : cand.get(k)!.scores[metric];
+        const bo = base.get(k)!;
+        const co = cand.get(k)!;
+        const b = metric === 'pass' ? bo.pass : bo.scores[metric];
+        const c = metric === 'pass' ? co.pass : co.scores[metric];
         if (b === null || b === undefined || c === null || c === undefined) continue;
         x.push(b);
         y.push(c);
+        counts.base.push({ successes: bo.passes, n: bo.trials });
+        counts.cand.push({ successes: co.passes, n: co.trials });
       }
       if (x.length === 0) {
         rows.push({
@@ -183,7 +202,7 @@ export function compareRuns(
         metric,
         stratum,
         n: x.length,
-        ...testPairs(x, y),
+        ...testPairs(x, y, metric === 'pass' ? counts : undefined),
         pAdjusted: null,
         verdict: 'no significant change',
       });
@@ -202,6 +221,8 @@ export function compareRuns(
     rows,
     onlyInBaseline: [...base.keys()].filter((k) => !cand.has(k)).sort(),
     onlyInCandidate: [...cand.keys()].filter((k) => !base.has(k)).sort(),
+    metricsOnlyInBaseline: [...baseNames].filter((m) => !candNames.has(m)).sort(),
+    metricsOnlyInCandidate: [...candNames].filter((m) => !baseNames.has(m)).sort(),
     operational: { baseline: latencyStats(base.values()), candidate: latencyStats(cand.values()) },
     regressions: rows.filter((r) => r.verdict === 'regressed'),
   };

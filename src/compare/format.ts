@@ -2,7 +2,8 @@ import pc from 'picocolors';
 import { table } from '../report/table.js';
 import type { Comparison, ComparisonRow, Side } from './analyze.js';
 
-const isRate = (r: ComparisonRow) => r.test.startsWith('mcnemar');
+// `pass` stays a rate with repeats too, where per-case pass fractions are tested with Wilcoxon.
+const isRate = (r: ComparisonRow) => r.metric === 'pass' || r.test.startsWith('mcnemar');
 const fmt = (r: ComparisonRow, x: number) => (isRate(r) ? `${(x * 100).toFixed(1)}%` : x.toFixed(3));
 const side = (r: ComparisonRow, s: Side | null) =>
   s ? `${fmt(r, s.value)} [${fmt(r, s.interval[0])}, ${fmt(r, s.interval[1])}]` : '–';
@@ -73,12 +74,20 @@ export function formatComparison(c: Comparison, options: { color?: boolean } = {
         `Only in candidate (${c.onlyInCandidate.length}): ${c.onlyInCandidate.slice(0, 20).join(', ')}`,
       ),
     );
+  if (c.metricsOnlyInBaseline.length || c.metricsOnlyInCandidate.length)
+    lines.push(col.yellow(metricsOnlyLine(c)));
   lines.push(
     c.regressions.length
       ? col.red(`Regressed: ${c.regressions.map((r) => `${r.metric} on ${r.stratum}`).join('; ')}`)
       : col.green('No significant regression.'),
   );
   return lines.join('\n');
+}
+
+function metricsOnlyLine(c: Comparison): string {
+  const part = (label: string, names: string[]) =>
+    names.length ? [`only in ${label}: ${names.join(', ')}`] : [];
+  return `Evaluators not compared (${[...part('baseline', c.metricsOnlyInBaseline), ...part('candidate', c.metricsOnlyInCandidate)].join('; ')}).`;
 }
 
 const md = (s: string) => s.replace(/[|\\`*_<>[\]]/g, (ch) => `\\${ch}`);
@@ -106,5 +115,7 @@ export function comparisonMarkdown(c: Comparison): string {
       `Cases only in baseline: ${c.onlyInBaseline.length}; only in candidate: ${c.onlyInCandidate.length}.`,
     );
   }
+  if (c.metricsOnlyInBaseline.length || c.metricsOnlyInCandidate.length)
+    lines.push('', md(metricsOnlyLine(c)));
   return `${lines.join('\n')}\n`;
 }

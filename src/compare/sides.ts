@@ -11,6 +11,9 @@ export interface CaseOutcome {
   tags: Record<string, string>;
   /** Fraction of (judged) repeats that passed: 0 or 1 without repeats; null when every try errored. */
   pass: number | null;
+  /** Judged tries (repeats that did not error) and how many of them passed. */
+  trials: number;
+  passes: number;
   /** Mean value per evaluator over repeats. */
   scores: Record<string, number>;
   latencyMs: number[];
@@ -49,6 +52,8 @@ export async function sideFromResults(
         target: r.target,
         tags: r.tags,
         pass: null,
+        trials: 0,
+        passes: 0,
         scores: {},
         latencyMs: [],
         costUsd: null,
@@ -77,6 +82,8 @@ export async function sideFromResults(
   const cases = new Map<string, CaseOutcome>();
   for (const [key, a] of accs) {
     const o = a.outcome;
+    o.trials = a.judged;
+    o.passes = a.passes;
     if (a.judged > 0) o.pass = a.passes / a.judged;
     for (const [name, s] of a.sums) o.scores[name] = s.sum / s.n;
     if (a.costed) o.costUsd = a.cost / Math.max(1, a.judged);

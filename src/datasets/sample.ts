@@ -16,8 +16,12 @@ export function parseSampleSize(text: string): number {
   if (!m) throw new AssayError('usage', `--sample expects a count (50) or a percentage (10%), got "${text}"`);
   const value = Number(m[1]);
   if (m[2]) {
-    if (value <= 0 || value > 100)
-      throw new AssayError('usage', `--sample percentage must be in (0, 100], got ${text}`);
+    // 100% would come back as 1, which `stratifiedSample` reads as a count of one case.
+    if (value <= 0 || value >= 100)
+      throw new AssayError(
+        'usage',
+        `--sample percentage must be above 0% and below 100% (leave --sample out for every case), got ${text}`,
+      );
     return value / 100;
   }
   if (!Number.isInteger(value) || value < 1)

@@ -43,8 +43,12 @@ export class RepeatTracker {
     }
   }
 
-  /** Replaces Wilson intervals by clustered ones, overall and per stratum. */
-  clusterIntervals(overall: PassRate, byTag: Record<string, Record<string, PassRate>>): void {
+  /** Replaces Wilson intervals by clustered ones, overall, per stratum and per target. */
+  clusterIntervals(
+    overall: PassRate,
+    byTag: Record<string, Record<string, PassRate>>,
+    byTarget: Record<string, PassRate> = {},
+  ): void {
     const all = [...this.cases.values()];
     const interval = (group: CaseTally[]): [number, number] | undefined => {
       if (group.length === 0) return undefined;
@@ -59,6 +63,10 @@ export class RepeatTracker {
         if (i) rate.interval = i;
       }
     }
+    for (const [target, rate] of Object.entries(byTarget)) {
+      const i = interval(all.filter((c) => c.target === target));
+      if (i) rate.interval = i;
+    }
   }
 
   summary(): RepeatSummary {
@@ -67,10 +75,15 @@ export class RepeatTracker {
     const mean = (f: (c: CaseTally) => number) =>
       all.length ? all.reduce((s, c) => s + f(c), 0) / all.length : 0;
     const full = all.filter((c) => c.trials >= this.k);
+    // With several targets a case id alone is ambiguous (and would be listed once per target).
+    const multiTarget = new Set(all.map((c) => c.target)).size > 1;
     return {
       k: this.k,
       cases: all.length,
-      flaky: { count: flaky.length, cases: flaky.map((c) => c.caseId) },
+      flaky: {
+        count: flaky.length,
+        cases: flaky.map((c) => (multiTarget ? `${c.target}/${c.caseId}` : c.caseId)),
+      },
       alwaysPass: all.filter((c) => c.passes === c.trials).length,
       alwaysFail: all.filter((c) => c.passes === 0).length,
       passAtK: full.length

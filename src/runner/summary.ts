@@ -124,12 +124,13 @@ export class SummaryBuilder {
       };
     }
     const overall = toPassRate(this.all);
-    this.repeats?.clusterIntervals(overall, byTag);
+    const byTarget = Object.fromEntries([...this.byTarget].map(([k, c]) => [k, toPassRate(c)]));
+    this.repeats?.clusterIntervals(overall, byTag, byTarget);
     return {
       ...overall,
       byTag,
       ...(this.repeats ? { repeats: this.repeats.summary() } : {}),
-      byTarget: Object.fromEntries([...this.byTarget].map(([k, c]) => [k, toPassRate(c)])),
+      byTarget,
       byEvaluator,
       latencyMs: {
         p50: pct(50),
