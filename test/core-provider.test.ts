@@ -158,7 +158,7 @@ describe('the OpenAI provider against a real HTTP server', () => {
     (config.targets as Record<string, unknown>[])[0]!.timeoutMs = 100;
     suite = makeSuite({ cases: numberedCases(1), config });
     const { results } = await runConfig(suite.config, suite.db, { env: { TEST_API_KEY: KEY } });
-    expect(results[0]!.error).toMatch(/no response within 100 ms/);
+    expect(results[0]!.error).toMatch(/no answer within 100 ms/);
   });
 
   it('a connection reset is retried like a 5xx', async () => {

@@ -34,6 +34,8 @@ export interface GenerateResponse {
 
 export interface GenerateOptions {
   signal?: AbortSignal;
+  /** No answer within this many ms is a retryable `provider.timeout` error. */
+  timeoutMs?: number;
 }
 
 /**

@@ -19,7 +19,8 @@ export interface PlannedCall {
   cacheKey?: () => string;
   /** What is sent, for the report (rendered messages, request body). */
   prompt?: unknown;
-  invoke(signal: AbortSignal): Promise<TargetOutput>;
+  /** Makes the call. A call with no answer within `timeoutMs` fails with a retryable `provider.timeout`. */
+  invoke(signal: AbortSignal, timeoutMs?: number): Promise<TargetOutput>;
 }
 
 /** The system under test: a provider plus a prompt, an app's HTTP endpoint, or a function. */

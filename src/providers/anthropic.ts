@@ -31,7 +31,9 @@ export function createAnthropicProvider(settings: ProviderSettings): Provider {
         url: `${base}/messages`,
         headers,
         body,
-        ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
+        ...((settings.timeoutMs ?? options.timeoutMs)
+          ? { timeoutMs: settings.timeoutMs ?? options.timeoutMs }
+          : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       if (res.status < 200 || res.status >= 300) throw statusError(res, what);

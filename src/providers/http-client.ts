@@ -94,7 +94,7 @@ export function request(req: HttpRequest): Promise<HttpResponse> {
             reject(
               new AssayError(
                 'provider.timeout',
-                `no response within ${req.timeoutMs} ms from ${origin(req.url)}`,
+                `no answer within ${req.timeoutMs} ms from ${origin(req.url)}`,
                 { retryable: true },
               ),
             ),

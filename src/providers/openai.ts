@@ -28,7 +28,9 @@ export function createOpenAIProvider(settings: ProviderSettings): Provider {
         url: `${base}/chat/completions`,
         headers,
         body,
-        ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
+        ...((settings.timeoutMs ?? options.timeoutMs)
+          ? { timeoutMs: settings.timeoutMs ?? options.timeoutMs }
+          : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       if (res.status < 200 || res.status >= 300) throw statusError(res, what);
@@ -44,7 +46,9 @@ export function createOpenAIProvider(settings: ProviderSettings): Provider {
         url: `${base}/embeddings`,
         headers,
         body: { model: settings.model, input: texts },
-        ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
+        ...((settings.timeoutMs ?? options.timeoutMs)
+          ? { timeoutMs: settings.timeoutMs ?? options.timeoutMs }
+          : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       if (res.status < 200 || res.status >= 300) throw statusError(res, what);

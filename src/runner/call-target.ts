@@ -1,5 +1,5 @@
 import type { Case } from '../core/case.js';
-import { AssayError, isAssayError } from '../core/errors.js';
+import { isAssayError } from '../core/errors.js';
 import type { Output } from '../core/output.js';
 import type { Target, TargetCallOptions, TargetOutput } from '../core/target.js';
 import { AdaptiveLimiter } from './limiter.js';
@@ -61,7 +61,7 @@ export async function callTarget(
     let out: TargetOutput;
     const t0 = performance.now();
     try {
-      out = await withTimeout((s) => planned.invoke(s), policy.timeoutMs, signal, target.id);
+      out = await planned.invoke(signal, policy.timeoutMs);
     } catch (error) {
       pool.release();
       if (isAssayError(error) && error.code === 'provider.rate-limit') pool.onRateLimited(error.retryAfterMs);
@@ -96,34 +96,4 @@ function costOf(out: Omit<TargetOutput, 'rateLimit'>, target: Target): number | 
   return (
     (out.usage.inputTokens * target.price.input + out.usage.outputTokens * target.price.output) / 1_000_000
   );
-}
-
-/** Runs `fn` with a signal that aborts on the run's signal or after `ms`; a timeout may be retried. */
-async function withTimeout<T>(
-  fn: (signal: AbortSignal) => Promise<T>,
-  ms: number,
-  outer: AbortSignal,
-  what: string,
-): Promise<T> {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, ms);
-  const onAbort = () => controller.abort();
-  outer.addEventListener('abort', onAbort, { once: true });
-  try {
-    return await fn(controller.signal);
-  } catch (error) {
-    if (timedOut)
-      throw new AssayError('provider.timeout', `${what}: no answer within ${ms} ms`, {
-        retryable: true,
-        cause: error,
-      });
-    throw error;
-  } finally {
-    clearTimeout(timer);
-    outer.removeEventListener('abort', onAbort);
-  }
 }

@@ -39,24 +39,59 @@ export function createFunctionTarget(options: FunctionTargetOptions): Target {
     describe: () => ({ id: options.id, provider: 'function', module: options.source ?? options.id }),
     plan(c: Case, callOptions: TargetCallOptions = {}): PlannedCall {
       return {
-        async invoke(signal) {
+        async invoke(outer, timeoutMs) {
           const fn = await get();
+          const { signal, done } = deadline(outer, timeoutMs);
           let value: unknown;
           try {
-            value = await fn(c, {
-              ...(callOptions.messages ? { messages: callOptions.messages } : {}),
-              signal,
-            });
+            const call = Promise.resolve(
+              fn(c, { ...(callOptions.messages ? { messages: callOptions.messages } : {}), signal }),
+            );
+            value = await (timeoutMs
+              ? Promise.race([call, timedOut(signal, options.source ?? options.id, timeoutMs)])
+              : call);
           } catch (error) {
             if (error instanceof AssayError) throw error;
             const why = error instanceof Error ? error.message : String(error);
             throw new AssayError('target.failed', `${options.source ?? options.id} threw: ${why}`, {
               cause: error,
             });
+          } finally {
+            done();
           }
           return normalizeAppOutput(value);
         },
       };
     },
   };
+}
+
+/** A signal that aborts with the run or after `timeoutMs`, so your function can stop its work. */
+function deadline(outer: AbortSignal, timeoutMs?: number): { signal: AbortSignal; done: () => void } {
+  if (!timeoutMs) return { signal: outer, done: () => {} };
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  outer.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(
+    () => controller.abort(new AssayError('provider.timeout', 'timed out')),
+    timeoutMs,
+  );
+  return {
+    signal: controller.signal,
+    done: () => {
+      clearTimeout(timer);
+      outer.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+function timedOut(signal: AbortSignal, what: string, ms: number): Promise<never> {
+  return new Promise((_, reject) => {
+    signal.addEventListener(
+      'abort',
+      () =>
+        reject(new AssayError('provider.timeout', `${what}: no answer within ${ms} ms`, { retryable: true })),
+      { once: true },
+    );
+  });
 }

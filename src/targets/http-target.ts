@@ -55,13 +55,13 @@ export function createHttpTarget(options: HttpTargetOptions): Target {
       const target = url(scope);
       return {
         prompt: payload,
-        async invoke(signal) {
+        async invoke(signal, timeoutMs) {
           const res = await request({
             url: target,
             method,
             headers: Object.fromEntries(headers.map(([k, render]) => [k, render(scope)])),
             ...(payload === undefined ? {} : { body: payload }),
-            ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+            ...((options.timeoutMs ?? timeoutMs) ? { timeoutMs: options.timeoutMs ?? timeoutMs } : {}),
             signal,
           });
           if (res.status < 200 || res.status >= 300) throw statusError(res, `${options.id} (${target})`);

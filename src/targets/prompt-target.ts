@@ -61,8 +61,11 @@ export function createPromptTarget(options: PromptTargetOptions): Target {
       return {
         cacheKey: () => contentHash({ provider: provider.id, endpoint, params, messages }),
         prompt: messages,
-        async invoke(signal) {
-          const res = await provider.generate({ messages, params }, { signal });
+        async invoke(signal, timeoutMs) {
+          const res = await provider.generate(
+            { messages, params },
+            { signal, ...(timeoutMs ? { timeoutMs } : {}) },
+          );
           return {
             text: res.text,
             ...(res.toolCalls ? { toolCalls: res.toolCalls } : {}),
