@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ResultRecord } from '../core/run.js';
+import type { DatasetRecord } from '../core/store.js';
 import { resultRow } from './kysely-store.js';
 
 /**
@@ -14,6 +15,7 @@ export class SqliteResultWriter {
   private readonly upsertCache: BetterSqlite3.Statement;
   private readonly selectCache: BetterSqlite3.Statement;
   private readonly writeBatch: (results: ResultRecord[], cache: Map<string, string>) => void;
+  private readonly writeDataset: (record: DatasetRecord, cases: unknown[]) => void;
 
   constructor(db: BetterSqlite3.Database) {
     this.upsertResult = db.prepare(
@@ -32,6 +34,20 @@ export class SqliteResultWriter {
       'INSERT INTO cache (key, value, created_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     );
     this.selectCache = db.prepare('SELECT value FROM cache WHERE key = ?');
+    const insertDataset = db.prepare(
+      'INSERT INTO datasets (name, version, path, case_count, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    );
+    const hasCases = db.prepare('SELECT 1 FROM dataset_cases WHERE dataset_version = ? LIMIT 1');
+    const insertCase = db.prepare(
+      'INSERT INTO dataset_cases (dataset_version, position, case_id, data) VALUES (?, ?, ?, ?)',
+    );
+    this.writeDataset = db.transaction((record: DatasetRecord, cases: unknown[]) => {
+      insertDataset.run(record.name, record.version, record.path ?? null, record.caseCount, record.createdAt);
+      if (hasCases.get(record.version)) return;
+      cases.forEach((c, i) => {
+        insertCase.run(record.version, i, String((c as { id?: unknown }).id ?? i), JSON.stringify(c));
+      });
+    });
     this.writeBatch = db.transaction((results: ResultRecord[], cache: Map<string, string>) => {
       const now = new Date().toISOString();
       for (const [key, value] of cache) this.upsertCache.run(key, value, now);
@@ -56,6 +72,11 @@ export class SqliteResultWriter {
 
   cacheValue(key: string): string | undefined {
     return (this.selectCache.get(key) as { value: string } | undefined)?.value;
+  }
+
+  /** Stores a dataset version and its cases once; a version already stored is left as it is. */
+  saveDataset(record: DatasetRecord, cases: unknown[]): void {
+    this.writeDataset(record, cases);
   }
 
   write(results: ResultRecord[], cache: Map<string, string>): void {

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { ResultRecord } from '../core/run.js';
+import type { DatasetRecord } from '../core/store.js';
 import { KyselyStore, storeError } from './kysely-store.js';
 import { migrate } from './migrations.js';
 import type { Database } from './schema.js';
@@ -45,6 +46,10 @@ export class SqliteStore extends KyselyStore {
   constructor(db: Kysely<Database>, sqlite: BetterSqlite3.Database) {
     super(db, 'sqlite');
     this.writer = new SqliteResultWriter(sqlite);
+  }
+
+  override async saveDataset(record: DatasetRecord, cases: unknown[]): Promise<void> {
+    this.writer.saveDataset(record, cases);
   }
 
   override async saveResults(results: ResultRecord[]): Promise<void> {
