@@ -89,6 +89,12 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'seed of --sample (the same seed picks the same cases)', positiveInt)
     .option(...faultOptions[0])
     .option(faultOptions[1][0], faultOptions[1][1], seed)
+    .option('--html <file>', 'write the HTML report (one self-contained file)')
+    .option('--junit <file>', 'write the results as JUnit XML')
+    .option(
+      '--markdown <file>',
+      'write the Markdown summary (a PR comment; also added to $GITHUB_STEP_SUMMARY when set)',
+    )
     .action((flags) => run(async () => (await import('./eval.js')).evalCommand(flags)));
 
   program
@@ -105,6 +111,10 @@ export function buildProgram(): Command {
     .argument('<run-id>', 'a run id (or a unique prefix of one)')
     .option(...dbOption)
     .option('--json', 'the stored run as JSON')
+    .option(
+      '--failures',
+      'the failure analysis: clusters, strata, evaluators, retrieval vs generation, worst failures',
+    )
     .action((id, flags) => run(async () => (await import('./runs.js')).showCommand(id, flags)));
 
   program
@@ -143,8 +153,8 @@ export function buildProgram(): Command {
     .command('calibrate')
     .description("compare a run's judge scores with human labels: correlations, kappa, verdict")
     .requiredOption('--run <id>', 'the run whose judge scores are calibrated')
-    .requiredOption('--labels <file>', 'human labels, JSONL: {"caseId", "dimension"?, "score", "rater"?, "target"?}')
-    .option('--evaluator <score>', 'the judge score to calibrate, e.g. rubric.accuracy (default: from the labels)')
+    .requiredOption('--labels <file>', 'human labels, JSONL: {"caseId", "dimension"?, "score", "rater"?}')
+    .option('--evaluator <score>', 'the judge score to calibrate, e.g. rubric.accuracy')
     .option('--json <file>', 'also write the calibration as JSON')
     .option(...dbOption)
     .action((flags) => run(async () => (await import('./calibrate.js')).calibrateCommand(flags)));
@@ -168,7 +178,27 @@ export function buildProgram(): Command {
     .requiredOption('--mde <d>', 'the smallest change worth detecting, e.g. 0.03')
     .option('--alpha <a>', 'two-sided significance level', '0.05')
     .option('--power <p>', 'probability of detecting the change', '0.8')
+    .option('--discordance <p>', 'share of cases the two runs disagree on (default: as if independent)')
     .action((flags) => run(async () => (await import('./plan.js')).planCommand(flags)));
+
+  program
+    .command('report')
+    .description(
+      'regenerate reports of a stored run (HTML, JUnit, Markdown, JSON); no file flag prints the Markdown',
+    )
+    .argument('<run-id>', 'a run id (or a unique prefix of one)')
+    .option('--html <file>', 'the HTML report: one self-contained file with charts, every case and failure analysis')
+    .option('--junit <file>', 'JUnit XML, one testcase per case × target')
+    .option(
+      '--markdown <file>',
+      'the Markdown summary (a PR comment; also added to $GITHUB_STEP_SUMMARY when set)',
+    )
+    .option('--json <file>', 'the results as JSON')
+    .option('--baseline <run-id>', 'show pass-rate changes against this run in the Markdown')
+    .option('--report-url <url>', 'where the HTML report is published, for links in the Markdown')
+    .option('--embedder <spec>', 'cluster failures on embeddings (local, openai:<model>) instead of TF-IDF')
+    .option(...dbOption)
+    .action((id, flags) => run(async () => (await import('./report.js')).reportCommand(id, flags)));
 
   return program;
 }

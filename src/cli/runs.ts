@@ -3,6 +3,7 @@ import { table } from '../report/table.js';
 import { formatSummary } from '../report/terminal.js';
 import { openStore } from '../store/open.js';
 import { EXIT } from './exit-codes.js';
+import { showJudgeSections } from './judge-bias.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
@@ -45,7 +46,10 @@ export async function runsCommand(flags: { db?: string; limit?: number; json?: b
 }
 
 /** `assay show <run-id>`: the summary of a stored run and its provenance. */
-export async function showCommand(id: string, flags: { db?: string; json?: boolean }): Promise<number> {
+export async function showCommand(
+  id: string,
+  flags: { db?: string; json?: boolean; failures?: boolean },
+): Promise<number> {
   const store = await openStore(flags.db);
   try {
     const run = await store.getRun(id);
@@ -66,6 +70,13 @@ export async function showCommand(id: string, flags: { db?: string; json?: boole
     process.stdout.write(`${lines.join('\n')}\n\n`);
     if (run.summary)
       process.stdout.write(`${formatSummary(run, run.summary, { color: Boolean(process.stdout.isTTY) })}\n`);
+    await showJudgeSections(store, run, process.stdout);
+    if (flags.failures) {
+      const { failuresText } = await import('./report.js');
+      process.stdout.write(
+        `\n${await failuresText(store, run.id, { color: Boolean(process.stdout.isTTY) })}\n`,
+      );
+    }
     return EXIT.ok;
   } finally {
     await store.close();

@@ -6,6 +6,8 @@ import type { CachedAnswer } from '../runner/call-target.js';
 import type { Gates } from '../runner/gates.js';
 import { type EvalOutcome, type RunObserver, runEval } from '../runner/run-eval.js';
 import type { Suite } from './build-suite.js';
+import { attachJudgeServices } from './judge-services.js';
+import { attachVectorCache } from './vector-services.js';
 
 export interface RunSuiteOptions {
   store: Store;
@@ -71,6 +73,8 @@ export async function runSuite(
     await store.createRun(run);
   }
 
+  if (suite.services) attachJudgeServices(suite.services, store, options.cache ?? true);
+  if (suite.services) attachVectorCache(suite.services, store, options.cache ?? true);
   const outcome = await runEval(
     {
       runId: run.id,
