@@ -7,18 +7,17 @@ import type { Store } from '../core/store.js';
 import { filterCases, parseTagFilters } from '../datasets/filter.js';
 import { parseSampleSize, type SampleOptions, stratifiedSample } from '../datasets/sample.js';
 import { datasetVersion } from '../datasets/version.js';
-import { deferredVectorCache } from '../embeddings/cache.js';
 import { faultsForEval } from '../faults/eval-faults.js';
 import { checkRebroken } from '../regression/rebroken-report.js';
 import { writeResultsJson } from '../report/json.js';
 import { formatSummary } from '../report/terminal.js';
 import { openStore } from '../store/open.js';
-import { storeVectorCache } from '../store/vector-cache.js';
 import { buildSuite, type Suite } from '../suite/build-suite.js';
 import { runSuite } from '../suite/run-suite.js';
 import { EXIT } from './exit-codes.js';
 import { gitCommit } from './git.js';
 import { reportJudgeBias } from './judge-bias.js';
+import { memoryGovernor } from './memory-governor.js';
 import { progressObserver } from './progress.js';
 import { newRunId } from './run-id.js';
 import { assayVersion } from './version.js';
@@ -39,6 +38,9 @@ export interface EvalFlags {
   description?: string;
   fault?: string;
   faultSeed?: number;
+  html?: string;
+  junit?: string;
+  markdown?: string;
 }
 
 /**
@@ -87,20 +89,22 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
   const cwd = process.cwd();
   const file = findConfig(flags.config, cwd);
   const loaded = await loadConfig(file, process.env);
+  // A gate that cannot be checked must not pass silently.
+  if (loaded.config.gates.noRegression && !loaded.config.gates.baseline)
+    throw new AssayError('config.invalid', 'noRegression needs a baseline (a run id or a results JSON)', {
+      file,
+      field: 'gates.baseline',
+    });
   const faults = flags.fault
     ? await faultsForEval(loaded, flags.fault, flags.faultSeed, (line) => process.stderr.write(line))
     : undefined;
-  // The suite is checked before the store is opened; `similar` gets the store's vectors once it is.
-  const vectors = deferredVectorCache();
   const suite = await buildSuite(faults?.loaded ?? loaded, {
     env: process.env,
     assayVersion: assayVersion(),
     gitCommit: gitCommit(loaded.baseDir),
-    vectorCache: vectors,
   });
   faults?.apply(suite.provenance);
   const store = await openStore(flags.db);
-  if (flags.cache && loaded.config.cache) vectors.attach(storeVectorCache(store));
   const out = process.stdout;
   try {
     let resume: RunRecord | undefined;
@@ -120,6 +124,19 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
       if (resume.status === 'completed')
         throw new AssayError('usage', `run ${resume.id} is already completed`);
     }
+    // The whole dataset is stored under its version before a filter or sample narrows the run:
+    // reports of any later run of that version need every case.
+    const ds = suite.dataset;
+    await store.saveDataset(
+      {
+        name: ds.name,
+        version: ds.version,
+        caseCount: ds.cases.length,
+        createdAt: new Date().toISOString(),
+        ...(ds.path ? { path: ds.path } : {}),
+      },
+      ds.cases,
+    );
     const filters =
       resume?.provenance.filters ??
       (flags.filterTag?.length ? { tags: parseTagFilters(flags.filterTag) } : undefined);
@@ -156,15 +173,23 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
       result = await runSuite(suite, {
         store,
         runId,
-        ...(loaded.config.description ? { description: loaded.config.description } : {}),
+        // The flag describes this run; the config's description is the suite's default.
+        ...(flags.description || loaded.config.description
+          ? { description: flags.description ?? loaded.config.description }
+          : {}),
         concurrency: flags.concurrency ?? loaded.config.concurrency,
         retries: loaded.config.retries,
         timeoutMs: loaded.config.timeoutMs,
-        cache: flags.cache && loaded.config.cache && !faults,
+        // Repeats measure how answers (and judges) vary: every try is a fresh call, none from the cache.
+        cache:
+          flags.cache &&
+          loaded.config.cache &&
+          !faults &&
+          (resume?.provenance.repeat ?? flags.repeat ?? 1) <= 1,
         gates: loaded.config.gates,
         ...(flags.repeat ? { repeat: flags.repeat } : {}),
         ...(resume ? { resume } : {}),
-        observers: [progress],
+        observers: [progress, memoryGovernor()],
         signal: controller.signal,
       });
     } finally {
@@ -189,12 +214,22 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
       color: Boolean(out.isTTY),
     });
     out.write(`\n${formatSummary(run, outcome.summary, { color: Boolean(out.isTTY) })}\n`);
-    if (outcome.status === 'completed') await reportJudgeBias(store, run.id, out);
+    // Bias checks read every result back: only for runs that used a judge.
+    if (outcome.status === 'completed' && run.provenance.judgePrompts?.length)
+      await reportJudgeBias(store, run.id, out);
     if (rebroken.text) out.write(`${rebroken.text}\n`);
     if (faults) out.write(`${faults.summary()}\n`);
     if (flags.output) {
       await writeResultsJson(resolve(cwd, flags.output), run, store.results(run.id), outcome.caseStats);
       out.write(`assay: results written to ${flags.output}\n`);
+    }
+    if (flags.html || flags.junit || flags.markdown || process.env.GITHUB_STEP_SUMMARY) {
+      await (await import('./report.js')).writeRunReports(
+        store,
+        run.id,
+        { html: flags.html, junit: flags.junit, markdown: flags.markdown },
+        { cwd, env: process.env, out, stepSummary: true, embedder: loaded.config.embedder },
+      );
     }
     const resumeHint = `assay eval${flags.config ? ` -c ${flags.config}` : ''}${flags.db ? ` --db ${flags.db}` : ''} --resume ${run.id}`;
     if (outcome.status === 'interrupted') {
