@@ -15,11 +15,20 @@ const server = http.createServer((req, res) => {
       id: `cmpl-${calls}`,
       object: 'chat.completion',
       model: body.model,
-      choices: [{ index: 0, message: { role: 'assistant', content: `Answer: ${last.slice(-24)}` }, finish_reason: 'stop' }],
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: `Answer: ${last.slice(-24)}` },
+          finish_reason: 'stop',
+        },
+      ],
       usage: { prompt_tokens: 12, completion_tokens: 6, total_tokens: 18 },
     });
     const send = () => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(payload),
+      });
       res.end(payload);
     };
     if (latency > 0) setTimeout(send, latency);

@@ -82,10 +82,20 @@ export function buildProgram(): Command {
     .option(...dbOption)
     .option('--filter-tag <key=value>', 'only cases with this tag (repeatable)', collect)
     .option('--description <text>', 'a note stored with the run')
-    .option('--replay <run-id>', 'replay the conversations of a stored run (simulated users included) as scripted turns')
-    .option('--repeat <n>', 'run each case n times (repeats bypass the cache) to measure flakiness', positiveInt)
+    .option(
+      '--replay <run-id>',
+      'replay the conversations of a stored run (simulated users included) as scripted turns',
+    )
+    .option(
+      '--repeat <n>',
+      'run each case n times (repeats bypass the cache) to measure flakiness',
+      positiveInt,
+    )
     .option('--sample <size>', 'a stratified subset: a count (50) or a percentage (10%)')
-    .option('--stratify-by <tags>', 'tags whose combinations keep their proportions in --sample (type,difficulty)')
+    .option(
+      '--stratify-by <tags>',
+      'tags whose combinations keep their proportions in --sample (type,difficulty)',
+    )
     .option('--seed <n>', 'seed of --sample (the same seed picks the same cases)', positiveInt)
     .option(...faultOptions[0])
     .option(faultOptions[1][0], faultOptions[1][1], seed)
@@ -161,7 +171,9 @@ export function buildProgram(): Command {
 
   program
     .command('compare')
-    .description('compare two runs (ids or results JSON files): paired tests per metric and stratum, a verdict')
+    .description(
+      'compare two runs (ids or results JSON files): paired tests per metric and stratum, a verdict',
+    )
     .argument('<baseline>', 'the baseline run id or results JSON')
     .argument('<candidate>', 'the candidate run id or results JSON')
     .option(...dbOption)
@@ -169,7 +181,9 @@ export function buildProgram(): Command {
     .option('--markdown <file>', 'write the comparison as Markdown (a PR comment)')
     .option('--fail-on <what>', '"regression": exit 1 when any metric regresses significantly')
     .option('--alpha <p>', 'significance level after Holm adjustment (default 0.05)')
-    .action((baseline, candidate, flags) => run(async () => (await import('./compare.js')).compareCommand(baseline, candidate, flags)));
+    .action((baseline, candidate, flags) =>
+      run(async () => (await import('./compare.js')).compareCommand(baseline, candidate, flags)),
+    );
 
   program
     .command('plan')
@@ -187,7 +201,10 @@ export function buildProgram(): Command {
       'regenerate reports of a stored run (HTML, JUnit, Markdown, JSON); no file flag prints the Markdown',
     )
     .argument('<run-id>', 'a run id (or a unique prefix of one)')
-    .option('--html <file>', 'the HTML report: one self-contained file with charts, every case and failure analysis')
+    .option(
+      '--html <file>',
+      'the HTML report: one self-contained file with charts, every case and failure analysis',
+    )
     .option('--junit <file>', 'JUnit XML, one testcase per case × target')
     .option(
       '--markdown <file>',

@@ -32,8 +32,20 @@ describe('runEval group commit', () => {
       };
       let stored = 0;
       const outcome = await runEval(
-        { runId: 'r', dataset: { name: 'd', version: 'v', cases }, targets: [target], evaluators: [evaluator], concurrency: 3 },
-        { sink: { write: async (batch) => void (stored += batch.length) } },
+        {
+          runId: 'r',
+          dataset: { name: 'd', version: 'v', cases },
+          targets: [target],
+          evaluators: [evaluator],
+          concurrency: 3,
+        },
+        {
+          sink: {
+            write: async (batch) => {
+              stored += batch.length;
+            },
+          },
+        },
       );
       expect({ depth, stored }).toEqual({ depth, stored: 3 });
       expect(outcome.summary.total).toBe(3);
