@@ -32,7 +32,9 @@ export function compileTemplate(source: string, name = 'template'): Render {
       return template.render(scope);
     } catch (error) {
       const missing = undefinedVariables(source, scope);
-      const why = missing.length ? `undefined variable ${missing.join(', ')}` : cleanMessage(error);
+      const why = missing.length
+        ? `undefined variable ${missing.join(', ')} (${cleanMessage(error)})`
+        : cleanMessage(error);
       throw new AssayError('template.render', `${name}: ${why}`, { cause: error });
     }
   };
