@@ -33,7 +33,7 @@ function tryParse(text: string): { ok: true; value: unknown } | { ok: false; err
 }
 
 /** Index of the bracket closing the one at `start`, skipping strings; -1 when unbalanced. */
-function matchingEnd(text: string, start: number): number {
+export function matchingEnd(text: string, start: number): number {
   let depth = 0;
   let inString = false;
   for (let i = start; i < text.length; i++) {

@@ -1,5 +1,5 @@
 import type { ToolCall } from '../core/output.js';
-import { extractJson } from '../evaluators/extract-json.js';
+import { extractJson, matchingEnd } from '../evaluators/extract-json.js';
 
 /** Checks a parsed JSON value against a verdict shape, returning the typed verdict or why not. */
 export type VerdictCheck<T> = (value: unknown) => { ok: true; value: T } | { ok: false; error: string };
@@ -59,7 +59,7 @@ export function jsonObjectsIn(text: string): unknown[] {
   const out: unknown[] = [];
   let i = text.indexOf('{');
   while (i >= 0) {
-    const end = closingBrace(text, i);
+    const end = matchingEnd(text, i);
     if (end < 0) {
       i = text.indexOf('{', i + 1);
       continue;
@@ -73,22 +73,4 @@ export function jsonObjectsIn(text: string): unknown[] {
     }
   }
   return out;
-}
-
-function closingBrace(text: string, start: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i < text.length; i++) {
-    const ch = text[i];
-    if (inString) {
-      if (ch === '\\') i++;
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') inString = true;
-    else if (ch === '{') depth++;
-    else if (ch === '}') {
-      depth--;
-      if (depth === 0) return i;
-    }
-  }
-  return -1;
 }
