@@ -1,23 +1,13 @@
 // Benchmarks of the evaluation core (issue 2). Run: npx tsx bench/eval.ts [throughput|cpu|memory]...
 // Each scenario runs the real CLI as a child process against bench/fake-server.mjs (a process of
 // its own, so its CPU is not counted), measured by /usr/bin/time: wall time, user+system CPU, peak RSS.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startFakeServer } from './start-fake-server.js';
 
 const root = new URL('..', import.meta.url).pathname;
-
-async function startServer(latencyMs: number): Promise<{ port: number; stop: () => void }> {
-  const child = spawn(process.execPath, [join(root, 'bench/fake-server.mjs')], {
-    env: { ...process.env, LATENCY_MS: String(latencyMs) },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const port = await new Promise<number>((resolve) =>
-    child.stdout.once('data', (d) => resolve(Number(String(d).trim()))),
-  );
-  return { port, stop: () => child.kill('SIGTERM') };
-}
 
 function writeSuite(dir: string, n: number, port: number): string {
   const rows: string[] = [];
@@ -90,7 +80,7 @@ function median(xs: number[]): number {
 }
 
 async function scenario(name: string, n: number, latencyMs: number, concurrency: number, reps: number) {
-  const server = await startServer(latencyMs);
+  const server = await startFakeServer(latencyMs);
   const dir = mkdtempSync(join(tmpdir(), 'assay-bench-'));
   try {
     const config = writeSuite(dir, n, server.port);

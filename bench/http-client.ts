@@ -1,10 +1,8 @@
 // What one keep-alive request costs the client in CPU: our node:http client vs the global fetch.
 // Run: npx tsx bench/http-client.ts. The server is another process, so only the client is measured.
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { request } from '../src/providers/http-client.js';
+import { startFakeServer } from './start-fake-server.js';
 
-const root = new URL('..', import.meta.url).pathname;
 const N = 20_000;
 const CONCURRENCY = 50;
 
@@ -26,12 +24,8 @@ async function measure(name: string, send: (url: string, body: string) => Promis
   return perReq;
 }
 
-const server = spawn(process.execPath, [join(root, 'bench/fake-server.mjs')], {
-  stdio: ['ignore', 'pipe', 'ignore'],
-});
-const port = await new Promise<number>((resolve) =>
-  server.stdout.once('data', (d) => resolve(Number(String(d).trim()))),
-);
+const server = await startFakeServer();
+const port = server.port;
 const url = `http://127.0.0.1:${port}/v1/chat/completions`;
 console.log('| client | requests | wall | client CPU per request |');
 console.log('|---|---|---|---|');
@@ -50,5 +44,5 @@ try {
     );
   }
 } finally {
-  server.kill('SIGTERM');
+  server.stop();
 }

@@ -6,7 +6,6 @@
 // `assay load`: config → buildSuite → runLoad. Each line also runs a bare node:http client through
 // the same scheduler, so what the framework adds (prompt rendering, provider, JSON parsing) shows,
 // and one through the fault proxy (no fault picked), which shares the generator's event loop.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
@@ -16,19 +15,7 @@ import { startFaultProxy } from '../src/faults/fault-proxy.js';
 import type { LoadResult } from '../src/load/load-recorder.js';
 import { type LoadCall, runLoad } from '../src/load/run-load.js';
 import { buildSuite } from '../src/suite/build-suite.js';
-
-const root = new URL('..', import.meta.url).pathname;
-
-async function startServer(): Promise<{ port: number; stop: () => void }> {
-  const child = spawn(process.execPath, [join(root, 'bench/fake-server.mjs')], {
-    env: { ...process.env, LATENCY_MS: '0' },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const port = await new Promise<number>((resolve) =>
-    child.stdout.once('data', (d) => resolve(Number(String(d).trim()))),
-  );
-  return { port, stop: () => child.kill('SIGTERM') };
-}
+import { startFakeServer } from './start-fake-server.js';
 
 async function suiteFor(dir: string, baseURL: string) {
   const rows = Array.from({ length: 100 }, (_, i) =>
@@ -116,7 +103,7 @@ async function measure(
 
 const seconds = Number(process.argv[2] ?? 10);
 const rates = process.argv.slice(3).map(Number);
-const server = await startServer();
+const server = await startFakeServer();
 const dir = mkdtempSync(join(tmpdir(), 'assay-bench-load-'));
 const proxy = await startFaultProxy({
   upstream: `http://127.0.0.1:${server.port}`,

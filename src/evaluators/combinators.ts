@@ -1,44 +1,21 @@
 import { z } from 'zod';
-import { AssayError, isAssayError } from '../core/errors.js';
-import type { Evaluator, EvaluatorInput, Score } from '../core/score.js';
+import type { Evaluator, Score } from '../core/score.js';
 import { scoreError } from '../core/score.js';
+import { scoreEach } from './apply.js';
 import type { EvaluatorContext, EvaluatorFactory } from './factory.js';
 import { parseOptions } from './factory.js';
-import { createEvaluator } from './registry.js';
+import { createEvaluators } from './registry.js';
 
 const nested = z.looseObject({ type: z.string() });
 
 /** Builds the nested evaluators; an error names where in the combinator the bad config sits. */
-async function children(
+function children(
   configs: Record<string, unknown>[],
   field: string,
   ctx: EvaluatorContext,
 ): Promise<Evaluator[]> {
-  const out: Evaluator[] = [];
-  for (const [i, config] of configs.entries()) {
-    try {
-      out.push(await createEvaluator(config, ctx));
-    } catch (error) {
-      if (!isAssayError(error)) throw error;
-      const at = `${field}[${i}]${error.field ? `.${error.field}` : ''}`;
-      throw new AssayError(error.code, error.message, { field: at, cause: error });
-    }
-  }
-  return out;
-}
-
-/** Every score of every child; a child that throws gives an error score, as in the runner. */
-async function scoresOf(evaluators: Evaluator[], input: EvaluatorInput): Promise<Score[][]> {
-  return Promise.all(
-    evaluators.map(async (e) => {
-      try {
-        const r = await e.evaluate(input);
-        return Array.isArray(r) ? r : [r];
-      } catch (error) {
-        return [scoreError(e.name, error instanceof Error ? error.message : String(error))];
-      }
-    }),
-  );
+  // Children may share a name (two `contains` under `any`): their scores are kept apart by position.
+  return createEvaluators(configs, ctx, { path: [field], uniqueNames: false });
 }
 
 const summary = (s: Score) =>
@@ -60,7 +37,7 @@ function logical(kind: 'all' | 'any'): EvaluatorFactory {
     return {
       name,
       async evaluate(input): Promise<Score> {
-        const scores = (await scoresOf(kids, input)).flat();
+        const scores = (await scoreEach(kids, input)).flat();
         const details = { children: scores };
         const decided = scores.filter((s) => !s.error && s.pass !== null);
         const errors = scores.filter((s) => s.error);
@@ -99,7 +76,7 @@ export const not: EvaluatorFactory = async (config, ctx) => {
   return {
     name,
     async evaluate(input): Promise<Score> {
-      const [scores] = await scoresOf([kid!], input);
+      const [scores] = await scoreEach([kid!], input);
       if (scores!.length !== 1)
         return scoreError(name, `not needs one score, ${kid!.name} gave ${scores!.length}`);
       const s = scores![0]!;
@@ -140,7 +117,7 @@ export const weighted: EvaluatorFactory = async (config, ctx) => {
   return {
     name,
     async evaluate(input): Promise<Score> {
-      const perChild = await scoresOf(kids, input);
+      const perChild = await scoreEach(kids, input);
       const details = { children: perChild.flat() };
       const errors = perChild.flat().filter((s) => s.error);
       if (errors.length > 0) return { ...scoreError(name, errors.map(summary).join('; ')), details };

@@ -85,7 +85,7 @@ export async function createEvaluator(
 export async function createEvaluators(
   configs: Record<string, unknown>[],
   ctx: EvaluatorContext,
-  at: { file?: string; path?: (string | number)[] } = {},
+  at: { file?: string; path?: (string | number)[]; uniqueNames?: boolean } = {},
 ): Promise<Evaluator[]> {
   const out: Evaluator[] = [];
   for (const [i, config] of configs.entries()) {
@@ -102,7 +102,7 @@ export async function createEvaluators(
     }
   }
   const names = new Set<string>();
-  for (const e of out) {
+  for (const e of at.uniqueNames === false ? [] : out) {
     if (names.has(e.name)) {
       throw new AssayError('evaluator.invalid', `two evaluators are named "${e.name}"; give one a "name"`, {
         ...(at.file ? { file: at.file } : {}),

@@ -1,4 +1,5 @@
 import { AssayError } from '../core/errors.js';
+import type { LatencySummary } from './load-recorder.js';
 
 /**
  * A service-level objective on a load test: `p95<5000` (milliseconds), `errors<1%`,
@@ -85,14 +86,7 @@ export function parseSlo(spec: string | Record<string, number | string>, field =
 }
 
 export interface SloMeasures {
-  latencyMs: {
-    p50: number | null;
-    p90: number | null;
-    p95: number | null;
-    p99: number | null;
-    max: number | null;
-    mean: number | null;
-  };
+  latencyMs: Omit<LatencySummary, 'min'>;
   errorRate: number | null;
   throughputRps: number | null;
 }

@@ -1,8 +1,5 @@
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { ResultRecord, RunRecord } from '../core/run.js';
+import { writeFileStreaming } from './write-file.js';
 
 /** One result as the results JSON shows it (field names are a promise to users' scripts). */
 export function resultJson(r: ResultRecord) {
@@ -42,14 +39,7 @@ export async function writeResultsJson(
   /** With repeats: per case, its pass count and the mean and spread of each score. */
   caseStats?: unknown[],
 ): Promise<void> {
-  // `-o reports/run.json` should not fail after the whole run for want of a folder.
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  const out = createWriteStream(tmp);
-  const write = async (text: string) => {
-    if (!out.write(text)) await once(out, 'drain');
-  };
-  try {
+  await writeFileStreaming(file, async (write) => {
     const { summary, ...rest } = run;
     await write(`{"run":${JSON.stringify(rest)},"summary":${JSON.stringify(summary ?? null)},"results":[`);
     let first = true;
@@ -58,12 +48,5 @@ export async function writeResultsJson(
       first = false;
     }
     await write(caseStats ? `\n],"caseStats":${JSON.stringify(caseStats)}}\n` : '\n]}\n');
-    out.end();
-    await once(out, 'finish');
-    await rename(tmp, file);
-  } catch (error) {
-    out.destroy();
-    await rm(tmp, { force: true });
-    throw error;
-  }
+  });
 }

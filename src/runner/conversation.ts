@@ -5,9 +5,9 @@ import type { ChatMessage } from '../core/provider.js';
 import type { Evaluator, Score } from '../core/score.js';
 import type { UserSimulator } from '../core/simulator.js';
 import type { Target } from '../core/target.js';
+import { scoreOutput } from '../evaluators/apply.js';
 import { compileTemplate } from '../templates/render.js';
 import { type CallPolicy, callTarget, type Pools } from './call-target.js';
-import { scoreOutput } from './score-output.js';
 
 export interface ConversationDeps {
   policy: CallPolicy;

@@ -7,12 +7,12 @@ import { resultKey } from '../core/run.js';
 import type { Evaluator, Score } from '../core/score.js';
 import type { UserSimulator } from '../core/simulator.js';
 import type { Target } from '../core/target.js';
+import { scoreOutput } from '../evaluators/apply.js';
 import { type CachedAnswer, type CallPolicy, callTarget, type Pools } from './call-target.js';
 import { runConversation } from './conversation.js';
 import { checkGates, type Gates } from './gates.js';
 import type { RepeatCaseStats } from './repeats.js';
 import { DEFAULT_RETRY } from './retry.js';
-import { scoreOutput } from './score-output.js';
 import { SummaryBuilder } from './summary.js';
 
 export interface EvalSpec {
@@ -115,7 +115,6 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
     summary.add(r);
   }
   const total = spec.dataset.cases.length * spec.targets.length * repeat;
-  const done = () => summary.progress;
   for (const o of observers) o.onStart?.({ runId: spec.runId, total, done: skip.size });
 
   const controller = new AbortController();
@@ -189,7 +188,8 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
       await deps.sink?.write(batch);
       for (const r of batch) {
         summary.add(r);
-        const p = { ...done(), total, done: summary.progress.total, elapsedMs: Date.now() - started };
+        const counts = summary.progress;
+        const p = { ...counts, total, done: counts.total, elapsedMs: Date.now() - started };
         for (const o of observers) o.onResult?.(r, p);
       }
     }
