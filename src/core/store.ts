@@ -1,4 +1,4 @@
-import type { ResultRecord, RunRecord, RunSummary } from './run.js';
+import type { ResultRecord, RunRecord } from './run.js';
 
 /** A stored dataset version. */
 export interface DatasetRecord {
@@ -7,12 +7,6 @@ export interface DatasetRecord {
   path?: string;
   caseCount: number;
   createdAt: string;
-}
-
-/** A cached provider response, keyed by content. */
-export interface CacheEntry {
-  key: string;
-  value: unknown;
 }
 
 /**
@@ -42,4 +36,3 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export type { RunSummary };
