@@ -35,4 +35,3 @@ export interface Store {
   artifacts(runId: string, kind?: string): Promise<{ kind: string; value: unknown; createdAt: string }[]>;
   close(): Promise<void>;
 }
-
