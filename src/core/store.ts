@@ -14,7 +14,10 @@ export interface DatasetRecord {
  * contract test suite. Every method is async so a networked database fits the same shape.
  */
 export interface Store {
+  /** Stores a dataset version and its cases once; saving the same version again changes nothing. */
   saveDataset(record: DatasetRecord, cases: unknown[]): Promise<void>;
+  /** The cases stored under a dataset version, in their order; empty when that version is unknown. */
+  datasetCases(version: string): Promise<unknown[]>;
   createRun(run: RunRecord): Promise<void>;
   updateRun(
     id: string,

@@ -1,12 +1,11 @@
 import { dirname, resolve } from 'node:path';
 import type { Case } from '../core/case.js';
 import type { RunRecord } from '../core/run.js';
+import type { Store } from '../core/store.js';
 import { loadDataset } from '../datasets/load.js';
 
-/** What promotion needs of a store beyond the port: the cases of a dataset version, as stored. */
-export interface DatasetCaseSource {
-  datasetCases(version: string): Promise<unknown[]>;
-}
+/** What promotion needs of a store: the cases of a dataset version, as stored. */
+export type DatasetCaseSource = Pick<Store, 'datasetCases'>;
 
 /**
  * The cases a run was made on, by id: from the store, which keeps each dataset version's cases,

@@ -1,7 +1,7 @@
-import type { KyselyStore } from './kysely-store.js';
+import type { Store } from '../core/store.js';
 
 /** Opens the store a `--db` value names: a `postgres://` URL, or a SQLite file path (default). */
-export async function openStore(db: string | undefined): Promise<KyselyStore> {
+export async function openStore(db: string | undefined): Promise<Store> {
   if (db && /^postgres(ql)?:\/\//.test(db)) {
     const { openPostgresStore } = await import('./postgres.js');
     return openPostgresStore(db);

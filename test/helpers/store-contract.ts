@@ -203,7 +203,7 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       expect(await store.artifacts('art-none')).toEqual([]);
     });
 
-    it('saveDataset is idempotent for a version', async () => {
+    it('saveDataset is idempotent for a version; datasetCases reads the cases back in order', async () => {
       const record = {
         name: 'golden',
         version: 'v-contract',
@@ -215,7 +215,9 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
         { id: 'b', vars: { q: 1 }, tags: {} },
       ];
       await store.saveDataset(record, cases);
-      await store.saveDataset(record, cases);
+      await store.saveDataset(record, [cases[0]]);
+      expect(await store.datasetCases('v-contract')).toEqual(cases);
+      expect(await store.datasetCases('v-unknown')).toEqual([]);
     });
 
     it('the cache: visible before it is flushed, durable after saveResults and after close', async () => {
