@@ -1,10 +1,11 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AssayError } from '../core/errors.js';
 import { type Calibration, calibrate } from '../judge/calibration/calibrate.js';
 import { parseLabels } from '../judge/calibration/labels.js';
 import { collectJudgeScores, pairLabels, planCalibrations } from '../judge/calibration/select.js';
 import { formatCalibration } from '../report/calibration.js';
+import { writeTextFile } from '../report/write-file.js';
 import { openStore } from '../store/open.js';
 import { EXIT } from './exit-codes.js';
 
@@ -81,7 +82,7 @@ export async function calibrateCommand(flags: CalibrateFlags): Promise<number> {
       `${calibrations.map((c) => formatCalibration(c, { color, runId: run.id })).join('\n\n')}\n`,
     );
     if (flags.json) {
-      await writeFile(resolve(process.cwd(), flags.json), `${JSON.stringify(doc, null, 2)}\n`);
+      await writeTextFile(resolve(process.cwd(), flags.json), `${JSON.stringify(doc, null, 2)}\n`);
       process.stdout.write(`assay: calibration written to ${flags.json}\n`);
     }
     return EXIT.ok;

@@ -1,8 +1,8 @@
-import { writeFile } from 'node:fs/promises';
 import { compareRuns } from '../compare/analyze.js';
 import { comparisonMarkdown, formatComparison } from '../compare/format.js';
 import { loadSide } from '../compare/sides.js';
 import { AssayError } from '../core/errors.js';
+import { writeTextFile } from '../report/write-file.js';
 import { openStore } from '../store/open.js';
 import { EXIT } from './exit-codes.js';
 
@@ -32,8 +32,8 @@ export async function compareCommand(
     const candidate = await loadSide(candidateRef, store);
     const comparison = compareRuns(baseline, candidate, { alpha });
     process.stdout.write(`${formatComparison(comparison, { color: Boolean(process.stdout.isTTY) })}\n`);
-    if (flags.json) await writeFile(flags.json, `${JSON.stringify(comparison, null, 2)}\n`);
-    if (flags.markdown) await writeFile(flags.markdown, comparisonMarkdown(comparison));
+    if (flags.json) await writeTextFile(flags.json, `${JSON.stringify(comparison, null, 2)}\n`);
+    if (flags.markdown) await writeTextFile(flags.markdown, comparisonMarkdown(comparison));
     if (store) await store.saveArtifact(candidate.id, 'comparison', comparison).catch(() => {});
     return flags.failOn === 'regression' && comparison.regressions.length > 0 ? EXIT.gatesFailed : EXIT.ok;
   } finally {

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { findConfig, loadConfig } from '../config/load.js';
 import { AssayError } from '../core/errors.js';
@@ -11,6 +10,7 @@ import { formatLoadResult } from '../load/format-load.js';
 import type { LoadResult } from '../load/load-recorder.js';
 import { type LoadCall, runLoad } from '../load/run-load.js';
 import { checkSlo, DEFAULT_SLO, parseSlo, type SloOutcome } from '../load/slo.js';
+import { writeTextFile } from '../report/write-file.js';
 import { buildSuite } from '../suite/build-suite.js';
 import { EXIT } from './exit-codes.js';
 import { assayVersion } from './version.js';
@@ -167,5 +167,5 @@ async function writeLoadJson(
     slo: slo.map(({ metric, op, threshold, actual, pass }) => ({ metric, op, threshold, actual, pass })),
     ...(routing ? { faults: { spec: faults, counts: routing.counts() } } : {}),
   };
-  await writeFile(file, `${JSON.stringify(doc, null, 2)}\n`);
+  await writeTextFile(file, `${JSON.stringify(doc, null, 2)}\n`);
 }

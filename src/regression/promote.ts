@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
-import { dirname, extname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
 import type { PromotedFrom } from '../core/case.js';
 import { AssayError } from '../core/errors.js';
 import type { ResultRecord, RunRecord } from '../core/run.js';
 import type { Store } from '../core/store.js';
 import { parseJsonl } from '../datasets/jsonl.js';
 import { parseDataset } from '../datasets/load.js';
+import { writeTextFile } from '../report/write-file.js';
 import { regressionKey, toRegressionRow } from './regression-row.js';
 import { casesOfRun, type DatasetCaseSource } from './run-cases.js';
 
@@ -136,9 +137,9 @@ export async function promote(store: PromoteStore, options: PromoteOptions): Pro
     report.added.push({ id, caseId, target: from.target, failed: bad !== undefined });
   }
   if (lines.length > 0) {
-    await mkdir(dirname(options.to), { recursive: true });
+    // The whole file again, renamed into place: a reader never sees a half-written line.
     const sep = text === '' || text.endsWith('\n') ? '' : '\n';
-    await appendFile(options.to, `${sep}${lines.join('\n')}\n`);
+    await writeTextFile(options.to, `${text}${sep}${lines.join('\n')}\n`);
   }
   return report;
 }
