@@ -31,8 +31,8 @@ export {
   evaluatorTypes,
   registerEvaluator,
 } from './evaluators/registry.js';
+export { checkGates } from './gates/rate-gates.js';
 export { registerProvider, resolveProvider } from './providers/registry.js';
-export { checkGates } from './runner/gates.js';
 export type {
   EvalDeps,
   EvalOutcome,

@@ -31,7 +31,7 @@ beforeAll(async () => {
       return { content: `Answer: ${prompt}`, usage: { prompt_tokens: 10, completion_tokens: 5 } };
     },
   });
-  const config = openaiConfig(server.baseURL, { gates: { passRate: 0.5 }, retries: 0 });
+  const config = openaiConfig(server.baseURL, { gates: { passRate: 0.5, maxErrorRate: 0.2 }, retries: 0 });
   (config.targets as Record<string, unknown>[])[0]!.price = { input: 1, output: 2 };
   config.evaluators = [
     { type: 'contains', name: 'mentions', value: '{{ expected }}' },
@@ -87,7 +87,10 @@ describe('results JSON (--output)', () => {
     // 4 answers with usage 10/5 and one ("I do not know") with the server's word counts (2/4).
     expect(s.tokens).toEqual({ input: 42, output: 24, total: 66 });
     expect(s.costUsd).toBeCloseTo((42 * 1 + 24 * 2) / 1e6, 12);
-    expect(s.gates).toEqual([expect.objectContaining({ gate: 'passRate', pass: true })]);
+    expect(s.gates).toEqual([
+      expect.objectContaining({ gate: 'passRate', pass: true }),
+      expect.objectContaining({ gate: 'maxErrorRate', pass: true, actual: 1 / 6, threshold: 0.2 }),
+    ]);
   });
 
   it('each result: caseId, target, output, pass, latencyMs, error, scores', () => {

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { regressionGate } from '../compare/gate.js';
 import { findConfig, loadConfig } from '../config/load.js';
 import { AssayError } from '../core/errors.js';
 import type { RunRecord } from '../core/run.js';
@@ -8,7 +7,8 @@ import { filterCases, parseTagFilters } from '../datasets/filter.js';
 import { parseSampleSize, type SampleOptions, stratifiedSample } from '../datasets/sample.js';
 import { datasetVersion } from '../datasets/version.js';
 import { faultsForEval } from '../faults/eval-faults.js';
-import { checkRebroken } from '../regression/rebroken-report.js';
+import { checkRebroken } from '../gates/rebroken-check.js';
+import { regressionGate } from '../gates/regression-gate.js';
 import { writeResultsJson } from '../report/json.js';
 import { formatSummary } from '../report/terminal.js';
 import { openStore } from '../store/open.js';

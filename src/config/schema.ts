@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { embedderSpecSchema } from '../embeddings/spec.js';
+import { gatesSchema } from '../gates/schema.js';
 
 const message = z.object({
   role: z.enum(['system', 'user', 'assistant']),
@@ -71,19 +72,6 @@ export const evaluatorConfigSchema = z.looseObject({
   name: z.string().optional(),
 });
 
-const gatesSchema = z.strictObject({
-  /** Overall pass rate, 0..1. */
-  passRate: z.number().min(0).max(1).optional(),
-  /** Per stratum: `{ "difficulty=hard": 0.7, "type": 0.8 }` (a bare key gates every value of it). */
-  tags: z.record(z.string(), z.number().min(0).max(1)).optional(),
-  /** Most errors (target failures) tolerated, as a count or a fraction below 1. */
-  maxErrors: z.number().nonnegative().optional(),
-  baseline: z.string().optional(),
-  noRegression: z.boolean().optional(),
-  /** Most re-broken regression cases tolerated (0: a fixed bug may not come back). */
-  rebroken: z.number().int().min(0).optional(),
-});
-
 export const configSchema = z.strictObject({
   description: z.string().optional(),
   dataset: z.union([
@@ -123,7 +111,6 @@ export type ModelTargetConfig = z.output<typeof modelTargetSchema>;
 export type FunctionTargetConfig = z.output<typeof functionTargetSchema>;
 export type HttpTargetConfig = z.output<typeof httpTargetSchema>;
 export type EvaluatorConfig = z.output<typeof evaluatorConfigSchema>;
-export type GatesConfig = z.output<typeof gatesSchema>;
 export type Prompt = z.output<typeof promptSchema>;
 
 /** Identity helper for `assay.config.ts`: `export default defineConfig({ ... })` with types. */

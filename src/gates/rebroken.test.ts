@@ -4,7 +4,7 @@ import type { Case } from '../core/case.js';
 import type { RunRecord, RunSummary } from '../core/run.js';
 import type { SqliteStore } from '../store/sqlite.js';
 import { rebrokenCases, rebrokenGate } from './rebroken.js';
-import { checkRebroken, formatRebroken } from './rebroken-report.js';
+import { checkRebroken, formatRebroken } from './rebroken-check.js';
 
 const reg = (id: string): Case => ({
   id,

@@ -1,19 +1,19 @@
 import type { GateOutcome, RunSummary } from '../core/run.js';
-
-export interface Gates {
-  passRate?: number;
-  tags?: Record<string, number>;
-  maxErrors?: number;
-}
+import { DEFAULT_MAX_ERROR_RATE, type Gates } from './schema.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /**
- * Checks a summary against the gates. `tags` keys are `stratum=value` (that stratum) or `stratum`
+ * Checks a summary against the gates the runner can decide alone: pass rate, per stratum, errors.
+ * Unless `maxErrors` is set, `maxErrorRate` applies with its default of 1% (listed once a run has
+ * errors). `tags` keys are `stratum=value` (that stratum) or `stratum`
  * (every value of it). A gate on a stratum with no cases is reported, and fails: a gate that
  * cannot be checked must not pass silently.
  */
-export function checkGates(summary: RunSummary, gates: Gates): GateOutcome[] {
+export function checkGates(
+  summary: RunSummary,
+  gates: Pick<Gates, 'passRate' | 'tags' | 'maxErrors' | 'maxErrorRate'>,
+): GateOutcome[] {
   const out: GateOutcome[] = [];
   if (gates.passRate !== undefined) {
     out.push(
@@ -42,7 +42,23 @@ export function checkGates(summary: RunSummary, gates: Gates): GateOutcome[] {
       message: `${summary.errors} errors ${pass ? '≤' : '>'} ${limit}`,
     });
   }
+  // The default applies to every run but is listed only once there are errors to count.
+  if (gates.maxErrorRate !== undefined) out.push(errorRateGate(summary, gates.maxErrorRate));
+  else if (gates.maxErrors === undefined && summary.errors > 0)
+    out.push(errorRateGate(summary, DEFAULT_MAX_ERROR_RATE));
   return out;
+}
+
+function errorRateGate(summary: RunSummary, threshold: number): GateOutcome {
+  const actual = summary.total > 0 ? summary.errors / summary.total : 0;
+  const pass = actual <= threshold;
+  return {
+    gate: 'maxErrorRate',
+    pass,
+    actual,
+    threshold,
+    message: `maxErrorRate: ${summary.errors} error${summary.errors === 1 ? '' : 's'} in ${summary.total} results (${pct(actual)}) ${pass ? '≤' : '>'} ${pct(threshold)}`,
+  };
 }
 
 function rateGate(gate: string, actual: number | null, threshold: number): GateOutcome {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../core/run.js';
-import { checkGates } from './gates.js';
-import { SummaryBuilder } from './summary.js';
+import { SummaryBuilder } from '../runner/summary.js';
+import { checkGates } from './rate-gates.js';
 
 function summary(rows: [difficulty: string, outcome: 'pass' | 'fail' | 'error'][]): RunSummary {
   const b = new SummaryBuilder();
@@ -35,9 +35,13 @@ const S = summary([
 
 describe('checkGates', () => {
   it('the overall pass rate, at or above the threshold', () => {
-    expect(checkGates(S, { passRate: 0.75 })).toEqual([
-      { gate: 'passRate', pass: true, actual: 0.75, threshold: 0.75, message: 'passRate: 75.0% ≥ 75.0%' },
-    ]);
+    expect(checkGates(S, { passRate: 0.75 })[0]).toEqual({
+      gate: 'passRate',
+      pass: true,
+      actual: 0.75,
+      threshold: 0.75,
+      message: 'passRate: 75.0% ≥ 75.0%',
+    });
     expect(checkGates(S, { passRate: 0.8 })[0]).toMatchObject({
       pass: false,
       message: 'passRate: 75.0% < 80.0%',
@@ -45,13 +49,16 @@ describe('checkGates', () => {
   });
 
   it('one stratum (key=value), or every value of a key', () => {
-    expect(checkGates(S, { tags: { 'difficulty=easy': 0.85 } })).toMatchObject([
-      { gate: 'tags.difficulty=easy', pass: true, actual: 7 / 8 },
-    ]);
-    const all = checkGates(S, { tags: { difficulty: 0.6 } });
+    expect(checkGates(S, { tags: { 'difficulty=easy': 0.85 } })[0]).toMatchObject({
+      gate: 'tags.difficulty=easy',
+      pass: true,
+      actual: 7 / 8,
+    });
+    const all = checkGates(S, { tags: { difficulty: 0.6 }, maxErrorRate: 0.1 });
     expect(all.map((g) => [g.gate, g.pass])).toEqual([
       ['tags.difficulty=easy', true],
       ['tags.difficulty=hard', false],
+      ['maxErrorRate', true],
     ]);
   });
 
@@ -71,7 +78,25 @@ describe('checkGates', () => {
     expect(checkGates(S, { maxErrors: 0.1 })[0]).toMatchObject({ pass: true });
   });
 
-  it('no gates, no outcomes', () => {
-    expect(checkGates(S, {})).toEqual([]);
+  it('errors: at most 1% of results by default, listed once there are any; maxErrorRate sets it', () => {
+    expect(checkGates(S, {})).toEqual([
+      {
+        gate: 'maxErrorRate',
+        pass: false,
+        actual: 1 / 13,
+        threshold: 0.01,
+        message: 'maxErrorRate: 1 error in 13 results (7.7%) > 1.0%',
+      },
+    ]);
+    expect(checkGates(S, { maxErrorRate: 0.1 })[0]).toMatchObject({ pass: true, threshold: 0.1 });
+    // An explicit error count replaces the default rate.
+    expect(checkGates(S, { maxErrors: 1 }).map((g) => g.gate)).toEqual(['maxErrors']);
+    const clean = summary([['easy', 'pass']]);
+    expect(checkGates(clean, {})).toEqual([]);
+    expect(checkGates(clean, { maxErrorRate: 0 })[0]).toMatchObject({
+      gate: 'maxErrorRate',
+      pass: true,
+      actual: 0,
+    });
   });
 });
