@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { createTraceTables } from './migration-traces.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -103,6 +104,10 @@ export const MIGRATIONS: Migration[] = [
         .execute();
       await db.schema.createIndex('artifacts_run_idx').on('artifacts').columns(['run_id', 'kind']).execute();
     },
+  },
+  {
+    name: '002_traces',
+    up: (db, dialect) => createTraceTables(db as AnyDb, dialect),
   },
 ];
 

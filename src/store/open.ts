@@ -1,11 +1,23 @@
 import type { Store } from '../core/store.js';
+import type { TraceStore } from '../core/trace-store.js';
+import type { KyselyStore } from './kysely-store.js';
 
-/** Opens the store a `--db` value names: a `postgres://` URL, or a SQLite file path (default). */
-export async function openStore(db: string | undefined): Promise<Store> {
+async function openKyselyStore(db: string | undefined): Promise<KyselyStore> {
   if (db && /^postgres(ql)?:\/\//.test(db)) {
     const { openPostgresStore } = await import('./postgres.js');
     return openPostgresStore(db);
   }
   const { openSqliteStore, DEFAULT_DB } = await import('./sqlite.js');
   return openSqliteStore(db ?? DEFAULT_DB);
+}
+
+/** Opens the store a `--db` value names: a `postgres://` URL, or a SQLite file path (default). */
+export async function openStore(db: string | undefined): Promise<Store> {
+  return openKyselyStore(db);
+}
+
+/** Opens the trace store (projects, keys, traces) a `--db` value names, migrated. */
+export async function openTraceStore(db: string | undefined): Promise<TraceStore> {
+  const { traceStoreOn } = await import('./trace-store.js');
+  return traceStoreOn(await openKyselyStore(db));
 }

@@ -43,4 +43,92 @@ export interface Database {
   };
   cache: { key: string; value: string; created_at: string };
   artifacts: { id: Generated<number>; run_id: string; kind: string; value: string; created_at: string };
+  projects: { id: string; name: string; created_at: string };
+  api_keys: {
+    id: string;
+    project_id: string;
+    hash: string;
+    prefix: string;
+    created_at: string;
+    revoked_at: string | null;
+  };
+  traces: {
+    project_id: string;
+    trace_id: string;
+    name: string;
+    has_root: number;
+    start_ms: number;
+    end_ms: number | null;
+    span_count: number;
+    input_tokens: number;
+    output_tokens: number;
+    cost_usd: number | null;
+    error_count: number;
+    session_id: string | null;
+    user_id: string | null;
+    segment: string | null;
+  };
+  spans: SpanRow;
+  span_scores: {
+    id: Generated<number>;
+    project_id: string;
+    trace_id: string;
+    span_id: string;
+    name: string;
+    value: number | null;
+    label: string | null;
+    explanation: string | null;
+    source: string;
+    created_ms: number;
+  };
+  feedback: {
+    project_id: string;
+    id: string;
+    trace_id: string;
+    name: string;
+    value: number | null;
+    comment: string | null;
+    correction: string | null;
+    escalated: number;
+    user_id: string | null;
+    timestamp_ms: number;
+  };
+  events: {
+    project_id: string;
+    id: string;
+    type: string;
+    trace_id: string;
+    timestamp_ms: number;
+    data: string;
+  };
+}
+
+/** A span as stored: messages, contexts, attributes and tags are JSON text. */
+export interface SpanRow {
+  project_id: string;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  kind: string;
+  start_ms: number;
+  end_ms: number | null;
+  model: string | null;
+  provider: string | null;
+  operation: string | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  total_tokens: number | null;
+  cost_usd: number | null;
+  input: string;
+  output: string;
+  contexts: string;
+  attributes: string;
+  status: string;
+  error: string | null;
+  session_id: string | null;
+  user_id: string | null;
+  tags: string;
+  segment: string | null;
+  source: string;
 }

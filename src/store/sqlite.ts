@@ -43,7 +43,11 @@ export async function openSqliteStore(file: string = DEFAULT_DB): Promise<Sqlite
 export class SqliteStore extends KyselyStore {
   private readonly writer: SqliteResultWriter;
 
-  constructor(db: Kysely<Database>, sqlite: BetterSqlite3.Database) {
+  constructor(
+    db: Kysely<Database>,
+    /** The connection under Kysely, for the write paths on prepared statements. */
+    readonly sqlite: BetterSqlite3.Database,
+  ) {
     super(db, 'sqlite');
     this.writer = new SqliteResultWriter(sqlite);
   }

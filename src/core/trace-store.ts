@@ -1,0 +1,51 @@
+import type {
+  ApiKeyRecord,
+  FeedbackRecord,
+  IngestBatch,
+  Project,
+  TraceDetail,
+  TracePage,
+  TraceQuery,
+} from './trace.js';
+
+/** What a commit of an ingest batch wrote; records already stored (same ids) are skipped. */
+export interface IngestWriteResult {
+  spans: number;
+  scores: number;
+  feedback: number;
+  events: number;
+}
+
+/**
+ * The store port of production traffic: projects and API keys, the ingest write path, and reads.
+ * SQLite and PostgreSQL adapters implement it and pass one contract suite
+ * (`test/helpers/trace-store-contract.ts`).
+ */
+export interface TraceStore {
+  /** The project of that name, created if missing. */
+  ensureProject(name: string): Promise<Project>;
+  projectByName(name: string): Promise<Project | undefined>;
+  listProjects(): Promise<Project[]>;
+
+  saveApiKey(key: ApiKeyRecord): Promise<void>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Marks a key revoked; false when no key has that id (or it was revoked already). */
+  revokeApiKey(id: string, at: string): Promise<boolean>;
+  /** The key whose hash this is, revoked or not; the caller checks `revokedAt`. */
+  apiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+
+  /**
+   * Writes a batch in one transaction, skipping records whose ids are stored already. When this
+   * resolves, the batch is durable: only then may the server acknowledge it.
+   */
+  writeIngest(batch: IngestBatch): Promise<IngestWriteResult>;
+
+  listTraces(projectId: string, query?: TraceQuery): Promise<TracePage>;
+  /** A trace with every span, its scores and the trace's feedback; undefined outside this project. */
+  getTrace(projectId: string, traceId: string): Promise<TraceDetail | undefined>;
+  feedbackFor(projectId: string, traceId: string): Promise<FeedbackRecord[]>;
+
+  /** Whether the database answers (for `/readyz`). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

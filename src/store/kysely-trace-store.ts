@@ -1,0 +1,312 @@
+import { type Kysely, sql } from 'kysely';
+import { AssayError } from '../core/errors.js';
+import type {
+  ApiKeyRecord,
+  FeedbackRecord,
+  IngestBatch,
+  Project,
+  StoredSpan,
+  TraceDetail,
+  TracePage,
+  TraceQuery,
+} from '../core/trace.js';
+import type { IngestWriteResult, TraceStore } from '../core/trace-store.js';
+import type { Dialect } from './migrations.js';
+import type { Database } from './schema.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  feedbackRow,
+  scoreRow,
+  spanRow,
+  toApiKey,
+  toFeedback,
+  toScore,
+  toSpan,
+  toTraceSummary,
+  traceDeltas,
+} from './trace-rows.js';
+
+/** Rows per multi-row INSERT: under PostgreSQL's 65,535 bound parameters with 26 columns a row. */
+const CHUNK = 500;
+
+function chunks<T>(xs: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+export const MAX_TRACE_PAGE = 1000;
+
+/**
+ * The trace store on any Kysely database (PostgreSQL's write path, and every read on both).
+ * SQLite overrides `writeIngest` with prepared statements (`sqlite-trace-writer.ts`).
+ */
+export class KyselyTraceStore implements TraceStore {
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: Dialect,
+    private readonly onClose: () => Promise<void> = async () => {},
+  ) {}
+
+  async ensureProject(name: string): Promise<Project> {
+    const have = await this.projectByName(name);
+    if (have) return have;
+    const project = { id: `prj_${randomHex(8)}`, name, created_at: new Date().toISOString() };
+    await this.db
+      .insertInto('projects')
+      .values(project)
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    return (await this.projectByName(name))!;
+  }
+
+  async projectByName(name: string): Promise<Project | undefined> {
+    const r = await this.db.selectFrom('projects').selectAll().where('name', '=', name).executeTakeFirst();
+    return r && { id: r.id, name: r.name, createdAt: r.created_at };
+  }
+
+  async listProjects(): Promise<Project[]> {
+    const rows = await this.db.selectFrom('projects').selectAll().orderBy('created_at').execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at }));
+  }
+
+  async saveApiKey(key: ApiKeyRecord): Promise<void> {
+    await this.db
+      .insertInto('api_keys')
+      .values({
+        id: key.id,
+        project_id: key.projectId,
+        hash: key.hash,
+        prefix: key.prefix,
+        created_at: key.createdAt,
+        revoked_at: key.revokedAt,
+      })
+      .execute();
+  }
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    const rows = await this.db.selectFrom('api_keys').selectAll().orderBy('created_at').execute();
+    return rows.map(toApiKey);
+  }
+
+  async revokeApiKey(id: string, at: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('api_keys')
+      .set({ revoked_at: at })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async apiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined> {
+    const r = await this.db.selectFrom('api_keys').selectAll().where('hash', '=', hash).executeTakeFirst();
+    return r && toApiKey(r);
+  }
+
+  async writeIngest(batch: IngestBatch): Promise<IngestWriteResult> {
+    return this.db.transaction().execute(async (trx) => {
+      const result: IngestWriteResult = { spans: 0, scores: 0, feedback: 0, events: 0 };
+      const stored = new Set<string>();
+      for (const part of chunks(batch.events, CHUNK)) {
+        const rows = await trx
+          .insertInto('events')
+          .values(
+            part.map((e) => ({
+              project_id: e.projectId,
+              id: e.id,
+              type: e.type,
+              trace_id: e.traceId,
+              timestamp_ms: e.timestampMs,
+              data: JSON.stringify(e.data),
+            })),
+          )
+          .onConflict((oc) => oc.columns(['project_id', 'id']).doNothing())
+          .returning('id')
+          .execute();
+        result.events += rows.length;
+      }
+      const inserted = [];
+      for (const part of chunks(batch.spans, CHUNK)) {
+        const rows = await trx
+          .insertInto('spans')
+          .values(part.map(spanRow))
+          .onConflict((oc) => oc.columns(['project_id', 'trace_id', 'span_id']).doNothing())
+          .returning(['project_id', 'trace_id', 'span_id'])
+          .execute();
+        for (const r of rows) stored.add(spanKey(r.project_id, r.trace_id, r.span_id));
+      }
+      for (const s of batch.spans)
+        if (stored.has(spanKey(s.projectId, s.traceId, s.spanId))) inserted.push(s);
+      result.spans = inserted.length;
+      for (const part of chunks(traceDeltas(inserted), CHUNK)) {
+        await trx
+          .insertInto('traces')
+          .values(part)
+          .onConflict((oc) =>
+            oc.columns(['project_id', 'trace_id']).doUpdateSet({
+              name: sql`case when traces.has_root = 1 then traces.name else excluded.name end`,
+              has_root: sql`greatest(traces.has_root, excluded.has_root)`,
+              start_ms: sql`least(traces.start_ms, excluded.start_ms)`,
+              end_ms: sql`greatest(traces.end_ms, excluded.end_ms)`,
+              span_count: sql`traces.span_count + excluded.span_count`,
+              input_tokens: sql`traces.input_tokens + excluded.input_tokens`,
+              output_tokens: sql`traces.output_tokens + excluded.output_tokens`,
+              cost_usd: sql`case when traces.cost_usd is null then excluded.cost_usd when excluded.cost_usd is null then traces.cost_usd else traces.cost_usd + excluded.cost_usd end`,
+              error_count: sql`traces.error_count + excluded.error_count`,
+              session_id: sql`coalesce(traces.session_id, excluded.session_id)`,
+              user_id: sql`coalesce(traces.user_id, excluded.user_id)`,
+              segment: sql`coalesce(traces.segment, excluded.segment)`,
+            }),
+          )
+          .execute();
+      }
+      const spanIds = new Set(batch.spans.map((s) => spanKey(s.projectId, s.traceId, s.spanId)));
+      // A score that came with a span resent by a retrying exporter was stored with it the first time.
+      const scores = batch.scores.filter((s) => {
+        const key = spanKey(s.projectId, s.traceId, s.spanId);
+        return !spanIds.has(key) || stored.has(key);
+      });
+      for (const part of chunks(scores, CHUNK))
+        await trx.insertInto('span_scores').values(part.map(scoreRow)).execute();
+      result.scores = scores.length;
+      for (const part of chunks(batch.feedback, CHUNK)) {
+        const rows = await trx
+          .insertInto('feedback')
+          .values(part.map(feedbackRow))
+          .onConflict((oc) => oc.columns(['project_id', 'id']).doNothing())
+          .returning('id')
+          .execute();
+        result.feedback += rows.length;
+      }
+      return result;
+    });
+  }
+
+  async listTraces(projectId: string, query: TraceQuery = {}): Promise<TracePage> {
+    const limit = Math.min(Math.max(query.limit ?? 50, 1), MAX_TRACE_PAGE);
+    let q = this.db.selectFrom('traces').selectAll().where('project_id', '=', projectId);
+    if (query.fromMs !== undefined) q = q.where('start_ms', '>=', query.fromMs);
+    if (query.toMs !== undefined) q = q.where('start_ms', '<', query.toMs);
+    if (query.sessionId !== undefined) q = q.where('session_id', '=', query.sessionId);
+    if (query.segment !== undefined) q = q.where('segment', '=', query.segment);
+    if (query.model !== undefined) {
+      const model = query.model;
+      q = q.where('trace_id', 'in', (eb) =>
+        eb
+          .selectFrom('spans')
+          .select('spans.trace_id')
+          .where('spans.project_id', '=', projectId)
+          .where('spans.model', '=', model),
+      );
+    }
+    if (query.cursor !== undefined) {
+      const c = decodeCursor(query.cursor);
+      if (!c) throw new AssayError('usage', 'cursor is not one this server gave out', { field: 'cursor' });
+      q = q.where((eb) =>
+        eb.or([
+          eb('start_ms', '<', c.startMs),
+          eb.and([eb('start_ms', '=', c.startMs), eb('trace_id', '<', c.traceId)]),
+        ]),
+      );
+    }
+    const rows = await q
+      .orderBy('start_ms', 'desc')
+      .orderBy('trace_id', 'desc')
+      .limit(limit + 1)
+      .execute();
+    const page = rows.slice(0, limit);
+    const models = await this.modelsOf(
+      projectId,
+      page.map((r) => r.trace_id),
+    );
+    const last = page[page.length - 1];
+    return {
+      traces: page.map((r) => toTraceSummary(r, models.get(r.trace_id) ?? [])),
+      nextCursor: rows.length > limit && last ? encodeCursor(Number(last.start_ms), last.trace_id) : null,
+    };
+  }
+
+  async getTrace(projectId: string, traceId: string): Promise<TraceDetail | undefined> {
+    const row = await this.db
+      .selectFrom('traces')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('trace_id', '=', traceId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const spanRows = await this.db
+      .selectFrom('spans')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('trace_id', '=', traceId)
+      .orderBy('start_ms')
+      .orderBy('span_id')
+      .execute();
+    const scoreRows = await this.db
+      .selectFrom('span_scores')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('trace_id', '=', traceId)
+      .orderBy('id')
+      .execute();
+    const spans: StoredSpan[] = spanRows.map((r) => ({ ...toSpan(r), scores: [] }));
+    const bySpan = new Map(spans.map((s) => [s.spanId, s]));
+    for (const r of scoreRows) bySpan.get(r.span_id)?.scores.push(toScore(r));
+    const models = [...new Set(spans.flatMap((s) => (s.model ? [s.model] : [])))];
+    return {
+      ...toTraceSummary(row, models),
+      spans,
+      feedback: await this.feedbackFor(projectId, traceId),
+    };
+  }
+
+  async feedbackFor(projectId: string, traceId: string): Promise<FeedbackRecord[]> {
+    const rows = await this.db
+      .selectFrom('feedback')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('trace_id', '=', traceId)
+      .orderBy('timestamp_ms')
+      .execute();
+    return rows.map(toFeedback);
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  async close(): Promise<void> {
+    await this.onClose();
+  }
+
+  private async modelsOf(projectId: string, traceIds: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (traceIds.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('spans')
+      .select(['trace_id', 'model'])
+      .distinct()
+      .where('project_id', '=', projectId)
+      .where('trace_id', 'in', traceIds)
+      .where('model', 'is not', null)
+      .execute();
+    for (const r of rows) {
+      const list = out.get(r.trace_id) ?? [];
+      list.push(r.model!);
+      out.set(r.trace_id, list.sort());
+    }
+    return out;
+  }
+}
+
+function spanKey(projectId: string, traceId: string, spanId: string): string {
+  return `${projectId}\u0000${traceId}\u0000${spanId}`;
+}
+
+function randomHex(bytes: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
+}

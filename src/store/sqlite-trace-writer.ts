@@ -1,0 +1,143 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { IngestBatch, SpanRecord } from '../core/trace.js';
+import type { IngestWriteResult } from '../core/trace-store.js';
+import { feedbackRow, scoreRow, spanRow, traceDeltas } from './trace-rows.js';
+
+const SPAN_COLUMNS = [
+  'project_id',
+  'trace_id',
+  'span_id',
+  'parent_span_id',
+  'name',
+  'kind',
+  'start_ms',
+  'end_ms',
+  'model',
+  'provider',
+  'operation',
+  'input_tokens',
+  'output_tokens',
+  'total_tokens',
+  'cost_usd',
+  'input',
+  'output',
+  'contexts',
+  'attributes',
+  'status',
+  'error',
+  'session_id',
+  'user_id',
+  'tags',
+  'segment',
+  'source',
+] as const;
+
+const TRACE_COLUMNS = [
+  'project_id',
+  'trace_id',
+  'name',
+  'has_root',
+  'start_ms',
+  'end_ms',
+  'span_count',
+  'input_tokens',
+  'output_tokens',
+  'cost_usd',
+  'error_count',
+  'session_id',
+  'user_id',
+  'segment',
+] as const;
+
+const insertSql = (table: string, columns: readonly string[]) =>
+  `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`;
+
+/**
+ * The ingest write path on SQLite: statements prepared once, one transaction per batch (the
+ * committer's group commit), as the run write path does (docs/design/store-write-path.md).
+ */
+export class SqliteTraceWriter {
+  private readonly writeBatch: (batch: IngestBatch) => IngestWriteResult;
+
+  constructor(db: BetterSqlite3.Database) {
+    const insertSpan = db.prepare(`${insertSql('spans', SPAN_COLUMNS)} ON CONFLICT DO NOTHING`);
+    const upsertTrace = db.prepare(
+      `${insertSql('traces', TRACE_COLUMNS)} ON CONFLICT (project_id, trace_id) DO UPDATE SET
+        name = CASE WHEN traces.has_root = 1 THEN traces.name ELSE excluded.name END,
+        has_root = max(traces.has_root, excluded.has_root),
+        start_ms = min(traces.start_ms, excluded.start_ms),
+        end_ms = max(coalesce(traces.end_ms, excluded.end_ms), coalesce(excluded.end_ms, traces.end_ms)),
+        span_count = traces.span_count + excluded.span_count,
+        input_tokens = traces.input_tokens + excluded.input_tokens,
+        output_tokens = traces.output_tokens + excluded.output_tokens,
+        cost_usd = CASE WHEN traces.cost_usd IS NULL THEN excluded.cost_usd
+          WHEN excluded.cost_usd IS NULL THEN traces.cost_usd ELSE traces.cost_usd + excluded.cost_usd END,
+        error_count = traces.error_count + excluded.error_count,
+        session_id = coalesce(traces.session_id, excluded.session_id),
+        user_id = coalesce(traces.user_id, excluded.user_id),
+        segment = coalesce(traces.segment, excluded.segment)`,
+    );
+    const insertScore = db.prepare(
+      insertSql('span_scores', [
+        'project_id',
+        'trace_id',
+        'span_id',
+        'name',
+        'value',
+        'label',
+        'explanation',
+        'source',
+        'created_ms',
+      ]),
+    );
+    const insertFeedback = db.prepare(
+      `${insertSql('feedback', [
+        'project_id',
+        'id',
+        'trace_id',
+        'name',
+        'value',
+        'comment',
+        'correction',
+        'escalated',
+        'user_id',
+        'timestamp_ms',
+      ])} ON CONFLICT DO NOTHING`,
+    );
+    const insertEvent = db.prepare(
+      'INSERT INTO events (project_id, id, type, trace_id, timestamp_ms, data) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    );
+    this.writeBatch = db.transaction((batch: IngestBatch) => {
+      const result: IngestWriteResult = { spans: 0, scores: 0, feedback: 0, events: 0 };
+      for (const e of batch.events)
+        result.events += insertEvent.run(
+          e.projectId,
+          e.id,
+          e.type,
+          e.traceId,
+          e.timestampMs,
+          JSON.stringify(e.data),
+        ).changes;
+      const inserted: SpanRecord[] = [];
+      const skipped = new Set<string>();
+      for (const s of batch.spans) {
+        if (insertSpan.run(spanRow(s)).changes > 0) inserted.push(s);
+        else skipped.add(`${s.projectId}\u0000${s.traceId}\u0000${s.spanId}`);
+      }
+      result.spans = inserted.length;
+      for (const t of traceDeltas(inserted)) upsertTrace.run(t);
+      for (const s of batch.scores) {
+        // A score that came with a span resent by a retrying exporter was stored with it the first time.
+        if (skipped.has(`${s.projectId}\u0000${s.traceId}\u0000${s.spanId}`)) continue;
+        insertScore.run(scoreRow(s));
+        result.scores += 1;
+      }
+      for (const f of batch.feedback) result.feedback += insertFeedback.run(feedbackRow(f)).changes;
+      return result;
+    });
+  }
+
+  write(batch: IngestBatch): IngestWriteResult {
+    return this.writeBatch(batch);
+  }
+}

@@ -1,0 +1,223 @@
+import type { Selectable } from 'kysely';
+import type {
+  ApiKeyRecord,
+  FeedbackRecord,
+  SpanKind,
+  SpanRecord,
+  SpanScoreRecord,
+  TraceSummary,
+} from '../core/trace.js';
+import type { Database, SpanRow } from './schema.js';
+
+/** Rows ↔ records of the trace tables, shared by the SQLite writer and the Kysely store. */
+
+export function spanRow(s: SpanRecord): SpanRow {
+  return {
+    project_id: s.projectId,
+    trace_id: s.traceId,
+    span_id: s.spanId,
+    parent_span_id: s.parentSpanId,
+    name: s.name,
+    kind: s.kind,
+    start_ms: s.startMs,
+    end_ms: s.endMs,
+    model: s.model,
+    provider: s.provider,
+    operation: s.operation,
+    input_tokens: s.inputTokens,
+    output_tokens: s.outputTokens,
+    total_tokens: s.totalTokens,
+    cost_usd: s.costUsd,
+    input: JSON.stringify(s.input),
+    output: JSON.stringify(s.output),
+    contexts: JSON.stringify(s.contexts),
+    attributes: JSON.stringify(s.attributes),
+    status: s.status,
+    error: s.error,
+    session_id: s.sessionId,
+    user_id: s.userId,
+    tags: JSON.stringify(s.tags),
+    segment: s.tags.segment ?? null,
+    source: s.source,
+  };
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+export function toSpan(r: SpanRow): SpanRecord {
+  return {
+    projectId: r.project_id,
+    traceId: r.trace_id,
+    spanId: r.span_id,
+    parentSpanId: r.parent_span_id,
+    name: r.name,
+    kind: r.kind as SpanKind,
+    startMs: Number(r.start_ms),
+    endMs: num(r.end_ms),
+    model: r.model,
+    provider: r.provider,
+    operation: r.operation,
+    inputTokens: num(r.input_tokens),
+    outputTokens: num(r.output_tokens),
+    totalTokens: num(r.total_tokens),
+    costUsd: num(r.cost_usd),
+    input: JSON.parse(r.input),
+    output: JSON.parse(r.output),
+    contexts: JSON.parse(r.contexts),
+    attributes: JSON.parse(r.attributes),
+    status: r.status as SpanRecord['status'],
+    error: r.error,
+    sessionId: r.session_id,
+    userId: r.user_id,
+    tags: JSON.parse(r.tags),
+    source: r.source as SpanRecord['source'],
+  };
+}
+
+/** The `traces` row a set of newly stored spans of one trace adds (merged into an existing row by upsert). */
+export type TraceDelta = Database['traces'];
+
+/** Sums newly stored spans per trace: one upsert per trace per commit, not one per span. */
+export function traceDeltas(spans: SpanRecord[]): TraceDelta[] {
+  const byTrace = new Map<string, TraceDelta>();
+  for (const s of spans) {
+    const key = `${s.projectId}\u0000${s.traceId}`;
+    let t = byTrace.get(key);
+    const root = s.parentSpanId === null ? 1 : 0;
+    if (!t) {
+      t = {
+        project_id: s.projectId,
+        trace_id: s.traceId,
+        name: s.name,
+        has_root: root,
+        start_ms: s.startMs,
+        end_ms: s.endMs,
+        span_count: 0,
+        input_tokens: 0,
+        output_tokens: 0,
+        cost_usd: null,
+        error_count: 0,
+        session_id: null,
+        user_id: null,
+        segment: null,
+      };
+      byTrace.set(key, t);
+    } else {
+      if (root && !t.has_root) {
+        t.name = s.name;
+        t.has_root = 1;
+      }
+      if (s.startMs < t.start_ms) t.start_ms = s.startMs;
+      if (s.endMs !== null && (t.end_ms === null || s.endMs > t.end_ms)) t.end_ms = s.endMs;
+    }
+    t.span_count += 1;
+    t.input_tokens += s.inputTokens ?? 0;
+    t.output_tokens += s.outputTokens ?? 0;
+    if (s.costUsd !== null) t.cost_usd = (t.cost_usd ?? 0) + s.costUsd;
+    if (s.status === 'error') t.error_count += 1;
+    t.session_id ??= s.sessionId;
+    t.user_id ??= s.userId;
+    t.segment ??= s.tags.segment ?? null;
+  }
+  return [...byTrace.values()];
+}
+
+export function toTraceSummary(r: Selectable<Database['traces']>, models: string[]): TraceSummary {
+  return {
+    traceId: r.trace_id,
+    name: r.name,
+    startMs: Number(r.start_ms),
+    endMs: num(r.end_ms),
+    spanCount: Number(r.span_count),
+    models,
+    inputTokens: Number(r.input_tokens),
+    outputTokens: Number(r.output_tokens),
+    costUsd: num(r.cost_usd),
+    errorCount: Number(r.error_count),
+    sessionId: r.session_id,
+    userId: r.user_id,
+    segment: r.segment,
+  };
+}
+
+export function scoreRow(s: SpanScoreRecord) {
+  return {
+    project_id: s.projectId,
+    trace_id: s.traceId,
+    span_id: s.spanId,
+    name: s.name,
+    value: s.value,
+    label: s.label,
+    explanation: s.explanation,
+    source: s.source,
+    created_ms: s.createdMs,
+  };
+}
+
+export function toScore(r: Selectable<Database['span_scores']>): SpanScoreRecord {
+  return {
+    projectId: r.project_id,
+    traceId: r.trace_id,
+    spanId: r.span_id,
+    name: r.name,
+    value: num(r.value),
+    label: r.label,
+    explanation: r.explanation,
+    source: r.source,
+    createdMs: Number(r.created_ms),
+  };
+}
+
+export function feedbackRow(f: FeedbackRecord): Database['feedback'] {
+  return {
+    project_id: f.projectId,
+    id: f.id,
+    trace_id: f.traceId,
+    name: f.name,
+    value: f.value,
+    comment: f.comment,
+    correction: f.correction,
+    escalated: f.escalated ? 1 : 0,
+    user_id: f.userId,
+    timestamp_ms: f.timestampMs,
+  };
+}
+
+export function toFeedback(r: Selectable<Database['feedback']>): FeedbackRecord {
+  return {
+    projectId: r.project_id,
+    id: r.id,
+    traceId: r.trace_id,
+    name: r.name,
+    value: num(r.value),
+    comment: r.comment,
+    correction: r.correction,
+    escalated: Number(r.escalated) === 1,
+    userId: r.user_id,
+    timestampMs: Number(r.timestamp_ms),
+  };
+}
+
+export function toApiKey(r: Selectable<Database['api_keys']>): ApiKeyRecord {
+  return {
+    id: r.id,
+    projectId: r.project_id,
+    hash: r.hash,
+    prefix: r.prefix,
+    createdAt: r.created_at,
+    revokedAt: r.revoked_at,
+  };
+}
+
+/** The page cursor: the last trace's start time and id, so pages never skip or repeat a trace. */
+export function encodeCursor(startMs: number, traceId: string): string {
+  return Buffer.from(JSON.stringify([startMs, traceId])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { startMs: number; traceId: string } | undefined {
+  try {
+    const [startMs, traceId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof startMs === 'number' && typeof traceId === 'string') return { startMs, traceId };
+  } catch {}
+  return undefined;
+}

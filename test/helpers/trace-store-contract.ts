@@ -1,0 +1,266 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FeedbackRecord, IngestBatch, SpanRecord, SpanScoreRecord } from '../../src/core/trace.js';
+import type { TraceStore } from '../../src/core/trace-store.js';
+
+/** A trace store under test: `open()` opens the same database each time (durability is checked by reopening). */
+export interface TraceStoreFixture {
+  open(): Promise<TraceStore>;
+  cleanup(): Promise<void>;
+}
+
+export function span(
+  projectId: string,
+  traceId: string,
+  spanId: string,
+  extra: Partial<SpanRecord> = {},
+): SpanRecord {
+  return {
+    projectId,
+    traceId,
+    spanId,
+    parentSpanId: null,
+    name: `span ${spanId}`,
+    kind: 'llm',
+    startMs: 1_700_000_000_000,
+    endMs: 1_700_000_000_250.5,
+    model: 'gpt-4o-mini',
+    provider: 'openai',
+    operation: 'chat',
+    inputTokens: 10,
+    outputTokens: 20,
+    totalTokens: 30,
+    costUsd: 0.001,
+    input: [{ role: 'user', content: 'What is the capital of France?' }],
+    output: [{ role: 'assistant', content: 'Paris.', finishReason: 'stop' }],
+    contexts: [{ content: 'France … Paris', id: 'doc1', score: 0.9 }],
+    attributes: { 'gen_ai.request.temperature': 0.2, 'custom.flag': true, nested: { a: [1, 2] } },
+    status: 'ok',
+    error: null,
+    sessionId: 'sess-1',
+    userId: 'user-1',
+    tags: { segment: 'enterprise' },
+    source: 'otlp',
+    ...extra,
+  };
+}
+
+const batch = (b: Partial<IngestBatch>): IngestBatch => ({
+  spans: [],
+  scores: [],
+  feedback: [],
+  events: [],
+  ...b,
+});
+
+function score(projectId: string, traceId: string, spanId: string, name: string): SpanScoreRecord {
+  return {
+    projectId,
+    traceId,
+    spanId,
+    name,
+    value: 0.8,
+    label: 'good',
+    explanation: 'fine',
+    source: 'otlp',
+    createdMs: 1,
+  };
+}
+
+function feedback(projectId: string, traceId: string, id: string): FeedbackRecord {
+  return {
+    projectId,
+    id,
+    traceId,
+    name: 'thumbs',
+    value: -1,
+    comment: 'wrong city',
+    correction: 'Paris',
+    escalated: true,
+    userId: 'user-1',
+    timestampMs: 1_700_000_001_000,
+  };
+}
+
+/** The contract every trace store adapter passes: SQLite and PostgreSQL. */
+export function traceStoreContract(name: string, makeFixture: () => Promise<TraceStoreFixture>): void {
+  describe(`trace store contract: ${name}`, () => {
+    let fixture: TraceStoreFixture;
+    let store: TraceStore;
+    let p1: string;
+    let p2: string;
+    beforeAll(async () => {
+      fixture = await makeFixture();
+      store = await fixture.open();
+      p1 = (await store.ensureProject('alpha')).id;
+      p2 = (await store.ensureProject('beta')).id;
+    });
+    afterAll(async () => {
+      await store?.close();
+      await fixture?.cleanup();
+    });
+
+    it('projects are created once by name', async () => {
+      expect((await store.ensureProject('alpha')).id).toBe(p1);
+      expect((await store.listProjects()).map((p) => p.name)).toEqual(['alpha', 'beta']);
+      expect(await store.projectByName('nope')).toBeUndefined();
+    });
+
+    it('API keys: saved by hash, found by hash, revoked once', async () => {
+      const key = {
+        id: 'key_1',
+        projectId: p1,
+        hash: 'h'.repeat(64),
+        prefix: 'assay_ab',
+        createdAt: 'now',
+        revokedAt: null,
+      };
+      await store.saveApiKey(key);
+      expect(await store.apiKeyByHash(key.hash)).toEqual(key);
+      expect(await store.apiKeyByHash('x')).toBeUndefined();
+      expect(await store.revokeApiKey('key_1', 'later')).toBe(true);
+      expect(await store.revokeApiKey('key_1', 'again')).toBe(false);
+      expect(await store.revokeApiKey('nope', 'later')).toBe(false);
+      expect((await store.apiKeyByHash(key.hash))?.revokedAt).toBe('later');
+      expect((await store.listApiKeys()).map((k) => k.id)).toEqual(['key_1']);
+    });
+
+    it('a batch round-trips every span field, with scores and feedback, and sums the trace', async () => {
+      const root = span(p1, 't1', 'a', { kind: 'agent', model: null, name: 'handle request', costUsd: null });
+      const child = span(p1, 't1', 'b', {
+        parentSpanId: 'a',
+        startMs: 1_700_000_000_010,
+        endMs: 1_700_000_000_900,
+      });
+      const failed = span(p1, 't1', 'c', {
+        parentSpanId: 'a',
+        status: 'error',
+        error: 'timeout',
+        model: 'claude-3-haiku',
+      });
+      const written = await store.writeIngest(
+        batch({
+          spans: [child, root, failed],
+          scores: [score(p1, 't1', 'b', 'relevance')],
+          feedback: [feedback(p1, 't1', 'f1')],
+        }),
+      );
+      expect(written).toEqual({ spans: 3, scores: 1, feedback: 1, events: 0 });
+      const trace = await store.getTrace(p1, 't1');
+      expect(trace).toBeDefined();
+      expect(trace!.name).toBe('handle request');
+      expect(trace!.spanCount).toBe(3);
+      expect(trace!.inputTokens).toBe(30);
+      expect(trace!.outputTokens).toBe(60);
+      expect(trace!.costUsd).toBeCloseTo(0.002);
+      expect(trace!.errorCount).toBe(1);
+      expect(trace!.endMs).toBe(1_700_000_000_900);
+      expect(trace!.models).toEqual(['claude-3-haiku', 'gpt-4o-mini']);
+      expect(trace!.sessionId).toBe('sess-1');
+      expect(trace!.segment).toBe('enterprise');
+      const b = trace!.spans.find((s) => s.spanId === 'b')!;
+      const { scores, ...fields } = b;
+      expect(fields).toEqual(child);
+      expect(scores.map((s) => [s.name, s.value, s.label, s.explanation])).toEqual([
+        ['relevance', 0.8, 'good', 'fine'],
+      ]);
+      expect(trace!.feedback).toEqual([feedback(p1, 't1', 'f1')]);
+    });
+
+    it('resent records are skipped: spans, their scores, feedback and events are idempotent by id', async () => {
+      const again = await store.writeIngest(
+        batch({
+          spans: [span(p1, 't1', 'b')],
+          scores: [score(p1, 't1', 'b', 'relevance')],
+          feedback: [feedback(p1, 't1', 'f1')],
+        }),
+      );
+      expect(again).toEqual({ spans: 0, scores: 0, feedback: 0, events: 0 });
+      const trace = await store.getTrace(p1, 't1');
+      expect(trace!.spanCount).toBe(3);
+      expect(trace!.spans.find((s) => s.spanId === 'b')!.scores).toHaveLength(1);
+      const ev = {
+        projectId: p1,
+        id: 'e1',
+        type: 'generation',
+        traceId: 't9',
+        timestampMs: 5,
+        data: { model: 'm' },
+      };
+      expect((await store.writeIngest(batch({ events: [ev] }))).events).toBe(1);
+      expect((await store.writeIngest(batch({ events: [ev] }))).events).toBe(0);
+    });
+
+    it('spans of one trace arriving in several commits merge into one trace', async () => {
+      await store.writeIngest(
+        batch({ spans: [span(p1, 't2', 'child', { parentSpanId: 'root', startMs: 2_000, endMs: 3_000 })] }),
+      );
+      await store.writeIngest(
+        batch({
+          spans: [span(p1, 't2', 'root', { name: 'root op', startMs: 1_000, endMs: 5_000, sessionId: null })],
+        }),
+      );
+      const t = await store.getTrace(p1, 't2');
+      expect([t!.name, t!.startMs, t!.endMs, t!.spanCount]).toEqual(['root op', 1_000, 5_000, 2]);
+    });
+
+    it('a project sees only its own traces', async () => {
+      await store.writeIngest(batch({ spans: [span(p2, 't1', 'other', { name: 'beta span' })] }));
+      expect((await store.getTrace(p2, 't1'))!.spans.map((s) => s.name)).toEqual(['beta span']);
+      expect((await store.getTrace(p1, 't1'))!.spans).toHaveLength(3);
+      expect(await store.getTrace(p2, 't2')).toBeUndefined();
+      expect((await store.listTraces(p2)).traces.map((t) => t.traceId)).toEqual(['t1']);
+    });
+
+    it('lists traces newest first, filtered by time, session, model and segment, in pages', async () => {
+      const spans = Array.from({ length: 7 }, (_, i) =>
+        span(p2, `list-${i}`, 's', {
+          startMs: 10_000 + i * 1000,
+          endMs: 10_500 + i * 1000,
+          sessionId: i < 3 ? 'sess-a' : 'sess-b',
+          model: i % 2 === 0 ? 'm-even' : 'm-odd',
+          tags: { segment: i === 6 ? 'free' : 'paid' },
+        }),
+      );
+      await store.writeIngest(batch({ spans }));
+      const range = { fromMs: 10_000, toMs: 17_000 };
+      const all = await store.listTraces(p2, range);
+      expect(all.traces.map((t) => t.traceId)).toEqual([
+        'list-6',
+        'list-5',
+        'list-4',
+        'list-3',
+        'list-2',
+        'list-1',
+        'list-0',
+      ]);
+      expect(all.nextCursor).toBeNull();
+      expect((await store.listTraces(p2, { ...range, fromMs: 14_000 })).traces).toHaveLength(3);
+      expect(
+        (await store.listTraces(p2, { ...range, sessionId: 'sess-a' })).traces.map((t) => t.traceId),
+      ).toEqual(['list-2', 'list-1', 'list-0']);
+      const odd = await store.listTraces(p2, { ...range, model: 'm-odd' });
+      expect(odd.traces.map((t) => t.traceId)).toEqual(['list-5', 'list-3', 'list-1']);
+      expect(odd.traces[0]!.models).toEqual(['m-odd']);
+      expect(
+        (await store.listTraces(p2, { ...range, segment: 'free' })).traces.map((t) => t.traceId),
+      ).toEqual(['list-6']);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (;;) {
+        const page = await store.listTraces(p2, { ...range, limit: 3, ...(cursor ? { cursor } : {}) });
+        seen.push(...page.traces.map((t) => t.traceId));
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+      expect(seen).toEqual(all.traces.map((t) => t.traceId));
+      await expect(store.listTraces(p2, { cursor: 'garbage' })).rejects.toThrow(/cursor/);
+    });
+
+    it('what was written is there after reopening', async () => {
+      await store.close();
+      store = await fixture.open();
+      expect((await store.getTrace(p1, 't1'))!.spanCount).toBe(3);
+      await store.ping();
+    });
+  });
+}
