@@ -161,6 +161,12 @@ describe('assay load against a server with a fixed 100 ms latency', () => {
       [['--rps', '5', '--target', 'c'], /no target "c"/],
       [['--rps', '5', '--target', 'a', '--fault', 'error=500'], /--fault: "error=500": say how often/],
       [['--rps', '5', '--target', 'a', '--slo', 'p95<soon'], /--slo: p95 takes milliseconds/],
+      // A bare number was seconds here and milliseconds in SLOs: every duration flag takes a unit.
+      [
+        ['--rps', '5', '--target', 'a', '--timeout', '2000'],
+        /--timeout: "2000" has no unit: write 2000ms or 2000s/,
+      ],
+      [['--rps', '5', '--target', 'a', '--duration', '5'], /--duration: "5" has no unit: write 5ms or 5s/],
     ] as const;
     for (const [args, why] of cases) {
       const res = await runCli(['load', '-c', s.config, ...args], { cwd: s.dir, env: ENV });

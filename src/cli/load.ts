@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { findConfig, loadConfig } from '../config/load.js';
+import { parseDuration } from '../core/duration.js';
 import { AssayError } from '../core/errors.js';
 import { filterCases, parseTagFilters } from '../datasets/filter.js';
 import { describeFaultCounts } from '../faults/fault-proxy.js';
 import { formatFaults, parseFaultSpec } from '../faults/fault-spec.js';
 import { type FaultRouting, routeThroughFaults } from '../faults/route-targets.js';
-import { parseDuration } from '../load/duration.js';
 import { formatLoadResult } from '../load/format-load.js';
 import type { LoadResult } from '../load/load-recorder.js';
 import { type LoadCall, runLoad } from '../load/run-load.js';
@@ -35,7 +35,7 @@ export async function loadCommand(flags: LoadFlags): Promise<number> {
   if ((flags.rps === undefined) === (flags.concurrency === undefined)) {
     throw new AssayError('usage', 'give either --rps R (open loop) or --concurrency C (closed loop)');
   }
-  const durationMs = parseDuration(flags.duration ?? '60s');
+  const durationMs = parseDuration(flags.duration ?? '60s', { field: '--duration' });
   const faults = flags.fault ? parseFaultSpec(flags.fault) : undefined;
   const cwd = process.cwd();
   const loaded = await loadConfig(findConfig(flags.config, cwd), process.env);
@@ -44,7 +44,9 @@ export async function loadCommand(flags: LoadFlags): Promise<number> {
     : loaded.config.slo !== undefined
       ? parseSlo(loaded.config.slo, 'slo')
       : parseSlo(DEFAULT_SLO);
-  const timeoutMs = flags.timeout ? parseDuration(flags.timeout, '--timeout') : loaded.config.timeoutMs;
+  const timeoutMs = flags.timeout
+    ? parseDuration(flags.timeout, { field: '--timeout' })
+    : loaded.config.timeoutMs;
 
   let routing: FaultRouting | undefined;
   if (faults) routing = await routeThroughFaults(loaded, faults, flags.faultSeed);

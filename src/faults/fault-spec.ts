@@ -1,3 +1,4 @@
+import { parseDuration } from '../core/duration.js';
 import { AssayError } from '../core/errors.js';
 
 /**
@@ -22,12 +23,11 @@ function fail(message: string): never {
   throw new AssayError('usage', message, { field: FIELD });
 }
 
-/** `2000`, `2000ms`, `2s`, `1.5s` → milliseconds. */
+/** `2000`, `2000ms`, `2s`, `1.5s` → milliseconds (documented in milliseconds: a bare number is one). */
 function parseMs(text: string, item: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text.trim());
-  if (!m) fail(`"${item}": expected a duration like 2000, 2000ms or 2s, got "${text}"`);
-  const value = Number(m[1]) * (m[2] === 's' ? 1000 : 1);
-  return Math.round(value);
+  if (!/^\d+(\.\d+)?(ms|s|m)?$/.test(text.trim()))
+    fail(`"${item}": expected a duration like 2000, 2000ms or 2s, got "${text}"`);
+  return parseDuration(text, { field: FIELD, bare: 'ms' });
 }
 
 function parseProbability(text: string | undefined, item: string): number {

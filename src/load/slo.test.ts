@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { AssayError } from '../core/errors.js';
-import { parseDuration } from './duration.js';
 import { checkSlo, DEFAULT_SLO, parseSlo, type SloMeasures } from './slo.js';
 
 const measures = (over: Partial<SloMeasures> = {}): SloMeasures => ({
@@ -85,16 +84,5 @@ describe('checkSlo', () => {
     const m = measures({ errorRate: 0.01 });
     expect(checkSlo(parseSlo('errors<1%'), m)[0]!.pass).toBe(false);
     expect(checkSlo(parseSlo('errors<=1%'), m)[0]!.pass).toBe(true);
-  });
-});
-
-describe('parseDuration', () => {
-  it('reads units, with seconds by default', () => {
-    expect(parseDuration('60s')).toBe(60_000);
-    expect(parseDuration('2m')).toBe(120_000);
-    expect(parseDuration('500ms')).toBe(500);
-    expect(parseDuration('1.5')).toBe(1500);
-    expect(() => parseDuration('0s')).toThrow(/duration/);
-    expect(() => parseDuration('soon')).toThrow(/duration/);
   });
 });

@@ -1,3 +1,4 @@
+import { parseDuration } from '../core/duration.js';
 import { AssayError } from '../core/errors.js';
 import type { LatencySummary } from './load-recorder.js';
 
@@ -45,9 +46,10 @@ function parseValue(metric: SloMetric, raw: string, field: string): number {
     if (text !== '' && Number.isFinite(n) && n >= 0) return n;
     return fail(`throughput takes responses per second, got "${raw}"`, field);
   }
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s)?$/.exec(text);
-  if (!m) return fail(`${metric} takes milliseconds (5000, 5000ms or 5s), got "${raw}"`, field);
-  return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
+  if (!/^\d+(\.\d+)?\s*(ms|s|m|h)?$/.test(text))
+    return fail(`${metric} takes milliseconds (5000, 5000ms or 5s), got "${raw}"`, field);
+  // Documented in milliseconds (like timeoutMs), so a bare number stays one.
+  return parseDuration(text, { field, bare: 'ms' });
 }
 
 /**
