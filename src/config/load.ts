@@ -46,9 +46,9 @@ export function findConfig(path: string | undefined, cwd: string): string {
   );
 }
 
-type LineOf = (path: (string | number)[]) => number | undefined;
+export type LineOf = (path: (string | number)[]) => number | undefined;
 
-async function readRaw(file: string): Promise<{ raw: unknown; lineOf: LineOf }> {
+export async function readRaw(file: string): Promise<{ raw: unknown; lineOf: LineOf }> {
   const ext = extname(file);
   if (ext === '.yaml' || ext === '.yml' || ext === '.json') {
     const text = await readFile(file, 'utf8');
@@ -111,7 +111,7 @@ export async function importModule(file: string): Promise<Record<string, unknown
   }
 }
 
-function zodFailure(
+export function zodFailure(
   error: z.ZodError,
   file: string,
   lineOf: LineOf,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { embedderSpecSchema } from '../embeddings/spec.js';
 import { gatesSchema } from '../gates/schema.js';
+import { monitorSchema } from './monitor.js';
 
 const message = z.object({
   role: z.enum(['system', 'user', 'assistant']),
@@ -102,6 +103,8 @@ export const configSchema = z.strictObject({
     .optional(),
   /** Objectives of `assay load`: `"p95<5000,errors<1%"` or `{ p95: 5000, errors: "1%" }`. */
   slo: z.union([z.string().min(1), z.record(z.string(), z.union([z.number(), z.string()]))]).optional(),
+  /** Production monitoring (`assay monitor`, `assay serve`): see src/config/monitor.ts. */
+  monitor: monitorSchema.optional(),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
