@@ -51,6 +51,13 @@ export function chiSquare1Sf(x: number): number {
   return Math.min(1, erfc(Math.sqrt(x / 2)));
 }
 
+/** Upper tail of the chi-square distribution with `df` degrees of freedom: 1 - P(df / 2, x / 2). */
+export function chiSquareSf(x: number, df: number): number {
+  if (x <= 0) return 1;
+  if (df === 1) return chiSquare1Sf(x);
+  return Math.min(1, Math.max(0, 1 - jStat.lowRegGamma(df / 2, x / 2)));
+}
+
 /** Natural log of the gamma function. */
 export function logGamma(x: number): number {
   return jStat.gammaln(x);

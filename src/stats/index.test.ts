@@ -6,6 +6,12 @@ describe('assay/stats', () => {
   it('exports the documented API', () => {
     const functions = [
       'bootstrap',
+      'chiSquareTest',
+      'ewmaChart',
+      'kmeans',
+      'mmdTest',
+      'psiFromCounts',
+      'spearmanInterval',
       'clusteredProportion',
       'cohenKappa',
       'createRng',

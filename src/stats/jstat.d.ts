@@ -5,6 +5,8 @@ declare module 'jstat' {
     ibeta(x: number, a: number, b: number): number;
     /** Complementary error function. */
     erfc(x: number): number;
+    /** Regularized lower incomplete gamma function P(a, x). */
+    lowRegGamma(a: number, x: number): number;
     /** Natural log of the gamma function. */
     gammaln(x: number): number;
     normal: {

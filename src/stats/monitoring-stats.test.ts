@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { chiSquareTest, psiFromCounts } from './chi-square.js';
+import { ewmaChart } from './control-chart.js';
+import { spearmanInterval } from './correlation-interval.js';
+import { kmeans } from './kmeans.js';
+import { mmdTest } from './mmd.js';
+import { createRng } from './random.js';
+
+function gaussian(rng: ReturnType<typeof createRng>): number {
+  const u = 1 - rng.next();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
+}
+
+const cloud = (rng: ReturnType<typeof createRng>, n: number, dim: number, shift = 0) =>
+  Array.from({ length: n }, () =>
+    Array.from({ length: dim }, (_, k) => gaussian(rng) + (k === 0 ? shift : 0)),
+  );
+
+describe('chiSquareTest', () => {
+  it('matches scipy.stats.chi2_contingency(correction=False)', () => {
+    const r = chiSquareTest([
+      [10, 10, 20],
+      [20, 20, 20],
+    ]);
+    expect(r.statistic).toBeCloseTo(2.7777777777777777, 12);
+    expect(r.df).toBe(2);
+    expect(r.p).toBeCloseTo(0.24935220877729619, 10);
+    const one = chiSquareTest([
+      [90, 10],
+      [70, 30],
+    ]);
+    expect(one.statistic).toBeCloseTo(12.5, 12);
+    expect(one.p).toBeCloseTo(0.000406952, 8);
+  });
+
+  it('drops categories empty everywhere and refuses empty rows', () => {
+    expect(
+      chiSquareTest([
+        [5, 0, 5],
+        [5, 0, 5],
+      ]).df,
+    ).toBe(1);
+    expect(chiSquareTest([[5], [7]])).toEqual({ statistic: 0, df: 0, p: 1 });
+    expect(() =>
+      chiSquareTest([
+        [0, 0],
+        [1, 2],
+      ]),
+    ).toThrow(/empty/);
+  });
+
+  it('psiFromCounts', () => {
+    expect(psiFromCounts([90, 10], [70, 30])).toBeCloseTo(0.2 * Math.log(9 / 7) + 0.2 * Math.log(3), 12);
+    expect(psiFromCounts([5, 5], [50, 50])).toBe(0);
+  });
+});
+
+describe('mmdTest', () => {
+  it('keeps its level on samples of one distribution and finds a shift of one sd in one coordinate', () => {
+    const rng = createRng(11);
+    let rejections = 0;
+    for (let t = 0; t < 40; t++) {
+      if (mmdTest(cloud(rng, 40, 5), cloud(rng, 40, 5), { permutations: 199, seed: t }).p <= 0.05)
+        rejections++;
+    }
+    expect(rejections).toBeLessThanOrEqual(6); // expected 2 of 40
+    const shifted = mmdTest(cloud(rng, 80, 5), cloud(rng, 80, 5, 1), { permutations: 199 });
+    expect(shifted.p).toBeLessThan(0.01);
+    expect(shifted.statistic).toBeGreaterThan(0);
+  });
+
+  it('is seeded: the same call gives the same p', () => {
+    const rng = createRng(3);
+    const x = cloud(rng, 20, 3);
+    const y = cloud(rng, 20, 3);
+    expect(mmdTest(x, y, { seed: 5, permutations: 99 })).toEqual(
+      mmdTest(x, y, { seed: 5, permutations: 99 }),
+    );
+    expect(() => mmdTest([[1, 2]], y)).toThrow(/at least 2/);
+  });
+});
+
+describe('kmeans', () => {
+  it('separates well-separated groups, the same way for a seed', () => {
+    const pts = [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [10, 10],
+      [10, 11],
+      [11, 10],
+    ];
+    const r = kmeans(pts, 2, { seed: 1 });
+    expect(new Set(r.assignment.slice(0, 3)).size).toBe(1);
+    expect(new Set(r.assignment.slice(3)).size).toBe(1);
+    expect(r.assignment[0]).not.toBe(r.assignment[3]);
+    expect(kmeans(pts, 2, { seed: 1 })).toEqual(r);
+    expect(
+      kmeans(
+        [
+          [1, 1],
+          [1, 1],
+        ],
+        3,
+      ).centroids,
+    ).toHaveLength(1);
+  });
+});
+
+describe('ewmaChart', () => {
+  it('its z is standard normal in control: about 5% of points beyond 1.96, reference error included', () => {
+    const rng = createRng(5);
+    let beyond = 0;
+    let points = 0;
+    for (let run = 0; run < 200; run++) {
+      // A Bernoulli(0.1) metric: the reference mean is estimated from 2,000 observations.
+      let k = 0;
+      for (let i = 0; i < 2000; i++) if (rng.next() < 0.1) k++;
+      const p0 = k / 2000;
+      const windows = Array.from({ length: 10 }, () => {
+        let c = 0;
+        for (let i = 0; i < 200; i++) if (rng.next() < 0.1) c++;
+        return { mean: c / 200, n: 200 };
+      });
+      const chart = ewmaChart({ mean: p0, sd: Math.sqrt(p0 * (1 - p0)), n: 2000 }, windows);
+      for (const pt of chart) {
+        points++;
+        if (pt.p <= 0.05) beyond++;
+      }
+    }
+    expect(beyond / points).toBeGreaterThan(0.02);
+    expect(beyond / points).toBeLessThan(0.08);
+  });
+
+  it('a persistent shift drives z up within a few windows; empty windows change nothing', () => {
+    const windows = [
+      { mean: 0.1, n: 300 },
+      { mean: 0.1, n: 0 },
+      { mean: 0.16, n: 300 },
+      { mean: 0.16, n: 300 },
+    ];
+    const chart = ewmaChart({ mean: 0.1, sd: 0.3, n: 5000 }, windows);
+    expect(chart[0]!.z).toBe(0);
+    expect(chart[1]).toEqual(chart[0]);
+    expect(chart[3]!.z).toBeGreaterThan(chart[2]!.z);
+    expect(chart[3]!.p).toBeLessThan(0.001);
+  });
+});
+
+describe('spearmanInterval', () => {
+  it('gives rho with a bootstrap interval around it', () => {
+    const r = spearmanInterval([1, 2, 3, 4, 5, 6, 7, 8], [2, 1, 4, 3, 6, 5, 8, 7], { seed: 1 });
+    expect(r.estimate).toBeCloseTo(0.9048, 3);
+    expect(r.lo).toBeLessThan(r.estimate);
+    expect(r.hi).toBeLessThanOrEqual(1);
+    expect(r.hi).toBeGreaterThan(0.9);
+    expect(() => spearmanInterval([1, 2], [1, 2])).toThrow(/at least 3/);
+  });
+});
