@@ -1,17 +1,14 @@
 /**
- * Embeddings benchmark: `npx tsx bench/embeddings.ts` (add `--skip-scan` to leave out the one-off
- * scan of the package's JSON, ~10 s). Prints a markdown table; each figure is the median of 5 runs
- * after one warm-up, except the scan, which runs once.
+ * Embeddings benchmark: `npx tsx bench/embeddings.ts`. Prints a markdown table; each figure is the
+ * median of 5 runs after one warm-up.
  *
- * - loading the local vectors: the first-install scan of the 300 MB JSON, and the binary copy read
- *   by every later process;
+ * - loading the local vectors shipped in the package;
  * - local embedding throughput (texts/s) on distinct sentences;
  * - `similar` evaluations/s with the local embedder, cache cold (every text embedded) and warm in
  *   memory; and against an OpenAI-compatible server on 127.0.0.1, also warm from a SQLite store (as
  *   a second CLI run is).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Case } from '../src/core/case.js';
@@ -23,10 +20,8 @@ import {
   EMBEDDINGS_SERVICE,
   type EmbeddingServiceOptions,
 } from '../src/embeddings/service.js';
+import { readShippedVectors } from '../src/embeddings/shipped-vectors.js';
 import type { EmbedderSpec } from '../src/embeddings/spec.js';
-import { readVectorFile, writeVectorFile } from '../src/embeddings/vector-file.js';
-import { vocabularyFrom } from '../src/embeddings/vocabulary.js';
-import { scanWinkJson, WINK_PACKAGE } from '../src/embeddings/wink-json.js';
 import { createEvaluator } from '../src/evaluators/registry.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { storeVectorCache } from '../src/store/vector-cache.js';
@@ -57,31 +52,10 @@ const sentence = (i: number, salt: string) =>
 const texts = (n: number, salt: string) => Array.from({ length: n }, (_, i) => sentence(i, salt));
 
 // ---- loading ----------------------------------------------------------------------------------
-const file = createRequire(import.meta.url).resolve(WINK_PACKAGE);
-const dir = mkdtempSync(join(tmpdir(), 'assay-bench-emb-'));
-try {
-  const copy = join(dir, 'copy.bin');
-  if (!process.argv.includes('--skip-scan')) {
-    const t0 = performance.now();
-    const table = await scanWinkJson(file);
-    const ms = performance.now() - t0;
-    rows.push([
-      'local vectors: first-install scan of the JSON (once)',
-      `${(ms / 1000).toFixed(1)} s`,
-      '1 run',
-    ]);
-    await writeVectorFile(copy, table);
-  } else {
-    await writeVectorFile(copy, await scanWinkJson(file));
-  }
-  const load = await timed(async () => {
-    const t = await readVectorFile(copy);
-    vocabularyFrom(t!.vocabulary).rankOf('kettle');
-  });
-  rows.push(['local vectors: load the binary copy', `${fmt(load)} ms`, 'median of 5']);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+const load = await timed(async () => {
+  (await readShippedVectors()).vocabulary.rankOf('kettle');
+});
+rows.push(['local vectors: read the shipped 60,000-word int8 table', `${fmt(load)} ms`, 'median of 5']);
 
 // ---- local embedding throughput ------------------------------------------------------------------
 await localModel();

@@ -89,9 +89,8 @@ describe('replies, scored by Assay evaluators', () => {
     await expect('{"answer": 42}').not.toPass({ type: 'json-schema', schema });
   });
 
-  // `similar` with the built-in embedder loads its word vectors once per process; the first run of a
-  // fresh install also builds their cache, which can outlast a test's default timeout.
-  beforeAll(() => localModel(), 240_000);
+  // `similar` with the built-in embedder loads its word vectors once per process (~50 ms).
+  beforeAll(() => localModel());
 
   it('say what the reference says, in other words', async () => {
     const answer = parseAnswer(reply).answer;

@@ -34,10 +34,9 @@ describe('local embedder (real GloVe vectors, SIF)', () => {
     return pairs.map((_, i) => cosine(flat[2 * i]!, flat[2 * i + 1]!));
   };
 
-  // The first load in a fresh clone scans the package's 300 MB JSON into a binary copy.
   beforeAll(async () => {
     await localModel();
-  }, 240_000);
+  });
 
   it('scores paraphrases clearly above unrelated sentences', async () => {
     const para = await sims(PARAPHRASES);

