@@ -1,3 +1,4 @@
+import type { ResultDetail, ResultPage, ResultQuery } from './result-query.js';
 import type { ResultRecord, RunRecord } from './run.js';
 
 /** A stored dataset version. */
@@ -31,6 +32,10 @@ export interface Store {
   saveResults(results: ResultRecord[]): Promise<void>;
   /** Streams a run's results in insertion order, without holding them all in memory. */
   results(runId: string): AsyncIterable<ResultRecord>;
+  /** One page of a run's results, filtered and sorted by the database (the web app's case table). */
+  queryResults(runId: string, query: ResultQuery): Promise<ResultPage>;
+  /** One result by its row id, with its dataset case; undefined when the run has no such result. */
+  resultDetail(runId: string, resultId: number): Promise<ResultDetail | undefined>;
   cacheGet(key: string): Promise<unknown | undefined>;
   cacheSet(key: string, value: unknown): Promise<void>;
   /** Stores an arbitrary document attached to a run (calibration, comparison, …). */

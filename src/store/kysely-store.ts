@@ -1,9 +1,11 @@
 import type { Kysely, Selectable } from 'kysely';
 import { AssayError } from '../core/errors.js';
+import type { ResultDetail, ResultPage, ResultQuery } from '../core/result-query.js';
 import type { ResultRecord, RunRecord } from '../core/run.js';
 import { resultKey } from '../core/run.js';
 import type { DatasetRecord, Store } from '../core/store.js';
 import type { Dialect } from './migrations.js';
+import { queryResults, resultDetail } from './result-query.js';
 import type { Database } from './schema.js';
 
 const PAGE = 500;
@@ -223,6 +225,14 @@ export class KyselyStore implements Store {
     }
   }
 
+  queryResults(runId: string, query: ResultQuery): Promise<ResultPage> {
+    return queryResults(this.db, this.dialect, runId, query);
+  }
+
+  resultDetail(runId: string, resultId: number): Promise<ResultDetail | undefined> {
+    return resultDetail(this.db, runId, resultId);
+  }
+
   async cacheGet(key: string): Promise<unknown | undefined> {
     const pending = this.pendingCache.get(key);
     if (pending !== undefined) return JSON.parse(pending);
@@ -316,7 +326,7 @@ function toRun(row: Selectable<Database['runs']>): RunRecord {
   return run;
 }
 
-function toResult(
+export function toResult(
   row: Selectable<Database['results']>,
   scores: Selectable<Database['scores']>[],
 ): ResultRecord {

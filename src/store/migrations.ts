@@ -109,6 +109,23 @@ export const MIGRATIONS: Migration[] = [
     name: '002_traces',
     up: (db, dialect) => createTraceTables(db as AnyDb, dialect),
   },
+  {
+    // The web app's case view looks a result's case up by id; its case table sorts a run by latency.
+    name: '003_results_browse',
+    async up(typed) {
+      const db = typed as AnyDb;
+      await db.schema
+        .createIndex('dataset_cases_case_idx')
+        .on('dataset_cases')
+        .columns(['dataset_version', 'case_id'])
+        .execute();
+      await db.schema
+        .createIndex('results_latency_idx')
+        .on('results')
+        .columns(['run_id', 'latency_ms'])
+        .execute();
+    },
+  },
 ];
 
 /** Applies the migrations not yet applied, each in its own transaction, in name order. */
