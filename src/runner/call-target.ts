@@ -57,7 +57,7 @@ export async function callTarget(
   }
   const pool = poolFor(pools, target, policy.concurrency);
   for (let attempt = 0; ; attempt++) {
-    await pool.acquire();
+    await pool.acquire(signal, attempt > 0);
     let out: TargetOutput;
     const t0 = performance.now();
     try {
@@ -76,7 +76,9 @@ export async function callTarget(
         delayMs,
         error: (error as Error).message,
       });
-      await sleep(delayMs, signal);
+      // When the pool is paused at least that long (the server's Retry-After), the pause is the wait:
+      // queue now, at the head of the line, rather than behind every call that arrives meanwhile.
+      if (pool.pauseLeftMs < delayMs) await sleep(delayMs, signal);
       continue;
     }
     const latencyMs = performance.now() - t0;

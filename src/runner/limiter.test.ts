@@ -79,4 +79,55 @@ describe('AdaptiveLimiter (AIMD)', () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(started).toBe(1);
   });
+
+  it('while a call waits out a pause, the pause keeps the process alive; with nobody waiting it does not', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const l = new AdaptiveLimiter(4);
+    l.onRateLimited(60_000);
+    // Nobody waits: an idle pause must not hold the process open after the run.
+    expect(timers()).toBe(before);
+    void l.acquire();
+    // Every worker may be waiting here: only this timer can wake them (it exited 13 before).
+    expect(timers()).toBe(before + 1);
+  });
+
+  it('the pause ends when its timer fires, even if the wall clock says a millisecond is left', async () => {
+    // Timers and Date.now() run on different clocks: a timer may fire just before Date.now() reaches
+    // the end of the pause. Fake only the timers, so the wall clock lags behind them.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const l = new AdaptiveLimiter(4);
+    l.onRateLimited(60_000);
+    let started = 0;
+    void l.acquire().then(() => started++);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(started).toBe(1);
+  });
+
+  it('a waiting call leaves the line when its signal aborts', async () => {
+    const l = new AdaptiveLimiter(1);
+    await l.acquire();
+    const controller = new AbortController();
+    const waiting = l.acquire(controller.signal);
+    let next = 0;
+    void l.acquire().then(() => next++);
+    controller.abort();
+    await expect(waiting).rejects.toThrow(/aborted/);
+    l.release();
+    await new Promise((r) => setImmediate(r));
+    // The slot went to the next in line, not to the call that left.
+    expect(next).toBe(1);
+    expect(l.active).toBe(1);
+  });
+
+  it('a retried call goes to the head of the line', async () => {
+    const l = new AdaptiveLimiter(1);
+    await l.acquire();
+    const order: string[] = [];
+    void l.acquire().then(() => order.push('fresh'));
+    void l.acquire(undefined, true).then(() => order.push('retry'));
+    l.release();
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual(['retry']);
+  });
 });

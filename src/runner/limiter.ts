@@ -1,3 +1,4 @@
+import { AssayError } from '../core/errors.js';
 import type { RateLimitInfo } from '../core/provider.js';
 
 /**
@@ -28,12 +29,38 @@ export class AdaptiveLimiter {
     return this.inFlight;
   }
 
-  acquire(): Promise<void> {
-    if (this.inFlight < this.limit && Date.now() >= this.pausedUntil) {
+  /**
+   * Resolves when a call may start. `retry`: a call that already waited out a failure goes to the
+   * head of the line, so pushed-back calls are not starved by fresh ones. Rejects when `signal` aborts.
+   */
+  acquire(signal?: AbortSignal, retry = false): Promise<void> {
+    if (this.waiters.length === 0 && this.inFlight < this.limit && Date.now() >= this.pausedUntil) {
       this.inFlight++;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.waiters.push(resolve));
+    if (signal?.aborted) return Promise.reject(abortError());
+    // While a call waits out a pause, the pause's timer is all that will wake it: it must keep the
+    // process alive, or a run whose workers all wait ends mid-way with an empty event loop.
+    this.pauseTimer?.ref();
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        const i = this.waiters.indexOf(admit);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(abortError());
+      };
+      const admit = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (retry) this.waiters.unshift(admit);
+      else this.waiters.push(admit);
+    });
+  }
+
+  /** Milliseconds until new calls may start again (0 when not paused). */
+  get pauseLeftMs(): number {
+    return Math.max(0, this.pausedUntil - Date.now());
   }
 
   release(): void {
@@ -72,9 +99,13 @@ export class AdaptiveLimiter {
     if (this.pauseTimer) clearTimeout(this.pauseTimer);
     this.pauseTimer = setTimeout(() => {
       this.pauseTimer = undefined;
+      // Timers run on a monotonic clock and may fire a millisecond before Date.now() says the
+      // pause is over: this timer ends the pause, or nothing would ever wake the waiters.
+      this.pausedUntil = 0;
       this.drain();
     }, ms);
-    this.pauseTimer.unref?.();
+    // Nobody waiting: the pause alone must not hold the process open once the run is over.
+    if (this.waiters.length === 0) this.pauseTimer.unref();
   }
 
   private drain(): void {
@@ -91,4 +122,8 @@ function lowOnBudget(rate: RateLimitInfo): boolean {
   const low = (remaining?: number, limit?: number) =>
     remaining !== undefined && limit !== undefined && limit > 0 && remaining / limit < 0.1;
   return low(rate.remainingRequests, rate.limitRequests) || low(rate.remainingTokens, rate.limitTokens);
+}
+
+function abortError(): AssayError {
+  return new AssayError('run.aborted', 'aborted');
 }
