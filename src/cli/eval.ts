@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { findConfig, loadConfig } from '../config/load.js';
 import { AssayError } from '../core/errors.js';
+import { redactCredentials } from '../core/redact.js';
 import type { RunRecord } from '../core/run.js';
 import type { Store } from '../core/store.js';
 import { filterCases, parseTagFilters } from '../datasets/filter.js';
@@ -231,18 +232,20 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
         { cwd, env: process.env, out, stepSummary: true, embedder: loaded.config.embedder },
       );
     }
-    const resumeHint = `assay eval${flags.config ? ` -c ${flags.config}` : ''}${flags.db ? ` --db ${flags.db}` : ''} --resume ${run.id}`;
+    const resumeHint = redactCredentials(
+      `assay eval${flags.config ? ` -c ${flags.config}` : ''}${flags.db ? ` --db ${flags.db}` : ''} --resume ${run.id}`,
+    );
     if (outcome.status === 'interrupted') {
       process.stderr.write(`assay: interrupted. Resume with:\n  ${resumeHint}\n`);
       return EXIT.infrastructure;
     }
     if (outcome.status === 'aborted') {
       process.stderr.write(
-        `assay: error: run aborted: ${outcome.error}\nassay: fix the cause, then resume with:\n  ${resumeHint}\n`,
+        `assay: error: run aborted: ${redactCredentials(outcome.error ?? '')}\nassay: fix the cause, then resume with:\n  ${resumeHint}\n`,
       );
       return EXIT.infrastructure;
     }
-    out.write(`assay: run ${run.id} stored in ${flags.db ?? '.assay/assay.db'}\n`);
+    out.write(`assay: run ${run.id} stored in ${redactCredentials(flags.db ?? '.assay/assay.db')}\n`);
     return outcome.summary.gates?.some((g) => !g.pass) ? EXIT.gatesFailed : EXIT.ok;
   } finally {
     await store.close();

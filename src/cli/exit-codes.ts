@@ -1,4 +1,5 @@
 import { type ErrorCode, errorMessage, isAssayError } from '../core/errors.js';
+import { redactCredentials } from '../core/redact.js';
 
 /** 0 gates pass, 1 gates fail, 2 usage/config/dataset error, 3 aborted or infrastructure failure. */
 export const EXIT = { ok: 0, gatesFailed: 1, usage: 2, infrastructure: 3 } as const;
@@ -31,6 +32,6 @@ export function reportError(error: unknown): number {
   const message = errorMessage(error).split('\n')[0];
   process.stderr.write(`assay: error: ${message}\n`);
   if (process.env.ASSAY_DEBUG && error instanceof Error && error.stack)
-    process.stderr.write(`${error.stack}\n`);
+    process.stderr.write(`${redactCredentials(error.stack)}\n`);
   return code;
 }

@@ -1,3 +1,5 @@
+import { redactCredentials } from './redact.js';
+
 /**
  * The one error type of Assay. `code` says what went wrong in a way scripts can match on; `file`,
  * `line` and `field` say where. Exit codes and HTTP statuses are mapped from `code` at the edges only.
@@ -80,9 +82,9 @@ export function isAssayError(error: unknown): error is AssayError {
   return error instanceof AssayError;
 }
 
-/** The message of anything thrown, for storing as data. */
+/** The message of anything thrown, for storing as data or printing: credentials redacted. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof AssayError) return error.toString();
-  if (error instanceof Error) return error.message;
-  return String(error);
+  if (error instanceof AssayError) return redactCredentials(error.toString());
+  if (error instanceof Error) return redactCredentials(error.message);
+  return redactCredentials(String(error));
 }

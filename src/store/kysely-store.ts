@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { AssayError } from '../core/errors.js';
+import { redactCredentials, redactSecrets } from '../core/redact.js';
 import type { ResultDetail, ResultPage, ResultQuery } from '../core/result-query.js';
 import type { ResultRecord, RunRecord } from '../core/run.js';
 import { resultKey } from '../core/run.js';
@@ -100,9 +101,9 @@ export class KyselyStore implements Store {
         status: run.status,
         description: run.description ?? null,
         config_hash: run.configHash,
-        provenance: JSON.stringify(run.provenance),
+        provenance: JSON.stringify(redactSecrets(run.provenance)),
         summary: json(run.summary),
-        error: run.error ?? null,
+        error: redacted(run.error),
       })
       .execute();
   }
@@ -116,7 +117,7 @@ export class KyselyStore implements Store {
     if (patch.status !== undefined) set.status = patch.status;
     if (patch.finishedAt !== undefined) set.finished_at = patch.finishedAt;
     if (patch.summary !== undefined) set.summary = json(patch.summary);
-    if (patch.error !== undefined) set.error = patch.error;
+    if (patch.error !== undefined) set.error = redacted(patch.error);
     if (Object.keys(set).length === 0) return;
     await this.db.updateTable('runs').set(set).where('id', '=', id).execute();
   }
@@ -185,8 +186,8 @@ export class KyselyStore implements Store {
             evaluator: s.evaluator,
             value: s.value,
             pass: s.pass === null ? null : s.pass ? 1 : 0,
-            reason: s.reason ?? null,
-            error: s.error ?? null,
+            reason: redacted(s.reason),
+            error: redacted(s.error),
             details: json(s.details),
           }));
         });
@@ -293,6 +294,11 @@ async function writeCache(db: Kysely<Database>, cache: Map<string, string>): Pro
   }
 }
 
+/** Messages are stored without credentials, whoever wrote them (a URL's `?key=`, a `user:pass@`). */
+export function redacted(text: string | null | undefined): string | null {
+  return text == null ? null : redactCredentials(text);
+}
+
 export function resultRow(r: ResultRecord) {
   return {
     run_id: r.runId,
@@ -300,7 +306,7 @@ export function resultRow(r: ResultRecord) {
     target: r.target,
     repeat: r.repeat,
     pass: r.pass ? 1 : 0,
-    error: r.error ?? null,
+    error: redacted(r.error),
     latency_ms: r.latencyMs,
     cost_usd: r.costUsd ?? null,
     tokens_in: r.tokens?.input ?? null,

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ResultRecord } from '../core/run.js';
 import type { DatasetRecord } from '../core/store.js';
-import { resultRow } from './kysely-store.js';
+import { redacted, resultRow } from './kysely-store.js';
 
 /**
  * The write path of a run on SQLite, on prepared statements reused for every row: building and
@@ -61,8 +61,8 @@ export class SqliteResultWriter {
             s.evaluator,
             s.value,
             s.pass === null ? null : s.pass ? 1 : 0,
-            s.reason ?? null,
-            s.error ?? null,
+            redacted(s.reason),
+            redacted(s.error),
             s.details === undefined ? null : JSON.stringify(s.details),
           );
         }

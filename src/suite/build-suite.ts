@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { importModule, type LoadedConfig, resolvePrompt } from '../config/load.js';
 import { AssayError, isAssayError } from '../core/errors.js';
+import { redactSecrets } from '../core/redact.js';
 import type { Provenance } from '../core/run.js';
 import type { Evaluator } from '../core/score.js';
 import type { UserSimulator } from '../core/simulator.js';
@@ -12,7 +13,6 @@ import type { JudgeServices } from '../judge/services.js';
 import { buildScenarioParts } from '../scenarios/build.js';
 import { createTargets } from '../targets/from-config.js';
 import { contentHash } from '../util/hash.js';
-import { redactSecrets } from './redact.js';
 
 export interface Suite {
   dataset: Dataset;
