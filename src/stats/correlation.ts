@@ -1,4 +1,4 @@
-import { rankWithTies } from './descriptive.js';
+import { nearlyEqual, rankWithTies } from './descriptive.js';
 import { normalTwoSided, tTwoSided } from './distributions.js';
 import { checkFinite, checkResult, checkSameLength, fail } from './validate.js';
 
@@ -79,7 +79,7 @@ export function spearman(x: number[], y: number[]): { rho: number; p: number } {
   return { rho, p: correlationP(rho, x.length) };
 }
 
-/** Dense 0-based ranks of values (equal values share a rank). */
+/** Dense 0-based ranks of values (equal values, to within floating-point noise, share a rank). */
 function denseRanks(values: readonly number[]): Int32Array {
   const n = values.length;
   const order = new Uint32Array(n);
@@ -87,8 +87,14 @@ function denseRanks(values: readonly number[]): Int32Array {
   order.sort((a, b) => values[a]! - values[b]!);
   const out = new Int32Array(n);
   let rank = 0;
+  let first = n ? values[order[0]!]! : 0;
   for (let i = 0; i < n; i++) {
-    if (i > 0 && values[order[i]!]! !== values[order[i - 1]!]!) rank++;
+    // Ties within floating-point noise, as rankWithTies: compared with the group's first value.
+    const v = values[order[i]!]!;
+    if (!nearlyEqual(v, first)) {
+      rank++;
+      first = v;
+    }
     out[order[i]!] = rank;
   }
   return out;

@@ -110,3 +110,19 @@ describe('histogram', () => {
     expect(() => histogram([1], { min: 2, max: 1 })).toThrow('histogram: min must not exceed max (2 > 1)');
   });
 });
+
+describe('ranks: floating-point noise is not an order', () => {
+  it('ties values equal up to the last bit, everywhere ranks are taken', async () => {
+    const { spearman, kendallTau } = await import('./correlation.js');
+    // 0.7 + 0.1 and 0.8 differ in the last bit; so do 0.1 + 0.2 and 0.3.
+    expect(0.7 + 0.1).not.toBe(0.8);
+    expect(ranks([0.7 + 0.1, 0.8, 0.1 + 0.2, 0.3])).toEqual([3.5, 3.5, 1.5, 1.5]);
+    // Distinct small values stay distinct: the tolerance is relative.
+    expect(ranks([1e-12, 2e-12, 3e-12])).toEqual([1, 2, 3]);
+    // With the ties, x is a monotone function of y: rho = tau = 1.
+    const x = [0.7 + 0.1, 0.8, 0.1 + 0.2, 0.3, 5];
+    const y = [2, 2, 1, 1, 3];
+    expect(spearman(x, y).rho).toBeCloseTo(1, 12);
+    expect(kendallTau(x, y).tau).toBeCloseTo(1, 12);
+  });
+});

@@ -51,7 +51,23 @@ export function centralInterval(sorted: ArrayLike<number>, confidence: number): 
   return [percentileOfSorted(sorted, tail), percentileOfSorted(sorted, 100 - tail)];
 }
 
-/** Average ranks plus the sizes of the tie groups (groups of one included). */
+/**
+ * Relative tolerance under which two values count as equal when ranking. Floating point gives the
+ * same quantity different last bits (1 - 2/3 and 1/3 - 0); ranked as distinct, such values break ties
+ * that are real and move p-values a long way. Data never differs meaningfully in the ninth digit.
+ */
+export const TIE_TOLERANCE = 1e-9;
+
+/** Equal to within TIE_TOLERANCE, relative to the larger magnitude. */
+export function nearlyEqual(a: number, b: number): boolean {
+  return a === b || Math.abs(a - b) <= TIE_TOLERANCE * Math.max(Math.abs(a), Math.abs(b));
+}
+
+/**
+ * Average ranks plus the sizes of the tie groups (groups of one included). Values equal to within
+ * TIE_TOLERANCE (floating-point noise) are tied: sorted ascending, a group runs while a value is nearly
+ * equal to the group's first.
+ */
 export function rankWithTies(values: ArrayLike<number>): { ranks: Float64Array; ties: number[] } {
   const n = values.length;
   const order = new Uint32Array(n);
@@ -63,7 +79,7 @@ export function rankWithTies(values: ArrayLike<number>): { ranks: Float64Array; 
   while (i < n) {
     let j = i + 1;
     const v = values[order[i]!]!;
-    while (j < n && values[order[j]!]! === v) j++;
+    while (j < n && nearlyEqual(values[order[j]!]!, v)) j++;
     const rank = (i + j + 1) / 2; // mean of the 1-based ranks i+1 .. j
     for (let k = i; k < j; k++) ranks[order[k]!] = rank;
     ties.push(j - i);
@@ -74,6 +90,7 @@ export function rankWithTies(values: ArrayLike<number>): { ranks: Float64Array; 
 
 /**
  * Ranks from 1 to n, ties given the average of the ranks they span (scipy's `rankdata` 'average').
+ * Values equal to within a relative 1e-9 are ties (floating-point noise is not an order).
  *
  * @example
  * ranks([10, 20, 20, 5]); // [2, 3.5, 3.5, 1]

@@ -23,6 +23,7 @@ describe('assay/stats', () => {
       'krippendorffAlpha',
       'ksTest',
       'mcnemar',
+      'mcnemarIsExact',
       'mean',
       'pairedBootstrapDiff',
       'pairedSampleSize',
@@ -34,6 +35,7 @@ describe('assay/stats', () => {
       'psi',
       'ranks',
       'sampleSizeTwoProportions',
+      'signFlipTest',
       'spearman',
       'wasserstein',
       'wilcoxonSignedRank',
@@ -41,7 +43,7 @@ describe('assay/stats', () => {
     ];
     for (const name of functions)
       expect(typeof (stats as Record<string, unknown>)[name], name).toBe('function');
-    expect(Object.keys(stats).sort()).toEqual([...functions, 'DEFAULT_SEED'].sort());
+    expect(Object.keys(stats).sort()).toEqual([...functions, 'DEFAULT_SEED', 'MCNEMAR_EXACT_MAX'].sort());
   });
 
   it("throws AssayError with code 'stats.input' and a one-line message naming the function", () => {

@@ -27,9 +27,17 @@ export type { MmdOptions, MmdResult } from './mmd.js';
 export { mmdTest } from './mmd.js';
 export { holm } from './multiple-comparisons.js';
 export type { McNemarOptions } from './paired-tests.js';
-export { mcnemar, pairedTTest, wilcoxonSignedRank } from './paired-tests.js';
+export {
+  MCNEMAR_EXACT_MAX,
+  mcnemar,
+  mcnemarIsExact,
+  pairedTTest,
+  wilcoxonSignedRank,
+} from './paired-tests.js';
 export { passAtK, passHatK } from './pass-at-k.js';
 export type { PairedSampleSizeOptions, TwoProportionsOptions } from './power.js';
 export { pairedSampleSize, sampleSizeTwoProportions } from './power.js';
 export type { Rng } from './random.js';
 export { createRng, DEFAULT_SEED } from './random.js';
+export type { SignFlipOptions, SignFlipResult } from './sign-flip.js';
+export { signFlipTest } from './sign-flip.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AssayError } from '../core/errors.js';
-import { mcnemar, pairedTTest, wilcoxonSignedRank } from './paired-tests.js';
+import { mcnemar, mcnemarIsExact, pairedTTest, wilcoxonSignedRank } from './paired-tests.js';
 
 const zeros = (n: number) => new Array<number>(n).fill(0);
 
@@ -36,15 +36,18 @@ describe('mcnemar', () => {
     expect(mcnemar(0, 0).p).toBe(1);
   });
 
-  it('switches from exact to chi-square at b + c = 25 by default', () => {
-    // b + c = 24: exact, 2 * P(X <= 5), X ~ Bin(24, 1/2) = 0.006610751152038574 (scipy binomtest(5, 24))
-    const exact = mcnemar(5, 19);
+  it('switches from exact to chi-square above b + c = 25 by default, the rule compare uses', () => {
+    // One rule (MCNEMAR_EXACT_MAX): the library used to switch below 25 while compare used <= 25.
+    // b + c = 25: exact, 2 * P(X <= 5), X ~ Bin(25, 1/2) = 0.004077315330505371 (scipy binomtest(5, 25))
+    const exact = mcnemar(5, 20);
     expect(exact.statistic).toBe(5);
-    expect(exact.p).toBeCloseTo(0.006610751152038574, 15);
-    // b + c = 25: chi-square with correction, (15 - 1)^2 / 25 = 7.84, p = chi2.sf(7.84, 1) = 0.005110260660855866
-    const approx = mcnemar(5, 20);
-    expect(approx.statistic).toBeCloseTo(7.84, 12);
-    expect(approx.p).toBeCloseTo(0.005110260660855866, 14);
+    expect(exact.p).toBeCloseTo(0.004077315330505371, 15);
+    expect(mcnemarIsExact(5, 20)).toBe(true);
+    // b + c = 26: chi-square with correction, (16 - 1)^2 / 26 = 8.6538, p = chi2.sf(225 / 26, 1)
+    const approx = mcnemar(5, 21);
+    expect(mcnemarIsExact(5, 21)).toBe(false);
+    expect(approx.statistic).toBeCloseTo(225 / 26, 12);
+    expect(approx.p).toBeCloseTo(0.0032637169016702335, 14); // scipy chi2.sf(225 / 26, 1)
   });
 
   it('handles large counts without overflow', () => {
@@ -152,5 +155,24 @@ describe('pairedTTest', () => {
       'pairedTTest: the differences x - y have zero variance, t is undefined',
     );
     expect(() => pairedTTest([1], [2])).toThrow('pairedTTest: x needs at least 2 values (got 1)');
+  });
+});
+
+describe('wilcoxonSignedRank: floating-point noise is not an order', () => {
+  it('ties differences that are equal up to the last bit (issue 12, item 2)', () => {
+    // With 3 repeats, 12 cases 3/3 → 2/3 and 8 cases 0/3 → 1/3: |1 − 2/3| and |1/3 − 0| differ in the
+    // last bit. Ranked as distinct they gave p = 0.005; tied, the exact conditional p is the sign test's,
+    // 2 P(Bin(20, 1/2) <= 8) = 0.5034446716308594 (scipy wilcoxon with PermutationMethod and binomtest).
+    const before = [...new Array(12).fill(1), ...new Array(8).fill(0)];
+    const after = [...new Array(12).fill(2 / 3), ...new Array(8).fill(1 / 3)];
+    expect(1 - 2 / 3).not.toBe(1 / 3 - 0);
+    expect(wilcoxonSignedRank(after, before).p).toBeCloseTo(0.5034446716308594, 12);
+  });
+
+  it('counts pairs equal up to rounding as zero differences', () => {
+    const x = [0.1 + 0.2, 0.5, 0.6, 0.7, 0.8, 0.9];
+    const y = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
+    // 5 non-zero differences, all positive: exact p = 2 / 2^5 (the 0.1 + 0.2 vs 0.3 pair is dropped).
+    expect(wilcoxonSignedRank(x, y).p).toBeCloseTo(2 / 32, 12);
   });
 });

@@ -1,11 +1,22 @@
-import { rankWithTies } from './descriptive.js';
+import { nearlyEqual, rankWithTies } from './descriptive.js';
 import { binomialHalfCdf, chiSquare1Sf, normalTwoSided, tTwoSided } from './distributions.js';
 import { checkFinite, checkInteger, checkResult, checkSameLength, fail } from './validate.js';
 
+/**
+ * McNemar's test is exact (binomial) up to this many discordant pairs, the continuity-corrected
+ * chi-square test above. One rule for the library, `assay compare` and `assay plan`'s power.
+ */
+export const MCNEMAR_EXACT_MAX = 25;
+
+/** Whether McNemar's test on b and c discordant pairs is the exact one (b + c <= MCNEMAR_EXACT_MAX). */
+export function mcnemarIsExact(b: number, c: number): boolean {
+  return b + c <= MCNEMAR_EXACT_MAX;
+}
+
 export interface McNemarOptions {
   /**
-   * Exact binomial test (two-sided, p = 0.5 on b of b + c). Default: exact when b + c < 25, the
-   * chi-square test otherwise.
+   * Exact binomial test (two-sided, p = 0.5 on b of b + c). Default: exact when b + c <= 25
+   * (MCNEMAR_EXACT_MAX), the chi-square test otherwise.
    */
   exact?: boolean;
   /** Edwards' continuity correction for the chi-square test (default true). */
@@ -21,13 +32,14 @@ export interface McNemarOptions {
  * @example
  * mcnemar(121, 59, { exact: false, correction: false }); // { statistic: 21.36, p: 3.8e-6 }
  * mcnemar(1, 8); // exact: { statistic: 1, p: 0.0390625 }
+ * mcnemar(5, 20); // 25 discordant pairs, still exact: { statistic: 5, p: 0.0041 }
  */
 export function mcnemar(b: number, c: number, opts: McNemarOptions = {}): { statistic: number; p: number } {
   const fn = 'mcnemar';
   checkInteger(fn, 'b', b, 0);
   checkInteger(fn, 'c', c, 0);
   const n = b + c;
-  const exact = opts.exact ?? n < 25;
+  const exact = opts.exact ?? mcnemarIsExact(b, c);
   const correction = opts.correction ?? true;
   if (exact) {
     const k = Math.min(b, c);
@@ -66,7 +78,9 @@ function signedRankDistribution(doubledRanks: Int32Array): Float64Array {
 /**
  * Wilcoxon signed-rank test on paired samples, two-sided. Differences d = x - y; zero differences are
  * dropped (Wilcoxon's method) and |d| ranked with average ranks for ties. The statistic is
- * min(W+, W-), as scipy.stats.wilcoxon.
+ * min(W+, W-), as scipy.stats.wilcoxon. Pairs equal to within a relative 1e-9 count as zero
+ * differences and |d| equal to within 1e-9 as ties, so floating-point noise (1 - 2/3 vs 1/3 - 0) cannot
+ * break a tie that is real.
  *
  * p-value: for n <= 25 non-zero differences, exact: the permutation distribution of W+ over all 2^n sign
  * assignments of the observed ranks (the classical exact test without ties; with ties it is the exact
@@ -85,8 +99,8 @@ export function wilcoxonSignedRank(x: number[], y: number[]): { statistic: numbe
   checkFinite(fn, 'y', y);
   const d: number[] = [];
   for (let i = 0; i < x.length; i++) {
-    const v = x[i]! - y[i]!;
-    if (v !== 0) d.push(v);
+    // Equal to within floating-point noise is equal (1/3 + 1/3 vs 2/3): a zero difference.
+    if (!nearlyEqual(x[i]!, y[i]!)) d.push(x[i]! - y[i]!);
   }
   const n = d.length;
   if (n === 0) fail(fn, 'every difference is zero, there is nothing to test');
