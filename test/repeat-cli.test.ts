@@ -168,7 +168,7 @@ describe('assay compare on results JSON files with repeats on both sides', () =>
   });
   afterAll(() => work?.cleanup());
 
-  it('compares per-case means with Wilcoxon and flags the stratum that got worse', () => {
+  it('compares per-case means with the sign-flip test and flags the stratum that got worse', () => {
     expect(candRun.code).toBe(0);
     expect(cand.summary.repeats.flaky.count).toBe(14); // c01, c02 and the 12 cases of type b
     expect(cmp.stderr).toBe('');
@@ -180,7 +180,7 @@ describe('assay compare on results JSON files with repeats on both sides', () =>
         (r: { metric: string; stratum: string }) => r.metric === metric && r.stratum === stratum,
       );
     const b = row('pass', 'type=b');
-    expect(b).toMatchObject({ n: 12, test: 'wilcoxon', verdict: 'regressed' });
+    expect(b).toMatchObject({ n: 12, test: 'sign-flip', verdict: 'regressed' });
     expect(b.baseline.value).toBe(1);
     expect(b.candidate.value).toBeCloseTo(1 / 3, 12);
     // 12 equal drops: exact p = 2 / 2^12.
@@ -193,7 +193,7 @@ describe('assay compare on results JSON files with repeats on both sides', () =>
     // once each, Wilson(12, 12); the candidate passed 1 of 3 on every case, no between-case
     // variance, so its 36 tries count in full, Wilson(12, 36).
     expect(cmp.stdout).toMatch(
-      /pass\s+type=b\s+12\s+100\.0% \[75\.8%, 100\.0%\]\s+33\.3% \[20\.2%, 49\.7%\]\s+-66\.7 pt\s+wilcoxon.*regressed/,
+      /pass\s+type=b\s+12\s+100\.0% \[75\.8%, 100\.0%\]\s+33\.3% \[20\.2%, 49\.7%\]\s+-66\.7 pt\s+sign-flip.*regressed/,
     );
     expect(cmp.stdout).toContain(
       'Regressed: pass on all; pass on type=b; mentions on all; mentions on type=b',

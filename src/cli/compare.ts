@@ -1,5 +1,6 @@
 import { compareRuns } from '../compare/analyze.js';
 import { comparisonMarkdown, formatComparison } from '../compare/format.js';
+import { overlapProblem } from '../compare/overlap.js';
 import { loadSide } from '../compare/sides.js';
 import { AssayError } from '../core/errors.js';
 import { writeTextFile } from '../report/write-file.js';
@@ -12,9 +13,14 @@ export interface CompareFlags {
   markdown?: string;
   failOn?: string;
   alpha?: string;
+  allowPartial?: boolean;
 }
 
-/** `assay compare <baseline> <candidate>`: a decision from two runs (ids or results JSON files). */
+/**
+ * `assay compare <baseline> <candidate>`: a decision from two runs (ids or results JSON files). Refuses
+ * (exit 2) runs that share too few cases unless `--allow-partial`; exits 1 with `--fail-on regression`
+ * when a row regressed or the candidate errored on every case.
+ */
 export async function compareCommand(
   baselineRef: string,
   candidateRef: string,
@@ -31,6 +37,8 @@ export async function compareCommand(
     const baseline = await loadSide(baselineRef, store);
     const candidate = await loadSide(candidateRef, store);
     const comparison = compareRuns(baseline, candidate, { alpha });
+    const partial = overlapProblem(comparison);
+    if (partial && !flags.allowPartial) throw new AssayError('usage', partial);
     process.stdout.write(`${formatComparison(comparison, { color: Boolean(process.stdout.isTTY) })}\n`);
     if (flags.json) await writeTextFile(flags.json, `${JSON.stringify(comparison, null, 2)}\n`);
     if (flags.markdown) await writeTextFile(flags.markdown, comparisonMarkdown(comparison));

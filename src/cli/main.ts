@@ -181,6 +181,7 @@ export function buildProgram(): Command {
     .option('--markdown <file>', 'write the comparison as Markdown (a PR comment)')
     .option('--fail-on <what>', '"regression": exit 1 when any metric regresses significantly')
     .option('--alpha <p>', 'significance level after Holm adjustment (default 0.05)')
+    .option('--allow-partial', 'compare the shared cases even when the runs share under half of them')
     .action((baseline, candidate, flags) =>
       run(async () => (await import('./compare.js')).compareCommand(baseline, candidate, flags)),
     );

@@ -46,7 +46,7 @@ const row = (c: ReturnType<typeof compareRuns>, metric: string, stratum = 'all')
   c.rows.find((r) => r.metric === metric && r.stratum === stratum)!;
 
 describe('compareRuns: the test that fits', () => {
-  it('uses per-case means with repeats: fractional pass rates go to Wilcoxon, not McNemar', async () => {
+  it('uses per-case means with repeats: fractional pass rates go to the sign-flip test, not McNemar', async () => {
     // Baseline passes 3/3 on every case; the candidate 1/3 on the first 8 cases, 3/3 on the rest.
     const base = await side(
       'b',
@@ -57,7 +57,7 @@ describe('compareRuns: the test that fits', () => {
       cases(12, (i) => ({ pass: i < 8 ? [true, false, false] : [true, true, true] })),
     );
     const r = row(compareRuns(base, cand), 'pass');
-    expect(r.test).toBe('wilcoxon');
+    expect(r.test).toBe('sign-flip');
     expect(r.n).toBe(12);
     expect(r.baseline!.value).toBe(1);
     // Mean of per-case pass fractions: (8 · 1/3 + 4) / 12.
@@ -105,7 +105,7 @@ describe('compareRuns: the test that fits', () => {
   it('gives p = 1 when every paired score is equal', async () => {
     const specs = cases(30, (i) => ({ pass: [true], scores: { quality: [i / 30] } }));
     const c = compareRuns(await side('b', specs), await side('c', specs));
-    expect(row(c, 'quality')).toMatchObject({ test: 'wilcoxon', p: 1, verdict: 'no significant change' });
+    expect(row(c, 'quality')).toMatchObject({ test: 'sign-flip', p: 1, verdict: 'no significant change' });
   });
 
   it('does not call a tiny stratum regressed: 2 cases that both drop are not evidence', async () => {
@@ -119,8 +119,8 @@ describe('compareRuns: the test that fits', () => {
     const c = compareRuns(await side('b', make(false)), await side('c', make(true)));
     const r = row(c, 'quality', 'kind=b');
     expect(r.n).toBe(2);
-    expect(r.test).toBe('wilcoxon');
-    // Exact: the 4 sign assignments of 2 ranks; both negative is the most extreme, p = 2 · 1/4.
+    expect(r.test).toBe('sign-flip');
+    // Exact: the 4 sign assignments of 2 differences; both negative is the most extreme, p = 2 · 1/4.
     expect(r.p).toBeCloseTo(0.5, 12);
     expect(r.verdict).toBe('no significant change');
     expect(c.regressions).toEqual([]);
@@ -130,7 +130,7 @@ describe('compareRuns: the test that fits', () => {
     const make = (drop: number) =>
       cases(10, (i) => ({ pass: [true], scores: { quality: [0.9 - drop - i / 100] } }));
     const r = row(compareRuns(await side('b', make(0)), await side('c', make(0.2))), 'quality');
-    expect(r.test).toBe('wilcoxon');
+    expect(r.test).toBe('sign-flip');
     expect(r.diff).toBeCloseTo(-0.2, 12);
     expect(r.p).toBeCloseTo(2 / 1024, 12);
     expect(r.verdict).toBe('regressed');

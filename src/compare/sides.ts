@@ -9,12 +9,16 @@ export interface CaseOutcome {
   caseId: string;
   target: string;
   tags: Record<string, string>;
-  /** Fraction of (judged) repeats that passed: 0 or 1 without repeats; null when every try errored. */
-  pass: number | null;
-  /** Judged tries (repeats that did not error) and how many of them passed. */
+  /**
+   * Fraction of tries that passed: 0 or 1 without repeats. An errored try counts as a failure here:
+   * a target that times out did not give a passing answer, and leaving it out would hide the damage.
+   */
+  pass: number;
+  /** Tries (repeats, errored ones included), how many passed and how many errored. */
   trials: number;
   passes: number;
-  /** Mean value per evaluator over repeats. */
+  errors: number;
+  /** Mean value per evaluator over the repeats that scored it (errored tries have no score). */
   scores: Record<string, number>;
   latencyMs: number[];
   costUsd: number | null;
@@ -51,9 +55,10 @@ export async function sideFromResults(
         caseId: r.caseId,
         target: r.target,
         tags: r.tags,
-        pass: null,
+        pass: 0,
         trials: 0,
         passes: 0,
+        errors: 0,
         scores: {},
         latencyMs: [],
         costUsd: null,
@@ -64,7 +69,11 @@ export async function sideFromResults(
       cost: 0,
       costed: false,
     }));
-    if (r.error !== undefined) continue;
+    a.outcome.trials++;
+    if (r.error !== undefined) {
+      a.outcome.errors++;
+      continue;
+    }
     a.judged++;
     if (r.pass) a.passes++;
     if (r.output && !r.output.cached) a.outcome.latencyMs.push(r.latencyMs);
@@ -82,9 +91,8 @@ export async function sideFromResults(
   const cases = new Map<string, CaseOutcome>();
   for (const [key, a] of accs) {
     const o = a.outcome;
-    o.trials = a.judged;
     o.passes = a.passes;
-    if (a.judged > 0) o.pass = a.passes / a.judged;
+    o.pass = a.passes / o.trials;
     for (const [name, s] of a.sums) o.scores[name] = s.sum / s.n;
     if (a.costed) o.costUsd = a.cost / Math.max(1, a.judged);
     cases.set(key, o);
