@@ -32,6 +32,7 @@ export {
   registerEvaluator,
 } from './evaluators/registry.js';
 export { checkGates } from './gates/rate-gates.js';
+export type { Gates } from './gates/schema.js';
 export { registerProvider, resolveProvider } from './providers/registry.js';
 export type {
   EvalDeps,
@@ -47,6 +48,8 @@ export { openPostgresStore } from './store/postgres.js';
 export { openSqliteStore } from './store/sqlite.js';
 export type { Suite } from './suite/build-suite.js';
 export { buildSuite } from './suite/build-suite.js';
+export type { PipelineOptions, PipelineResult } from './suite/run-pipeline.js';
+export { runPipeline } from './suite/run-pipeline.js';
 export { runSuite } from './suite/run-suite.js';
 export { createFunctionTarget } from './targets/function-target.js';
 export { createHttpTarget } from './targets/http-target.js';

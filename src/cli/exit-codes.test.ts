@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AssayError } from '../core/errors.js';
+import { newRunId } from '../suite/run-id.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
-import { newRunId } from './run-id.js';
 
 describe('exit codes', () => {
   it('bad input is 2; infrastructure and anything unknown is 3', () => {

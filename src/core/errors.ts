@@ -25,8 +25,12 @@ export type ErrorCode =
   | 'module.load'
   | 'store.failed'
   | 'run.not-found'
+  | 'run.conflict'
   | 'run.aborted'
   | 'stats.input'
+  /** A value handed to a library function is not usable (a sample size, a filter, a duration). */
+  | 'input.invalid'
+  /** A command-line flag or argument: the CLI's own code. */
   | 'usage';
 
 export interface ErrorLocation {

@@ -69,3 +69,41 @@ export function stratifiedSample(cases: Case[], options: SampleOptions): Case[] 
   });
   return chosen.sort((a, b) => a - b).map((i) => cases[i]!);
 }
+
+/** One stratum of a sample: how many of its cases were drawn. */
+export interface StratumDraw {
+  /** `type=billing, difficulty=hard`, or `all` without strata. */
+  stratum: string;
+  of: number;
+  selected: number;
+}
+
+/**
+ * The realised sample per stratum, largest first, so a stratum the sample left out entirely
+ * (`selected: 0`: too small for its share) is said rather than silently dropped.
+ */
+export function sampleStrata(
+  all: readonly Case[],
+  sample: readonly Case[],
+  by: readonly string[],
+): StratumDraw[] {
+  const key = (c: Case) => (by.length ? by.map((t) => `${t}=${c.tags[t] ?? '∅'}`).join(', ') : 'all');
+  const strata = new Map<string, StratumDraw>();
+  for (const c of all) {
+    const k = key(c);
+    const s = strata.get(k) ?? { stratum: k, of: 0, selected: 0 };
+    s.of++;
+    strata.set(k, s);
+  }
+  for (const c of sample) strata.get(key(c))!.selected++;
+  return [...strata.values()].sort((a, b) => b.of - a.of || a.stratum.localeCompare(b.stratum));
+}
+
+/** What a sample drew: per stratum, and the strata it left out entirely. */
+export interface SampleDraw {
+  selected: number;
+  of: number;
+  strata: StratumDraw[];
+  /** Strata of the filtered dataset with no case in the sample. */
+  leftOut: string[];
+}

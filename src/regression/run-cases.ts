@@ -18,7 +18,7 @@ export async function casesOfRun(
   wanted: Iterable<string>,
 ): Promise<Map<string, Case>> {
   const byId = new Map<string, Case>();
-  for (const c of (await store.datasetCases(run.provenance.dataset.version)) as Case[]) byId.set(c.id, c);
+  for (const c of (await storedCases(store, run)) as Case[]) byId.set(c.id, c);
   const missing = [...wanted].filter((id) => !byId.has(id));
   const { path, version } = run.provenance.dataset;
   if (missing.length > 0 && path && run.provenance.configPath) {
@@ -30,4 +30,14 @@ export async function casesOfRun(
     }
   }
   return byId;
+}
+
+/**
+ * The cases stored for a run: its dataset version's, or, for a run on a narrowed list of cases
+ * that was stored alone, the selection's.
+ */
+export async function storedCases(store: Pick<Store, 'datasetCases'>, run: RunRecord): Promise<unknown[]> {
+  const cases = await store.datasetCases(run.provenance.dataset.version);
+  const selected = run.provenance.filters?.selectedVersion;
+  return cases.length === 0 && typeof selected === 'string' ? store.datasetCases(selected) : cases;
 }

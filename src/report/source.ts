@@ -2,6 +2,7 @@ import type { Case } from '../core/case.js';
 import { AssayError } from '../core/errors.js';
 import type { ResultRecord, RunRecord } from '../core/run.js';
 import type { Store } from '../core/store.js';
+import { storedCases } from '../regression/run-cases.js';
 
 /** What every report is made from: the stored run, a way to stream its results, and its cases by id. */
 export interface ReportSource {
@@ -17,7 +18,7 @@ export async function openReportSource(store: Store, runId: string): Promise<Rep
   const run = await store.getRun(runId);
   if (!run) throw new AssayError('run.not-found', `no run "${runId}" in the store`);
   const cases = new Map<string, Case>();
-  for (const c of (await store.datasetCases(run.provenance.dataset.version)) as Case[]) {
+  for (const c of (await storedCases(store, run)) as Case[]) {
     if (c && typeof c.id === 'string') cases.set(c.id, c);
   }
   return { run, results: () => store.results(run.id), cases };

@@ -2,6 +2,7 @@ import type { Case } from '../core/case.js';
 import { AssayError } from '../core/errors.js';
 import type { ResultRecord, RunRecord } from '../core/run.js';
 import type { Store } from '../core/store.js';
+import { datasetVersion } from '../datasets/version.js';
 import type { Gates } from '../gates/schema.js';
 import type { CachedAnswer } from '../runner/call-target.js';
 import { type EvalOutcome, type RunObserver, runEval } from '../runner/run-eval.js';
@@ -21,6 +22,14 @@ export interface RunSuiteOptions {
   gates?: Gates;
   /** Finish this earlier run instead of starting a new one. */
   resume?: RunRecord;
+  /** The whole dataset is already stored under its version (runPipeline saves it before narrowing). */
+  datasetSaved?: boolean;
+  /**
+   * Called once the run has ended and its results are stored, before the run is closed: checks
+   * that read the stored results add their gates to `outcome.summary.gates` here, so the run record
+   * is written once, complete.
+   */
+  afterRun?: (run: RunRecord, outcome: EvalOutcome) => Promise<void>;
   observers?: RunObserver[];
   signal?: AbortSignal;
 }
@@ -60,16 +69,7 @@ export async function runSuite(
       },
       ...(options.description ? { description: options.description } : {}),
     };
-    await store.saveDataset(
-      {
-        name: suite.dataset.name,
-        version: suite.dataset.version,
-        caseCount: suite.dataset.cases.length,
-        createdAt: run.createdAt,
-        ...(suite.dataset.path ? { path: suite.dataset.path } : {}),
-      },
-      suite.dataset.cases as Case[],
-    );
+    if (!options.datasetSaved) await saveCases(store, suite, run);
     await store.createRun(run);
   }
 
@@ -109,6 +109,7 @@ export async function runSuite(
     ...(outcome.error ? { error: outcome.error } : {}),
   };
   if (outcome.status === 'completed') finished.finishedAt = new Date().toISOString();
+  await options.afterRun?.(finished, outcome);
   await store.updateRun(run.id, {
     status: finished.status,
     summary: outcome.summary,
@@ -116,4 +117,26 @@ export async function runSuite(
     ...(outcome.error ? { error: outcome.error } : {}),
   });
   return { run: finished, outcome };
+}
+
+/**
+ * Stores the run's cases under the version they hash to. A caller who narrowed
+ * `suite.dataset.cases` gets them stored under the narrowed list's own version (recorded as
+ * `filters.selectedVersion`), never under the whole dataset's.
+ */
+async function saveCases(store: Store, suite: Suite, run: RunRecord): Promise<void> {
+  const cases = suite.dataset.cases as Case[];
+  const version = datasetVersion(cases);
+  if (version !== suite.dataset.version)
+    run.provenance.filters = { ...run.provenance.filters, selectedVersion: version };
+  await store.saveDataset(
+    {
+      name: suite.dataset.name,
+      version,
+      caseCount: cases.length,
+      createdAt: run.createdAt,
+      ...(suite.dataset.path ? { path: suite.dataset.path } : {}),
+    },
+    cases,
+  );
 }
