@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { EXIT, reportError } from './exit-codes.js';
+import { addProductionCommands } from './production-commands.js';
 import { assayVersion } from './version.js';
 
 function positiveInt(value: string): number {
@@ -217,6 +218,8 @@ export function buildProgram(): Command {
     .option('--embedder <spec>', 'cluster failures on embeddings (local, openai:<model>) instead of TF-IDF')
     .option(...dbOption)
     .action((id, flags) => run(async () => (await import('./report.js')).reportCommand(id, flags)));
+
+  addProductionCommands(program, run, dbOption);
 
   return program;
 }

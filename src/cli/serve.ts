@@ -1,0 +1,31 @@
+import { startServer } from '../server/main.js';
+import { EXIT } from './exit-codes.js';
+
+/** `assay serve`: runs until SIGTERM or SIGINT, then stops accepting, drains, commits and exits 0. */
+export async function serveCommand(flags: {
+  host?: string;
+  port?: number;
+  db?: string;
+  queueSize?: number;
+}): Promise<number> {
+  const server = await startServer({
+    host: flags.host ?? '127.0.0.1',
+    port: flags.port ?? 4318,
+    ...(flags.db ? { db: flags.db } : {}),
+    ...(flags.queueSize ? { queueCapacity: flags.queueSize } : {}),
+  });
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      process.stderr.write(`assay: ${signal}: finishing requests in flight and committing the queue\n`);
+      server.close().then(resolve, (error) => {
+        process.stderr.write(`assay: error while stopping: ${(error as Error).message}\n`);
+        process.exitCode = EXIT.infrastructure;
+        resolve();
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  process.stderr.write('assay: stopped\n');
+  return (process.exitCode as number | undefined) ?? EXIT.ok;
+}

@@ -1,0 +1,146 @@
+import { AssayError } from '../core/errors.js';
+import type { IngestBatch } from '../core/trace.js';
+import { batchSize, emptyBatch } from '../core/trace.js';
+import type { IngestWriteResult } from '../core/trace-store.js';
+
+export interface IngestQueueOptions {
+  /** Records (spans, scores, feedback, events) waiting at most; past it `submit` refuses at once. */
+  capacity?: number;
+  /** Records per commit at most: one transaction groups the requests waiting, up to this. */
+  maxCommit?: number;
+}
+
+export interface IngestStats {
+  /** Records waiting for a commit, now. */
+  depth: number;
+  capacity: number;
+  /** Records committed (including ones skipped as already stored), requests refused as full, commits made, commits failed. */
+  committed: number;
+  refused: number;
+  commits: number;
+  failures: number;
+}
+
+/** Told after each commit, with what it held: signals, metrics and online evaluators hang here. */
+export type CommitObserver = (batch: IngestBatch, written: IngestWriteResult) => void;
+
+interface Waiting {
+  batch: IngestBatch;
+  size: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** The queue is full: the server answers 503 with `Retry-After`. */
+export class QueueFullError extends AssayError {
+  constructor() {
+    super('store.failed', 'the ingest queue is full; retry later', { retryable: true, retryAfterMs: 1000 });
+  }
+}
+
+/**
+ * The bounded ingest queue and its committer. Requests submit batches and wait; the committer writes
+ * whatever is waiting in one transaction (group commit) and only then resolves each request, so a
+ * 2xx means committed. When the waiting records would pass `capacity`, `submit` refuses at once
+ * instead of growing without bound.
+ */
+export class IngestQueue {
+  private waiting: Waiting[] = [];
+  private depth = 0;
+  private running: Promise<void> | undefined;
+  private readonly observers: CommitObserver[] = [];
+  private readonly counts = { committed: 0, refused: 0, commits: 0, failures: 0 };
+  readonly capacity: number;
+  readonly maxCommit: number;
+
+  constructor(
+    private readonly write: (batch: IngestBatch) => Promise<IngestWriteResult>,
+    options: IngestQueueOptions = {},
+  ) {
+    this.capacity = options.capacity ?? 20_000;
+    this.maxCommit = options.maxCommit ?? 4096;
+  }
+
+  /** Whether `size` more records would fit now (checked before a body is even read). */
+  hasRoom(size = 1): boolean {
+    return this.depth === 0 || this.depth + size <= this.capacity;
+  }
+
+  /** Resolves once the batch is committed; throws `QueueFullError` at once when the queue is full. */
+  submit(batch: IngestBatch): Promise<void> {
+    const size = batchSize(batch);
+    if (size === 0) return Promise.resolve();
+    // An empty queue takes any batch (the body limit bounds it), so a big batch is never refused forever.
+    if (!this.hasRoom(size)) {
+      this.counts.refused += 1;
+      return Promise.reject(new QueueFullError());
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ batch, size, resolve, reject });
+      this.depth += size;
+      this.running ??= this.run().finally(() => {
+        this.running = undefined;
+      });
+    });
+  }
+
+  observe(observer: CommitObserver): void {
+    this.observers.push(observer);
+  }
+
+  stats(): IngestStats {
+    return { depth: this.depth, capacity: this.capacity, ...this.counts };
+  }
+
+  /** Resolves when everything submitted so far is committed (or failed). */
+  async drain(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async run(): Promise<void> {
+    while (this.waiting.length > 0) {
+      // Let requests that arrived meanwhile join this commit.
+      await new Promise((resolve) => setImmediate(resolve));
+      const taken: Waiting[] = [];
+      let records = 0;
+      while (
+        this.waiting.length > 0 &&
+        (taken.length === 0 || records + this.waiting[0]!.size <= this.maxCommit)
+      ) {
+        const w = this.waiting.shift()!;
+        taken.push(w);
+        records += w.size;
+      }
+      const batch = taken.length === 1 ? taken[0]!.batch : merge(taken.map((w) => w.batch));
+      try {
+        const written = await this.write(batch);
+        this.depth -= records;
+        this.counts.committed += records;
+        this.counts.commits += 1;
+        for (const w of taken) w.resolve();
+        for (const o of this.observers) {
+          try {
+            o(batch, written);
+          } catch {
+            // An observer's failure must not undo or block the commit it was told of.
+          }
+        }
+      } catch (error) {
+        this.depth -= records;
+        this.counts.failures += 1;
+        for (const w of taken) w.reject(error);
+      }
+    }
+  }
+}
+
+function merge(batches: IngestBatch[]): IngestBatch {
+  const out = emptyBatch();
+  for (const b of batches) {
+    for (const s of b.spans) out.spans.push(s);
+    for (const s of b.scores) out.scores.push(s);
+    for (const f of b.feedback) out.feedback.push(f);
+    for (const e of b.events) out.events.push(e);
+  }
+  return out;
+}

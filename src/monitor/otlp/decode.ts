@@ -1,0 +1,117 @@
+import { createRequire } from 'node:module';
+import { AssayError } from '../../core/errors.js';
+
+/**
+ * OTLP trace requests, decoded from protobuf with the code protobufjs generated from the official
+ * opentelemetry-proto definitions (shipped by @opentelemetry/otlp-transformer), or parsed from the
+ * OTLP JSON encoding. Both decode to the same loose shape; `otlp/to-batch.ts` reads either.
+ */
+
+export interface OtlpKeyValue {
+  key: string;
+  value?: OtlpAnyValue | null;
+}
+
+export interface OtlpAnyValue {
+  stringValue?: string | null;
+  boolValue?: boolean | null;
+  intValue?: unknown;
+  doubleValue?: number | null;
+  arrayValue?: { values?: OtlpAnyValue[] | null } | null;
+  kvlistValue?: { values?: OtlpKeyValue[] | null } | null;
+  bytesValue?: Uint8Array | string | null;
+}
+
+export interface OtlpEvent {
+  timeUnixNano?: unknown;
+  name?: string | null;
+  attributes?: OtlpKeyValue[] | null;
+}
+
+export interface OtlpSpan {
+  traceId?: Uint8Array | string | null;
+  spanId?: Uint8Array | string | null;
+  parentSpanId?: Uint8Array | string | null;
+  name?: string | null;
+  kind?: number | string | null;
+  startTimeUnixNano?: unknown;
+  endTimeUnixNano?: unknown;
+  attributes?: OtlpKeyValue[] | null;
+  events?: OtlpEvent[] | null;
+  status?: { code?: number | string | null; message?: string | null } | null;
+}
+
+export interface OtlpTraceRequest {
+  resourceSpans?:
+    | {
+        resource?: { attributes?: OtlpKeyValue[] | null } | null;
+        scopeSpans?: { scope?: { name?: string | null } | null; spans?: OtlpSpan[] | null }[] | null;
+      }[]
+    | null;
+}
+
+interface ProtoType {
+  decode(buf: Uint8Array): unknown;
+  encode(msg: unknown): { finish(): Uint8Array };
+}
+
+let messages: { request: ProtoType; response: ProtoType } | undefined;
+
+function proto() {
+  if (!messages) {
+    const require = createRequire(import.meta.url);
+    const root = require('@opentelemetry/otlp-transformer/build/src/generated/root.js');
+    const v1 = root.opentelemetry.proto.collector.trace.v1;
+    messages = { request: v1.ExportTraceServiceRequest, response: v1.ExportTraceServiceResponse };
+  }
+  return messages;
+}
+
+/** Decodes an `ExportTraceServiceRequest` in protobuf; a malformed body is a `usage` error (HTTP 400). */
+export function decodeProtobufRequest(body: Uint8Array): OtlpTraceRequest {
+  try {
+    return proto().request.decode(body) as OtlpTraceRequest;
+  } catch (error) {
+    throw new AssayError(
+      'usage',
+      `the body is not an OTLP ExportTraceServiceRequest in protobuf: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** Parses an `ExportTraceServiceRequest` in the OTLP JSON encoding (hex ids, enums as integers). */
+export function decodeJsonRequest(body: Uint8Array): OtlpTraceRequest {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+  } catch (error) {
+    throw new AssayError('usage', `the body is not JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new AssayError(
+      'usage',
+      'the body is not an OTLP ExportTraceServiceRequest: expected a JSON object',
+    );
+  const spans = (value as OtlpTraceRequest).resourceSpans;
+  if (spans !== undefined && spans !== null && !Array.isArray(spans))
+    throw new AssayError('usage', 'resourceSpans must be an array', { field: 'resourceSpans' });
+  return value as OtlpTraceRequest;
+}
+
+export interface PartialSuccess {
+  rejectedSpans: number;
+  errorMessage: string;
+}
+
+/** An `ExportTraceServiceResponse`; `partialSuccess` only when some spans were refused. */
+export function encodeProtobufResponse(partial?: PartialSuccess): Uint8Array {
+  return proto()
+    .response.encode(partial ? { partialSuccess: partial } : {})
+    .finish();
+}
+
+export function jsonResponse(partial?: PartialSuccess): Record<string, unknown> {
+  return partial
+    ? { partialSuccess: { rejectedSpans: String(partial.rejectedSpans), errorMessage: partial.errorMessage } }
+    : {};
+}

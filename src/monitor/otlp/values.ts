@@ -1,0 +1,64 @@
+import type { OtlpAnyValue, OtlpKeyValue } from './decode.js';
+
+/** OTLP values → plain JS: strings, numbers, booleans, arrays and objects (key-value lists). */
+
+/** An int64 as protobufjs (Long), the JSON encoding (string) or a plain number gives it. */
+export function int64(v: unknown): number | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') return v === '' ? undefined : Number(v);
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'object') {
+    const long = v as { low: number; high: number; unsigned?: boolean; toNumber?: () => number };
+    if (typeof long.toNumber === 'function') return long.toNumber();
+    if (typeof long.low === 'number') return long.high * 4294967296 + (long.low >>> 0);
+  }
+  return undefined;
+}
+
+/** Nanoseconds since the epoch → milliseconds (fractions kept). */
+export function nanosToMs(v: unknown): number | undefined {
+  if (typeof v === 'string' && v.length > 6) {
+    // Split so the milliseconds stay exact: a double cannot hold every nanosecond count.
+    const n = Number(v.slice(0, -6)) + Number(`0.${v.slice(-6)}`);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  const n = int64(v);
+  return n === undefined || !Number.isFinite(n) ? undefined : n / 1e6;
+}
+
+export function anyValue(v: OtlpAnyValue | null | undefined): unknown {
+  if (!v) return null;
+  if (v.stringValue != null) return v.stringValue;
+  if (v.boolValue != null) return v.boolValue;
+  if (v.intValue != null) return int64(v.intValue);
+  if (v.doubleValue != null) return Number(v.doubleValue);
+  if (v.arrayValue != null) return (v.arrayValue.values ?? []).map(anyValue);
+  if (v.kvlistValue != null) return attributes(v.kvlistValue.values);
+  if (v.bytesValue != null)
+    return typeof v.bytesValue === 'string' ? v.bytesValue : Buffer.from(v.bytesValue).toString('base64');
+  return null;
+}
+
+export function attributes(list: OtlpKeyValue[] | null | undefined, into: Record<string, unknown> = {}) {
+  if (!list) return into;
+  for (const kv of list) if (kv && typeof kv.key === 'string') into[kv.key] = anyValue(kv.value);
+  return into;
+}
+
+const HEX = /^[0-9a-f]*$/;
+
+/** A trace or span id as lowercase hex: from bytes (protobuf) or the JSON encoding's hex string. */
+export function hexId(v: Uint8Array | string | null | undefined): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'string') {
+    const s = v.toLowerCase();
+    if (s === '') return undefined;
+    if (HEX.test(s)) return s;
+    // Some JSON encoders send ids in base64, the protobuf JSON mapping's way.
+    const bytes = Buffer.from(v, 'base64');
+    return bytes.length === 16 || bytes.length === 8 ? bytes.toString('hex') : undefined;
+  }
+  if (v.length === 0) return undefined;
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
+}

@@ -1,0 +1,26 @@
+import { Hono } from 'hono';
+import { requireKey } from './auth.js';
+import type { AppDeps, AppEnv } from './env.js';
+import { errorBody, respondError } from './http-error.js';
+import { healthRoutes } from './routes/health.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { otlpRoutes } from './routes/otlp.js';
+import { traceRoutes } from './routes/traces.js';
+
+/**
+ * The `assay serve` app, built from its dependencies and tested with `app.request()`. Route modules
+ * are composed here; a new one (feedback, metrics, …) is a `routes/*.ts` returning a Hono app.
+ * Everything under `/v1/*` and `/api/*` needs an API key.
+ */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError((error, c) => respondError(error, c));
+  app.notFound((c) => c.json(errorBody('not-found', `no route ${c.req.method} ${c.req.path}`), 404));
+  app.route('/', healthRoutes(deps));
+  app.use('/v1/*', requireKey(deps.store));
+  app.use('/api/*', requireKey(deps.store));
+  app.route('/', otlpRoutes(deps));
+  app.route('/', ingestRoutes(deps));
+  app.route('/', traceRoutes(deps));
+  return app;
+}

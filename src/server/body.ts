@@ -1,0 +1,46 @@
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import type { Context } from 'hono';
+import { HttpError } from './http-error.js';
+
+const gunzipAsync = promisify(gunzip);
+
+/**
+ * A request body, bounded: 413 past `limit` bytes (announced, streamed or once inflated); gzip is
+ * inflated off the main thread. Other encodings are refused with 415.
+ */
+export async function readBody(c: Context, limit: number): Promise<Uint8Array> {
+  const announced = Number(c.req.header('content-length'));
+  if (announced > limit) throw tooLarge(limit);
+  const raw = await readLimited(c.req.raw, limit);
+  const encoding = (c.req.header('content-encoding') ?? 'identity').toLowerCase().trim();
+  if (encoding === 'identity' || encoding === '') return raw;
+  if (encoding !== 'gzip')
+    throw new HttpError(
+      415,
+      'unsupported',
+      `Content-Encoding ${encoding} is not supported; use gzip or none`,
+    );
+  try {
+    return await gunzipAsync(raw, { maxOutputLength: limit });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limit);
+    throw new HttpError(400, 'invalid', `the body is not valid gzip: ${(error as Error).message}`);
+  }
+}
+
+function tooLarge(limit: number): HttpError {
+  return new HttpError(413, 'too-large', `the body is larger than ${limit} bytes; send smaller batches`);
+}
+
+async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
+  if (!request.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    total += chunk.byteLength;
+    if (total > limit) throw tooLarge(limit);
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+}

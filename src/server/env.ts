@@ -1,0 +1,21 @@
+import type { TraceStore } from '../core/trace-store.js';
+import type { IngestQueue } from '../monitor/ingest-queue.js';
+
+/** What the app is built from: the store, the ingest queue in front of it, a clock and limits. */
+export interface AppDeps {
+  store: TraceStore;
+  queue: IngestQueue;
+  /** Epoch milliseconds now (tests pass a fixed clock). */
+  now?: () => number;
+  /** Largest request body accepted, compressed or not (default 8 MiB). */
+  maxBodyBytes?: number;
+  /** Set while shutting down: `/readyz` answers 503. */
+  isDraining?: () => boolean;
+}
+
+/** The Hono environment of every route: the authenticated key's project. */
+export interface AppEnv {
+  Variables: { projectId: string; keyId: string };
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;

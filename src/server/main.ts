@@ -1,0 +1,79 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { TraceStore } from '../core/trace-store.js';
+import { bootstrapProject } from '../monitor/api-keys.js';
+import { IngestQueue } from '../monitor/ingest-queue.js';
+import { openTraceStore } from '../store/open.js';
+import { createApp } from './app.js';
+import type { AppDeps } from './env.js';
+
+export interface ServeOptions {
+  host?: string;
+  port?: number;
+  /** `--db`: a SQLite file or a postgres:// URL. */
+  db?: string;
+  /** Records waiting for a commit at most before 503 (default 20,000). */
+  queueCapacity?: number;
+  maxBodyBytes?: number;
+  /** Where the start-up lines go (default stdout). */
+  print?: (line: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  store: TraceStore;
+  queue: IngestQueue;
+  /** Stops accepting, lets requests in flight finish, commits what is queued, closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `assay serve`: opens and migrates the store, creates project `default` with one key on an
+ * empty store (printed once), and listens. The first line printed is `assay: listening on URL`.
+ */
+export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const host = options.host ?? '127.0.0.1';
+  const store = await openTraceStore(options.db);
+  const firstKey = await bootstrapProject(store);
+  const queue = new IngestQueue((batch) => store.writeIngest(batch), { capacity: options.queueCapacity });
+  let draining = false;
+  const deps: AppDeps = { store, queue, isDraining: () => draining };
+  if (options.maxBodyBytes !== undefined) deps.maxBodyBytes = options.maxBodyBytes;
+  const app = createApp(deps);
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 4318 }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  print(`assay: listening on ${url}`);
+  if (firstKey) {
+    print('assay: created project "default" and its first API key (shown once, store it now):');
+    print(`  ${firstKey}`);
+  }
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle keep-alive connections would hold `close` open; requests in flight finish first.
+      (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      const idle = setInterval(
+        () => (server as { closeIdleConnections?: () => void }).closeIdleConnections?.(),
+        100,
+      );
+      const force = setTimeout(
+        () => (server as { closeAllConnections?: () => void }).closeAllConnections?.(),
+        10_000,
+      );
+      await closed;
+      clearInterval(idle);
+      clearTimeout(force);
+      await queue.drain();
+      await store.close();
+    })();
+    return closing;
+  };
+  return { url, store, queue, close };
+}

@@ -1,0 +1,30 @@
+import { Hono } from 'hono';
+import { QueueFullError } from '../../monitor/ingest-queue.js';
+import { nativeToBatch } from '../../monitor/native-event.js';
+import { readBody } from '../body.js';
+import { type AppDeps, type AppEnv, DEFAULT_MAX_BODY_BYTES } from '../env.js';
+import { HttpError } from '../http-error.js';
+
+/** Parses a JSON body, or 400 with the reason. */
+export function parseJsonBody(body: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+  } catch (error) {
+    throw new HttpError(400, 'invalid', `the body is not JSON: ${(error as Error).message}`);
+  }
+}
+
+/** `POST /api/v1/ingest`: a native batch `{ events: [...] }`, idempotent by event id; 200 once committed. */
+export function ingestRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const limit = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const now = deps.now ?? Date.now;
+  app.post('/api/v1/ingest', async (c) => {
+    if (!deps.queue.hasRoom()) throw new QueueFullError();
+    const body = parseJsonBody(await readBody(c, limit));
+    const batch = nativeToBatch(body, c.get('projectId'), now());
+    await deps.queue.submit(batch);
+    return c.json({ accepted: batch.events.length, ids: batch.events.map((e) => e.id) });
+  });
+  return app;
+}

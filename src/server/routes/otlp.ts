@@ -1,0 +1,50 @@
+import { Hono } from 'hono';
+import { QueueFullError } from '../../monitor/ingest-queue.js';
+import {
+  decodeJsonRequest,
+  decodeProtobufRequest,
+  encodeProtobufResponse,
+  jsonResponse,
+  type PartialSuccess,
+} from '../../monitor/otlp/decode.js';
+import { otlpToBatch } from '../../monitor/otlp/to-batch.js';
+import { readBody } from '../body.js';
+import { type AppDeps, type AppEnv, DEFAULT_MAX_BODY_BYTES } from '../env.js';
+import { HttpError } from '../http-error.js';
+
+/**
+ * `POST /v1/traces`: OTLP/HTTP, protobuf or JSON, gzip or not. Answers an `ExportTraceServiceResponse`
+ * in the request's encoding once the spans are committed; refused spans are counted in `partialSuccess`.
+ */
+export function otlpRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const limit = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const now = deps.now ?? Date.now;
+  app.post('/v1/traces', async (c) => {
+    const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    const protobuf = type === 'application/x-protobuf' || type === 'application/protobuf';
+    if (!protobuf && type !== 'application/json')
+      throw new HttpError(
+        415,
+        'unsupported',
+        `Content-Type ${type || '(none)'}: send application/x-protobuf or application/json`,
+      );
+    // Refuse before reading the body when nothing more fits: an overloaded server spends nothing on it.
+    if (!deps.queue.hasRoom()) throw new QueueFullError();
+    const body = await readBody(c, limit);
+    const request = protobuf ? decodeProtobufRequest(body) : decodeJsonRequest(body);
+    const converted = otlpToBatch(request, c.get('projectId'), now());
+    await deps.queue.submit(converted.batch);
+    const partial: PartialSuccess | undefined =
+      converted.rejected > 0
+        ? { rejectedSpans: converted.rejected, errorMessage: converted.reasons.join('; ') }
+        : undefined;
+    if (protobuf) {
+      return c.body(Buffer.from(encodeProtobufResponse(partial)), 200, {
+        'content-type': 'application/x-protobuf',
+      });
+    }
+    return c.json(jsonResponse(partial));
+  });
+  return app;
+}

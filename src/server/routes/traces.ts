@@ -1,0 +1,56 @@
+import { Hono } from 'hono';
+import type { TraceQuery } from '../../core/trace.js';
+import { traceDetailJson, traceSummaryJson } from '../../monitor/trace-json.js';
+import { MAX_TRACE_PAGE } from '../../store/kysely-trace-store.js';
+import type { AppDeps, AppEnv } from '../env.js';
+import { errorBody, HttpError } from '../http-error.js';
+
+/** `from`/`to`: ISO 8601 or epoch milliseconds. */
+function time(value: string | undefined, field: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Date.parse(value);
+  if (Number.isNaN(ms))
+    throw new HttpError(400, 'invalid', `${field}: expected an ISO 8601 time or epoch milliseconds`, field);
+  return ms;
+}
+
+/** Reads a trace list's query string; 400 with the field on a bad value. */
+export function traceQuery(q: Record<string, string | undefined>): TraceQuery {
+  const query: TraceQuery = {};
+  const fromMs = time(q.from, 'from');
+  const toMs = time(q.to, 'to');
+  if (fromMs !== undefined) query.fromMs = fromMs;
+  if (toMs !== undefined) query.toMs = toMs;
+  if (q.limit !== undefined) {
+    const n = Number(q.limit);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_TRACE_PAGE)
+      throw new HttpError(
+        400,
+        'invalid',
+        `limit: expected a whole number from 1 to ${MAX_TRACE_PAGE}`,
+        'limit',
+      );
+    query.limit = n;
+  }
+  for (const key of ['sessionId', 'model', 'segment', 'cursor'] as const) if (q[key]) query[key] = q[key];
+  return query;
+}
+
+/** `GET /api/v1/traces` (newest first, paged by `cursor`) and `GET /api/v1/traces/{traceId}`. */
+export function traceRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get('/api/v1/traces', async (c) => {
+    const page = await deps.store.listTraces(c.get('projectId'), traceQuery(c.req.query()));
+    return c.json({ traces: page.traces.map(traceSummaryJson), nextCursor: page.nextCursor });
+  });
+  app.get('/api/v1/traces/:traceId', async (c) => {
+    const id = c.req.param('traceId');
+    const projectId = c.get('projectId');
+    // Another project's trace is "not found", never "forbidden": its existence is not told.
+    const trace =
+      (await deps.store.getTrace(projectId, id)) ?? (await deps.store.getTrace(projectId, id.toLowerCase()));
+    if (!trace) return c.json(errorBody('not-found', `no trace ${id} in this project`), 404);
+    return c.json(traceDetailJson(trace));
+  });
+  return app;
+}
