@@ -1,6 +1,6 @@
+import { parseDuration } from '../core/duration.js';
 import { AssayError } from '../core/errors.js';
 import type { TraceStore } from '../core/trace-store.js';
-import { parseDuration } from '../load/duration.js';
 import { traceDetailJson, traceSummaryJson } from '../monitor/trace-json.js';
 import { table } from '../report/table.js';
 import { openTraceStore } from '../store/open.js';
@@ -25,7 +25,7 @@ export async function tracesCommand(flags: {
   limit?: number;
   json?: boolean;
 }): Promise<number> {
-  const since = parseDuration(flags.since ?? '1h', '--since');
+  const since = parseDuration(flags.since ?? '1h', { field: '--since' });
   const store = await openTraceStore(flags.db);
   try {
     const page = await store.listTraces(await projectId(store, flags.project ?? 'default'), {
