@@ -6,6 +6,7 @@ import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } fr
 import type { z } from 'zod';
 import { AssayError } from '../core/errors.js';
 import { contentHash } from '../util/hash.js';
+import { importOptional } from '../util/optional-package.js';
 import { envValuesUsed, formatPath, interpolateEnv } from './env.js';
 import { type Config, configSchema, type Prompt, targetSchemaFor } from './schema.js';
 
@@ -95,7 +96,7 @@ export async function importModule(file: string): Promise<Record<string, unknown
   const url = pathToFileURL(file).href;
   try {
     if (/\.(c|m)?ts$/.test(file)) {
-      const { tsImport } = await import('tsx/esm/api');
+      const { tsImport } = await importOptional('tsx', () => import('tsx/esm/api'));
       const mod = (await tsImport(url, import.meta.url)) as Record<string, unknown>;
       // Outside a "type": "module" package, tsx compiles TypeScript to CommonJS, and the ES default
       // export then sits one level down, at `default.default`.
@@ -106,8 +107,10 @@ export async function importModule(file: string): Promise<Record<string, unknown
     }
     return (await import(url)) as Record<string, unknown>;
   } catch (error) {
-    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new AssayError('module.load', `cannot load module: ${why}`, { file, cause: error });
+    const why = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    // A missing optional package already says what to install; keep the file it was needed for.
+    const reason = error instanceof AssayError ? why : `cannot load module: ${why}`;
+    throw new AssayError('module.load', reason, { file, cause: error });
   }
 }
 

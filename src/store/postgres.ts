@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import { Kysely, PostgresDialect } from 'kysely';
+import { importOptional } from '../util/optional-package.js';
 import { KyselyStore, storeError } from './kysely-store.js';
 import { migrate } from './migrations.js';
 import type { Database } from './schema.js';
@@ -15,7 +16,7 @@ export async function openPostgresStore(
   options: { schema?: string; env?: Record<string, string | undefined> } = {},
 ): Promise<KyselyStore> {
   const who = connectAs(url, options.env ?? process.env);
-  const { default: pg } = await import('pg');
+  const { default: pg } = await importOptional('pg', () => import('pg'));
   // Integers beyond 2^31 (bigserial ids) come back as text by default; ours fit in a double.
   pg.types.setTypeParser(20, (v: string) => Number(v));
   const pool = new pg.Pool({ connectionString: who.url, max: 10 });
