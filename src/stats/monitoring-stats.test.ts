@@ -49,6 +49,20 @@ describe('chiSquareTest', () => {
     ).toThrow(/empty/);
   });
 
+  it('small expected counts take a Monte-Carlo p-value, seeded, less liberal than the asymptotic one', () => {
+    const table = [
+      [99, 1],
+      [93, 7],
+    ];
+    const r = chiSquareTest(table);
+    expect(r.simulated).toBe(999);
+    const asymptotic = chiSquareTest(table, { simulate: 0 });
+    expect(asymptotic.simulated).toBeUndefined();
+    expect(r.p).toBeGreaterThan(asymptotic.p);
+    expect(r.p).toBeLessThan(0.2);
+    expect(chiSquareTest(table)).toEqual(r);
+  });
+
   it('psiFromCounts', () => {
     expect(psiFromCounts([90, 10], [70, 30])).toBeCloseTo(0.2 * Math.log(9 / 7) + 0.2 * Math.log(3), 12);
     expect(psiFromCounts([5, 5], [50, 50])).toBe(0);
