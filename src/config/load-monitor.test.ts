@@ -68,7 +68,7 @@ describe('loadMonitorConfig', () => {
     expect(monitor.drift.window).toBe(86_400_000);
     expect(monitor.drift.reference).toEqual({
       from: '2026-11-01T00:00:00.000Z',
-      to: '2026-11-14T00:00:00.000Z',
+      to: '2026-11-15T00:00:00.000Z', // the 14th included
     });
     expect(monitor.alerts).toEqual({ notify: { webhook: 'https://hooks.example/x' }, cooldown: 21_600_000 });
     expect(monitor.review).toEqual({ queue: 'weekly', rate: 0.02, stratifyBy: ['tags.segment'] });
@@ -95,7 +95,7 @@ describe('loadMonitorConfig', () => {
     expect(e.message).toMatch(/percentage/);
     const d = await failure('monitor:\n  drift:\n    window: 1 day\n');
     expect(d.field).toBe('monitor.drift.window');
-    expect(d.message).toMatch(/duration like 1d/);
+    expect(d.message).toMatch(/expected a duration/);
     const k = await failure('monitor:\n  drift:\n    outputs: [length, vibes]\n');
     expect(k.field).toBe('monitor.drift.outputs[1]');
   });

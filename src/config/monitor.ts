@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDuration } from '../core/duration.js';
 
 /** `5%` or `0.05` → 0.05; a fraction in [0, 1]. */
 const fraction = z.union([z.number(), z.string()]).transform((v, ctx) => {
@@ -18,22 +19,13 @@ const fraction = z.union([z.number(), z.string()]).transform((v, ctx) => {
   return n;
 });
 
-const DURATION_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** `1d`, `6h`, `30m`, `2w` → milliseconds. */
-export function durationMs(text: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)\s*(m|h|d|w)$/.exec(text.trim());
-  const ms = m ? Number(m[1]) * DURATION_MS[m[2]!]! : Number.NaN;
-  return ms > 0 ? Math.round(ms) : undefined;
-}
-
 const duration = z.string().transform((s, ctx) => {
-  const ms = durationMs(s);
-  if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected a duration like 1d, 6h or 30m, got "${s}"` });
+  try {
+    return parseDuration(s);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
     return z.NEVER;
   }
-  return ms;
 });
 
 /** A calendar date or an ISO timestamp (YAML reads a bare 2026-11-01 as a Date). */
@@ -46,9 +38,23 @@ const instant = z.union([z.date(), z.string()]).transform((v, ctx) => {
   return new Date(ms).toISOString();
 });
 
+/** A bare date as the end of a range means the end of that day: `to: 2026-11-14` includes the 14th. */
+const endInstant = z.union([z.date(), z.string()]).transform((v, ctx) => {
+  const bareDate =
+    v instanceof Date
+      ? v.getUTCHours() + v.getUTCMinutes() + v.getUTCSeconds() === 0
+      : /^\d{4}-\d{2}-\d{2}$/.test(v.trim());
+  const ms = v instanceof Date ? v.getTime() : Date.parse(v);
+  if (!Number.isFinite(ms)) {
+    ctx.addIssue({ code: 'custom', message: `expected a date like 2026-11-14, got "${String(v)}"` });
+    return z.NEVER;
+  }
+  return new Date(bareDate ? ms + 86_400_000 : ms).toISOString();
+});
+
 /** What traffic a window is compared with. */
 const referenceSchema = z.union([
-  z.strictObject({ from: instant, to: instant }),
+  z.strictObject({ from: instant, to: endInstant }),
   z.strictObject({ run: z.string().min(1) }),
   z.strictObject({ 'previous-windows': z.number().int().min(1).max(365) }),
 ]);

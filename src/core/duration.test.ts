@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseDuration } from './duration.js';
 
 describe('parseDuration', () => {
-  it('reads ms, s, m and h', () => {
+  it('reads ms, s, m, h and d', () => {
+    expect(parseDuration('7d')).toBe(7 * 86_400_000);
     expect(parseDuration('60s')).toBe(60_000);
     expect(parseDuration('2m')).toBe(120_000);
     expect(parseDuration('500ms')).toBe(500);

@@ -1,6 +1,6 @@
 import { AssayError } from './errors.js';
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 export interface DurationOptions {
   /** Named in errors: `--timeout`, `slo`, … */
@@ -14,7 +14,7 @@ export interface DurationOptions {
 }
 
 /**
- * The one duration parser of Assay: `500ms`, `2s`, `1.5m`, `1h` → milliseconds.
+ * The one duration parser of Assay: `500ms`, `2s`, `1.5m`, `1h`, `7d` → milliseconds.
  *
  * @example
  * parseDuration('2m', { field: '--duration' }); // 120000
@@ -22,7 +22,7 @@ export interface DurationOptions {
  */
 export function parseDuration(text: string, options: DurationOptions = {}): number {
   const field = options.field ?? 'duration';
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text.trim());
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(text.trim());
   if (m && m[2] === undefined && options.bare !== 'ms') {
     throw new AssayError('usage', `"${text}" has no unit: write ${m[1]}ms or ${m[1]}s`, { field });
   }

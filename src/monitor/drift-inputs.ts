@@ -1,0 +1,108 @@
+import { kmeans } from '../stats/kmeans.js';
+import { mmdTest } from '../stats/mmd.js';
+import { type DriftTest, pct, round } from './drift-test.js';
+
+/** Inputs with their embeddings (unit vectors from the configured embedder). */
+export interface EmbeddedInputs {
+  texts: string[];
+  vectors: number[][];
+}
+
+export interface InputDriftOptions {
+  /** Permutations of the MMD test (default 999). */
+  permutations?: number;
+  /** Clusters the pooled inputs are grouped into to say what moved (default 8). */
+  clusters?: number;
+  /** A cluster is reported as grown or shrunk when its share moved by at least this (default 0.05). */
+  minShift?: number;
+  seed?: number;
+}
+
+export interface ClusterShift {
+  cluster: number;
+  referenceShare: number;
+  currentShare: number;
+  change: number;
+  /** Inputs nearest the cluster's centre: from the current window when it grew, the reference when it shrank. */
+  examples: string[];
+}
+
+/** Fewer inputs than this on either side, and input drift is not tested. */
+export const MIN_INPUTS = 20;
+
+function dist2(a: number[], b: number[]): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
+  return s;
+}
+
+/**
+ * Input drift of one window: an MMD two-sample test with a Gaussian kernel on the embeddings of the
+ * user inputs (permutation p-value), and what moved: k-means on the pooled inputs, each cluster's
+ * share in the reference and in the window, the clusters that grew or shrank with example inputs.
+ * The effect is the total variation distance between the cluster shares (half the sum of the
+ * absolute changes: the share of inputs that would have to move cluster).
+ */
+export function inputDrift(
+  ref: EmbeddedInputs,
+  cur: EmbeddedInputs,
+  opts: InputDriftOptions = {},
+): DriftTest | undefined {
+  if (ref.vectors.length < MIN_INPUTS || cur.vectors.length < MIN_INPUTS) return undefined;
+  const seed = opts.seed ?? 0;
+  const test = mmdTest(ref.vectors, cur.vectors, { permutations: opts.permutations ?? 999, seed });
+  const pooled = [...ref.vectors, ...cur.vectors];
+  const k = Math.min(opts.clusters ?? 8, Math.floor(pooled.length / 10) || 1);
+  const { centroids, assignment } = kmeans(pooled, k, { seed });
+  const nr = ref.vectors.length;
+  const shifts: ClusterShift[] = centroids.map((centre, c) => {
+    let inRef = 0;
+    let inCur = 0;
+    assignment.forEach((a, i) => {
+      if (a !== c) return;
+      if (i < nr) inRef++;
+      else inCur++;
+    });
+    const referenceShare = inRef / nr;
+    const currentShare = inCur / cur.vectors.length;
+    const change = currentShare - referenceShare;
+    const side = change >= 0 ? { texts: cur.texts, vectors: cur.vectors, offset: nr } : { ...ref, offset: 0 };
+    const members = side.vectors
+      .map((v, i) => ({
+        i,
+        d: assignment[side.offset + i] === c ? dist2(v, centre) : Number.POSITIVE_INFINITY,
+      }))
+      .filter((m) => Number.isFinite(m.d))
+      .sort((a, b) => a.d - b.d)
+      .slice(0, 3);
+    return {
+      cluster: c,
+      referenceShare: round(referenceShare, 4),
+      currentShare: round(currentShare, 4),
+      change: round(change, 4),
+      examples: members.map((m) => side.texts[m.i]!),
+    };
+  });
+  const effect = shifts.reduce((a, s) => a + Math.abs(s.currentShare - s.referenceShare), 0) / 2;
+  const moved = shifts
+    .filter((s) => Math.abs(s.change) >= (opts.minShift ?? 0.05))
+    .sort((a, b) => Math.abs(b.change) - Math.abs(a.change));
+  const top = moved[0];
+  const what = top
+    ? `; ${top.change > 0 ? 'grew' : 'shrank'}: inputs like "${truncate(top.examples[0] ?? '')}" ${pct(top.referenceShare)} → ${pct(top.currentShare)}`
+    : '';
+  return {
+    kind: 'drift.inputs',
+    test: 'mmd',
+    statistic: test.statistic,
+    p: test.p,
+    effect,
+    effectName: 'cluster-share-shift',
+    message: `inputs moved: ${pct(effect)} of inputs changed cluster (MMD² ${round(test.statistic, 4)}, p=${round(test.p, 4)})${what}`,
+    details: { bandwidth: test.bandwidth, reference: nr, current: cur.vectors.length, clusters: moved },
+  };
+}
+
+function truncate(s: string, n = 80): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
