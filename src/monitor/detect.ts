@@ -20,7 +20,7 @@ export interface DriftOptions {
   outputs: readonly OutputDriftName[];
   metrics: readonly MetricDriftName[];
   /** Unit vectors for texts: the configured embedder's `embed`. Needed when `inputs` is `embedding`. */
-  embed?: (texts: string[]) => Promise<number[][]>;
+  embed?: (texts: string[]) => Promise<ArrayLike<number>[]>;
   /** The reference traffic, for `{ run }` references (the caller turns the run's cases into traces). */
   referenceTraces?: readonly MonitoredTrace[];
   /** Traffic before this is not available (default `from`): a rolling reference reaching before it is still warming up. */
@@ -29,7 +29,7 @@ export interface DriftOptions {
   alpha?: number;
   /** EWMA weight of metric charts with a fixed reference. Default 0.2. */
   lambda?: number;
-  /** Inputs embedded per window and for the reference (the lowest trace draws: stable). Default 200. */
+  /** Inputs embedded per window (the lowest trace draws: stable), four times as many for the reference. Default 200. */
   maxInputs?: number;
   permutations?: number;
   seed?: number;
@@ -49,6 +49,14 @@ export interface DriftResult {
   windows: WindowReport[];
   alerts: MonitorAlert[];
 }
+
+/**
+ * The reference sample of inputs is this many times a window's. Every window is compared with the
+ * same reference sample: when it is no bigger than a window, its own chance oddities make every
+ * window look different from it (measured: 6 of 100 stationary windows with p <= 0.004 at 100 vs
+ * 100), though each test alone is exact.
+ */
+const REFERENCE_FACTOR = 4;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -87,18 +95,18 @@ export async function detectDrift(
       return f;
     });
   const vectors = new Map<string, number[]>();
-  const embedded = async (list: readonly MonitoredTrace[]) => {
+  const embedded = async (list: readonly MonitoredTrace[], cap: number) => {
     const chosen = list
       .filter((t) => t.input)
       .map((t) => ({ t, d: traceDraw(t.id, seed) }))
       .sort((a, b) => a.d - b.d)
-      .slice(0, maxInputs)
+      .slice(0, cap)
       .map((x) => x.t);
     const missing = chosen.filter((t) => !vectors.has(t.id));
     if (missing.length) {
       const v = await opts.embed!(missing.map((t) => t.input));
       missing.forEach((t, i) => {
-        vectors.set(t.id, v[i]!);
+        vectors.set(t.id, Array.from(v[i]!));
       });
     }
     return { texts: chosen.map((t) => t.input), vectors: chosen.map((t) => vectors.get(t.id)!) };
@@ -141,7 +149,8 @@ export async function detectDrift(
       x.r.tests.push(...perWindow[k]!);
     });
   }
-  const fixedInputs = fixed && opts.inputs === 'embedding' ? await embedded(fixed) : undefined;
+  const fixedInputs =
+    fixed && opts.inputs === 'embedding' ? await embedded(fixed, REFERENCE_FACTOR * maxInputs) : undefined;
   const fixedFeatures = fixed ? featuresOf(fixed) : undefined;
   for (const { r, i } of tested) {
     const cur = windowTraces[i]!;
@@ -154,10 +163,14 @@ export async function detectDrift(
     }
     r.tests.push(...outputDrift(fixedFeatures ?? featuresOf(reference), featuresOf(cur), opts.outputs, seed));
     if (opts.inputs === 'embedding') {
-      const test = inputDrift(fixedInputs ?? (await embedded(reference)), await embedded(cur), {
-        seed,
-        ...(opts.permutations ? { permutations: opts.permutations } : {}),
-      });
+      const test = inputDrift(
+        fixedInputs ?? (await embedded(reference, REFERENCE_FACTOR * maxInputs)),
+        await embedded(cur, maxInputs),
+        {
+          seed,
+          ...(opts.permutations ? { permutations: opts.permutations } : {}),
+        },
+      );
       if (test) r.tests.push(test);
     }
     const adjusted = holm(r.tests.map((t) => t.p));

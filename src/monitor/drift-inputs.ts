@@ -23,7 +23,7 @@ export interface ClusterShift {
   referenceShare: number;
   currentShare: number;
   change: number;
-  /** Inputs nearest the cluster's centre: from the current window when it grew, the reference when it shrank. */
+  /** Inputs of the cluster least like the other side: from the window when it grew, the reference when it shrank. */
   examples: string[];
 }
 
@@ -51,11 +51,20 @@ export function inputDrift(
   if (ref.vectors.length < MIN_INPUTS || cur.vectors.length < MIN_INPUTS) return undefined;
   const seed = opts.seed ?? 0;
   const test = mmdTest(ref.vectors, cur.vectors, { permutations: opts.permutations ?? 999, seed });
-  const pooled = [...ref.vectors, ...cur.vectors];
-  const k = Math.min(opts.clusters ?? 8, Math.floor(pooled.length / 10) || 1);
-  const { centroids, assignment } = kmeans(pooled, k, { seed });
+  // Clusters are found on equal numbers of reference and current inputs, so that a topic new in the
+  // window is not drowned by a reference several times bigger; every input is then assigned.
+  const refPart = ref.vectors.slice(0, cur.vectors.length);
+  const k = Math.min(opts.clusters ?? 8, Math.floor((refPart.length + cur.vectors.length) / 10) || 1);
+  const { centroids } = kmeans([...refPart, ...cur.vectors], k, { seed });
+  const nearest = (v: number[]) => {
+    let best = 0;
+    for (let c = 1; c < centroids.length; c++)
+      if (dist2(v, centroids[c]!) < dist2(v, centroids[best]!)) best = c;
+    return best;
+  };
+  const assignment = [...ref.vectors, ...cur.vectors].map(nearest);
   const nr = ref.vectors.length;
-  const shifts: ClusterShift[] = centroids.map((centre, c) => {
+  const shifts: ClusterShift[] = centroids.map((_centre, c) => {
     let inRef = 0;
     let inCur = 0;
     assignment.forEach((a, i) => {
@@ -66,21 +75,22 @@ export function inputDrift(
     const referenceShare = inRef / nr;
     const currentShare = inCur / cur.vectors.length;
     const change = currentShare - referenceShare;
-    const side = change >= 0 ? { texts: cur.texts, vectors: cur.vectors, offset: nr } : { ...ref, offset: 0 };
-    const members = side.vectors
-      .map((v, i) => ({
-        i,
-        d: assignment[side.offset + i] === c ? dist2(v, centre) : Number.POSITIVE_INFINITY,
-      }))
-      .filter((m) => Number.isFinite(m.d))
-      .sort((a, b) => a.d - b.d)
+    // Examples: the members least like the other side (farthest from its nearest input there), so a
+    // grown cluster shows what is new in it rather than what it shared with the reference.
+    const [mine, other, offset] = change >= 0 ? [cur, ref, nr] : [ref, cur, 0];
+    const seen = new Set<string>();
+    const examples = mine.vectors
+      .flatMap((v, i) => (assignment[offset + i] === c ? [{ i, d: nearestDistance(v, other.vectors) }] : []))
+      .sort((a, b) => b.d - a.d)
+      .map((m) => mine.texts[m.i]!)
+      .filter((t) => !seen.has(t) && seen.add(t))
       .slice(0, 3);
     return {
       cluster: c,
       referenceShare: round(referenceShare, 4),
       currentShare: round(currentShare, 4),
       change: round(change, 4),
-      examples: members.map((m) => side.texts[m.i]!),
+      examples,
     };
   });
   const effect = shifts.reduce((a, s) => a + Math.abs(s.currentShare - s.referenceShare), 0) / 2;
@@ -101,6 +111,12 @@ export function inputDrift(
     message: `inputs moved: ${pct(effect)} of inputs changed cluster (MMD² ${round(test.statistic, 4)}, p=${round(test.p, 4)})${what}`,
     details: { bandwidth: test.bandwidth, reference: nr, current: cur.vectors.length, clusters: moved },
   };
+}
+
+function nearestDistance(v: number[], others: number[][]): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (const o of others) best = Math.min(best, dist2(v, o));
+  return best;
 }
 
 function truncate(s: string, n = 80): string {

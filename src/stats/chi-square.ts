@@ -92,11 +92,15 @@ function simulatedP(
   for (let j = 0; j < colSums.length; j++) for (let c = 0; c < colSums[j]!; c++) labels[at++] = j;
   const rng = createRng(seed);
   const table = rowSums.map(() => new Float64Array(colSums.length));
+  // Only the rows other than the largest are drawn (a partial shuffle); the largest gets the rest.
+  let largest = 0;
+  for (let i = 1; i < rowSums.length; i++) if (rowSums[i]! > rowSums[largest]!) largest = i;
   let atLeast = 0;
   for (let b = 0; b < simulate; b++) {
     for (const row of table) row.fill(0);
     let pos = 0;
     for (let i = 0; i < rowSums.length; i++) {
+      if (i === largest) continue;
       for (let c = 0; c < rowSums[i]!; c++, pos++) {
         const j = pos + rng.nextInt(total - pos);
         const t = labels[pos]!;
@@ -104,6 +108,12 @@ function simulatedP(
         labels[j] = t;
         table[i]![labels[pos]!]!++;
       }
+    }
+    const rest = table[largest]!;
+    for (let j = 0; j < colSums.length; j++) {
+      let taken = 0;
+      for (let i = 0; i < table.length; i++) if (i !== largest) taken += table[i]![j]!;
+      rest[j] = colSums[j]! - taken;
     }
     if (statisticOf(table, rowSums, colSums, cols, total) >= observed - 1e-9) atLeast++;
   }
