@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AssayError } from '../core/errors.js';
 import { type Calibration, calibrate } from '../judge/calibration/calibrate.js';
@@ -7,6 +6,7 @@ import { collectJudgeScores, pairLabels, planCalibrations } from '../judge/calib
 import { formatCalibration } from '../report/calibration.js';
 import { writeTextFile } from '../report/write-file.js';
 import { openStore } from '../store/open.js';
+import { readTextFile } from '../util/text-file.js';
 import { EXIT } from './exit-codes.js';
 
 export interface CalibrateFlags {
@@ -34,8 +34,9 @@ export async function calibrateCommand(flags: CalibrateFlags): Promise<number> {
   const file = resolve(process.cwd(), flags.labels);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readTextFile(file, (why) => new AssayError('usage', why, { file: flags.labels }));
   } catch (error) {
+    if (error instanceof AssayError) throw error;
     throw new AssayError('usage', `cannot read the labels: ${(error as Error).message}`, {
       file: flags.labels,
     });

@@ -1,5 +1,6 @@
 import { type ErrorCode, errorMessage, isAssayError } from '../core/errors.js';
 import { redactCredentials } from '../core/redact.js';
+import { printable } from '../util/text-file.js';
 
 /** 0 gates pass, 1 gates fail, 2 usage/config/dataset error, 3 aborted or infrastructure failure. */
 export const EXIT = { ok: 0, gatesFailed: 1, usage: 2, infrastructure: 3 } as const;
@@ -29,7 +30,7 @@ export function exitCodeFor(error: unknown): number {
 /** Prints an error as one line on stderr and sets the exit code. */
 export function reportError(error: unknown): number {
   const code = exitCodeFor(error);
-  const message = errorMessage(error).split('\n')[0];
+  const message = printable(errorMessage(error).split('\n')[0]!);
   process.stderr.write(`assay: error: ${message}\n`);
   if (process.env.ASSAY_DEBUG && error instanceof Error && error.stack)
     process.stderr.write(`${redactCredentials(error.stack)}\n`);

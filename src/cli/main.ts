@@ -52,7 +52,7 @@ export function buildProgram(): Command {
   const program = new Command('assay')
     .description('Evaluate LLM applications the way they are used in production.')
     .version(assayVersion(), '-V, --version')
-    .showHelpAfterError()
+    .configureOutput({ outputError: (text, write) => write(usageErrorLine(text)) })
     .exitOverride((err) => {
       if (
         err.code === 'commander.helpDisplayed' ||
@@ -221,7 +221,33 @@ export function buildProgram(): Command {
 
   addProductionCommands(program, run, dbOption);
 
+  // After a usage error, a hint to the help rather than the help itself (36 lines for `eval`).
+  addHelpHints(program);
   return program;
+}
+
+function addHelpHints(command: Command, path = 'assay'): void {
+  command.showHelpAfterError(
+    command.commands.length > 0
+      ? `assay: hint: "${path} --help" lists the commands`
+      : `assay: hint: "${path} --help" lists its options`,
+  );
+  for (const sub of command.commands) addHelpHints(sub, `${path} ${sub.name()}`);
+}
+
+/** Commander's `error: unknown option '--outptu'\n(Did you mean --output?)` as one line of Assay's. */
+export function usageErrorLine(text: string): string {
+  const [first, ...rest] = text.trim().split('\n');
+  const more = rest
+    .map((l) =>
+      l
+        .trim()
+        .replace(/^\((.*)\)$/, '$1')
+        .replace(/^Did/, 'did'),
+    )
+    .filter(Boolean);
+  const message = first!.replace(/^error: /, '');
+  return `assay: error: ${message}${more.length ? ` (${more.join('; ')})` : ''}\n`;
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { AssayError } from '../core/errors.js';
 import { contentHash } from '../util/hash.js';
 import { importOptional } from '../util/optional-package.js';
+import { readTextFile } from '../util/text-file.js';
 import { envValuesUsed, formatPath, interpolateEnv } from './env.js';
 import { type Config, configSchema, type Prompt, targetSchemaFor } from './schema.js';
 
@@ -52,7 +53,7 @@ export type LineOf = (path: (string | number)[]) => number | undefined;
 export async function readRaw(file: string): Promise<{ raw: unknown; lineOf: LineOf }> {
   const ext = extname(file);
   if (ext === '.yaml' || ext === '.yml' || ext === '.json') {
-    const text = await readFile(file, 'utf8');
+    const text = await readTextFile(file, (why) => new AssayError('config.invalid', why, { file }));
     const lineCounter = new LineCounter();
     const doc = parseDocument(text, { lineCounter, prettyErrors: false });
     const problem = doc.errors[0];

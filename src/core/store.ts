@@ -24,6 +24,7 @@ export interface Store {
     id: string,
     patch: Partial<Pick<RunRecord, 'status' | 'finishedAt' | 'summary' | 'error'>>,
   ): Promise<void>;
+  /** By id, or by a unique prefix of one; throws (`usage`, listing them) when the prefix starts several. */
   getRun(id: string): Promise<RunRecord | undefined>;
   listRuns(options?: { limit?: number; configHash?: string }): Promise<RunRecord[]>;
   /** The newest run of a config that did not complete, for `--resume`. */

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { Case } from '../core/case.js';
 import { AssayError } from '../core/errors.js';
+import { readTextFile } from '../util/text-file.js';
 import { parseCsv } from './csv.js';
 import { parseJsonl } from './jsonl.js';
 import { checkUniqueIds, normalizeRow } from './normalize.js';
@@ -50,8 +50,9 @@ export function parseDataset(text: string, file: string, name = datasetName(file
 export async function loadDataset(file: string, name?: string): Promise<Dataset> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readTextFile(file, (why) => new AssayError('dataset.parse', why, { file }));
   } catch (error) {
+    if (error instanceof AssayError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'file not found' : (error as Error).message;
     throw new AssayError('dataset.parse', why, { file, cause: error });

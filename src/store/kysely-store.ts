@@ -10,6 +10,8 @@ import { queryResults, resultDetail } from './result-query.js';
 import type { Database } from './schema.js';
 
 const PAGE = 500;
+/** Runs an ambiguous id prefix lists. */
+const AMBIGUOUS_SHOWN = 5;
 /** Rows per multi-row INSERT: well under both dialects' bound-parameter limits. */
 const CHUNK = 200;
 
@@ -125,13 +127,24 @@ export class KyselyStore implements Store {
   async getRun(id: string): Promise<RunRecord | undefined> {
     const row = await this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
     if (row) return toRun(row);
-    // A unique prefix of an id is enough, as with git commits.
+    const prefix = id.replace(/[%_]/g, '');
+    if (prefix === '') return undefined;
+    // A unique prefix of an id is enough, as with git commits; an ambiguous one lists the runs.
     const like = await this.db
       .selectFrom('runs')
       .selectAll()
-      .where('id', 'like', `${id.replace(/[%_]/g, '')}%`)
-      .limit(2)
+      .where('id', 'like', `${prefix}%`)
+      .orderBy('id', 'desc')
+      .limit(AMBIGUOUS_SHOWN + 1)
       .execute();
+    if (like.length > 1) {
+      const shown = like.slice(0, AMBIGUOUS_SHOWN).map((r) => r.id);
+      const more = like.length > AMBIGUOUS_SHOWN ? ', …' : '';
+      throw new AssayError(
+        'usage',
+        `run id "${id}" is ambiguous: it starts ${shown.join(', ')}${more}; give more characters`,
+      );
+    }
     return like.length === 1 ? toRun(like[0]!) : undefined;
   }
 

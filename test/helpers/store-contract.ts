@@ -80,8 +80,10 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       expect(await store.getRun(r.id)).toEqual(r);
       expect(await store.getRun('20260101-000000-a')).toEqual(r);
       await store.createRun(run('20260101-000000-aaab'));
-      // Ambiguous or unknown: nothing.
-      expect(await store.getRun('20260101-000000-aa')).toBeUndefined();
+      // Ambiguous: an error that lists the candidates (issue 10, item 10); unknown: nothing.
+      await expect(store.getRun('20260101-000000-aa')).rejects.toThrow(
+        'run id "20260101-000000-aa" is ambiguous: it starts 20260101-000000-aaab, 20260101-000000-aaaa; give more characters',
+      );
       expect(await store.getRun('nope')).toBeUndefined();
       expect(await store.getRun('%')).toBeUndefined();
     });

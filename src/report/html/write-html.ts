@@ -5,6 +5,7 @@ import { contentSecurityPolicy, loadAssets } from './assets.js';
 import { escapeJsonForHtml } from './escape-json.js';
 import type { HtmlDataBuilder } from './report-data.js';
 import { pageHead, pageTail } from './template.js';
+import { passRateTone } from './tone.js';
 
 export interface HtmlReportInput {
   run: RunRecord;
@@ -41,6 +42,7 @@ export async function writeHtmlReport(file: string, input: HtmlReportInput): Pro
       gitDirty: runFields.provenance.gitDirty ?? false,
     },
     summary,
+    tone: { passRate: passRateTone(summary) },
     targets: data.targets,
     evaluators: data.evaluators,
     tags: Object.fromEntries(

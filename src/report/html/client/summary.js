@@ -29,9 +29,8 @@ function renderCards() {
   const s = data.summary;
   const judged = s.passed + s.failed;
   const ci = s.interval ? `95% CI ${pct(s.interval[0])}–${pct(s.interval[1])}` : '';
-  const gatesFailed = (s.gates || []).some((g) => !g.pass);
   append(clear($('cards')), [
-    card('Pass rate', judged ? pct(s.passRate) : '–', ci, gatesFailed ? 'bad' : 'good'),
+    card('Pass rate', judged ? pct(s.passRate) : '–', ci, data.tone.passRate),
     card(
       'Passed / judged',
       `${int(s.passed)} / ${int(judged)}`,
