@@ -9,7 +9,7 @@ import { writeResultsJson } from '../report/json.js';
 import { formatJudgeBias } from '../report/judge-bias.js';
 import { formatRebroken } from '../report/rebroken.js';
 import { formatSampleDraw } from '../report/sample-draw.js';
-import { formatSummary } from '../report/terminal.js';
+import { formatBrokenTargets, formatSummary } from '../report/terminal.js';
 import { openStore } from '../store/open.js';
 import { buildSuite } from '../suite/build-suite.js';
 import { runPipeline } from '../suite/run-pipeline.js';
@@ -81,7 +81,7 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
-    const { run, outcome, artefacts } = await runPipeline(loaded, {
+    const { run, outcome, artefacts, brokenTargets } = await runPipeline(loaded, {
       store,
       suite,
       select: {
@@ -139,6 +139,10 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
       return EXIT.infrastructure;
     }
     out.write(`assay: run ${run.id} stored in ${redactCredentials(flags.db ?? '.assay/assay.db')}\n`);
+    if (brokenTargets.length) {
+      process.stderr.write(formatBrokenTargets(brokenTargets, outcome.summary));
+      return EXIT.infrastructure;
+    }
     return outcome.summary.gates?.some((g) => !g.pass) ? EXIT.gatesFailed : EXIT.ok;
   } finally {
     await store.close();

@@ -88,8 +88,16 @@ export interface RunSummary extends PassRate {
   cached: number;
   durationMs: number;
   gates?: GateOutcome[];
+  /** The most frequent error messages of each target (at most 5 each), most frequent first. */
+  topErrors?: ErrorCount[];
   /** Present when cases ran several times (`--repeat`). */
   repeats?: RepeatSummary;
+}
+
+export interface ErrorCount {
+  target: string;
+  message: string;
+  count: number;
 }
 
 export interface RepeatSummary {

@@ -37,4 +37,9 @@ export interface Target {
   /** Provenance: what the target is, never its secrets. */
   describe(): Record<string, unknown>;
   plan(c: Case, options?: TargetCallOptions): PlannedCall;
+  /**
+   * Loads what the first call would need (a function target's module and export), so a broken
+   * target fails before any call rather than as one error result per case.
+   */
+  check?(): Promise<void>;
 }

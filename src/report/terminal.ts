@@ -6,6 +6,11 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const ci = (r: PassRate) => (r.interval ? `${pct(r.interval[0])}–${pct(r.interval[1])}` : '–');
 const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 1 : 0)} ms`);
 
+const cut = (text: string, max = 200) => {
+  const line = text.replace(/\s*\n\s*/g, ' ');
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+};
+
 export interface TerminalOptions {
   color?: boolean;
 }
@@ -97,9 +102,34 @@ export function formatSummary(
         `Flaky: ${flaky.count} cases (${flaky.cases.slice(0, 10).join(', ')}${flaky.count > 10 ? ', …' : ''})`,
       ),
     );
+  if (s.topErrors?.length) {
+    const many = new Set(s.topErrors.map((e) => e.target)).size > 1;
+    lines.push(
+      '',
+      c.bold('Errors'),
+      ...s.topErrors.map(
+        (e) => `  ${c.yellow(`${e.count}×`)} ${many ? `${e.target}: ` : ''}${cut(e.message)}`,
+      ),
+    );
+  }
   if (s.gates?.length) {
     lines.push('', c.bold('Gates'));
     for (const g of s.gates) lines.push(`  ${g.pass ? c.green('✔') : c.red('✘')} ${g.message}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * For targets every result of which is an error: one `assay: error:` line each, with its most
+ * frequent messages, so the cause is on screen without `assay show --failures`.
+ */
+export function formatBrokenTargets(targets: readonly string[], s: RunSummary): string {
+  const lines: string[] = [];
+  for (const t of targets) {
+    const n = s.byTarget[t]?.total ?? 0;
+    lines.push(`assay: error: every result of target "${t}" is an error (${n} of ${n}); most frequent:`);
+    for (const e of s.topErrors?.filter((x) => x.target === t) ?? [])
+      lines.push(`  ${e.count}× ${cut(e.message)}`);
+  }
+  return `${lines.join('\n')}\n`;
 }

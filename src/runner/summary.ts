@@ -1,4 +1,4 @@
-import type { EvaluatorSummary, PassRate, ResultRecord, RunSummary } from '../core/run.js';
+import type { ErrorCount, EvaluatorSummary, PassRate, ResultRecord, RunSummary } from '../core/run.js';
 import { percentileOfSorted } from '../stats/descriptive.js';
 import { wilson } from '../stats/intervals.js';
 import { getOrCreate } from '../util/maps.js';
@@ -10,6 +10,10 @@ interface Counter {
   failed: number;
   errors: number;
 }
+
+/** Error messages listed per target in the summary, and distinct ones counted per target. */
+const TOP_ERRORS = 5;
+const MAX_DISTINCT_ERRORS = 200;
 
 const counter = (): Counter => ({ total: 0, passed: 0, failed: 0, errors: 0 });
 
@@ -46,6 +50,8 @@ export class SummaryBuilder {
   private tokensOut = 0;
   private cost = 0;
   private cached = 0;
+  /** Error messages by target, counted; a bounded number of distinct messages each. */
+  private readonly errorMessages = new Map<string, Map<string, number>>();
 
   /** Set when cases run several times: per-case tallies for flakiness and clustered intervals. */
   readonly repeats: RepeatTracker | undefined;
@@ -93,9 +99,26 @@ export class SummaryBuilder {
       this.latencies[this.latencyCount++] = r.latencyMs;
       if (r.output.cached) this.cached++;
     }
+    if (r.error !== undefined) this.countError(r.target, r.error);
     this.tokensIn += r.tokens?.input ?? 0;
     this.tokensOut += r.tokens?.output ?? 0;
     this.cost += r.costUsd ?? 0;
+  }
+
+  private countError(target: string, message: string): void {
+    const counts = getOrCreate(this.errorMessages, target, () => new Map<string, number>());
+    const n = counts.get(message);
+    if (n !== undefined) counts.set(message, n + 1);
+    else if (counts.size < MAX_DISTINCT_ERRORS) counts.set(message, 1);
+  }
+
+  private topErrors(): ErrorCount[] {
+    const out: ErrorCount[] = [];
+    for (const [target, counts] of this.errorMessages) {
+      const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, TOP_ERRORS);
+      for (const [message, count] of top) out.push({ target, message, count });
+    }
+    return out;
   }
 
   get progress(): Counter {
@@ -130,6 +153,7 @@ export class SummaryBuilder {
       ...overall,
       byTag,
       ...(this.repeats ? { repeats: this.repeats.summary() } : {}),
+      ...(this.errorMessages.size ? { topErrors: this.topErrors() } : {}),
       byTarget,
       byEvaluator,
       latencyMs: {

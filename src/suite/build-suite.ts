@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { importModule, type LoadedConfig, resolvePrompt } from '../config/load.js';
-import { AssayError, isAssayError } from '../core/errors.js';
 import { redactSecrets } from '../core/redact.js';
 import type { Provenance } from '../core/run.js';
 import type { Evaluator } from '../core/score.js';
@@ -13,6 +12,7 @@ import type { JudgeServices } from '../judge/services.js';
 import { buildScenarioParts } from '../scenarios/build.js';
 import { createTargets } from '../targets/from-config.js';
 import { contentHash } from '../util/hash.js';
+import { preflight } from './preflight.js';
 
 export interface Suite {
   dataset: Dataset;
@@ -97,28 +97,6 @@ export async function buildSuite(loaded: LoadedConfig, options: SuiteOptions): P
     { baseDir, loadModule: importModule, env: options.env },
     file,
   );
-  checkPrompts(targets, dataset);
+  await preflight(targets, dataset, config.evaluators, file);
   return { dataset, targets, evaluators, provenance, services, ...scenario };
-}
-
-/**
- * Renders every target's request for every single-turn case before anything is sent, so a
- * template that needs a variable some row lacks is a dataset error naming the case, not a run of
- * error results. Rendering is cheap (about a microsecond a case).
- */
-function checkPrompts(targets: Target[], dataset: Dataset): void {
-  for (const c of dataset.cases) {
-    if (c.turns?.length || c.vars.simulate !== undefined) continue;
-    for (const t of targets) {
-      try {
-        t.plan(c);
-      } catch (error) {
-        if (!isAssayError(error) || error.code !== 'template.render') throw error;
-        throw new AssayError('template.render', `case ${c.id}, target ${t.id}: ${error.message}`, {
-          ...(dataset.path ? { file: dataset.path } : {}),
-          cause: error,
-        });
-      }
-    }
-  }
 }

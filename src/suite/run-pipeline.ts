@@ -47,6 +47,8 @@ export interface PipelineResult {
   suite: Suite;
   /** With a sample: what it drew per stratum. */
   sample?: SampleDraw;
+  /** Targets every result of which is an error: the run measured nothing about them. */
+  brokenTargets: string[];
 }
 
 /**
@@ -129,6 +131,9 @@ export async function runPipeline(loaded: LoadedConfig, options: PipelineOptions
     gates: outcome.summary.gates ?? [],
     artefacts,
     suite,
+    brokenTargets: Object.entries(outcome.summary.byTarget)
+      .filter(([, r]) => r.total > 0 && r.errors === r.total)
+      .map(([t]) => t),
     ...(sample ? { sample } : {}),
   };
 }

@@ -32,7 +32,7 @@ export function targetId(t: TargetConfig): string {
   return t.provider;
 }
 
-/** Builds the targets of a config. Function modules are imported on first call, not here. */
+/** Builds the targets of a config. Function modules are imported by `check()` or the first call. */
 export async function createTargets(configs: TargetConfig[], ctx: TargetContext): Promise<Target[]> {
   return Promise.all(configs.map((t, i) => createTarget(t, i, ctx)));
 }
@@ -47,12 +47,22 @@ async function createTarget(t: TargetConfig, i: number, ctx: TargetContext): Pro
       source: t.module,
       lazy: true,
       fn: async () => {
-        const mod = await ctx.loadModule(path);
+        const mod = await ctx.loadModule(path).catch((error) => {
+          // `file: target "app": cannot load module: SyntaxError …`
+          throw new AssayError('module.load', `target "${id}": ${error.message}`, {
+            file: error.file ?? path,
+            cause: error,
+          });
+        });
         const fn = mod[name];
         if (typeof fn !== 'function') {
-          throw new AssayError('target.invalid', `${file} has no exported function "${name}"`, {
-            field: `targets[${i}].module`,
-          });
+          throw new AssayError(
+            'target.invalid',
+            `target "${id}": ${file} has no exported function "${name}"`,
+            {
+              field: `targets[${i}].module`,
+            },
+          );
         }
         return fn as TargetFunction;
       },

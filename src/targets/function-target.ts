@@ -37,6 +37,7 @@ export function createFunctionTarget(options: FunctionTargetOptions): Target {
     id: options.id,
     pool: `function:${options.id}`,
     describe: () => ({ id: options.id, provider: 'function', module: options.source ?? options.id }),
+    check: async () => void (await get()),
     plan(c: Case, callOptions: TargetCallOptions = {}): PlannedCall {
       return {
         async invoke(outer, timeoutMs) {
@@ -59,11 +60,37 @@ export function createFunctionTarget(options: FunctionTargetOptions): Target {
           } finally {
             done();
           }
-          return normalizeAppOutput(value);
+          return normalizeAppOutput(checkReturned(value, options.source ?? options.id));
         },
       };
     },
   };
+}
+
+/**
+ * A target function answers with a string or `{ output }` (or only `toolCalls`). Anything else —
+ * `undefined` from a forgotten `return`, `null`, a number, an object without `output` — is an
+ * error naming the function and what it returned, never an empty answer that evaluators pass.
+ */
+function checkReturned(value: unknown, fn: string): unknown {
+  if (typeof value === 'string') return value;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const o = value as Record<string, unknown>;
+    const answer = o.output ?? o.text;
+    if ((answer !== undefined && answer !== null) || Array.isArray(o.toolCalls ?? o.tool_calls)) return value;
+    throw new AssayError(
+      'target.failed',
+      `${fn} returned an object without "output" (${preview(value)}); return a string or { output }`,
+    );
+  }
+  throw new AssayError('target.failed', `${fn} returned ${preview(value)}; return a string or { output }`);
+}
+
+function preview(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'function') return 'a function';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
 /** A signal that aborts with the run or after `timeoutMs`, so your function can stop its work. */
