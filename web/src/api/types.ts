@@ -1,0 +1,21 @@
+// The API's own types, shared with the server: the pages cannot drift from what it sends.
+export type {
+  ChangedCase,
+  CompareView,
+  Comparison,
+  ComparisonRow,
+  GateOutcome,
+  PassRate,
+  Progress,
+  RegressionFlag,
+  ResultList,
+  ResultRow,
+  ResultSort,
+  ResultStatus,
+  ResultView,
+  RunAnalysis,
+  RunDetail,
+  RunList,
+  RunListItem,
+  RunSummary,
+} from '../../../src/server/runs/views.js';
