@@ -1,4 +1,5 @@
 import { ensureBuilt } from './helpers/build.js';
+import { ensureWebBuilt } from './helpers/build-web.js';
 import warmEmbeddings from './helpers/warm-embeddings.js';
 
 /**
@@ -7,5 +8,6 @@ import warmEmbeddings from './helpers/warm-embeddings.js';
  */
 export default async function setup(): Promise<void> {
   await ensureBuilt();
+  ensureWebBuilt();
   await warmEmbeddings();
 }

@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 
 export const SESSION_COOKIE = 'assay_session';
 export const CSRF_COOKIE = 'assay_csrf';
@@ -80,7 +80,9 @@ export function createSessions(deps: SessionDeps) {
   });
 
   /** The session of a request, checked against the store: the key's project, or undefined. */
-  async function sessionOf(c: Context): Promise<{ projectId: string; keyId: string; csrf: string } | undefined> {
+  async function sessionOf(
+    c: Context,
+  ): Promise<{ projectId: string; keyId: string; csrf: string } | undefined> {
     const p = decode(getCookie(c, SESSION_COOKIE));
     if (!p) return undefined;
     const key = await deps.byHash(p.k);
@@ -117,14 +119,26 @@ export function createSessions(deps: SessionDeps) {
     const body = (await c.req.json().catch(() => null)) as { apiKey?: unknown } | null;
     const token = typeof body?.apiKey === 'string' ? body.apiKey.trim() : '';
     if (!token)
-      return c.json({ error: { code: 'invalid', message: 'apiKey: expected the API key', field: 'apiKey' } }, 400);
+      return c.json(
+        { error: { code: 'invalid', message: 'apiKey: expected the API key', field: 'apiKey' } },
+        400,
+      );
     const key = await deps.byToken(token);
     if (!key) return c.json({ error: { code: 'unauthorized', message: 'the API key is not valid' } }, 401);
     const csrf = b64(randomBytes(24));
     const seconds = Math.floor(SESSION_MS / 1000);
-    setCookie(c, SESSION_COOKIE, encode({ k: sha256(token), e: now() + SESSION_MS, c: csrf }), cookieOptions(seconds, true));
+    setCookie(
+      c,
+      SESSION_COOKIE,
+      encode({ k: sha256(token), e: now() + SESSION_MS, c: csrf }),
+      cookieOptions(seconds, true),
+    );
     setCookie(c, CSRF_COOKIE, csrf, cookieOptions(seconds, false));
-    return c.json({ projectId: key.projectId, keyId: key.id, expiresAt: new Date(now() + SESSION_MS).toISOString() });
+    return c.json({
+      projectId: key.projectId,
+      keyId: key.id,
+      expiresAt: new Date(now() + SESSION_MS).toISOString(),
+    });
   });
   routes.get('/api/v1/session', async (c) => {
     const s = await sessionOf(c);

@@ -43,7 +43,8 @@ export function webRoutes(options: { dir?: string } = {}): Hono {
     } catch {
       return c.text('bad path', 400);
     }
-    if (path.startsWith('/api/') || path.startsWith('/v1/') || path === '/api' || path === '/v1') return next();
+    if (path.startsWith('/api/') || path.startsWith('/v1/') || path === '/api' || path === '/v1')
+      return next();
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.header(k, v);
     const file = normalize(join(dir, path));
     if (path !== '/' && file.startsWith(dir + sep) && extname(file)) {
@@ -60,7 +61,10 @@ export function webRoutes(options: { dir?: string } = {}): Hono {
       if (path.startsWith('/assets/')) return c.text('not found', 404);
     }
     if (!existsSync(join(dir, 'index.html')))
-      return c.text('The web app is not built: run `npm run build:web` (or install the published package).', 503);
+      return c.text(
+        'The web app is not built: run `npm run build:web` (or install the published package).',
+        503,
+      );
     c.header('Content-Type', TYPES['.html']!);
     c.header('Cache-Control', 'no-cache');
     return c.body(new Uint8Array(await indexHtml()));
