@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { api, qs } from '../api/client';
 import type { ResultList, RunDetail } from '../api/types';
@@ -36,14 +36,27 @@ export function CaseTable({ detail }: { detail: RunDetail }) {
     limit: LIMIT,
   };
   if (filter.sort === 'score' && !filter.sortEvaluator) filter.sortEvaluator = detail.facets.evaluators[0];
-  const [search, setSearch] = useState(filter.q ?? '');
-  useEffect(() => setSearch(params.get('q') ?? ''), [params]);
+  // The search box follows the URL when the URL's `q` changes (back button, a cluster link), and
+  // writes to it 300 ms after typing stops; other filters changing never reset what is being typed.
+  const urlQ = params.get('q') ?? '';
+  const [search, setSearch] = useState(urlQ);
+  const lastUrlQ = useRef(urlQ);
   useEffect(() => {
+    if (urlQ !== lastUrlQ.current) {
+      lastUrlQ.current = urlQ;
+      setSearch(urlQ);
+    }
+  }, [urlQ]);
+  const updateRef = useRef(update);
+  updateRef.current = update;
+  useEffect(() => {
+    if (search === lastUrlQ.current) return;
     const t = setTimeout(() => {
-      if ((params.get('q') ?? '') !== search) update({ q: search });
+      lastUrlQ.current = search;
+      updateRef.current({ q: search });
     }, 300);
     return () => clearTimeout(t);
-  }, [search, params, update]);
+  }, [search]);
   const results = useQuery({
     queryKey: ['results', runId, filter],
     queryFn: () => api<ResultList>(`/api/v1/runs/${encodeURIComponent(runId)}/results${qs(filter)}`),

@@ -1,0 +1,238 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareRuns } from '../src/compare/analyze.js';
+import { sideFromResults } from '../src/compare/sides.js';
+import { openSqliteStore, type SqliteStore } from '../src/store/sqlite.js';
+import { traceStoreOn } from '../src/store/trace-store.js';
+import { seedFixtureRun, XSS_CASE_ID, XSS_OUTPUT } from './fixtures/report-run.js';
+import { seedSyntheticRun } from './fixtures/synthetic-runs.js';
+import { ROOT } from './helpers/build.js';
+import { makeKey, startWebServer } from './helpers/web-server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** `ASSAY_SCREENSHOTS=1` refreshes the screenshots under docs/ that the README shows. */
+const SHOTS = process.env.ASSAY_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : undefined;
+
+if (!HAVE_CHROMIUM)
+  console.warn(`web-e2e: skipped, ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`);
+
+describe.skipIf(!HAVE_CHROMIUM)(
+  `the web app in headless Chromium${HAVE_CHROMIUM ? '' : ` (skipped: no ${CHROMIUM})`}`,
+  () => {
+    let dir: string;
+    let store: SqliteStore;
+    let server: Awaited<ReturnType<typeof startWebServer>>;
+    let token: string;
+    let browser: Browser;
+    let page: Page;
+    const problems: string[] = [];
+    const dialogs: string[] = [];
+    const offsite: string[] = [];
+
+    const shot = async (name: string) => {
+      if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+    };
+    /** Nothing from the data ran, no link from the data is live, and the page fits its width. */
+    const inert = async (where: string) => {
+      expect(await page.evaluate('window.__pwned'), where).toBeUndefined();
+      expect(await page.locator('a[href^="javascript:"], [onerror], [onclick]').count(), where).toBe(0);
+      expect(dialogs, where).toEqual([]);
+    };
+    const fits = async (where: string) => {
+      const overflow = (await page.evaluate(
+        'document.documentElement.scrollWidth - window.innerWidth',
+      )) as number;
+      expect(overflow, `${where}: page wider than the viewport`).toBeLessThanOrEqual(1);
+    };
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'assay-web-e2e-'));
+      if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+      store = await openSqliteStore(join(dir, 'assay.db'));
+      const keys = traceStoreOn(store);
+      await seedSyntheticRun(store, {
+        id: 'nightly-0412',
+        createdAt: '2025-01-10T10:00:00.000Z',
+        size: 400,
+        failEvery: 10,
+        description: 'Nightly, prompt v12',
+      });
+      await seedSyntheticRun(store, {
+        id: 'nightly-0413',
+        createdAt: '2025-01-11T10:00:00.000Z',
+        size: 400,
+        failEvery: 3,
+        description: 'Nightly, prompt v13',
+      });
+      await seedSyntheticRun(store, {
+        id: 'nightly-0414',
+        createdAt: '2025-01-12T10:00:00.000Z',
+        size: 400,
+        failEvery: 8,
+        status: 'running',
+        stored: 150,
+        description: 'Nightly, prompt v14 (running)',
+      });
+      const a = await sideFromResults('nightly-0412', 'nightly-0412', store.results('nightly-0412'));
+      const b = await sideFromResults('nightly-0413', 'nightly-0413', store.results('nightly-0413'));
+      await store.saveArtifact('nightly-0413', 'comparison', compareRuns(a, b));
+      await seedFixtureRun(store, { id: 'support-0115', baselineId: 'support-0114' });
+      token = await makeKey(keys);
+      server = await startWebServer(store, keys);
+      const { chromium } = await import('playwright-core');
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+      page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      page.on('console', (m) => {
+        if (m.type() === 'error' && !/401|Unauthorized/.test(m.text())) problems.push(`console: ${m.text()}`);
+      });
+      page.on('dialog', (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      });
+      page.on('request', (r) => {
+        if (!r.url().startsWith(server.url)) offsite.push(r.url());
+      });
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+      await store?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('sends a visitor without a session to sign in, and back to the page asked for', async () => {
+      await page.goto(`${server.url}/?status=completed`);
+      await page.waitForURL(/\/sign-in\?next=/);
+      await shot('web-sign-in');
+      await page.getByLabel('API key').fill(token);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(`${server.url}/?status=completed`);
+      await expect.poll(() => page.locator('table.data tbody tr').count(), { timeout: 15_000 }).toBe(4);
+    });
+
+    it('lists the runs with pass rates, intervals, a live run and a flagged regression', async () => {
+      await page.goto(`${server.url}/`);
+      const rows = page.locator('table.data tbody tr');
+      await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(5);
+      const regressed = page.locator('tr.row-regressed');
+      expect(await regressed.count()).toBe(1);
+      expect(await regressed.textContent()).toContain('nightly-0413');
+      expect(await regressed.textContent()).toMatch(/regressed vs nightly-0412/);
+      const row = (id: string) =>
+        page.locator('tbody tr').filter({ has: page.getByRole('link', { name: id, exact: true }) });
+      const live = row('nightly-0414');
+      expect(await live.textContent()).toMatch(/running/);
+      expect(await live.textContent()).toMatch(/150 of 400 results/);
+      expect(await row('nightly-0412').textContent()).toMatch(/90\.0%/);
+      await shot('web-runs');
+      await page.getByLabel('Status').selectOption('running');
+      await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(1);
+      expect(page.url()).toContain('status=running');
+      await fits('runs page');
+    });
+
+    it('opens a run: summary, strata with intervals, gates, failure analysis, and filters its case table', async () => {
+      await page.goto(`${server.url}/runs/support-0115`);
+      await page.getByRole('heading', { name: /Run support-0115/ }).waitFor();
+      for (const section of ['Gates', 'Evaluators', 'Pass rate by stratum', 'Failure analysis', 'Cases'])
+        await page.getByRole('heading', { name: section, exact: true }).waitFor();
+      await page.getByText(/failed at retrieval/).waitFor();
+      const count = page.getByTestId('result-count');
+      await expect.poll(() => count.textContent(), { timeout: 15_000 }).toBe('62 matching results');
+      await shot('web-run');
+      await page.getByRole('combobox', { name: 'Status' }).selectOption('error');
+      await expect.poll(() => count.textContent(), { timeout: 15_000 }).toBe('2 matching results');
+      expect(new URL(page.url()).searchParams.get('status')).toBe('error');
+      await page.getByRole('combobox', { name: 'Status' }).selectOption('');
+      await page.getByLabel('Search').fill('starter plan');
+      await expect
+        .poll(() => new URL(page.url()).searchParams.get('q'), { timeout: 15_000 })
+        .toBe('starter plan');
+      await expect.poll(() => count.textContent(), { timeout: 15_000 }).not.toBe('62 matching results');
+      const n = Number((await count.textContent())!.split(' ')[0]);
+      expect(n).toBeGreaterThan(0);
+      expect(n).toBeLessThan(62);
+      // The URL alone restores the filtered table.
+      await page.reload();
+      await expect.poll(() => count.textContent(), { timeout: 15_000 }).toBe(`${n} matching results`);
+      await inert('run page');
+      await fits('run page');
+    });
+
+    it('opens a case: hostile output shown as text, with the diff, scores and reasons, prompt, provenance', async () => {
+      await page.goto(`${server.url}/runs/support-0115?q=${encodeURIComponent('xss-')}&target=rag-bot`);
+      await page.getByRole('link', { name: XSS_CASE_ID }).click();
+      await page.getByRole('heading', { name: 'Output and expected' }).waitFor();
+      expect(await page.getByTestId('case-output').textContent()).toBe(XSS_OUTPUT);
+      await page.getByText('expected "refusal" not found in the output').waitFor();
+      await page.getByText('You are the Acme support assistant', { exact: false }).first().waitFor();
+      await page.getByRole('heading', { name: 'Provenance' }).waitFor();
+      expect(await page.locator('pre.diff del').count()).toBeGreaterThan(0);
+      await shot('web-case');
+      await inert('case page');
+      await fits('case page');
+    });
+
+    it('compares two runs picked on the runs page, and shows a changed case side by side', async () => {
+      await page.goto(`${server.url}/`);
+      await page.getByLabel('Select run nightly-0412 for comparison').check();
+      await page.getByLabel('Select run nightly-0413 for comparison').check();
+      await page.getByRole('button', { name: /Compare selected/ }).click();
+      await page.waitForURL(/\/compare\?baseline=nightly-0412&candidate=nightly-0413/);
+      const table = page.getByTestId('compare-table');
+      await table.waitFor();
+      const all = table.locator('tr', { hasText: /^pass\s*all/ });
+      expect(await all.first().textContent()).toMatch(/regressed/);
+      await page
+        .getByRole('alert')
+        .filter({ hasText: /significant regression/ })
+        .waitFor();
+      await shot('web-compare');
+      await page.locator('ul.changed a').first().click();
+      await page.getByRole('heading', { name: /side by side/ }).waitFor();
+      await expect
+        .poll(() => page.getByTestId('side-baseline').textContent(), { timeout: 15_000 })
+        .toMatch(/Here is the answer/);
+      await expect
+        .poll(() => page.getByTestId('side-candidate').textContent(), { timeout: 15_000 })
+        .toMatch(/not sure/);
+      await inert('compare page');
+    });
+
+    it('keeps every page inside a phone-width screen', async () => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      for (const path of [
+        '/',
+        '/runs/support-0115',
+        '/compare?baseline=support-0114&candidate=support-0115',
+      ]) {
+        await page.goto(`${server.url}${path}`);
+        await page.locator('h1').first().waitFor();
+        await page.waitForLoadState('networkidle');
+        await fits(`${path} at 390 px`);
+      }
+      await shot('web-phone');
+      await page.setViewportSize({ width: 1280, height: 900 });
+    });
+
+    it('loaded nothing from another origin and logged no error', () => {
+      expect(offsite).toEqual([]);
+      expect(problems).toEqual([]);
+    });
+  },
+);
