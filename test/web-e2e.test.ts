@@ -5,12 +5,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareRuns } from '../src/compare/analyze.js';
 import { sideFromResults } from '../src/compare/sides.js';
-import { openSqliteStore, type SqliteStore } from '../src/store/sqlite.js';
-import { traceStoreOn } from '../src/store/trace-store.js';
+import { openSqliteStore } from '../src/store/sqlite.js';
 import { seedFixtureRun, XSS_CASE_ID, XSS_OUTPUT } from './fixtures/report-run.js';
 import { seedSyntheticRun } from './fixtures/synthetic-runs.js';
 import { ROOT } from './helpers/build.js';
-import { makeKey, startWebServer } from './helpers/web-server.js';
+import { startAssayServe } from './helpers/web-server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -34,8 +33,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
   `the web app in headless Chromium${HAVE_CHROMIUM ? '' : ` (skipped: no ${CHROMIUM})`}`,
   () => {
     let dir: string;
-    let store: SqliteStore;
-    let server: Awaited<ReturnType<typeof startWebServer>>;
+    let server: Awaited<ReturnType<typeof startAssayServe>>;
     let token: string;
     let browser: Browser;
     let page: Page;
@@ -62,8 +60,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'assay-web-e2e-'));
       if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-      store = await openSqliteStore(join(dir, 'assay.db'));
-      const keys = traceStoreOn(store);
+      const store = await openSqliteStore(join(dir, 'assay.db'));
       await seedSyntheticRun(store, {
         id: 'nightly-0412',
         createdAt: '2025-01-10T10:00:00.000Z',
@@ -91,8 +88,9 @@ describe.skipIf(!HAVE_CHROMIUM)(
       const b = await sideFromResults('nightly-0413', 'nightly-0413', store.results('nightly-0413'));
       await store.saveArtifact('nightly-0413', 'comparison', compareRuns(a, b));
       await seedFixtureRun(store, { id: 'support-0115', baselineId: 'support-0114' });
-      token = await makeKey(keys);
-      server = await startWebServer(store, keys);
+      await store.close();
+      server = await startAssayServe(join(dir, 'assay.db'));
+      token = server.key;
       const { chromium } = await import('playwright-core');
       browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
       page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -111,7 +109,6 @@ describe.skipIf(!HAVE_CHROMIUM)(
     afterAll(async () => {
       await browser?.close();
       await server?.close();
-      await store?.close();
       rmSync(dir, { recursive: true, force: true });
     });
 

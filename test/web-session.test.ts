@@ -2,18 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TraceStore } from '../src/core/trace-store.js';
 import { CONTENT_SECURITY_POLICY } from '../src/server/web/csp.js';
-import { openSqliteStore, type SqliteStore } from '../src/store/sqlite.js';
-import { traceStoreOn } from '../src/store/trace-store.js';
+import { openSqliteStore } from '../src/store/sqlite.js';
 import { seedFixtureRun } from './fixtures/report-run.js';
-import { makeKey, startWebServer } from './helpers/web-server.js';
+import { makeKey, startAssayServe } from './helpers/web-server.js';
 
-describe('the web app on the server: sign-in sessions, CSRF, static pages under a strict CSP', () => {
+describe('the web app on assay serve: sign-in sessions, CSRF, static pages under a strict CSP', () => {
   let dir: string;
-  let store: SqliteStore;
-  let keys: TraceStore;
-  let server: Awaited<ReturnType<typeof startWebServer>>;
+  let server: Awaited<ReturnType<typeof startAssayServe>>;
   let token: string;
 
   const cookiesOf = (res: Response) =>
@@ -35,15 +31,14 @@ describe('the web app on the server: sign-in sessions, CSRF, static pages under 
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'assay-web-session-'));
-    store = await openSqliteStore(join(dir, 'assay.db'));
-    keys = traceStoreOn(store);
+    const store = await openSqliteStore(join(dir, 'assay.db'));
     await seedFixtureRun(store, { id: 'run-b', baselineId: 'run-a' });
-    token = await makeKey(keys);
-    server = await startWebServer(store, keys);
+    await store.close();
+    server = await startAssayServe(join(dir, 'assay.db'));
+    token = server.key;
   });
   afterAll(async () => {
     await server.close();
-    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -97,11 +92,13 @@ describe('the web app on the server: sign-in sessions, CSRF, static pages under 
   });
 
   it('ends every session of a key the moment the key is revoked', async () => {
-    const other = await makeKey(keys);
+    const other = await makeKey(server);
     const { cookie } = await signIn(other);
     expect((await fetch(`${server.url}/api/v1/runs`, { headers: { cookie } })).status).toBe(200);
-    const key = (await keys.listApiKeys()).find((k) => other.startsWith(k.prefix) && k.revokedAt === null)!;
-    await keys.revokeApiKey(key.id, new Date().toISOString());
+    const key = (await server.store.listApiKeys()).find(
+      (k) => other.startsWith(k.prefix) && k.revokedAt === null,
+    )!;
+    await server.store.revokeApiKey(key.id, new Date().toISOString());
     expect((await fetch(`${server.url}/api/v1/runs`, { headers: { cookie } })).status).toBe(401);
   });
 

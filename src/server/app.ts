@@ -6,6 +6,7 @@ import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { otlpRoutes } from './routes/otlp.js';
 import { traceRoutes } from './routes/traces.js';
+import { webParts } from './web/mount.js';
 
 /**
  * The `assay serve` app, built from its dependencies and tested with `app.request()`. Route modules
@@ -17,10 +18,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.onError((error, c) => respondError(error, c));
   app.notFound((c) => c.json(errorBody('not-found', `no route ${c.req.method} ${c.req.path}`), 404));
   app.route('/', healthRoutes(deps));
+  // The web app's sign-in routes and cookie sessions come before the key check, its pages after.
+  const web = deps.runs ? webParts({ runs: deps.runs, keys: deps.store, ...deps.web }) : undefined;
+  web?.beforeAuth(app);
   app.use('/v1/*', requireKey(deps.store));
   app.use('/api/*', requireKey(deps.store));
   app.route('/', otlpRoutes(deps));
   app.route('/', ingestRoutes(deps));
   app.route('/', traceRoutes(deps));
+  web?.afterAuth(app);
   return app;
 }

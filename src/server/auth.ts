@@ -22,6 +22,8 @@ export function presentedKey(
  */
 export function requireKey(store: TraceStore): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    // Already authenticated by a web-app session cookie (server/web/session.ts).
+    if (c.get('projectId')) return next();
     const token = presentedKey(c.req.header('authorization'), c.req.header('x-api-key'));
     if (!token)
       return c.json(

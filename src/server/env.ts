@@ -1,3 +1,4 @@
+import type { Store } from '../core/store.js';
 import type { TraceStore } from '../core/trace-store.js';
 import type { IngestQueue } from '../monitor/ingest-queue.js';
 
@@ -11,6 +12,10 @@ export interface AppDeps {
   maxBodyBytes?: number;
   /** Set while shutting down: `/readyz` answers 503. */
   isDraining?: () => boolean;
+  /** The runs store: with it, the runs API (`/api/v1/runs…`) and the web app at `/` are served. */
+  runs?: Store;
+  /** The web app's build (default: the package's web/dist) and its session-cookie secret. */
+  web?: { dir?: string; sessionSecret?: Buffer; secureCookies?: boolean };
 }
 
 /** The Hono environment of every route: the authenticated key's project. */

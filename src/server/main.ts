@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import type { TraceStore } from '../core/trace-store.js';
 import { bootstrapProject } from '../monitor/api-keys.js';
 import { IngestQueue } from '../monitor/ingest-queue.js';
-import { openTraceStore } from '../store/open.js';
+import { openStores } from '../store/open.js';
 import { createApp } from './app.js';
 import type { AppDeps } from './env.js';
 
@@ -15,6 +15,8 @@ export interface ServeOptions {
   /** Records waiting for a commit at most before 503 (default 20,000). */
   queueCapacity?: number;
   maxBodyBytes?: number;
+  /** The built web app to serve at `/` (default: the package's web/dist). */
+  webDir?: string;
   /** Where the start-up lines go (default stdout). */
   print?: (line: string) => void;
 }
@@ -34,11 +36,12 @@ export interface RunningServer {
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const host = options.host ?? '127.0.0.1';
-  const store = await openTraceStore(options.db);
+  const { runs, traces: store } = await openStores(options.db);
   const firstKey = await bootstrapProject(store);
   const queue = new IngestQueue((batch) => store.writeIngest(batch), { capacity: options.queueCapacity });
   let draining = false;
-  const deps: AppDeps = { store, queue, isDraining: () => draining };
+  const deps: AppDeps = { store, queue, isDraining: () => draining, runs };
+  if (options.webDir) deps.web = { dir: options.webDir };
   if (options.maxBodyBytes !== undefined) deps.maxBodyBytes = options.maxBodyBytes;
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

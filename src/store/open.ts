@@ -21,3 +21,10 @@ export async function openTraceStore(db: string | undefined): Promise<TraceStore
   const { traceStoreOn } = await import('./trace-store.js');
   return traceStoreOn(await openKyselyStore(db));
 }
+
+/** Runs and traces on one connection (what `assay serve` reads and writes); closing `traces` closes both. */
+export async function openStores(db: string | undefined): Promise<{ runs: Store; traces: TraceStore }> {
+  const { traceStoreOn } = await import('./trace-store.js');
+  const store = await openKyselyStore(db);
+  return { runs: store, traces: traceStoreOn(store) };
+}

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Env, Hono } from 'hono';
 import type { Store } from '../../core/store.js';
 import type { TraceStore } from '../../core/trace-store.js';
+import { authenticate } from '../../monitor/api-keys.js';
 import { runRoutes } from '../routes/runs.js';
 import { createSessions } from './session.js';
 import { webRoutes } from './static.js';
@@ -10,15 +10,13 @@ export interface WebDeps {
   /** Runs, results, datasets: the runs API reads them. */
   runs: Store;
   /** Projects and API keys: sessions are made from, and checked against, its keys. */
-  keys: Pick<TraceStore, 'apiKeyByHash'>;
+  keys: TraceStore;
   /** Where the built web app is (default: the package's web/dist). */
-  webDir?: string;
+  dir?: string;
   /** Session-cookie HMAC secret (default: random per process, so sessions end with the process). */
   sessionSecret?: Buffer;
   secureCookies?: boolean;
 }
-
-const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
 /**
  * What the web app adds to the server, in the order it must be registered around the API-key check:
@@ -32,7 +30,10 @@ export function webParts(deps: WebDeps) {
   };
   const sessions = createSessions({
     byHash,
-    byToken: (token) => byHash(sha256(token)),
+    byToken: async (token) => {
+      const key = await authenticate(deps.keys, token);
+      return key ? { id: key.id, projectId: key.projectId } : undefined;
+    },
     ...(deps.sessionSecret ? { secret: deps.sessionSecret } : {}),
     ...(deps.secureCookies ? { secure: true } : {}),
   });
@@ -43,7 +44,7 @@ export function webParts(deps: WebDeps) {
     },
     afterAuth<E extends Env>(app: Hono<E>) {
       app.route('/api/v1', runRoutes({ store: deps.runs }));
-      app.route('/', webRoutes(deps.webDir ? { dir: deps.webDir } : {}));
+      app.route('/', webRoutes(deps.dir ? { dir: deps.dir } : {}));
     },
   };
 }
