@@ -6,6 +6,7 @@ import type { SampleDraw, SampleOptions } from '../datasets/sample.js';
 import type { EvalOutcome, RunObserver } from '../runner/run-eval.js';
 import { afterRun, type RunArtefacts } from './after-run.js';
 import { buildSuite, type Suite, type SuiteOptions } from './build-suite.js';
+import { probeJudges } from './judge-probe.js';
 import { replayTranscripts } from './replay.js';
 import { newRunId } from './run-id.js';
 import { runSuite } from './run-suite.js';
@@ -68,6 +69,8 @@ export async function runPipeline(loaded: LoadedConfig, options: PipelineOptions
   const suite =
     options.suite ?? (await buildSuite(loaded, options.build ?? { env: {}, assayVersion: 'library' }));
   const resume = options.resume ? await findRun(store, loaded, options.resume) : undefined;
+  // A judge server that is not there fails now, not after every case's retries.
+  await probeJudges(config);
 
   // The whole dataset is stored under its version before anything narrows the run: reports of
   // any later run of that version need every case.

@@ -1,11 +1,14 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeOpenAI, startFakeOpenAI } from '../fake-openai-server.js';
 import { ensureBuilt, ROOT } from '../helpers/build.js';
+import { runCli } from '../helpers/cli.js';
 import { toyJudge } from './toy-judge.js';
 
 const run = promisify(execFile);
@@ -36,6 +39,22 @@ afterAll(async () => {
 });
 
 describe('examples/rag-support with an OpenAI-compatible judge', () => {
+  it('with no judge answering: exit 3 before the first case, saying what it needs', async () => {
+    const idle = http.createServer();
+    await new Promise<void>((r) => idle.listen(0, '127.0.0.1', r));
+    const { port } = idle.address() as AddressInfo;
+    await new Promise<void>((r) => idle.close(() => r()));
+    const res = await runCli(
+      ['eval', '-c', 'examples/rag-support/assay.yaml', '--db', join(dir, 'no-judge.db')],
+      { cwd: ROOT, env: { JUDGE_BASE_URL: `http://127.0.0.1:${port}/v1` } },
+    );
+    expect(res.code).toBe(3);
+    expect(res.stderr.trim().split('\n')).toEqual([
+      `assay: error: no judge answers at http://127.0.0.1:${port}/v1 (ECONNREFUSED): rubric, factuality need an OpenAI-compatible judge server there (llama.cpp, vLLM, Ollama, LM Studio or OpenAI itself); start one or point the judge's baseURL at one`,
+    ]);
+    expect(res.stdout).toBe('');
+  });
+
   it('runs rubric and factuality, prints and stores the bias checks, and calibrates against labels', async () => {
     const db = join(dir, 'assay.db');
     const out = join(dir, 'results.json');
