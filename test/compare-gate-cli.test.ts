@@ -185,20 +185,24 @@ describe('assay compare on results JSON files', () => {
 
 describe('assay plan', () => {
   // Connor (1987), n = (z_{1-α/2} √ψ + z_{1-β} √(ψ - δ²))² / δ², by hand for p1 = 0.85, δ = 0.03:
-  // p2 = 0.88; ψ = p1(1 - p2) + p2(1 - p1) = 0.102 + 0.132 = 0.234 (independent runs);
-  // 1.959964 · √0.234 = 0.948104, 0.841621 · √0.2331 = 0.406338; (1.354442)² / 0.0009 = 2038.35 → 2039.
-  it('gives Connor’s number of paired cases and says what it assumed', async () => {
+  // ψ = p1(1 - p2) + p2(1 - p1) = 0.234 gives 2039. With the test compare runs (exact McNemar up to 25
+  // discordant pairs, corrected χ² above) its power is only 0.788; the exact power first reaches 0.8 at
+  // 2100 (0.800125; 0.799932 at 2099), from an independent Python/scipy computation (issue 12, item 5).
+  it('sizes for the exact power of the test compare runs, and says what it assumed', async () => {
     const res = await cli(['plan', '--baseline-rate', '0.85', '--mde', '0.03']);
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain('McNemar on paired cases): 2039 cases.');
+    expect(res.stdout).toContain('McNemar on paired cases): 2100 cases.');
+    expect(res.stdout).toContain(
+      "exact power 0.800 at 2100 cases. Connor's normal approximation would say 2039, where the power is 0.788.",
+    );
     expect(res.stdout).toContain('Assumes the runs disagree on 23.4% of cases');
+    // Holm over 6 rows: power 0.565 at 2100 cases (Python: 0.56458), 3207 needed.
+    expect(res.stdout).toContain('With 6 rows the power at 2100 cases is 0.565, and 3207 cases are needed.');
   });
 
-  it('with a measured discordance, and other α and power', async () => {
-    // ψ = 0.1: (1.959964 · √0.1 + 0.841621 · √0.0991)² / 0.0009 = 869.74 → 870.
+  it('with a measured discordance, other α and power, and a Holm family', async () => {
     const measured = await cli(['plan', '--baseline-rate', '0.85', '--mde', '0.03', '--discordance', '0.1']);
-    expect(measured.stdout).toContain(': 870 cases.');
-    // α = 0.01, power 0.9: z = 2.575829 and 1.281552; (1.246... + 0.618...)² / 0.0009 = 3863.69 → 3864.
+    expect(measured.stdout).toContain(': 925 cases.'); // Connor: 870
     const strict = await cli([
       'plan',
       '--baseline-rate',
@@ -210,12 +214,42 @@ describe('assay plan', () => {
       '--power',
       '0.9',
     ]);
-    expect(strict.stdout).toContain(': 3864 cases.');
+    expect(strict.stdout).toContain(': 3923 cases.'); // Python: 0.900057 at 3923, 0.899969 at 3922; Connor: 3864
+    const family = await cli(['plan', '--baseline-rate', '0.85', '--mde', '0.03', '--family', '6']);
+    expect(family.stdout).toContain(
+      '(two-sided α = 0.05 over 6 rows: α/6 = 0.00833, power 0.8, McNemar on paired cases): 3207 cases.',
+    );
   });
 
-  it('refuses a change that leaves [0, 1]', async () => {
-    const res = await cli(['plan', '--baseline-rate', '0.99', '--mde', '0.03']);
-    expect(res.code).toBe(2);
-    expect(errorLines(res.stderr)).toHaveLength(1);
+  it('names the flag in every error, never an internal function (issue 10, item 10)', async () => {
+    const cases: [string[], string][] = [
+      [
+        ['--baseline-rate', '0.99', '--mde', '0.03'],
+        '--baseline-rate 0.99 with --mde 0.03 gives a pass rate of 1.02, outside 0..1',
+      ],
+      [['--baseline-rate', '0.85', '--mde', '0'], '--mde must not be 0'],
+      [
+        ['--baseline-rate', '1.5', '--mde', '0.1'],
+        '--baseline-rate must be between 0 and 1 (exclusive), got 1.5',
+      ],
+      [
+        ['--baseline-rate', '0.85', '--mde', '0.03', '--discordance', '0.01'],
+        '--discordance must be between |--mde| (0.03) and 1',
+      ],
+      [['--baseline-rate', '0.85', '--mde', '0.03', '--power', '1'], '--power must be between 0 and 1'],
+      [['--baseline-rate', '0.85', '--mde', 'x'], '--mde must be a number, got "x"'],
+      [
+        ['--baseline-rate', '0.85', '--mde', '0.03', '--family', '0'],
+        '--family must be a whole number of rows',
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const res = await cli(['plan', ...args]);
+      expect(res.code, args.join(' ')).toBe(2);
+      const lines = errorLines(res.stderr);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(message);
+      expect(lines[0]).not.toMatch(/pairedSampleSize|mcnemar|stats\./);
+    }
   });
 });

@@ -195,6 +195,7 @@ export function buildProgram(): Command {
     .option('--alpha <a>', 'two-sided significance level', '0.05')
     .option('--power <p>', 'probability of detecting the change', '0.8')
     .option('--discordance <p>', 'share of cases the two runs disagree on (default: as if independent)')
+    .option('--family <rows>', 'rows compare will test (metrics × strata): size for Holm at α/rows')
     .action((flags) => run(async () => (await import('./plan.js')).planCommand(flags)));
 
   program

@@ -24,6 +24,8 @@ describe('assay/stats', () => {
       'ksTest',
       'mcnemar',
       'mcnemarIsExact',
+      'mcnemarPower',
+      'mcnemarSampleSize',
       'mean',
       'pairedBootstrapDiff',
       'pairedSampleSize',

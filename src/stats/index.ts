@@ -23,6 +23,8 @@ export { kmeans } from './kmeans.js';
 export { ksTest } from './kolmogorov-smirnov.js';
 export type { KrippendorffLevel, KrippendorffOptions } from './krippendorff.js';
 export { krippendorffAlpha } from './krippendorff.js';
+export type { McNemarPowerOptions, McNemarSampleSizeOptions } from './mcnemar-power.js';
+export { mcnemarPower, mcnemarSampleSize } from './mcnemar-power.js';
 export type { MmdOptions, MmdResult } from './mmd.js';
 export { mmdTest } from './mmd.js';
 export { holm } from './multiple-comparisons.js';
