@@ -15,11 +15,7 @@ import type { Case } from '../src/core/case.js';
 import type { Evaluator } from '../src/core/score.js';
 import { createLocalEmbedder, localModel } from '../src/embeddings/local.js';
 import { REFERENCE_CORPUS } from '../src/embeddings/reference-corpus.js';
-import {
-  createEmbeddingService,
-  EMBEDDINGS_SERVICE,
-  type EmbeddingServiceOptions,
-} from '../src/embeddings/service.js';
+import { createEmbeddingService, type EmbeddingServiceOptions } from '../src/embeddings/service.js';
 import { readShippedVectors } from '../src/embeddings/shipped-vectors.js';
 import type { EmbedderSpec } from '../src/embeddings/spec.js';
 import { createEvaluator } from '../src/evaluators/registry.js';
@@ -78,10 +74,9 @@ const cases: Case[] = Array.from({ length: CASES }, (_, i) => ({
 const outputs = cases.map((_, i) => sentence(i + 11, 'output'));
 
 async function evaluator(options: EmbeddingServiceOptions, spec?: EmbedderSpec): Promise<Evaluator> {
-  const services = { [EMBEDDINGS_SERVICE]: createEmbeddingService(options) };
   return createEvaluator(
     { type: 'similar', ...(spec ? { embedder: spec } : {}) },
-    { baseDir: '.', loadModule: async () => ({}), services },
+    { baseDir: '.', loadModule: async () => ({}), embeddings: createEmbeddingService(options) },
   );
 }
 

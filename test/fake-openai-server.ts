@@ -100,6 +100,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   const requests: RecordedRequest[] = [];
   const script = [...(options.script ?? [])];
   let completions = 0;
+  let embeddingFailures = options.failEmbeddings ?? 0;
 
   const send = (
     res: http.ServerResponse,
@@ -222,6 +223,10 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     note: (o: 200) => void,
   ) => {
     stats.embeddings++;
+    if (embeddingFailures > 0) {
+      embeddingFailures--;
+      return send(res, 503, { error: { message: 'embeddings overloaded', type: 'server_error' } });
+    }
     stats.ok++;
     note(200);
     const inputs = Array.isArray(body.input) ? body.input.map(String) : [String(body.input ?? '')];

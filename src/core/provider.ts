@@ -1,3 +1,4 @@
+import type { EmbedAnswer } from './model-call.js';
 import type { ToolCall, Usage } from './output.js';
 
 /** A chat message as every chat API takes it. */
@@ -47,7 +48,12 @@ export interface Provider {
   id: string;
   family: string;
   model: string;
+  /**
+   * The server it talks to (its base URL as configured, `default` for the vendor's): calls to the
+   * same family and endpoint share one pool and one adaptive limit in a run, whoever makes them.
+   */
+  endpoint?: string;
   generate(request: GenerateRequest, options?: GenerateOptions): Promise<GenerateResponse>;
-  /** Embeddings, where the API has them. Vectors in input order. */
-  embed?(texts: string[], options?: GenerateOptions): Promise<number[][]>;
+  /** Embeddings, where the API has them. Vectors in input order (with usage where the API counts it). */
+  embed?(texts: string[], options?: GenerateOptions): Promise<number[][] | EmbedAnswer>;
 }

@@ -1,3 +1,4 @@
+import type { ModelRole } from './model-call.js';
 import type { Output } from './output.js';
 import type { Score } from './score.js';
 
@@ -83,9 +84,12 @@ export interface RunSummary extends PassRate {
   byTarget: Record<string, PassRate>;
   byEvaluator: Record<string, EvaluatorSummary>;
   latencyMs: { p50: number; p95: number; p99: number; mean: number; max: number };
+  /** The targets' tokens and cost. */
   tokens: { input: number; output: number; total: number };
   costUsd: number;
   cached: number;
+  /** Calls of the models that evaluate the run (judges, simulated user, embedders), by role. */
+  models?: Partial<Record<ModelRole, ModelUsage>>;
   durationMs: number;
   gates?: GateOutcome[];
   /** The most frequent error messages of each target (at most 5 each), most frequent first. */
@@ -98,6 +102,15 @@ export interface ErrorCount {
   target: string;
   message: string;
   count: number;
+}
+
+/** Calls a run made to a model in one role, the answers from the cache among them, and what they cost. */
+export interface ModelUsage {
+  calls: number;
+  cached: number;
+  tokens: { input: number; output: number; total: number };
+  /** USD, for models with a known price (config `pricing:` or the built-in list). */
+  costUsd: number;
 }
 
 export interface RepeatSummary {

@@ -1,4 +1,5 @@
 import type { Case } from './case.js';
+import type { ModelCaller } from './model-call.js';
 import type { Output } from './output.js';
 
 /**
@@ -27,6 +28,13 @@ export interface EvaluatorInput {
    * evaluators; undefined when that target failed or is not in the run.
    */
   peer?(targetId: string): Promise<Output | undefined>;
+  /**
+   * The run's model-call path, for evaluators that call a model (judges, remote embedders): pools,
+   * retries, cache and the count of their tokens. Absent outside a run: call the provider directly.
+   */
+  models?: ModelCaller;
+  /** A stored run's output for a case (first repeat), for comparisons with an earlier run. */
+  storedOutput?(runId: string, caseId: string, target?: string): Promise<Output | undefined>;
 }
 
 /** An evaluator returns one score, or several (one per rubric dimension, say). */
@@ -34,6 +42,8 @@ export type EvaluatorResult = Score | Score[];
 
 export interface Evaluator {
   name: string;
+  /** The judge prompt templates this evaluator uses (and its children's), for the run's provenance. */
+  judgePrompts?: readonly unknown[];
   evaluate(input: EvaluatorInput): EvaluatorResult | Promise<EvaluatorResult>;
 }
 

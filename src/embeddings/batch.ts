@@ -1,4 +1,4 @@
-import type { Embedder } from './embedder.js';
+import type { Embedder, EmbedOptions } from './embedder.js';
 import type { Vector } from './vector.js';
 
 /** Calls `embed` on consecutive slices of at most `size` texts, one after the other; results in order. */
@@ -15,6 +15,7 @@ export async function batchTexts<V>(
 
 interface Waiting {
   texts: string[];
+  models?: EmbedOptions['models'];
   resolve(vectors: Vector[]): void;
   reject(error: unknown): void;
 }
@@ -32,7 +33,9 @@ export function coalescing(embedder: Embedder): Embedder {
     queue = [];
     const distinct = [...new Set(waiting.flatMap((w) => w.texts))];
     try {
-      const vectors = await embedder.embed(distinct);
+      // Every caller in a run hands the same call path; the first one's carries the merged request.
+      const models = waiting.find((w) => w.models)?.models;
+      const vectors = await embedder.embed(distinct, models ? { models } : {});
       const byText = new Map(distinct.map((t, i) => [t, vectors[i]!]));
       for (const w of waiting) w.resolve(w.texts.map((t) => byText.get(t)!));
     } catch (error) {
@@ -52,6 +55,7 @@ export function coalescing(embedder: Embedder): Embedder {
         if (queue.length === 0) setImmediate(flush);
         queue.push({
           texts,
+          ...(options.models ? { models: options.models } : {}),
           resolve: (v) => {
             done();
             resolve(v);

@@ -1,4 +1,5 @@
 import { AssayError } from '../core/errors.js';
+import { directModelCaller, type ModelCaller } from '../core/model-call.js';
 import { resolveProvider } from '../providers/registry.js';
 import { batchTexts } from './batch.js';
 import { type EmbedderSpec, toObjectSpec } from './spec.js';
@@ -10,7 +11,16 @@ import { normalize, type Vector } from './vector.js';
  */
 export interface Embedder {
   id: string;
-  embed(texts: string[], options?: { signal?: AbortSignal }): Promise<Vector[]>;
+  embed(texts: string[], options?: EmbedOptions): Promise<Vector[]>;
+}
+
+export interface EmbedOptions {
+  signal?: AbortSignal;
+  /**
+   * The run's model-call path: a remote embedder's requests take the run's pools and retries, and
+   * their tokens are counted. Without one, the API is called directly.
+   */
+  models?: ModelCaller;
 }
 
 /** Texts per request to a remote embeddings API when the config does not say. */
@@ -43,8 +53,7 @@ export async function createEmbedder(
     },
     env,
   );
-  const embed = provider.embed?.bind(provider);
-  if (!embed) {
+  if (!provider.embed) {
     throw new AssayError('provider.unknown', `provider "${o.provider}" has no embeddings API`, {
       field: 'embedder',
     });
@@ -53,7 +62,13 @@ export async function createEmbedder(
   return {
     id: o.baseURL ? `${provider.id}@${o.baseURL.replace(/\/+$/, '')}` : provider.id,
     async embed(texts, options = {}) {
-      const vectors = await batchTexts(texts, batchSize, (part) => embed(part, options));
+      const models = options.models ?? directModelCaller;
+      const call = { role: 'embedder' as const, ...(options.signal ? { signal: options.signal } : {}) };
+      const vectors = await batchTexts(
+        texts,
+        batchSize,
+        async (part) => (await models.embed(provider, part, call)).vectors,
+      );
       return vectors.map((v, i) => {
         if (v.some((x) => typeof x !== 'number' || !Number.isFinite(x))) {
           throw new AssayError('provider.response', `${provider.id}: embedding ${i} has a non-number`);

@@ -9,9 +9,6 @@ import {
 import { createEmbedder, type Embedder } from './embedder.js';
 import { type EmbedderSpec, specKey, toObjectSpec } from './spec.js';
 
-/** The key under which evaluators find the service in `EvaluatorContext.services`. */
-export const EMBEDDINGS_SERVICE = 'embeddings';
-
 /**
  * Embedders for a suite's evaluators: one per distinct spec, shared by every evaluator that names
  * it, each behind an in-memory LRU; remote ones also behind the suite's vector cache (the store's,

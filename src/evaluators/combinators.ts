@@ -18,6 +18,12 @@ function children(
   return createEvaluators(configs, ctx, { path: [field], uniqueNames: false });
 }
 
+/** A combinator's judge prompts are its children's. */
+function promptsOf(kids: Evaluator[]): Pick<Evaluator, 'judgePrompts'> {
+  const prompts = kids.flatMap((k) => k.judgePrompts ?? []);
+  return prompts.length ? { judgePrompts: prompts } : {};
+}
+
 const summary = (s: Score) =>
   `${s.evaluator}: ${s.error ? `error (${s.error})` : s.pass === null ? 'n/a' : s.pass ? 'pass' : 'fail'}`;
 
@@ -36,6 +42,7 @@ function logical(kind: 'all' | 'any'): EvaluatorFactory {
     const name = o.name ?? `${kind}(${kids.map((k) => k.name).join(', ')})`;
     return {
       name,
+      ...promptsOf(kids),
       async evaluate(input): Promise<Score> {
         const scores = (await scoreEach(kids, input)).flat();
         const details = { children: scores };
@@ -75,6 +82,7 @@ export const not: EvaluatorFactory = async (config, ctx) => {
   const name = o.name ?? `not(${kid!.name})`;
   return {
     name,
+    ...promptsOf([kid!]),
     async evaluate(input): Promise<Score> {
       const [scores] = await scoreEach([kid!], input);
       if (scores!.length !== 1)
@@ -116,6 +124,7 @@ export const weighted: EvaluatorFactory = async (config, ctx) => {
   const name = o.name ?? `weighted(${kids.map((k, i) => `${k.name}×${weights[i]}`).join(', ')})`;
   return {
     name,
+    ...promptsOf(kids),
     async evaluate(input): Promise<Score> {
       const perChild = await scoreEach(kids, input);
       const details = { children: perChild.flat() };

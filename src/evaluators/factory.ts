@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { formatPath } from '../config/env.js';
 import { AssayError } from '../core/errors.js';
 import type { Evaluator } from '../core/score.js';
+import type { Target } from '../core/target.js';
+import type { EmbeddingService } from '../embeddings/service.js';
 
 /** What an evaluator factory may use besides its options. Filled in by whoever builds the suite. */
 export interface EvaluatorContext {
@@ -11,8 +13,18 @@ export interface EvaluatorContext {
   loadModule(file: string): Promise<Record<string, unknown>>;
   /** Environment variables, read once at the edge (for `${VAR}`-free provider keys). */
   env?: Record<string, string | undefined>;
-  /** Extensions (judge providers, embedders, …) put shared services here. */
-  services?: Record<string, unknown>;
+  /** What judge evaluators read from the suite. */
+  judge?: JudgeContext;
+  /** The suite's embedders, one per spec, shared by every evaluator that embeds (`similar`). */
+  embeddings?: EmbeddingService;
+}
+
+/** The suite as judge evaluators see it. */
+export interface JudgeContext {
+  /** The suite's targets, for the self-preference check and `pairwise`'s `against`. */
+  targets?: Pick<Target, 'id' | 'provider'>[];
+  /** The suite's top-level `judge`, used by judge evaluators that name none. */
+  defaultJudge?: unknown;
 }
 
 export type EvaluatorFactory = (

@@ -3,7 +3,7 @@ import { type FakeOpenAI, startFakeOpenAI } from '../../test/fake-openai-server.
 import type { Case } from '../core/case.js';
 import type { Score } from '../core/score.js';
 import { localModel } from '../embeddings/local.js';
-import { createEmbeddingService, EMBEDDINGS_SERVICE } from '../embeddings/service.js';
+import { createEmbeddingService } from '../embeddings/service.js';
 import type { EvaluatorContext } from './factory.js';
 import { createEvaluator } from './registry.js';
 
@@ -117,7 +117,7 @@ describe('similar with an OpenAI-compatible /v1/embeddings server', () => {
 
     server.reset();
     const service = createEmbeddingService({ defaultSpec: embedder });
-    const withService: EvaluatorContext = { ...ctx, services: { [EMBEDDINGS_SERVICE]: service } };
+    const withService: EvaluatorContext = { ...ctx, embeddings: service };
     const e = await createEvaluator({ type: 'similar' }, withService);
     const c = kase('kettle boils in three minutes');
     const outputs = [

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { templateScope } from '../core/case.js';
 import { type Score, scoreError } from '../core/score.js';
-import { createEmbeddingService, EMBEDDINGS_SERVICE, type EmbeddingService } from '../embeddings/service.js';
+import { createEmbeddingService, type EmbeddingService } from '../embeddings/service.js';
 import { embedderSpecSchema } from '../embeddings/spec.js';
 import { cosine, isZero } from '../embeddings/vector.js';
 import { compileDeep } from '../templates/render.js';
@@ -19,8 +19,7 @@ function short(text: string, max = 60): string {
 }
 
 function serviceFrom(ctx: EvaluatorContext): EmbeddingService {
-  const given = ctx.services?.[EMBEDDINGS_SERVICE] as EmbeddingService | undefined;
-  return given ?? createEmbeddingService(ctx.env ? { env: ctx.env } : {});
+  return ctx.embeddings ?? createEmbeddingService(ctx.env ? { env: ctx.env } : {});
 }
 
 /**
@@ -63,6 +62,7 @@ export const similar: EvaluatorFactory = async (config, ctx) => {
 
       const [out, ...refs] = await embedder.embed([text, ...references], {
         ...(input.signal ? { signal: input.signal } : {}),
+        ...(input.models ? { models: input.models } : {}),
       });
       const usable = refs.map((v, i) => ({ i, v: v! })).filter(({ v }) => !isZero(v));
       if (usable.length === 0) {

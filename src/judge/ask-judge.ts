@@ -1,18 +1,17 @@
 import { errorMessage, isAssayError } from '../core/errors.js';
+import { directModelCaller, type ModelAnswer, type ModelCaller } from '../core/model-call.js';
 import type { ChatMessage, GenerateRequest, GenerateResponse } from '../core/provider.js';
-import { backoffMs, DEFAULT_RETRY, isRetryable, type RetryPolicy, sleep } from '../providers/retry.js';
 import { contentHash } from '../util/hash.js';
 import type { Judge } from './judge-spec.js';
-import type { CachedJudgeAnswer, JudgeCache } from './services.js';
 import { parseVerdict, type VerdictCheck } from './verdict.js';
 
 export interface JudgeRequest<T> {
   judge: Judge;
   messages: ChatMessage[];
   check: VerdictCheck<T>;
-  cache?: JudgeCache;
+  /** The run's model-call path (pools, retries, cache, counts); without one, the judge is called directly. */
+  models?: ModelCaller;
   signal?: AbortSignal;
-  retry?: RetryPolicy;
 }
 
 export type JudgeAnswer<T> =
@@ -38,14 +37,16 @@ function toolsFor(judge: Judge): Pick<GenerateRequest, 'tools'> & { params?: Rec
 }
 
 /**
- * Asks a judge and parses its verdict. Calls that fail in a way a retry may cure (429, 5xx, resets,
- * timeouts) are retried with backoff, honouring Retry-After. An answer that cannot be parsed is sent
- * back once with the parse error; if the second answer cannot be parsed either, the result is an
- * error — which the evaluators turn into an error score, never a pass. Parsed answers are cached
- * under the request's content, so a re-run asks nothing it has asked before.
+ * Asks a judge and parses its verdict. The call takes the run's model-call path: retries of what a
+ * retry may cure (429, 5xx, resets, timeouts, honouring Retry-After), the endpoint's pool, and the
+ * run's cache, which keeps only answers whose verdict could be read, so a re-run asks nothing it
+ * has asked before. An answer that cannot be parsed is sent back once with the parse error; if the
+ * second cannot be parsed either, the result is an error — which the evaluators turn into an error
+ * score, never a pass.
  */
 export async function askJudge<T>(req: JudgeRequest<T>): Promise<JudgeAnswer<T>> {
   const { judge, check } = req;
+  const models = req.models ?? directModelCaller;
   const tools = toolsFor(judge);
   const request: GenerateRequest = {
     messages: req.messages,
@@ -53,22 +54,16 @@ export async function askJudge<T>(req: JudgeRequest<T>): Promise<JudgeAnswer<T>>
     json: judge.json && !judge.tool,
     ...(tools.tools ? { tools: tools.tools } : {}),
   };
-  const key = `judge:${contentHash({ scope: judge.cacheScope, request })}`;
-  if (req.cache) {
-    const hit = await req.cache.get(key);
-    if (hit) {
-      const parsed = parseVerdict(hit, check);
-      if (parsed.ok)
-        return { ok: true, verdict: parsed.value, text: hit.text, calls: 0, cached: true, tokens: 0 };
-    }
-  }
   let calls = 0;
   let tokens = 0;
+  let cached = true;
   const ask = async (r: GenerateRequest): Promise<GenerateResponse | { error: string }> => {
     calls++;
     try {
-      const res = await generateWithRetry(judge, r, req.retry ?? DEFAULT_RETRY, req.signal);
+      const res = await generate(models, judge, r, (answer) => parseVerdict(answer, check).ok, req.signal);
       tokens += (res.usage?.inputTokens ?? 0) + (res.usage?.outputTokens ?? 0);
+      cached &&= res.cached === true;
+      if (res.cached) calls--;
       return res;
     } catch (error) {
       return { error: `judge ${judge.id} failed: ${errorMessage(error)}` };
@@ -77,7 +72,6 @@ export async function askJudge<T>(req: JudgeRequest<T>): Promise<JudgeAnswer<T>>
   const first = await ask(request);
   if ('error' in first) return { ok: false, error: first.error, calls, tokens };
   let parsed = parseVerdict(first, check);
-  let answer = first;
   if (!parsed.ok) {
     const said = first.text || JSON.stringify(first.toolCalls?.map((t) => t.arguments) ?? []);
     const second = await ask({
@@ -93,7 +87,6 @@ export async function askJudge<T>(req: JudgeRequest<T>): Promise<JudgeAnswer<T>>
     });
     if ('error' in second) return { ok: false, error: second.error, calls, text: first.text, tokens };
     parsed = parseVerdict(second, check);
-    answer = second;
     if (!parsed.ok) {
       return {
         ok: false,
@@ -103,36 +96,42 @@ export async function askJudge<T>(req: JudgeRequest<T>): Promise<JudgeAnswer<T>>
         tokens,
       };
     }
-  }
-  if (req.cache) {
-    const cached: CachedJudgeAnswer = {
-      text: answer.text,
-      ...(answer.toolCalls ? { toolCalls: answer.toolCalls } : {}),
+    return {
+      ok: true,
+      verdict: parsed.value,
+      text: second.text,
+      calls,
+      cached: false,
+      tokens: cached ? 0 : tokens,
     };
-    await req.cache.set(key, cached);
   }
-  return { ok: true, verdict: parsed.value, text: answer.text, calls, cached: false, tokens };
+  return { ok: true, verdict: parsed.value, text: first.text, calls, cached, tokens: cached ? 0 : tokens };
 }
 
-async function generateWithRetry(
+/**
+ * One judge request through the run's call path. Some OpenAI-compatible servers reject JSON mode
+ * with a 400: the request is then made again without it (the judge itself is left as configured;
+ * set `json: false` on it to skip the first try).
+ */
+async function generate(
+  models: ModelCaller,
   judge: Judge,
   request: GenerateRequest,
-  policy: RetryPolicy,
+  cacheIf: (answer: GenerateResponse) => boolean,
   signal?: AbortSignal,
-): Promise<GenerateResponse> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await judge.provider.generate(request, signal ? { signal } : {});
-    } catch (error) {
-      // Some OpenAI-compatible servers reject JSON mode with a 400: ask without it from then on.
-      const status = isAssayError(error) ? error.status : undefined;
-      if (request.json && (status === 400 || status === 422)) {
-        judge.json = false;
-        request = { ...request, json: false };
-        continue;
-      }
-      if (signal?.aborted || !isRetryable(error) || attempt >= policy.retries) throw error;
-      await sleep(backoffMs(attempt + 1, policy, error), signal);
-    }
+): Promise<ModelAnswer> {
+  const call = (r: GenerateRequest) =>
+    models.callModel(judge.provider, r, {
+      role: 'judge',
+      cacheKey: contentHash({ scope: judge.cacheScope, request: r }),
+      cacheIf,
+      ...(signal ? { signal } : {}),
+    });
+  try {
+    return await call(request);
+  } catch (error) {
+    const status = isAssayError(error) ? error.status : undefined;
+    if (request.json && (status === 400 || status === 422)) return call({ ...request, json: false });
+    throw error;
   }
 }

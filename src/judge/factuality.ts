@@ -59,7 +59,8 @@ export const factuality: EvaluatorFactory = async (config, ctx) => {
 
   return {
     name,
-    async evaluate({ case: c, output, target, signal }) {
+    judgePrompts: setup.records,
+    async evaluate({ case: c, output, target, signal, models }) {
       const grounding = groundingFor(c, output, o.groundIn);
       if (!grounding) {
         const message =
@@ -67,9 +68,8 @@ export const factuality: EvaluatorFactory = async (config, ctx) => {
         return { evaluator: name, value: null, pass: null, error: message, reason: message };
       }
       const request = requestText(c, output, input);
-      const cache = setup.services.judgeCache;
       const ask = <T>(judge: Judge, messages: ChatMessage[], check: VerdictCheck<T>) =>
-        askJudge({ judge, messages, check, ...(cache ? { cache } : {}), ...(signal ? { signal } : {}) });
+        askJudge({ judge, messages, check, ...(models ? { models } : {}), ...(signal ? { signal } : {}) });
 
       const perJudge = await Promise.all(
         setup.judges.map(async (judge) => {

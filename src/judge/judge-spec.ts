@@ -4,7 +4,6 @@ import type { Provider } from '../core/provider.js';
 import type { EvaluatorContext } from '../evaluators/factory.js';
 import { resolveProvider } from '../providers/registry.js';
 import { modelFamily } from './family.js';
-import { judgeServices } from './services.js';
 
 const judgeObject = z.strictObject({
   provider: z.string().regex(/^[a-z][\w-]*:.+$/, 'expected "family:model", e.g. openai:gpt-4o-mini'),
@@ -49,8 +48,7 @@ export interface Judge {
  * when the evaluator gives none. Keys not in the config are read from `ctx.env` (`OPENAI_API_KEY`…).
  */
 export async function resolveJudges(option: unknown, ctx: EvaluatorContext): Promise<Judge[]> {
-  const services = judgeServices(ctx);
-  const given = option ?? services.defaultJudge;
+  const given = option ?? ctx.judge?.defaultJudge;
   if (given === undefined) {
     throw new AssayError(
       'evaluator.invalid',

@@ -45,7 +45,7 @@ export const pairwise: EvaluatorFactory = async (config, ctx) => {
   const name = o.name ?? 'pairwise';
   const setup = await setupJudge('pairwise', name, o, { pairwise: o.prompt }, ctx);
   const prompt = setup.prompts.pairwise!;
-  const targets = setup.services.targets;
+  const targets = setup.targets;
   if (typeof o.against === 'string' && targets && !targets.some((t) => t.id === o.against)) {
     throw new AssayError(
       'evaluator.invalid',
@@ -70,7 +70,7 @@ export const pairwise: EvaluatorFactory = async (config, ctx) => {
         )
       );
     }
-    const lookup = setup.services.baselineOutputs;
+    const lookup = x.storedOutput;
     if (!lookup) return err(name, 'comparing with a stored run needs a store: run it with "assay eval"');
     const out = await lookup(o.against.run, x.case.id, o.against.target ?? x.target);
     return out ?? err(name, `run ${o.against.run} has no output for case "${x.case.id}"`);
@@ -78,6 +78,7 @@ export const pairwise: EvaluatorFactory = async (config, ctx) => {
 
   return {
     name,
+    judgePrompts: setup.records,
     async evaluate(x) {
       // The other side of the comparison is not compared with itself.
       if (typeof o.against === 'string' && x.target === o.against) return [];
@@ -98,13 +99,12 @@ export const pairwise: EvaluatorFactory = async (config, ctx) => {
         });
       const selfFirst = render(x.output.text, other.text);
       const otherFirst = render(other.text, x.output.text);
-      const cache = setup.services.judgeCache;
       const ask = (judge: (typeof setup.judges)[number], messages: typeof selfFirst) =>
         askJudge({
           judge,
           messages,
           check: pairwiseCheck,
-          ...(cache ? { cache } : {}),
+          ...(x.models ? { models: x.models } : {}),
           ...(x.signal ? { signal: x.signal } : {}),
         });
       const pairs = await Promise.all(

@@ -49,7 +49,8 @@ export const rubric: EvaluatorFactory = async (config, ctx) => {
 
   return {
     name,
-    async evaluate({ case: c, output, target, signal }) {
+    judgePrompts: setup.records,
+    async evaluate({ case: c, output, target, signal, models }) {
       const request = requestText(c, output, input);
       const ref = referenceText(c, reference);
       const boundary = boundaryFor([request, output.text, ref ?? null]);
@@ -71,7 +72,7 @@ export const rubric: EvaluatorFactory = async (config, ctx) => {
             judge,
             messages,
             check,
-            ...(setup.services.judgeCache ? { cache: setup.services.judgeCache } : {}),
+            ...(models ? { models } : {}),
             ...(signal ? { signal } : {}),
           }),
         ),

@@ -2,15 +2,23 @@ import type { EvaluatorContext } from '../evaluators/factory.js';
 import type { JudgeAnswer } from './ask-judge.js';
 import { checkSelfPreference, type FamilyConflict, sameFamilyTargets } from './bias/self-preference.js';
 import { type Judge, resolveJudges } from './judge-spec.js';
-import { type JudgeServices, judgeServices } from './services.js';
-import { type BuiltinPrompt, type JudgePrompt, loadJudgePrompt } from './templates.js';
+import type { TargetRef } from './services.js';
+import {
+  type BuiltinPrompt,
+  type JudgePrompt,
+  type JudgePromptRecord,
+  loadJudgePrompt,
+} from './templates.js';
 
 export type JudgeKind = 'rubric' | 'factuality' | 'pairwise';
 
 /** What every judge evaluator sets up the same way: judges, the family check, its prompts. */
 export interface JudgeSetup {
   judges: Judge[];
-  services: JudgeServices;
+  /** The suite's targets, when the evaluator was built for a suite. */
+  targets?: TargetRef[];
+  /** The prompts' records, for the run's provenance: the evaluator returns them as `judgePrompts`. */
+  records: JudgePromptRecord[];
   conflicts: FamilyConflict[];
   sameFamily: Set<string>;
   prompts: Record<string, JudgePrompt>;
@@ -20,7 +28,7 @@ export interface JudgeSetup {
 
 /**
  * Resolves an evaluator's judges, refuses a same-family judge unless allowed, loads its prompts and
- * records them for the run's provenance.
+ * keeps their records for the run's provenance.
  */
 export async function setupJudge(
   kind: JudgeKind,
@@ -29,14 +37,15 @@ export async function setupJudge(
   prompts: Partial<Record<BuiltinPrompt, string | undefined>>,
   ctx: EvaluatorContext,
 ): Promise<JudgeSetup> {
-  const services = judgeServices(ctx);
+  const targets = ctx.judge?.targets;
   const judges = await resolveJudges(o.judge, ctx);
-  const conflicts = checkSelfPreference(judges, services.targets, o.allowSameFamily);
+  const conflicts = checkSelfPreference(judges, targets, o.allowSameFamily);
   const loaded: Record<string, JudgePrompt> = {};
+  const records: JudgePromptRecord[] = [];
   for (const [template, override] of Object.entries(prompts)) {
     const p = loadJudgePrompt(template as BuiltinPrompt, override, ctx.baseDir);
     loaded[template] = p;
-    services.judgePrompts?.push({ evaluator: name, ...p.record });
+    records.push({ evaluator: name, ...p.record });
   }
   const sameFamily = sameFamilyTargets(conflicts);
   const promptIds = Object.values(loaded)
@@ -47,7 +56,8 @@ export async function setupJudge(
     .join(', ');
   return {
     judges,
-    services,
+    ...(targets ? { targets } : {}),
+    records,
     conflicts,
     sameFamily,
     prompts: loaded,

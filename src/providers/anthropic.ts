@@ -17,6 +17,7 @@ export function createAnthropicProvider(settings: ProviderSettings): Provider {
     id: `${settings.family}:${settings.model}`,
     family: settings.family,
     model: settings.model,
+    endpoint: settings.baseURL ?? 'default',
     async generate(req: GenerateRequest, options = {}): Promise<GenerateResponse> {
       const { system, messages } = splitSystem(req.messages);
       const body: Record<string, unknown> = {

@@ -67,7 +67,12 @@ describe('OpenAI-compatible provider over HTTP', () => {
 
   it('embeds texts in input order', async () => {
     const p = createOpenAIProvider({ family: 'openai', model: 'emb', baseURL: server.baseURL });
-    const [a, b, a2] = await p.embed!(['the cat sat', 'quantum chromodynamics', 'the cat sat']);
+    const answer = await p.embed!(['the cat sat', 'quantum chromodynamics', 'the cat sat']);
+    // The vectors, and the tokens the server counted.
+    expect(Array.isArray(answer)).toBe(false);
+    const { vectors, usage } = answer as { vectors: number[][]; usage?: { inputTokens: number } };
+    expect(usage?.inputTokens).toBe(8);
+    const [a, b, a2] = vectors;
     expect(a).toHaveLength(64);
     expect(a2).toEqual(a);
     expect(b).not.toEqual(a);

@@ -20,6 +20,7 @@ export function createOpenAIProvider(settings: ProviderSettings): Provider {
     id: `${settings.family}:${settings.model}`,
     family: settings.family,
     model: settings.model,
+    endpoint: settings.baseURL ?? 'default',
     async generate(req: GenerateRequest, options = {}): Promise<GenerateResponse> {
       const body: Record<string, unknown> = { model: settings.model, messages: req.messages, ...req.params };
       if (req.json) body.response_format ??= { type: 'json_object' };
@@ -52,7 +53,11 @@ export function createOpenAIProvider(settings: ProviderSettings): Provider {
         ...(options.signal ? { signal: options.signal } : {}),
       });
       if (res.status < 200 || res.status >= 300) throw statusError(res, what);
-      const data = (res.body as { data?: { index?: number; embedding?: unknown }[] })?.data;
+      const body = res.body as {
+        data?: { index?: number; embedding?: unknown }[];
+        usage?: { prompt_tokens?: number };
+      };
+      const data = body?.data;
       if (!Array.isArray(data) || data.length !== texts.length) {
         throw new AssayError(
           'provider.response',
@@ -65,7 +70,10 @@ export function createOpenAIProvider(settings: ProviderSettings): Provider {
           throw new AssayError('provider.response', `${what}: embedding ${i} is not a list`);
         out[d.index ?? i] = d.embedding as number[];
       });
-      return out;
+      const tokens = body.usage?.prompt_tokens;
+      return typeof tokens === 'number'
+        ? { vectors: out, usage: { inputTokens: tokens, outputTokens: 0 } }
+        : out;
     },
   };
 }

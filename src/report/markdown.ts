@@ -161,6 +161,11 @@ export function renderMarkdown(input: MarkdownInput): string {
     '',
     `Latency p50 ${ms(s.latencyMs.p50)} · p95 ${ms(s.latencyMs.p95)} · cost $${s.costUsd.toFixed(4)} · tokens ${int(s.tokens.total)} (${int(s.tokens.input)} in, ${int(s.tokens.output)} out)`,
   );
+  for (const [role, u] of Object.entries(s.models ?? {}))
+    out.push(
+      '',
+      `${role}: ${int(u.calls)} calls${u.cached ? ` (${int(u.cached)} cached)` : ''} · cost $${u.costUsd.toFixed(4)} · tokens ${int(u.tokens.total)} (${int(u.tokens.input)} in, ${int(u.tokens.output)} out)`,
+    );
   if (gates.length)
     out.push(
       '',

@@ -88,6 +88,14 @@ export function formatSummary(
   lines.push(
     `${c.bold('Tokens')}   ${s.tokens.input} in · ${s.tokens.output} out · ${c.bold('Cost')} $${s.costUsd.toFixed(4)}`,
   );
+  // What evaluating the run cost, apart from the targets': judges, the simulated user, embedders.
+  for (const [role, u] of Object.entries(s.models ?? {})) {
+    const label = `${role[0]!.toUpperCase()}${role.slice(1)}`.padEnd(9);
+    const cached = u.cached ? ` (${u.cached} cached)` : '';
+    lines.push(
+      `${c.bold(label)}${u.tokens.input} in · ${u.tokens.output} out · ${u.calls} calls${cached} · ${c.bold('Cost')} $${u.costUsd.toFixed(4)}`,
+    );
+  }
   if (s.repeats) {
     const r = s.repeats;
     const f = (x: number | null) => (x === null ? '–' : pct(x));

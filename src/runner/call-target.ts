@@ -1,20 +1,23 @@
 import type { Case } from '../core/case.js';
-import { isAssayError } from '../core/errors.js';
 import type { Output } from '../core/output.js';
 import type { Target, TargetCallOptions, TargetOutput } from '../core/target.js';
+import { withRetries } from './attempts.js';
 import { AdaptiveLimiter } from './limiter.js';
-import { backoffMs, isRetryable, type RetryPolicy, sleep } from './retry.js';
+import type { RetryPolicy } from './retry.js';
 
 /** A cached answer: the output as first measured. */
 export type CachedAnswer = Omit<Output, 'cached'>;
 
+/** The run's cache: target answers, judge answers and vectors, each kind under its own key prefix. */
+export interface ResponseCache {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown): Promise<void>;
+}
+
 export interface CallPolicy {
   retry: RetryPolicy;
   timeoutMs: number;
-  cache?: {
-    get(key: string): Promise<CachedAnswer | undefined>;
-    set(key: string, value: CachedAnswer): Promise<void>;
-  };
+  cache?: ResponseCache;
   concurrency: number;
   onRetry?: (info: {
     target: string;
@@ -27,11 +30,12 @@ export interface CallPolicy {
 
 export type Pools = Map<string, AdaptiveLimiter>;
 
-function poolFor(pools: Pools, target: Target, concurrency: number): AdaptiveLimiter {
-  let pool = pools.get(target.pool);
+/** The pool of an endpoint, made on first use: every call to it in the run shares its limit. */
+export function poolFor(pools: Pools, key: string, concurrency: number, max = concurrency): AdaptiveLimiter {
+  let pool = pools.get(key);
   if (!pool) {
-    pool = new AdaptiveLimiter(Math.min(concurrency, target.maxConcurrency ?? concurrency));
-    pools.set(target.pool, pool);
+    pool = new AdaptiveLimiter(Math.min(concurrency, max));
+    pools.set(key, pool);
   }
   return pool;
 }
@@ -52,45 +56,27 @@ export async function callTarget(
   const planned = target.plan(c, options);
   const key = repeat === 0 && policy.cache ? planned.cacheKey?.() : undefined;
   if (key) {
-    const hit = await policy.cache!.get(key);
+    const hit = (await policy.cache!.get(key)) as CachedAnswer | undefined;
     if (hit) return { ...hit, cached: true };
   }
-  const pool = poolFor(pools, target, policy.concurrency);
-  for (let attempt = 0; ; attempt++) {
-    await pool.acquire(signal, attempt > 0);
-    let out: TargetOutput;
-    const t0 = performance.now();
-    try {
-      out = await planned.invoke(signal, policy.timeoutMs);
-    } catch (error) {
-      pool.release();
-      if (isAssayError(error) && error.code === 'provider.rate-limit') pool.onRateLimited(error.retryAfterMs);
-      else if (isAssayError(error) && error.status === 503 && error.retryAfterMs)
-        pool.onRateLimited(error.retryAfterMs);
-      if (signal.aborted || !isRetryable(error) || attempt >= policy.retry.retries) throw error;
-      const delayMs = backoffMs(attempt + 1, policy.retry, error);
-      policy.onRetry?.({
-        target: target.id,
-        caseId: c.id,
-        attempt: attempt + 1,
-        delayMs,
-        error: (error as Error).message,
-      });
-      // When the pool is paused at least that long (the server's Retry-After), the pause is the wait:
-      // queue now, at the head of the line, rather than behind every call that arrives meanwhile.
-      if (pool.pauseLeftMs < delayMs) await sleep(delayMs, signal);
-      continue;
-    }
-    const latencyMs = performance.now() - t0;
-    pool.release();
-    pool.onSuccess(out.rateLimit);
-    const { rateLimit: _, ...rest } = out;
-    const costUsd = rest.costUsd ?? costOf(rest, target);
-    const output: Output = { ...rest, latencyMs, ...(costUsd === undefined ? {} : { costUsd }) };
-    if (planned.prompt !== undefined && output.prompt === undefined) output.prompt = planned.prompt;
-    if (key) await policy.cache!.set(key, output);
-    return output;
-  }
+  const pool = poolFor(pools, target.pool, policy.concurrency, target.maxConcurrency);
+  const { value: out, latencyMs } = await withRetries<TargetOutput>(
+    (s) => planned.invoke(s, policy.timeoutMs),
+    {
+      pool,
+      retry: policy.retry,
+      signal,
+      ...(policy.onRetry
+        ? { onRetry: (info) => policy.onRetry!({ target: target.id, caseId: c.id, ...info }) }
+        : {}),
+    },
+  );
+  const { rateLimit: _, ...rest } = out;
+  const costUsd = rest.costUsd ?? costOf(rest, target);
+  const output: Output = { ...rest, latencyMs, ...(costUsd === undefined ? {} : { costUsd }) };
+  if (planned.prompt !== undefined && output.prompt === undefined) output.prompt = planned.prompt;
+  if (key) await policy.cache!.set(key, output);
+  return output;
 }
 
 function costOf(out: Omit<TargetOutput, 'rateLimit'>, target: Target): number | undefined {

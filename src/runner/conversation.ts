@@ -1,8 +1,9 @@
 import type { Case } from '../core/case.js';
 import { templateScope } from '../core/case.js';
+import type { ModelCaller } from '../core/model-call.js';
 import type { Output, TurnRecord } from '../core/output.js';
 import type { ChatMessage } from '../core/provider.js';
-import type { Evaluator, Score } from '../core/score.js';
+import type { Evaluator, EvaluatorInput, Score } from '../core/score.js';
 import type { UserSimulator } from '../core/simulator.js';
 import type { Target } from '../core/target.js';
 import { scoreOutput } from '../evaluators/apply.js';
@@ -13,6 +14,9 @@ export interface ConversationDeps {
   policy: CallPolicy;
   pools: Pools;
   signal: AbortSignal;
+  /** The run's model-call path: the simulator's calls and the turn evaluators' go through it. */
+  models: ModelCaller;
+  storedOutput?: EvaluatorInput['storedOutput'];
   /** Evaluators of a scripted turn, by `<caseId>#<turn index>`. */
   turnEvaluators?: Map<string, Evaluator[]>;
   simulator?: UserSimulator;
@@ -44,7 +48,7 @@ export async function runConversation(
     if (i < scripted.length) {
       user = compileTemplate(scripted[i]!.user, `turns[${i}].user`)(templateScope(c));
     } else {
-      const next = await deps.simulator!.next(c, messages, deps.signal);
+      const next = await deps.simulator!.next(c, messages, deps.signal, deps.models);
       if ('stop' in next) {
         stopReason = next.stop;
         break;
@@ -66,7 +70,14 @@ export async function runConversation(
     const evaluators = deps.turnEvaluators?.get(`${c.id}#${i}`);
     if (evaluators?.length) {
       turn.scores = (
-        await scoreOutput(evaluators, { case: c, output: last, target: target.id, signal: deps.signal })
+        await scoreOutput(evaluators, {
+          case: c,
+          output: last,
+          target: target.id,
+          signal: deps.signal,
+          models: deps.models,
+          ...(deps.storedOutput ? { storedOutput: deps.storedOutput } : {}),
+        })
       ).map((s): Score => ({ ...s, evaluator: `turn${i + 1}.${s.evaluator}` }));
     }
     turns.push(turn);

@@ -50,7 +50,7 @@ function countingProvider(answer = (req: GenerateRequest) => `A: ${req.messages.
 
 function memoryCache(): ResponseCache & { map: Map<string, CachedAnswer> } {
   const map = new Map<string, CachedAnswer>();
-  return { map, get: async (k) => map.get(k), set: async (k, v) => void map.set(k, v) };
+  return { map, get: async (k) => map.get(k), set: async (k, v) => void map.set(k, v as CachedAnswer) };
 }
 
 describe('runEval', () => {

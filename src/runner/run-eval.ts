@@ -4,14 +4,17 @@ import { AssayError, errorMessage, isAssayError } from '../core/errors.js';
 import type { Output } from '../core/output.js';
 import type { Provenance, ResultRecord, RunSummary } from '../core/run.js';
 import { resultKey } from '../core/run.js';
-import type { Evaluator, Score } from '../core/score.js';
+import type { Evaluator, EvaluatorInput, Score } from '../core/score.js';
 import type { UserSimulator } from '../core/simulator.js';
 import type { Target } from '../core/target.js';
 import { scoreOutput } from '../evaluators/apply.js';
 import { checkGates } from '../gates/rate-gates.js';
 import type { Gates } from '../gates/schema.js';
-import { type CachedAnswer, type CallPolicy, callTarget, type Pools } from './call-target.js';
+import type { Price } from '../providers/pricing.js';
+import { createModelCaller } from './call-model.js';
+import { type CallPolicy, callTarget, type Pools, type ResponseCache } from './call-target.js';
 import { runConversation } from './conversation.js';
+import { ModelUsageTally } from './model-usage.js';
 import type { RepeatCaseStats } from './repeats.js';
 import { DEFAULT_RETRY } from './retry.js';
 import { SummaryBuilder } from './summary.js';
@@ -37,6 +40,8 @@ export interface EvalSpec {
   turnEvaluators?: Map<string, Evaluator[]>;
   /** Plays the user beyond the scripted turns, for cases with a `simulate` variable. */
   simulator?: UserSimulator;
+  /** USD per million tokens by model, for the cost of judge, simulator and embedder calls. */
+  pricing?: Record<string, Price>;
 }
 
 /** Where results go. `write` resolves once they are durable; only then are they counted as done. */
@@ -44,10 +49,7 @@ export interface ResultSink {
   write(results: ResultRecord[]): Promise<void>;
 }
 
-export interface ResponseCache {
-  get(key: string): Promise<CachedAnswer | undefined>;
-  set(key: string, value: CachedAnswer): Promise<void>;
-}
+export type { ResponseCache } from './call-target.js';
 
 export interface Progress {
   total: number;
@@ -74,6 +76,10 @@ export interface EvalDeps {
   signal?: AbortSignal;
   /** Results of an earlier, interrupted execution of this run: they are kept, not run again. */
   completed?: Iterable<ResultRecord> | AsyncIterable<ResultRecord>;
+  /** The evaluating models' counts of that earlier execution (its stored summary's `models`). */
+  completedModels?: RunSummary['models'];
+  /** Outputs of stored runs, for evaluators that compare with an earlier run. */
+  storedOutput?: EvaluatorInput['storedOutput'];
 }
 
 export interface EvalOutcome {
@@ -135,6 +141,8 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
       for (const o of observers) o.onRetry?.(info);
     },
   };
+  const modelUsage = new ModelUsageTally(spec.pricing, deps.completedModels);
+  const models = createModelCaller({ policy, pools, signal: controller.signal, usage: modelUsage });
   const reachable = new Set<string>();
   const targetsById = new Map(spec.targets.map((t) => [t.id, t]));
   // Calls shared between a work item and pairwise evaluators that need its output first.
@@ -149,6 +157,8 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
               policy,
               pools,
               signal: controller.signal,
+              models,
+              ...(deps.storedOutput ? { storedOutput: deps.storedOutput } : {}),
               ...(spec.turnEvaluators ? { turnEvaluators: spec.turnEvaluators } : {}),
               ...(spec.simulator ? { simulator: spec.simulator } : {}),
             })
@@ -254,6 +264,8 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
       target: target.id,
       signal: controller.signal,
       peer,
+      models,
+      ...(deps.storedOutput ? { storedOutput: deps.storedOutput } : {}),
     });
     for (const turn of output.turns ?? []) scores.push(...(turn.scores ?? []));
     const failedScore = scores.find((s) => s.error !== undefined);
@@ -283,6 +295,8 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
   if (writeError) throw writeError;
 
   const built = summary.build(Date.now() - started);
+  const usedModels = modelUsage.snapshot();
+  if (usedModels) built.models = usedModels;
   if (spec.gates) built.gates = checkGates(built, spec.gates);
   const status = abortError ? 'aborted' : deps.signal?.aborted ? 'interrupted' : 'completed';
   const outcome: EvalOutcome = {

@@ -1,5 +1,6 @@
 import type { Case } from '../core/case.js';
 import { AssayError } from '../core/errors.js';
+import { directModelCaller, type ModelCaller } from '../core/model-call.js';
 import type { ChatMessage, Provider } from '../core/provider.js';
 import type { SimulatorMove, UserSimulator } from '../core/simulator.js';
 
@@ -47,7 +48,12 @@ export function createUserSimulator(
 ): UserSimulator {
   return {
     maxTurns: options.maxTurns ?? 6,
-    async next(c: Case, transcript: ChatMessage[], signal: AbortSignal): Promise<SimulatorMove> {
+    async next(
+      c: Case,
+      transcript: ChatMessage[],
+      signal: AbortSignal,
+      models: ModelCaller = directModelCaller,
+    ): Promise<SimulatorMove> {
       const p = personaOf(c);
       const userTurns = transcript.filter((m) => m.role === 'user').length;
       if (p.maxTurns !== undefined && userTurns >= p.maxTurns) return { stop: 'gave-up' };
@@ -57,12 +63,14 @@ export function createUserSimulator(
       }));
       if (swapped.length === 0)
         swapped.push({ role: 'user', content: '(The assistant is waiting for your first message.)' });
-      const res = await provider.generate(
+      // Never cached: the simulated user is part of the conversation under test, not a verdict on it.
+      const res = await models.callModel(
+        provider,
         {
           messages: [{ role: 'system', content: systemPrompt(p) }, ...swapped],
           params: options.params ?? { temperature: 0 },
         },
-        { signal },
+        { role: 'simulator', signal },
       );
       const text = res.text.trim();
       if (text.includes(GOAL_REACHED)) return { stop: 'goal-reached' };

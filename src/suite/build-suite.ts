@@ -6,9 +6,10 @@ import type { Evaluator } from '../core/score.js';
 import type { UserSimulator } from '../core/simulator.js';
 import type { Target } from '../core/target.js';
 import { type Dataset, loadDataset } from '../datasets/load.js';
-import { createEmbeddingService, EMBEDDINGS_SERVICE } from '../embeddings/service.js';
+import { createEmbeddingService, type EmbeddingService } from '../embeddings/service.js';
+import type { EvaluatorContext } from '../evaluators/factory.js';
 import { createEvaluators } from '../evaluators/registry.js';
-import type { JudgeServices } from '../judge/services.js';
+import type { Price } from '../providers/pricing.js';
 import { buildScenarioParts } from '../scenarios/build.js';
 import { createTargets } from '../targets/from-config.js';
 import { contentHash } from '../util/hash.js';
@@ -19,8 +20,10 @@ export interface Suite {
   targets: Target[];
   evaluators: Evaluator[];
   provenance: Provenance;
-  /** Shared with the evaluators as `ctx.services`; whoever runs the suite may add to it (judge cache). */
-  services?: JudgeServices;
+  /** USD per million tokens by model (config `pricing:`), for the cost of judge and simulator calls. */
+  pricing?: Record<string, Price>;
+  /** The embedders the evaluators share: whoever runs the suite with a store attaches its vector cache. */
+  embeddings?: EmbeddingService;
   /** Evaluators of scripted turns, by `<caseId>#<turn index>`. */
   turnEvaluators?: Map<string, Evaluator[]>;
   simulator?: UserSimulator;
@@ -50,24 +53,29 @@ export async function buildSuite(loaded: LoadedConfig, options: SuiteOptions): P
   }).catch((error) => {
     throw Object.assign(error, { file: error.file ?? file });
   });
-  // `similar` evaluators share embedders; run-suite attaches the store's vector cache before the run.
+  // What every evaluator may use, built once and shared by case-level and turn-level evaluators alike:
+  // `similar` evaluators share embedders (run-suite attaches the store's vector cache before the
+  // run); judge evaluators read the suite's targets (self-preference check) and default judge.
   const embeddings = createEmbeddingService({
     env: options.env,
     ...(config.embedder ? { defaultSpec: config.embedder } : {}),
   });
-  // Judge evaluators read the suite's targets (self-preference check) and default judge, and record
-  // their prompts here; run-suite adds the store-backed judge cache before the run.
-  const services: Record<string, unknown> & JudgeServices = {
-    [EMBEDDINGS_SERVICE]: embeddings,
-    targets: targets.map((t) => ({ id: t.id, ...(t.provider ? { provider: t.provider } : {}) })),
-    ...(config.judge === undefined ? {} : { defaultJudge: config.judge }),
-    judgePrompts: [],
+  const ctx: EvaluatorContext = {
+    baseDir,
+    loadModule: importModule,
+    env: options.env,
+    embeddings,
+    judge: {
+      targets: targets.map((t) => ({ id: t.id, ...(t.provider ? { provider: t.provider } : {}) })),
+      ...(config.judge === undefined ? {} : { defaultJudge: config.judge }),
+    },
   };
-  const evaluators = await createEvaluators(
-    config.evaluators,
-    { baseDir, loadModule: importModule, env: options.env, services },
-    { file },
-  );
+  const evaluators = await createEvaluators(config.evaluators, ctx, { file });
+  const scenario = await buildScenarioParts(config, dataset.cases, ctx, file);
+  const judgePrompts = [
+    ...evaluators.flatMap((e) => e.judgePrompts ?? []),
+    ...[...(scenario.turnEvaluators?.values() ?? [])].flat().flatMap((e) => e.judgePrompts ?? []),
+  ];
   // Stored and printed: the values of ${VAR}s (a judge's API key, say) are put back as ${VAR}.
   const provenance: Provenance = redactSecrets(
     {
@@ -82,7 +90,7 @@ export async function buildSuite(loaded: LoadedConfig, options: SuiteOptions): P
       ...(prompt ? { promptHash: contentHash(prompt.prompt).slice(0, 16) } : {}),
       targets: targets.map((t) => t.describe()),
       evaluators: config.evaluators,
-      ...(services.judgePrompts?.length ? { judgePrompts: services.judgePrompts } : {}),
+      ...(judgePrompts.length ? { judgePrompts: uniquePrompts(judgePrompts) } : {}),
       configHash: loaded.hash,
       configPath: file,
       ...(options.gitCommit
@@ -91,12 +99,25 @@ export async function buildSuite(loaded: LoadedConfig, options: SuiteOptions): P
     },
     loaded.secrets ?? {},
   );
-  const scenario = await buildScenarioParts(
-    config,
-    dataset.cases,
-    { baseDir, loadModule: importModule, env: options.env },
-    file,
-  );
   await preflight(targets, dataset, config.evaluators, file);
-  return { dataset, targets, evaluators, provenance, services, ...scenario };
+  return {
+    dataset,
+    targets,
+    evaluators,
+    provenance,
+    embeddings,
+    ...(config.pricing ? { pricing: config.pricing } : {}),
+    ...scenario,
+  };
+}
+
+/** Turn evaluators repeat per case: each prompt record once. */
+function uniquePrompts(records: unknown[]): unknown[] {
+  const seen = new Set<string>();
+  return records.filter((r) => {
+    const key = JSON.stringify(r);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -4,10 +4,9 @@ import type { ResultRecord, RunRecord } from '../core/run.js';
 import type { Store } from '../core/store.js';
 import { datasetVersion } from '../datasets/version.js';
 import type { Gates } from '../gates/schema.js';
-import type { CachedAnswer } from '../runner/call-target.js';
 import { type EvalOutcome, type RunObserver, runEval } from '../runner/run-eval.js';
 import type { Suite } from './build-suite.js';
-import { attachJudgeServices } from './judge-services.js';
+import { storedOutputs } from './stored-outputs.js';
 import { attachVectorCache } from './vector-services.js';
 
 export interface RunSuiteOptions {
@@ -73,8 +72,7 @@ export async function runSuite(
     await store.createRun(run);
   }
 
-  if (suite.services) attachJudgeServices(suite.services, store, options.cache ?? true);
-  if (suite.services) attachVectorCache(suite.services, store, options.cache ?? true);
+  if (suite.embeddings) attachVectorCache(suite.embeddings, store, options.cache ?? true);
   const outcome = await runEval(
     {
       runId: run.id,
@@ -89,15 +87,16 @@ export async function runSuite(
       ...(options.gates ? { gates: options.gates } : {}),
       ...(suite.turnEvaluators ? { turnEvaluators: suite.turnEvaluators } : {}),
       ...(suite.simulator ? { simulator: suite.simulator } : {}),
+      ...(suite.pricing ? { pricing: suite.pricing } : {}),
       provenance: run.provenance,
     },
     {
       sink: { write: (results) => store.saveResults(results) },
-      cache: {
-        get: async (key) => (await store.cacheGet(key)) as CachedAnswer | undefined,
-        set: (key, value) => store.cacheSet(key, value),
-      },
+      // One cache for target answers, judge answers and vectors, each kind under its key prefix.
+      cache: { get: (key) => store.cacheGet(key), set: (key, value) => store.cacheSet(key, value) },
+      storedOutput: storedOutputs(store),
       completed,
+      ...(options.resume?.summary?.models ? { completedModels: options.resume.summary.models } : {}),
       ...(options.observers ? { observers: options.observers } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     },

@@ -68,6 +68,8 @@ export interface FakeOpenAIOptions {
   rateLimit?: { limitRequests: number; remainingRequests: number | ((call: number) => number) };
   /** Embedding vector size (default 64). */
   embeddingDim?: number;
+  /** The first this many embedding requests answer 503 (no Retry-After): to test retries. */
+  failEmbeddings?: number;
   /** Keep every request's body and headers in `requests` (default true; turn off for benchmarks). */
   record?: boolean;
   port?: number;

@@ -2,9 +2,9 @@ import type { Case } from '../../src/core/case.js';
 import type { Output } from '../../src/core/output.js';
 import type { ResultRecord } from '../../src/core/run.js';
 import type { Evaluator, EvaluatorInput, Score } from '../../src/core/score.js';
-import type { EvaluatorContext } from '../../src/evaluators/factory.js';
+import type { EvaluatorContext, JudgeContext } from '../../src/evaluators/factory.js';
 import { createEvaluator } from '../../src/evaluators/registry.js';
-import type { CachedJudgeAnswer, JudgeCache, JudgeServices } from '../../src/judge/services.js';
+import type { ResponseCache } from '../../src/runner/call-target.js';
 import { runEval } from '../../src/runner/run-eval.js';
 import { createFunctionTarget } from '../../src/targets/function-target.js';
 import type { ChatBody } from '../fake-openai-server.js';
@@ -27,29 +27,21 @@ export function blockContent(user: string, tag: string, boundary: string, attrs 
   return JSON.parse(user.slice(start + open.length, end)) as string;
 }
 
-export function memoryCache(): JudgeCache & { map: Map<string, CachedJudgeAnswer> } {
-  const map = new Map<string, CachedJudgeAnswer>();
+export function memoryCache(): ResponseCache & { map: Map<string, unknown> } {
+  const map = new Map<string, unknown>();
   return { map, get: async (k) => map.get(k), set: async (k, v) => void map.set(k, v) };
 }
 
-export function context(services: JudgeServices = {}): EvaluatorContext {
-  return {
-    baseDir: process.cwd(),
-    loadModule: async () => ({}),
-    env: {},
-    services: services as Record<string, unknown>,
-  };
+export function context(judge: JudgeContext = {}): EvaluatorContext {
+  return { baseDir: process.cwd(), loadModule: async () => ({}), env: {}, judge };
 }
 
 export function judgeAt(baseURL: string, model = 'fake-judge') {
   return { provider: `openai:${model}`, baseURL, apiKey: 'sk-test' };
 }
 
-export async function build(
-  config: Record<string, unknown>,
-  services: JudgeServices = {},
-): Promise<Evaluator> {
-  return createEvaluator(config, context(services));
+export async function build(config: Record<string, unknown>, judge: JudgeContext = {}): Promise<Evaluator> {
+  return createEvaluator(config, context(judge));
 }
 
 export function aCase(overrides: Partial<Case> = {}): Case {
@@ -78,12 +70,12 @@ export async function runJudged(
   evaluators: Record<string, unknown>[],
   answers: Record<string, (c: Case) => string>,
   cases: Case[],
-  services: JudgeServices = {},
+  judge: JudgeContext = {},
 ): Promise<ResultRecord[]> {
   const targets = Object.entries(answers).map(([id, fn]) =>
     createFunctionTarget({ id, fn: async (c: Case) => fn(c) }),
   );
-  const ctx = context({ targets: targets.map((t) => ({ id: t.id })), ...services });
+  const ctx = context({ targets: targets.map((t) => ({ id: t.id })), ...judge });
   const built = await Promise.all(evaluators.map((config) => createEvaluator(config, ctx)));
   const results: ResultRecord[] = [];
   await runEval(

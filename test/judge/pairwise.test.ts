@@ -93,19 +93,17 @@ describe('pairwise judge, both orderings', () => {
     expect(b.agreement!.alpha).toBeLessThan(0.667);
   });
 
-  it('compares with a stored run through the baselineOutputs service', async () => {
+  it("compares with a stored run through the input's storedOutput", async () => {
     const s = await judgeServer(prefersCorrect);
     const asked: string[] = [];
-    const e = await build(
-      { type: 'pairwise', judge: judgeAt(s.baseURL), against: { run: 'run-0' } },
-      {
-        baselineOutputs: async (runId, caseId, target) => {
-          asked.push(`${runId}/${caseId}/${target}`);
-          return anOutput('You have 14 days.');
-        },
+    const e = await build({ type: 'pairwise', judge: judgeAt(s.baseURL), against: { run: 'run-0' } });
+    const [score] = await scores(e, {
+      output: anOutput('30 days'),
+      storedOutput: async (runId, caseId, target) => {
+        asked.push(`${runId}/${caseId}/${target}`);
+        return anOutput('You have 14 days.');
       },
-    );
-    const [score] = await scores(e, { output: anOutput('30 days') });
+    });
     expect(score).toMatchObject({ value: 1, pass: true });
     expect(asked).toEqual(['run-0/c1/bot']);
   });

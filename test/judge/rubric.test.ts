@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { standaloneModelCaller } from '../../src/runner/call-model.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fake-openai-server.js';
 import { anOutput, build, judgeAt, judgePrompt, memoryCache, scores } from './helpers.js';
 
@@ -147,15 +148,17 @@ describe('rubric judge against a scripted OpenAI-compatible server', () => {
         { content: '{"reasoning": "fine", "score": 3}' },
       ],
     });
-    const cache = memoryCache();
-    const e = await build(accuracy(server.baseURL), { judgeCache: cache });
-    const [first] = await scores(e, { output: anOutput('You have 30 days.') });
+    // The run's call path, outside a run: the same retries and cache as runEval gives its evaluators.
+    const { models, usage } = standaloneModelCaller({ cache: memoryCache() });
+    const e = await build(accuracy(server.baseURL));
+    const [first] = await scores(e, { output: anOutput('You have 30 days.'), models });
     expect(first).toMatchObject({ value: 0.5 });
     expect(server.stats.chat).toBe(2);
-    const [again] = await scores(e, { output: anOutput('You have 30 days.') });
+    const [again] = await scores(e, { output: anOutput('You have 30 days.'), models });
     expect(again).toMatchObject({ value: 0.5 });
     expect(again!.details).toMatchObject({ judgeCached: true, judgeCalls: 0 });
     expect(server.stats.chat).toBe(2);
+    expect(usage.snapshot()?.judge).toMatchObject({ calls: 2, cached: 1 });
   });
 
   it('averages several judges, keeps each one’s score, and scores from the others when one fails', async () => {

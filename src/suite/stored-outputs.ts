@@ -1,23 +1,15 @@
 import { AssayError } from '../core/errors.js';
 import type { Output } from '../core/output.js';
+import type { EvaluatorInput } from '../core/score.js';
 import type { Store } from '../core/store.js';
-import type { CachedJudgeAnswer, JudgeServices } from '../judge/services.js';
 
 /**
- * Gives a suite's judge evaluators what needs the store: the response cache for judge calls (when
- * caching is on) and the outputs of stored runs for `pairwise` with `against: { run }`.
+ * The outputs of stored runs, for evaluators that compare with one (`pairwise` with
+ * `against: { run }`): each run is read once, on first use.
  */
-export function attachJudgeServices(services: JudgeServices, store: Store, cache: boolean): void {
-  if (cache) {
-    services.judgeCache = {
-      get: async (key) => (await store.cacheGet(key)) as CachedJudgeAnswer | undefined,
-      set: (key, value) => store.cacheSet(key, value),
-    };
-  } else {
-    delete services.judgeCache;
-  }
+export function storedOutputs(store: Store): NonNullable<EvaluatorInput['storedOutput']> {
   const runs = new Map<string, Promise<Map<string, Map<string, Output>>>>();
-  services.baselineOutputs = async (runId, caseId, target) => {
+  return async (runId, caseId, target) => {
     let loaded = runs.get(runId);
     if (!loaded) {
       loaded = loadOutputs(store, runId);
