@@ -18,6 +18,19 @@ describe('exit codes', () => {
     expect(exitCodeFor(new Error('bug'))).toBe(EXIT.infrastructure);
     expect(EXIT).toEqual({ ok: 0, gatesFailed: 1, usage: 2, infrastructure: 3 });
   });
+
+  it('what the user must fix is 2: bad values handed in, runs in the wrong state, unwritable paths', () => {
+    for (const code of [
+      'input.invalid',
+      'run.conflict',
+      'run.not-found',
+      'file.write',
+      'module.load',
+    ] as const)
+      expect(exitCodeFor(new AssayError(code, 'x'))).toBe(EXIT.usage);
+    for (const code of ['target.failed', 'provider.http', 'provider.response'] as const)
+      expect(exitCodeFor(new AssayError(code, 'x'))).toBe(EXIT.infrastructure);
+  });
 });
 
 describe('run ids', () => {

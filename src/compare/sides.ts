@@ -107,17 +107,19 @@ export async function loadSide(ref: string, store: Store | undefined): Promise<R
     try {
       doc = JSON.parse(await readFile(ref, 'utf8'));
     } catch (error) {
-      throw new AssayError('usage', `cannot read results JSON: ${(error as Error).message}`, { file: ref });
+      throw new AssayError('input.invalid', `cannot read results JSON: ${(error as Error).message}`, {
+        file: ref,
+      });
     }
     if (!Array.isArray(doc.results))
-      throw new AssayError('usage', 'not a results JSON (no "results" list)', { file: ref });
+      throw new AssayError('input.invalid', 'not a results JSON (no "results" list)', { file: ref });
     return sideFromResults(
       doc.run?.id ?? ref,
       ref,
       doc.results.map((r) => fromJson(r, doc.run?.id ?? ref)),
     );
   }
-  if (!store) throw new AssayError('usage', `"${ref}" is not a .json file and no store is open`);
+  if (!store) throw new AssayError('input.invalid', `"${ref}" is not a .json file and no store is open`);
   const run = await store.getRun(ref);
   if (!run) throw new AssayError('run.not-found', `no run "${ref}" in the store`);
   return sideFromResults(run.id, run.id, store.results(run.id));

@@ -24,11 +24,11 @@ export function parseDuration(text: string, options: DurationOptions = {}): numb
   const field = options.field ?? 'duration';
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(text.trim());
   if (m && m[2] === undefined && options.bare !== 'ms') {
-    throw new AssayError('usage', `"${text}" has no unit: write ${m[1]}ms or ${m[1]}s`, { field });
+    throw new AssayError('input.invalid', `"${text}" has no unit: write ${m[1]}ms or ${m[1]}s`, { field });
   }
   const ms = m ? Number(m[1]) * UNIT_MS[m[2] ?? 'ms']! : Number.NaN;
   if (!(ms > 0)) {
-    throw new AssayError('usage', `expected a duration above 0 like 500ms, 2s or 1m, got "${text}"`, {
+    throw new AssayError('input.invalid', `expected a duration above 0 like 500ms, 2s or 1m, got "${text}"`, {
       field,
     });
   }

@@ -25,11 +25,14 @@ export type ErrorCode =
   | 'module.load'
   | 'store.failed'
   | 'run.not-found'
+  /** The run is not in a state for this (already completed, made on another dataset version). */
   | 'run.conflict'
   | 'run.aborted'
   | 'stats.input'
   /** A value handed to a library function is not usable (a sample size, a filter, a duration). */
   | 'input.invalid'
+  /** An output file or folder cannot be written. */
+  | 'file.write'
   /** A command-line flag or argument: the CLI's own code. */
   | 'usage';
 

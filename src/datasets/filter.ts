@@ -6,7 +6,7 @@ export function parseTagFilters(filters: string[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const f of filters) {
     const i = f.indexOf('=');
-    if (i <= 0) throw new AssayError('usage', `--filter-tag expects key=value, got "${f}"`);
+    if (i <= 0) throw new AssayError('input.invalid', `--filter-tag expects key=value, got "${f}"`);
     const key = f.slice(0, i);
     out[key] = [...(out[key] ?? []), f.slice(i + 1)];
   }

@@ -13,19 +13,23 @@ export interface SampleOptions {
 /** `10%` → 0.1, `50` → 50. */
 export function parseSampleSize(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text);
-  if (!m) throw new AssayError('usage', `--sample expects a count (50) or a percentage (10%), got "${text}"`);
+  if (!m)
+    throw new AssayError(
+      'input.invalid',
+      `--sample expects a count (50) or a percentage (10%), got "${text}"`,
+    );
   const value = Number(m[1]);
   if (m[2]) {
     // 100% would come back as 1, which `stratifiedSample` reads as a count of one case.
     if (value <= 0 || value >= 100)
       throw new AssayError(
-        'usage',
+        'input.invalid',
         `--sample percentage must be above 0% and below 100% (leave --sample out for every case), got ${text}`,
       );
     return value / 100;
   }
   if (!Number.isInteger(value) || value < 1)
-    throw new AssayError('usage', `--sample count must be a whole number ≥ 1, got ${text}`);
+    throw new AssayError('input.invalid', `--sample count must be a whole number ≥ 1, got ${text}`);
   return value;
 }
 

@@ -50,7 +50,10 @@ function endToEnd(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const upstream = new URL(options.upstream);
   if (upstream.protocol !== 'http:' && upstream.protocol !== 'https:') {
-    throw new AssayError('usage', `cannot inject faults in front of ${options.upstream}: not http(s)`);
+    throw new AssayError(
+      'input.invalid',
+      `cannot inject faults in front of ${options.upstream}: not http(s)`,
+    );
   }
   const lib = upstream.protocol === 'https:' ? https : http;
   const agent = new lib.Agent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 256 });

@@ -38,7 +38,7 @@ describe('parseFaultSpec', () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(AssayError);
-    expect((caught as AssayError).code).toBe('usage');
+    expect((caught as AssayError).code).toBe('input.invalid');
     expect((caught as AssayError).field).toBe('--fault');
     expect((caught as AssayError).message).toMatch(why);
   });

@@ -20,7 +20,7 @@ const KINDS: readonly FaultKind[] = ['latency', 'error', 'timeout', 'reset'];
 const FIELD = '--fault';
 
 function fail(message: string): never {
-  throw new AssayError('usage', message, { field: FIELD });
+  throw new AssayError('input.invalid', message, { field: FIELD });
 }
 
 /** `2000`, `2000ms`, `2s`, `1.5s` → milliseconds (documented in milliseconds: a bare number is one). */

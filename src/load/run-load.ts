@@ -57,9 +57,9 @@ export function planCall(target: Target): LoadCall {
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const open = spec.rps !== undefined;
   if (open === (spec.concurrency !== undefined)) {
-    throw new AssayError('usage', 'give either --rps (open loop) or --concurrency (closed loop)');
+    throw new AssayError('input.invalid', 'give either --rps (open loop) or --concurrency (closed loop)');
   }
-  if (spec.cases.length === 0) throw new AssayError('usage', 'the dataset has no cases to send');
+  if (spec.cases.length === 0) throw new AssayError('input.invalid', 'the dataset has no cases to send');
   const call = spec.call ?? planCall(spec.target);
   const t0 = performance.now();
   const rec = new LoadRecorder(t0);

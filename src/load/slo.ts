@@ -29,7 +29,7 @@ const METRICS: readonly SloMetric[] = ['p50', 'p90', 'p95', 'p99', 'max', 'mean'
 export const DEFAULT_SLO = 'p50<2000,p95<5000,errors<1%';
 
 function fail(message: string, field: string): never {
-  throw new AssayError('usage', message, { field });
+  throw new AssayError('input.invalid', message, { field });
 }
 
 function parseValue(metric: SloMetric, raw: string, field: string): number {

@@ -19,12 +19,18 @@ export function streamingCall(
 ): { call: LoadCall; note: string } {
   const config = loaded.config.targets.find((t) => targetId(t) === target.id);
   if (!config || isFunctionTarget(config) || isHttpTarget(config)) {
-    throw new AssayError('usage', `--stream needs a model target (openai:…); "${target.id}" is not one`);
+    throw new AssayError(
+      'input.invalid',
+      `--stream needs a model target (openai:…); "${target.id}" is not one`,
+    );
   }
   const t = config as ModelTargetConfig;
   const { family, model } = splitProvider(t.provider);
   if (family !== 'openai') {
-    throw new AssayError('usage', `--stream is implemented for openai: targets only, not "${family}:"`);
+    throw new AssayError(
+      'input.invalid',
+      `--stream is implemented for openai: targets only, not "${family}:"`,
+    );
   }
   const apiKey = t.apiKey ?? env.OPENAI_API_KEY;
   const settings = {

@@ -140,13 +140,17 @@ describe('promote', () => {
     await refuse(promote(store, { runId: 'nope', failed: true, to: file }), 'run.not-found', /no run "nope"/);
     await refuse(
       promote(store, { runId: 'run-1', caseIds: ['q9'], to: file }),
-      'usage',
+      'input.invalid',
       /no result for case "q9"/,
     );
-    await refuse(promote(store, { runId: 'run-1', to: file }), 'usage', /--failed, --errors or --case/);
+    await refuse(
+      promote(store, { runId: 'run-1', to: file }),
+      'input.invalid',
+      /--failed, --errors or --case/,
+    );
     await refuse(
       promote(store, { runId: 'run-1', failed: true, to: join(ctx.dir, 'r.csv') }),
-      'usage',
+      'input.invalid',
       /\.jsonl/,
     );
     expect(() => readFileSync(file)).toThrow();

@@ -66,11 +66,13 @@ async function existingCases(
  */
 export async function promote(store: PromoteStore, options: PromoteOptions): Promise<PromoteReport> {
   if (!options.failed && !options.errors && !options.caseIds?.length) {
-    throw new AssayError('usage', 'say which cases to promote: --failed, --errors or --case ID');
+    throw new AssayError('input.invalid', 'say which cases to promote: --failed, --errors or --case ID');
   }
   const ext = extname(options.to).toLowerCase();
   if (ext !== '.jsonl' && ext !== '.ndjson') {
-    throw new AssayError('usage', 'the regression dataset must be a .jsonl file', { file: options.to });
+    throw new AssayError('input.invalid', 'the regression dataset must be a .jsonl file', {
+      file: options.to,
+    });
   }
   const run = await store.getRun(options.runId);
   if (!run) throw new AssayError('run.not-found', `no run "${options.runId}" in the store`);
@@ -89,7 +91,7 @@ export async function promote(store: PromoteStore, options: PromoteOptions): Pro
   const unknown = [...asked].filter((id) => !outcomes.has(id));
   if (unknown.length > 0) {
     throw new AssayError(
-      'usage',
+      'input.invalid',
       `run ${run.id} has no result for case ${unknown.map((id) => `"${id}"`).join(', ')}`,
     );
   }

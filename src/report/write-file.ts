@@ -52,12 +52,12 @@ interface Place {
 async function placeOf(path: string): Promise<Place> {
   const link = await lstat(path).catch(() => undefined);
   if (!link) return { path, inPlace: false };
-  if (link.isDirectory()) throw new AssayError('usage', `cannot write ${path}: it is a folder`);
+  if (link.isDirectory()) throw new AssayError('file.write', `cannot write ${path}: it is a folder`);
   if (link.isFile()) return { path, inPlace: false };
   // A symlink (/dev/stdout → /proc/self/fd/1 → pipe:[…]) or a special file.
   const target = await stat(path).catch(() => undefined);
   if (!target?.isFile()) {
-    if (target?.isDirectory()) throw new AssayError('usage', `cannot write ${path}: it is a folder`);
+    if (target?.isDirectory()) throw new AssayError('file.write', `cannot write ${path}: it is a folder`);
     return { path, inPlace: true };
   }
   const real = await realpath(path).catch(() => undefined);
@@ -85,7 +85,11 @@ async function openStream(path: string, file: string): Promise<WriteStream> {
   await new Promise<void>((ok, fail) => {
     out.once('open', () => ok());
     out.once('error', (error: NodeJS.ErrnoException) =>
-      fail(new AssayError('usage', `cannot write ${file}: ${error.code ?? error.message}`, { cause: error })),
+      fail(
+        new AssayError('file.write', `cannot write ${file}: ${error.code ?? error.message}`, {
+          cause: error,
+        }),
+      ),
     );
   });
   return out;
@@ -112,7 +116,7 @@ async function makeFolder(dir: string, file: string): Promise<void> {
   for (let d = dir; ; d = dirname(d)) {
     const s = await stat(d).catch(() => undefined);
     if (s) {
-      if (!s.isDirectory()) throw new AssayError('usage', `cannot write ${file}: ${d} is not a folder`);
+      if (!s.isDirectory()) throw new AssayError('file.write', `cannot write ${file}: ${d} is not a folder`);
       break;
     }
     missing.unshift(d);
@@ -124,7 +128,7 @@ async function makeFolder(dir: string, file: string): Promise<void> {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') continue;
-      throw new AssayError('usage', `cannot write ${file}: cannot create the folder ${d} (${code})`, {
+      throw new AssayError('file.write', `cannot write ${file}: cannot create the folder ${d} (${code})`, {
         cause: error,
       });
     }

@@ -32,7 +32,7 @@ export function respondError(error: unknown, c: Context): Response {
     c.header('Retry-After', '1');
     return c.json(errorBody('overloaded', error.message), 503);
   }
-  if (isAssayError(error) && error.code === 'usage') {
+  if (isAssayError(error) && (error.code === 'usage' || error.code === 'input.invalid')) {
     return c.json(errorBody('invalid', error.message, error.field), 400);
   }
   if (isAssayError(error) && error.code === 'store.failed') {

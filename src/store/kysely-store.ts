@@ -141,7 +141,7 @@ export class KyselyStore implements Store {
       const shown = like.slice(0, AMBIGUOUS_SHOWN).map((r) => r.id);
       const more = like.length > AMBIGUOUS_SHOWN ? ', …' : '';
       throw new AssayError(
-        'usage',
+        'input.invalid',
         `run id "${id}" is ambiguous: it starts ${shown.join(', ')}${more}; give more characters`,
       );
     }

@@ -49,7 +49,7 @@ export async function runSuite(
     run = options.resume;
     if (run.provenance.dataset.version !== suite.provenance.dataset.version) {
       throw new AssayError(
-        'usage',
+        'run.conflict',
         `run ${run.id} was made on dataset version ${run.provenance.dataset.version}, but the dataset is now ${suite.provenance.dataset.version}; start a new run`,
       );
     }

@@ -86,11 +86,14 @@ export function planCalibrations(
   const known = scoreNames.length ? scoreNames.join(', ') : 'none';
   if (evaluator !== undefined) {
     if (!scoreNames.includes(evaluator))
-      throw new AssayError('usage', `the run has no judge score "${evaluator}" (judge scores: ${known})`);
+      throw new AssayError(
+        'input.invalid',
+        `the run has no judge score "${evaluator}" (judge scores: ${known})`,
+      );
     const short = evaluator.slice(evaluator.lastIndexOf('.') + 1);
     for (const row of labels)
       if (!row.dimension || row.dimension === evaluator || row.dimension === short) add(evaluator, row);
-    if (!plan.size) throw new AssayError('usage', `no label row is for "${evaluator}"`);
+    if (!plan.size) throw new AssayError('input.invalid', `no label row is for "${evaluator}"`);
     return plan;
   }
   for (const row of labels) {
@@ -104,7 +107,7 @@ export function planCalibrations(
           ? `no judge score matches ${what}`
           : `${what} matches several judge scores (${matches.join(', ')})`;
       throw new AssayError(
-        'usage',
+        'input.invalid',
         `line ${row.line}: ${why}; judge scores in the run: ${known}. Pass --evaluator`,
       );
     }
@@ -130,7 +133,7 @@ export function pairLabels(
     }
     if (candidates.length > 1) {
       throw new AssayError(
-        'usage',
+        'input.invalid',
         `line ${row.line}: case "${row.caseId}" was judged for several targets (${candidates.map((c) => c.target).join(', ')}); give the label a "target"`,
       );
     }

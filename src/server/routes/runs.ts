@@ -26,7 +26,7 @@ export function runRoutes(deps: RunRoutesDeps): Hono {
   const comparisons = new Memo<CompareView>(8);
 
   app.onError((error, c) => {
-    if (error instanceof AssayError && error.code === 'usage')
+    if (error instanceof AssayError && (error.code === 'usage' || error.code === 'input.invalid'))
       return c.json(
         { error: { code: 'bad-request', message: error.message, field: error.field ?? null } },
         400,
