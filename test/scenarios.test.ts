@@ -38,14 +38,16 @@ afterAll(async () => {
   await fake.close();
 });
 
-async function run(rows: unknown[], extra = ''): Promise<ResultRecord[]> {
+const SYSTEM_PROMPT = `prompt:
+  - { role: system, content: "You are a support bot." }
+`;
+
+async function run(rows: unknown[], extra = '', prompt = SYSTEM_PROMPT): Promise<ResultRecord[]> {
   writeFileSync(join(dir, 'cases.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n'));
   writeFileSync(
     join(dir, 'assay.yaml'),
     `dataset: ./cases.jsonl
-prompt:
-  - { role: system, content: "You are a support bot." }
-targets:
+${prompt}targets:
   - id: bot
     provider: openai:fake-model
     baseURL: ${fake.baseURL}
@@ -138,5 +140,42 @@ describe('multi-turn scenarios', () => {
     await expect(run([{ id: 'x', simulate: { persona: 'p', goal: 'g' } }])).rejects.toThrow(
       /names no "simulator"/,
     );
+  });
+
+  describe('against a model target (issue 10, item 11: "needs a prompt")', () => {
+    const conversation = {
+      id: 'no-prompt',
+      turns: [{ user: 'My order 4242 is late.' }, { user: 'where is it?' }],
+    };
+
+    it('runs conversations with no prompt at all: the turns are the prompt', async () => {
+      const [r] = await run([conversation], '', '');
+      expect(r!.error).toBeUndefined();
+      expect(r!.output!.turns!.map((t) => t.assistant)).toEqual(['Noted.', 'Order 4242 ships tomorrow.']);
+      expect(r!.output!.prompt).toEqual([
+        { role: 'user', content: 'My order 4242 is late.' },
+        { role: 'assistant', content: 'Noted.' },
+        { role: 'user', content: 'where is it?' },
+        { role: 'assistant', content: 'Order 4242 ships tomorrow.' },
+      ]);
+    });
+
+    it('a prompt written for single-turn cases: its system message opens the conversation, its user template is not rendered', async () => {
+      const prompt = `prompt:
+  - { role: system, content: "You are a support bot." }
+  - { role: user, content: "{{ question }}" }
+`;
+      fake.reset();
+      const [r] = await run([conversation], '', prompt);
+      expect(r!.error).toBeUndefined();
+      const sent = fake.requests.map((q) => (q.body as { messages: { role: string }[] }).messages);
+      expect(sent.at(-1)!.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    });
+
+    it('a single-turn case with no prompt fails before the run, naming the case', async () => {
+      await expect(run([conversation, { id: 'single', question: 'hi' }], '', '')).rejects.toThrow(
+        /target "bot" is a model with no prompt: case single has no turns, so it needs one/,
+      );
+    });
   });
 });

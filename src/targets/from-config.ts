@@ -91,16 +91,9 @@ async function createModelTarget(
   id: string,
   ctx: TargetContext,
 ): Promise<Target> {
+  // Optional: a dataset of conversations needs none (the turns are the prompt); a single-turn case
+  // without one fails before the run, naming the case.
   const prompt = t.prompt ?? ctx.prompt;
-  if (prompt === undefined) {
-    throw new AssayError(
-      'config.invalid',
-      `target "${id}" is a model and needs a prompt (top-level "prompt" or its own)`,
-      {
-        field: `targets[${i}].prompt`,
-      },
-    );
-  }
   let provider: Awaited<ReturnType<typeof resolveProvider>>;
   try {
     provider = await resolveProvider(
@@ -122,7 +115,7 @@ async function createModelTarget(
   const target = createPromptTarget({
     id,
     provider,
-    prompt,
+    ...(prompt === undefined ? {} : { prompt }),
     ...(t.params ? { params: t.params } : {}),
     endpoint: t.baseURL ?? 'default',
     ...(t.concurrency ? { maxConcurrency: t.concurrency } : {}),

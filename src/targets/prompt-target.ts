@@ -1,5 +1,6 @@
 import type { Case } from '../core/case.js';
 import { templateScope } from '../core/case.js';
+import { AssayError } from '../core/errors.js';
 import type { ChatMessage, Provider } from '../core/provider.js';
 import type { PlannedCall, Target, TargetCallOptions } from '../core/target.js';
 import { compileTemplate, type Render } from '../templates/render.js';
@@ -10,7 +11,8 @@ export type PromptSpec = string | { role: ChatMessage['role']; content: string }
 export interface PromptTargetOptions {
   id: string;
   provider: Provider;
-  prompt: PromptSpec;
+  /** Optional when the target only holds conversations: the turns are the prompt. */
+  prompt?: PromptSpec;
   params?: Record<string, unknown>;
   /** Identifies the endpoint in cache keys and pools (the base URL); never a secret. */
   endpoint?: string;
@@ -30,12 +32,20 @@ export function compilePrompt(prompt: PromptSpec): (scope: Record<string, unknow
   return (scope) => parts.map((p) => ({ role: p.role, content: p.render(scope) }));
 }
 
+/** Only the system messages of a prompt: what opens a conversation. */
+function compileSystem(prompt: PromptSpec | undefined): (scope: Record<string, unknown>) => ChatMessage[] {
+  if (prompt === undefined || typeof prompt === 'string') return () => [];
+  return compilePrompt(prompt.filter((m) => m.role === 'system'));
+}
+
 /**
- * A model under a prompt. In a conversation, the prompt's system messages open it and the history
- * follows, so the model sees every earlier turn.
+ * A model under a prompt. In a conversation, the prompt's system messages (if any) open it and the
+ * history follows, so the model sees every earlier turn; the prompt's user messages, written for
+ * single-turn cases, are not rendered there. Without a prompt only conversations can run.
  */
 export function createPromptTarget(options: PromptTargetOptions): Target {
-  const render = compilePrompt(options.prompt);
+  const render = options.prompt === undefined ? undefined : compilePrompt(options.prompt);
+  const system = compileSystem(options.prompt);
   const { provider } = options;
   const params = options.params ?? {};
   const endpoint = options.endpoint ?? 'default';
@@ -50,13 +60,18 @@ export function createPromptTarget(options: PromptTargetOptions): Target {
       provider: provider.id,
       endpoint,
       params,
-      promptHash: contentHash(options.prompt).slice(0, 16),
+      promptHash: options.prompt === undefined ? null : contentHash(options.prompt).slice(0, 16),
     }),
     plan(c: Case, callOptions: TargetCallOptions = {}): PlannedCall {
       const scope = templateScope(c);
-      let messages = render(scope);
-      if (callOptions.messages?.length) {
-        messages = [...messages.filter((m) => m.role === 'system'), ...callOptions.messages];
+      let messages: ChatMessage[];
+      if (callOptions.messages?.length) messages = [...system(scope), ...callOptions.messages];
+      else if (render) messages = render(scope);
+      else {
+        throw new AssayError(
+          'config.invalid',
+          `target "${options.id}" is a model with no prompt: case ${c.id} has no turns, so it needs one (top-level "prompt" or the target's own); conversations need none`,
+        );
       }
       return {
         cacheKey: () => contentHash({ provider: provider.id, endpoint, params, messages }),
