@@ -7,6 +7,7 @@ import type {
   TracePage,
   TraceQuery,
 } from './trace.js';
+import type { TrafficQuery, TrafficSeries } from './traffic-series.js';
 
 /** What a commit of an ingest batch wrote; records already stored (same ids) are skipped. */
 export interface IngestWriteResult {
@@ -44,6 +45,9 @@ export interface TraceStore {
   /** A trace with every span, its scores and the trace's feedback; undefined outside this project. */
   getTrace(projectId: string, traceId: string): Promise<TraceDetail | undefined>;
   feedbackFor(projectId: string, traceId: string): Promise<FeedbackRecord[]>;
+
+  /** Volume, errors, latency, cost, tokens, feedback and scores per time bucket (the monitoring page). */
+  trafficSeries(projectId: string, query: TrafficQuery): Promise<TrafficSeries>;
 
   /** Whether the database answers (for `/readyz`). */
   ping(): Promise<void>;

@@ -6,6 +6,7 @@ import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { otlpRoutes } from './routes/otlp.js';
 import { traceRoutes } from './routes/traces.js';
+import { trafficRoutes } from './routes/traffic.js';
 import { webParts } from './web/mount.js';
 
 /**
@@ -26,6 +27,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', otlpRoutes(deps));
   app.route('/', ingestRoutes(deps));
   app.route('/', traceRoutes(deps));
+  app.route('/', trafficRoutes(deps));
   web?.afterAuth(app);
   return app;
 }

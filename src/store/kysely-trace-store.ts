@@ -11,6 +11,7 @@ import type {
   TraceQuery,
 } from '../core/trace.js';
 import type { IngestWriteResult, TraceStore } from '../core/trace-store.js';
+import type { TrafficQuery, TrafficSeries } from '../core/traffic-series.js';
 import type { Dialect } from './migrations.js';
 import type { Database } from './schema.js';
 import {
@@ -26,6 +27,7 @@ import {
   toTraceSummary,
   traceDeltas,
 } from './trace-rows.js';
+import { trafficSeries } from './traffic-series.js';
 
 /** Rows per multi-row INSERT: under PostgreSQL's 65,535 bound parameters with 26 columns a row. */
 const CHUNK = 500;
@@ -271,6 +273,10 @@ export class KyselyTraceStore implements TraceStore {
       .orderBy('timestamp_ms')
       .execute();
     return rows.map(toFeedback);
+  }
+
+  trafficSeries(projectId: string, query: TrafficQuery): Promise<TrafficSeries> {
+    return trafficSeries(this.db, this.dialect, projectId, query);
   }
 
   async ping(): Promise<void> {

@@ -1,0 +1,52 @@
+import { Hono } from 'hono';
+import type { TrafficQuery } from '../../core/traffic-series.js';
+import { MAX_BUCKETS } from '../../store/traffic-series.js';
+import type { AppDeps, AppEnv } from '../env.js';
+import { HttpError } from '../http-error.js';
+
+const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DAY = 86_400_000;
+
+function time(value: string | undefined, field: string, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Date.parse(value);
+  if (Number.isNaN(ms))
+    throw new HttpError(400, 'invalid', `${field}: expected an ISO 8601 time or epoch milliseconds`, field);
+  return ms;
+}
+
+/** Reads `from`, `to` (default: the last 7 days), `bucket` (`5m`, `1h`, `1d`; default about 150 points). */
+export function trafficQuery(q: Record<string, string | undefined>, now: number): TrafficQuery {
+  const toMs = time(q.to, 'to', now);
+  const fromMs = time(q.from, 'from', toMs - 7 * DAY);
+  if (!(fromMs < toMs)) throw new HttpError(400, 'invalid', 'from: must be before to', 'from');
+  let bucketMs: number;
+  if (q.bucket) {
+    const m = /^(\d+)([mhd])$/.exec(q.bucket);
+    if (!m) throw new HttpError(400, 'invalid', 'bucket: expected a width such as 5m, 1h or 1d', 'bucket');
+    bucketMs = Number(m[1]) * UNITS[m[2]!]!;
+    if (bucketMs < 60_000) throw new HttpError(400, 'invalid', 'bucket: one minute at least', 'bucket');
+  } else {
+    const steps = [60_000, 300_000, 900_000, 3_600_000, 6 * 3_600_000, DAY];
+    bucketMs = steps.find((s) => (toMs - fromMs) / s <= 200) ?? DAY;
+  }
+  if ((toMs - fromMs) / bucketMs > MAX_BUCKETS)
+    throw new HttpError(400, 'invalid', `bucket: at most ${MAX_BUCKETS} buckets per query`, 'bucket');
+  return {
+    fromMs,
+    toMs,
+    bucketMs,
+    ...(q.segment ? { segment: q.segment } : {}),
+    ...(q.model ? { model: q.model } : {}),
+  };
+}
+
+/** `GET /api/v1/metrics/traffic`: the monitoring page's time series for the key's project. */
+export function trafficRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get('/api/v1/metrics/traffic', async (c) => {
+    const query = trafficQuery(c.req.query(), (deps.now ?? Date.now)());
+    return c.json(await deps.store.trafficSeries(c.get('projectId'), query));
+  });
+  return app;
+}
