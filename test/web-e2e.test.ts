@@ -8,6 +8,7 @@ import { sideFromResults } from '../src/compare/sides.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { seedFixtureRun, XSS_CASE_ID, XSS_OUTPUT } from './fixtures/report-run.js';
 import { seedSyntheticRun } from './fixtures/synthetic-runs.js';
+import { plantTraffic } from './fixtures/traffic.js';
 import { ROOT } from './helpers/build.js';
 import { startAssayServe } from './helpers/web-server.js';
 
@@ -91,6 +92,34 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await store.close();
       server = await startAssayServe(join(dir, 'assay.db'));
       token = server.key;
+      const project = (await server.store.projectByName('default'))!;
+      await plantTraffic(server.store, project.id, [
+        {
+          traces: 40,
+          errorEvery: 0,
+          latencyMs: 200,
+          model: 'gpt-4o-mini',
+          segment: 'free',
+          thumbsDownEvery: 10,
+        },
+        {
+          traces: 60,
+          errorEvery: 4,
+          latencyMs: 900,
+          model: 'gpt-4o',
+          segment: 'pro',
+          thumbsDownEvery: 2,
+          output: `${XSS_OUTPUT} <a href="javascript:window.__pwned=5">click</a>`,
+        },
+        {
+          traces: 30,
+          errorEvery: 0,
+          latencyMs: 250,
+          model: 'gpt-4o-mini',
+          segment: 'free',
+          thumbsDownEvery: 10,
+        },
+      ]);
       const { chromium } = await import('playwright-core');
       browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
       page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -209,6 +238,41 @@ describe.skipIf(!HAVE_CHROMIUM)(
         .poll(() => page.getByTestId('side-candidate').textContent(), { timeout: 15_000 })
         .toMatch(/not sure/);
       await inert('compare page');
+    });
+
+    it('charts production traffic and drills down from a bucket to its traces and to one trace', async () => {
+      const window = 'from=2025-01-15T00:00:00.000Z&to=2025-01-15T03:00:00.000Z&bucket=1h';
+      await page.goto(`${server.url}/monitoring?${window}`);
+      const table = page.getByTestId('traffic-table');
+      await table.waitFor();
+      await expect.poll(() => table.locator('tbody tr').count(), { timeout: 15_000 }).toBe(3);
+      expect(await page.locator('.chart canvas').count()).toBe(7);
+      // The hour with 25% errors is flagged.
+      const bad = table.locator('tr.row-regressed');
+      expect(await bad.count()).toBe(1);
+      expect(await bad.textContent()).toMatch(/2025-01-15 01:00.*60.*25\.0%/);
+      await shot('web-monitoring');
+      // A click on the middle of a chart drills down to the traces of that bucket.
+      const over = page.locator('.chart .u-over').first();
+      const box = (await over.boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      await page.waitForURL(/\/monitoring\/traces\?from=2025-01-15T01%3A00/);
+      const list = page.getByTestId('trace-list');
+      await expect.poll(() => list.locator('tbody tr').count(), { timeout: 15_000 }).toBe(50);
+      await page.getByRole('button', { name: /Older traces/ }).click();
+      await expect.poll(() => list.locator('tbody tr').count(), { timeout: 15_000 }).toBe(10);
+      await list.locator('tbody tr a').first().click();
+      await page.getByRole('heading', { name: /^Trace / }).waitFor();
+      await page.getByText('gpt-4o', { exact: false }).first().waitFor();
+      await page.getByText('helpfulness').first().waitFor();
+      await page.getByRole('heading', { name: /Feedback \(1\)/ }).waitFor();
+      expect(
+        await page.locator('pre.text', { hasText: 'window.__pwned = 1' }).first().textContent(),
+      ).toContain('<script>window.__pwned = 1</script>');
+      await shot('web-trace');
+      await inert('trace page');
+      await fits('trace page');
     });
 
     it('keeps every page inside a phone-width screen', async () => {

@@ -14,6 +14,7 @@ import { RunPage } from './pages/run-page';
 import { RunsPage } from './pages/runs-page';
 import { SignInPage } from './pages/sign-in-page';
 import { TracePage } from './pages/trace-page';
+import { TracesPage } from './pages/traces-page';
 
 const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInPage /> },
@@ -26,6 +27,7 @@ const router = createBrowserRouter([
       { path: '/compare', element: <ComparePage /> },
       { path: '/compare/case', element: <CompareCasePage /> },
       { path: '/monitoring', element: <MonitoringPage /> },
+      { path: '/monitoring/traces', element: <TracesPage /> },
       { path: '/traces/:traceId', element: <TracePage /> },
       { path: '*', element: <p>No such page.</p> },
     ],

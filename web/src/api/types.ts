@@ -19,3 +19,13 @@ export type {
   RunListItem,
   RunSummary,
 } from '../../../src/server/runs/views.js';
+
+import type { traceDetailJson, traceSummaryJson } from '../../../src/monitor/trace-json.js';
+
+export type { TrafficBucket, TrafficSeries } from '../../../src/core/traffic-series.js';
+export type TraceSummaryJson = ReturnType<typeof traceSummaryJson>;
+export type TraceDetailJson = ReturnType<typeof traceDetailJson>;
+export interface TraceListJson {
+  traces: TraceSummaryJson[];
+  nextCursor: string | null;
+}
