@@ -57,8 +57,8 @@ export class IngestQueue {
     private readonly write: (batch: IngestBatch) => Promise<IngestWriteResult>,
     options: IngestQueueOptions = {},
   ) {
-    this.capacity = options.capacity ?? 20_000;
-    this.maxCommit = options.maxCommit ?? 4096;
+    this.capacity = options.capacity ?? 8192;
+    this.maxCommit = options.maxCommit ?? 2048;
   }
 
   /** Whether `size` more records would fit now (checked before a body is even read). */

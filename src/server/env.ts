@@ -1,6 +1,8 @@
 import type { Store } from '../core/store.js';
 import type { TraceStore } from '../core/trace-store.js';
 import type { IngestQueue } from '../monitor/ingest-queue.js';
+import type { ConvertJob } from '../monitor/otlp/convert.js';
+import type { OtlpConversion } from '../monitor/otlp/to-batch.js';
 
 /** What the app is built from: the store, the ingest queue in front of it, a clock and limits. */
 export interface AppDeps {
@@ -10,6 +12,8 @@ export interface AppDeps {
   now?: () => number;
   /** Largest request body accepted, compressed or not (default 8 MiB). */
   maxBodyBytes?: number;
+  /** Decodes and maps an OTLP body (a worker pool in `assay serve`; in-thread by default). */
+  convertOtlp?: (job: ConvertJob) => Promise<OtlpConversion>;
   /** Set while shutting down: `/readyz` answers 503. */
   isDraining?: () => boolean;
   /** The runs store: with it, the runs API (`/api/v1/runs…`) and the web app at `/` are served. */

@@ -1,8 +1,10 @@
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { serve } from '@hono/node-server';
 import type { TraceStore } from '../core/trace-store.js';
 import { bootstrapProject } from '../monitor/api-keys.js';
 import { IngestQueue } from '../monitor/ingest-queue.js';
+import { ConvertPool } from '../monitor/otlp/convert-pool.js';
 import { openStores } from '../store/open.js';
 import { createApp } from './app.js';
 import type { AppDeps } from './env.js';
@@ -12,11 +14,13 @@ export interface ServeOptions {
   port?: number;
   /** `--db`: a SQLite file or a postgres:// URL. */
   db?: string;
-  /** Records waiting for a commit at most before 503 (default 20,000). */
+  /** Records waiting for a commit at most before 503 (default 8,192). */
   queueCapacity?: number;
   maxBodyBytes?: number;
   /** The built web app to serve at `/` (default: the package's web/dist). */
   webDir?: string;
+  /** Worker threads decoding OTLP bodies (default: one per core, at most 2; 0 decodes on the main thread). */
+  threads?: number;
   /** Where the start-up lines go (default stdout). */
   print?: (line: string) => void;
 }
@@ -40,7 +44,14 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const firstKey = await bootstrapProject(store);
   const queue = new IngestQueue((batch) => store.writeIngest(batch), { capacity: options.queueCapacity });
   let draining = false;
-  const deps: AppDeps = { store, queue, isDraining: () => draining, runs };
+  const pool = new ConvertPool(options.threads ?? Math.min(2, availableParallelism()));
+  const deps: AppDeps = {
+    store,
+    queue,
+    isDraining: () => draining,
+    runs,
+    convertOtlp: (job) => pool.convert(job),
+  };
   if (options.webDir) deps.web = { dir: options.webDir };
   if (options.maxBodyBytes !== undefined) deps.maxBodyBytes = options.maxBodyBytes;
   const app = createApp(deps);
@@ -74,6 +85,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       clearInterval(idle);
       clearTimeout(force);
       await queue.drain();
+      await pool.close();
       await store.close();
     })();
     return closing;

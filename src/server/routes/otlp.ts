@@ -1,13 +1,7 @@
 import { Hono } from 'hono';
 import { QueueFullError } from '../../monitor/ingest-queue.js';
-import {
-  decodeJsonRequest,
-  decodeProtobufRequest,
-  encodeProtobufResponse,
-  jsonResponse,
-  type PartialSuccess,
-} from '../../monitor/otlp/decode.js';
-import { otlpToBatch } from '../../monitor/otlp/to-batch.js';
+import { convertOtlp } from '../../monitor/otlp/convert.js';
+import { encodeProtobufResponse, jsonResponse, type PartialSuccess } from '../../monitor/otlp/decode.js';
 import { readBody } from '../body.js';
 import { type AppDeps, type AppEnv, DEFAULT_MAX_BODY_BYTES } from '../env.js';
 import { HttpError } from '../http-error.js';
@@ -20,6 +14,7 @@ export function otlpRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const limit = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const now = deps.now ?? Date.now;
+  const convert = deps.convertOtlp ?? (async (job) => convertOtlp(job));
   app.post('/v1/traces', async (c) => {
     const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     const protobuf = type === 'application/x-protobuf' || type === 'application/protobuf';
@@ -32,8 +27,7 @@ export function otlpRoutes(deps: AppDeps): Hono<AppEnv> {
     // Refuse before reading the body when nothing more fits: an overloaded server spends nothing on it.
     if (!deps.queue.hasRoom()) throw new QueueFullError();
     const body = await readBody(c, limit);
-    const request = protobuf ? decodeProtobufRequest(body) : decodeJsonRequest(body);
-    const converted = otlpToBatch(request, c.get('projectId'), now());
+    const converted = await convert({ body, protobuf, projectId: c.get('projectId'), nowMs: now() });
     await deps.queue.submit(converted.batch);
     const partial: PartialSuccess | undefined =
       converted.rejected > 0

@@ -1,0 +1,16 @@
+import { decodeJsonRequest, decodeProtobufRequest } from './decode.js';
+import { type OtlpConversion, otlpToBatch } from './to-batch.js';
+
+/** What a conversion needs: the raw (inflated) body and whose it is. */
+export interface ConvertJob {
+  body: Uint8Array;
+  protobuf: boolean;
+  projectId: string;
+  nowMs: number;
+}
+
+/** Decodes an OTLP body and maps it to records: the CPU-heavy half of ingestion, run in a worker when one is there. */
+export function convertOtlp(job: ConvertJob): OtlpConversion {
+  const request = job.protobuf ? decodeProtobufRequest(job.body) : decodeJsonRequest(job.body);
+  return otlpToBatch(request, job.projectId, job.nowMs);
+}
