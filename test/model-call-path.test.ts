@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import type { ResultRecord } from '../src/core/run.js';
+import { writeResultsJson } from '../src/report/json.js';
 import { formatSummary } from '../src/report/terminal.js';
 import type { RunObserver } from '../src/runner/run-eval.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
@@ -80,18 +81,22 @@ ${config}`,
 const cases = ['a', 'b', 'c'].map((id) => ({ id, question: `return policy ${id}?` }));
 const options = { env: {}, assayVersion: 'test' };
 
-async function run(file: string, runId: string, observers: RunObserver[] = []) {
+async function run(file: string, runId: string, observers: RunObserver[] = [], resume = false) {
   const store = await openSqliteStore(join(dir, 'assay.db'));
   try {
+    const earlier = resume ? await store.getRun(runId) : undefined;
     const { outcome } = await runSuite(await buildSuite(await loadConfig(file, {}), options), {
       store,
       runId,
       observers,
+      ...(earlier ? { resume: earlier } : {}),
     });
     const results: ResultRecord[] = [];
     for await (const r of store.results(runId)) results.push(r);
     const stored = await store.getRun(runId);
-    return { outcome, results, stored };
+    const json = join(dir, `${runId}.json`);
+    await writeResultsJson(json, stored!, store.results(runId));
+    return { outcome, results, stored, json: JSON.parse(readFileSync(json, 'utf8')) };
   } finally {
     await store.close();
   }
@@ -100,7 +105,8 @@ async function run(file: string, runId: string, observers: RunObserver[] = []) {
 describe('one model-call path', () => {
   it('counts judge tokens and cost per run, apart from the targets’, in the summary and the stored run', async () => {
     const file = write(cases, 'evaluators:\n  - type: rubric\n    dimensions: [accuracy]\n');
-    const { outcome, stored } = await run(file, 'r1');
+    const first = await run(file, 'r1');
+    const { outcome, stored } = first;
     const s = outcome.summary;
     // The targets' tokens are the targets' only (3 × 5 in, 3 × 4 out) …
     expect(s.tokens).toEqual({ input: 15, output: 12, total: 27 });
@@ -112,6 +118,7 @@ describe('one model-call path', () => {
       costUsd: expect.closeTo((300 * 0.8 + 30 * 4) / 1e6, 12),
     });
     expect(stored!.summary!.models).toEqual(s.models);
+    expect(first.json.summary.models).toEqual(s.models);
     expect(formatSummary({ id: 'r1', status: 'completed' }, s)).toMatch(
       /Judge +300 in · 30 out · 3 calls · Cost \$0\.0004/,
     );
@@ -119,6 +126,10 @@ describe('one model-call path', () => {
     // A second run answers the judge from the run's cache: calls counted as cached, no tokens spent.
     const again = await run(file, 'r2');
     expect(again.outcome.summary.models?.judge).toMatchObject({ calls: 3, cached: 3, tokens: { total: 0 } });
+
+    // Resuming a run keeps the counts of its earlier execution (here: nothing is left to run).
+    const resumed = await run(file, 'r1', [], true);
+    expect(resumed.outcome.summary.models).toEqual(s.models);
   });
 
   it('retries a judge’s 429 through the run’s retry loop, seen by the run’s observers', async () => {
