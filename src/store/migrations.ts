@@ -126,6 +126,34 @@ export const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    // Alerts of `assay monitor` / the serve worker: kept for `assay alerts`, dedup and cooldown.
+    name: '004_monitor_alerts',
+    async up(typed) {
+      const db = typed as AnyDb;
+      await db.schema
+        .createTable('monitor_alerts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('project_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('segment', 'text')
+        .addColumn('window_from', 'text', (c) => c.notNull())
+        .addColumn('window_to', 'text', (c) => c.notNull())
+        .addColumn('statistic', 'double precision', (c) => c.notNull())
+        .addColumn('p', 'double precision')
+        .addColumn('effect', 'double precision')
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('created_ms', 'double precision', (c) => c.notNull())
+        .addColumn('notified', 'integer', (c) => c.notNull())
+        .addColumn('notify_error', 'text')
+        .execute();
+      await db.schema
+        .createIndex('monitor_alerts_key_idx')
+        .on('monitor_alerts')
+        .columns(['project_id', 'kind', 'window_from'])
+        .execute();
+    },
+  },
 ];
 
 /** Applies the migrations not yet applied, each in its own transaction, in name order. */

@@ -101,6 +101,21 @@ export interface Database {
     timestamp_ms: number;
     data: string;
   };
+  monitor_alerts: {
+    id: string;
+    project_id: string;
+    kind: string;
+    segment: string | null;
+    window_from: string;
+    window_to: string;
+    statistic: number;
+    p: number | null;
+    effect: number | null;
+    message: string;
+    created_ms: number;
+    notified: number;
+    notify_error: string | null;
+  };
 }
 
 /** A span as stored: messages, contexts, attributes and tags are JSON text. */
