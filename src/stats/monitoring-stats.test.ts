@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chiSquareTest, psiFromCounts } from './chi-square.js';
 import { ewmaChart } from './control-chart.js';
 import { spearmanInterval } from './correlation-interval.js';
+import { fisherExact } from './fisher.js';
 import { kmeans } from './kmeans.js';
 import { mmdTest } from './mmd.js';
 import { createRng } from './random.js';
@@ -169,5 +170,14 @@ describe('spearmanInterval', () => {
     expect(r.hi).toBeLessThanOrEqual(1);
     expect(r.hi).toBeGreaterThan(0.9);
     expect(() => spearmanInterval([1, 2], [1, 2])).toThrow(/at least 3/);
+  });
+});
+
+describe('fisherExact', () => {
+  it('matches scipy.stats.fisher_exact (two-sided)', () => {
+    expect(fisherExact(8, 2, 1, 5)).toBeCloseTo(0.034965, 5);
+    expect(fisherExact(1, 9, 11, 3)).toBeCloseTo(0.0027595, 6);
+    expect(fisherExact(5, 5, 5, 5)).toBeCloseTo(1, 10);
+    expect(fisherExact(0, 0, 0, 0)).toBe(1);
   });
 });
