@@ -1,7 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are config text with ${VAR}s.
 import { describe, expect, it } from 'vitest';
 import type { AssayError } from '../core/errors.js';
-import { envValuesUsed, formatPath, interpolateEnv } from './env.js';
+import { formatPath } from '../core/field-path.js';
+import { envValuesUsed, interpolateEnv } from './env.js';
 
 describe('interpolateEnv', () => {
   it('replaces variables in every string, however deep, and leaves other values alone', () => {

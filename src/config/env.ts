@@ -1,4 +1,5 @@
 import { AssayError } from '../core/errors.js';
+import { formatPath } from '../core/field-path.js';
 
 const VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
@@ -33,16 +34,6 @@ export function interpolateEnv(
     );
   }
   return value;
-}
-
-/** `['targets', 0, 'apiKey']` → `targets[0].apiKey`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
-  }
-  return out;
 }
 
 /**

@@ -5,10 +5,11 @@ import { pathToFileURL } from 'node:url';
 import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { AssayError } from '../core/errors.js';
+import { formatPath } from '../core/field-path.js';
 import { contentHash } from '../util/hash.js';
 import { importOptional } from '../util/optional-package.js';
 import { readTextFile } from '../util/text-file.js';
-import { envValuesUsed, formatPath, interpolateEnv } from './env.js';
+import { envValuesUsed, interpolateEnv } from './env.js';
 import { type Config, configSchema, type Prompt, targetSchemaFor } from './schema.js';
 
 export interface LoadedConfig {

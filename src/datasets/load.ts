@@ -1,5 +1,6 @@
 import { basename, extname } from 'node:path';
 import type { Case } from '../core/case.js';
+import type { Dataset } from '../core/dataset.js';
 import { AssayError } from '../core/errors.js';
 import { readTextFile } from '../util/text-file.js';
 import { parseCsv } from './csv.js';
@@ -8,14 +9,6 @@ import { checkUniqueIds, normalizeRow } from './normalize.js';
 import type { RawRow } from './raw-row.js';
 import { datasetVersion } from './version.js';
 import { parseYamlCases } from './yaml.js';
-
-export interface Dataset {
-  name: string;
-  /** Content hash of the canonical cases: the same cases give the same version everywhere. */
-  version: string;
-  path?: string;
-  cases: Case[];
-}
 
 const READERS: Record<string, (text: string, file: string) => RawRow[]> = {
   '.jsonl': parseJsonl,

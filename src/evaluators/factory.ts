@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { formatPath } from '../config/env.js';
 import { AssayError } from '../core/errors.js';
+import { formatPath } from '../core/field-path.js';
 import type { Evaluator } from '../core/score.js';
 import type { Target } from '../core/target.js';
 import type { EmbeddingService } from '../embeddings/service.js';

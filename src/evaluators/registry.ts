@@ -1,5 +1,5 @@
-import { formatPath } from '../config/env.js';
 import { AssayError, isAssayError } from '../core/errors.js';
+import { formatPath } from '../core/field-path.js';
 import type { Evaluator } from '../core/score.js';
 import type { EvaluatorContext, EvaluatorFactory } from './factory.js';
 

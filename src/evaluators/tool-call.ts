@@ -1,8 +1,8 @@
 import type { ValidateFunction } from 'ajv';
 import { z } from 'zod';
-import { formatPath } from '../config/env.js';
 import { templateScope } from '../core/case.js';
 import { AssayError } from '../core/errors.js';
+import { formatPath } from '../core/field-path.js';
 import type { ToolCall } from '../core/output.js';
 import { type Score, scoreError } from '../core/score.js';
 import { compileDeep } from '../templates/render.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunSummary } from '../core/run.js';
+import type { RunSummary } from '../core/summary.js';
 import { SummaryBuilder } from '../runner/summary.js';
 import { checkGates } from './rate-gates.js';
 

@@ -1,4 +1,4 @@
-import type { GateOutcome, RunSummary } from '../core/run.js';
+import type { GateOutcome, RunSummary } from '../core/summary.js';
 import { DEFAULT_MAX_ERROR_RATE, type Gates } from './schema.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

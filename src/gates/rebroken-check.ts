@@ -1,6 +1,7 @@
 import type { Case } from '../core/case.js';
-import type { GateOutcome, RunRecord } from '../core/run.js';
+import type { RunRecord } from '../core/run.js';
 import type { Store } from '../core/store.js';
+import type { GateOutcome } from '../core/summary.js';
 import { type RebrokenCase, rebrokenCases, rebrokenGate } from './rebroken.js';
 
 export interface RebrokenCheck {

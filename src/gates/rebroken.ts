@@ -1,6 +1,7 @@
 import type { Case, PromotedFrom } from '../core/case.js';
-import type { GateOutcome, RunRecord } from '../core/run.js';
+import type { RunRecord } from '../core/run.js';
 import type { Store } from '../core/store.js';
+import type { GateOutcome } from '../core/summary.js';
 
 /**
  * A re-broken case: a regression case (`origin: regression`) that fails in this run on a target

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { type Comparison, compareRuns } from '../compare/analyze.js';
 import { loadSide, sideFromResults } from '../compare/sides.js';
-import type { GateOutcome } from '../core/run.js';
 import type { Store } from '../core/store.js';
+import type { GateOutcome } from '../core/summary.js';
 
 /**
  * The `gates: { baseline, noRegression: true }` check at the end of a run: the same analysis as

@@ -1,4 +1,5 @@
-import type { PassRate, RunRecord, RunSummary } from '../core/run.js';
+import type { RunRecord } from '../core/run.js';
+import type { PassRate, RunSummary } from '../core/summary.js';
 import { wilson } from '../stats/intervals.js';
 import type { FailureAnalysis, FailureRecord } from './failures/collect.js';
 

@@ -1,4 +1,4 @@
-import type { RunSummary } from '../core/run.js';
+import type { RunSummary } from '../core/summary.js';
 import { SummaryBuilder } from '../runner/summary.js';
 import type { EmbedderLike } from './failures/clusters.js';
 import { type FailureAnalysis, FailureCollector } from './failures/collect.js';

@@ -1,5 +1,6 @@
 import pc from 'picocolors';
-import type { PassRate, RunRecord, RunSummary } from '../core/run.js';
+import type { RunRecord } from '../core/run.js';
+import type { PassRate, RunSummary } from '../core/summary.js';
 import { table } from './table.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

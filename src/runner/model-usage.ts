@@ -1,7 +1,7 @@
 import type { ModelRole } from '../core/model-call.js';
 import type { Usage } from '../core/output.js';
 import type { Provider } from '../core/provider.js';
-import type { ModelUsage } from '../core/run.js';
+import type { ModelUsage } from '../core/summary.js';
 import { type Price, priceFor } from '../providers/pricing.js';
 
 /**

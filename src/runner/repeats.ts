@@ -1,4 +1,5 @@
-import type { PassRate, RepeatSummary, ResultRecord } from '../core/run.js';
+import type { ResultRecord } from '../core/run.js';
+import type { PassRate, RepeatSummary } from '../core/summary.js';
 import { clusteredProportion } from '../stats/intervals.js';
 import { passAtK, passHatK } from '../stats/pass-at-k.js';
 import { getOrCreate } from '../util/maps.js';

@@ -1,4 +1,5 @@
-import type { ErrorCount, EvaluatorSummary, PassRate, ResultRecord, RunSummary } from '../core/run.js';
+import type { ResultRecord } from '../core/run.js';
+import type { ErrorCount, EvaluatorSummary, PassRate, RunSummary } from '../core/summary.js';
 import { percentileOfSorted } from '../stats/descriptive.js';
 import { wilson } from '../stats/intervals.js';
 import { getOrCreate } from '../util/maps.js';

@@ -1,7 +1,8 @@
 import type { Comparison } from '../compare/analyze.js';
 import type { Case } from '../core/case.js';
-import type { GateOutcome, RunRecord } from '../core/run.js';
+import type { RunRecord } from '../core/run.js';
 import type { Store } from '../core/store.js';
+import type { GateOutcome } from '../core/summary.js';
 import type { RebrokenCheck } from '../gates/rebroken-check.js';
 import { checkRebroken } from '../gates/rebroken-check.js';
 import { regressionGate } from '../gates/regression-gate.js';

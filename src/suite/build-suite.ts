@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import { importModule, type LoadedConfig, resolvePrompt } from '../config/load.js';
+import type { Dataset } from '../core/dataset.js';
 import { redactSecrets } from '../core/redact.js';
 import type { Provenance } from '../core/run.js';
 import type { Evaluator } from '../core/score.js';
 import type { UserSimulator } from '../core/simulator.js';
 import type { Target } from '../core/target.js';
-import { type Dataset, loadDataset } from '../datasets/load.js';
+import { loadDataset } from '../datasets/load.js';
 import { createEmbeddingService, type EmbeddingService } from '../embeddings/service.js';
 import type { EvaluatorContext } from '../evaluators/factory.js';
 import { createEvaluators } from '../evaluators/registry.js';

@@ -1,8 +1,8 @@
 import type { EvaluatorConfig } from '../config/schema.js';
 import { type Case, templateScope } from '../core/case.js';
+import type { Dataset } from '../core/dataset.js';
 import { AssayError, isAssayError } from '../core/errors.js';
 import type { Target } from '../core/target.js';
-import type { Dataset } from '../datasets/load.js';
 import { compileDeep } from '../templates/render.js';
 
 /**

@@ -1,7 +1,8 @@
 import type { LoadedConfig } from '../config/load.js';
 import { AssayError } from '../core/errors.js';
-import type { GateOutcome, RunRecord } from '../core/run.js';
+import type { RunRecord } from '../core/run.js';
 import type { Store } from '../core/store.js';
+import type { GateOutcome } from '../core/summary.js';
 import type { SampleDraw, SampleOptions } from '../datasets/sample.js';
 import type { EvalOutcome, RunObserver } from '../runner/run-eval.js';
 import { afterRun, type RunArtefacts } from './after-run.js';

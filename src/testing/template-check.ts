@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { type Case, templateScope } from '../core/case.js';
+import type { Dataset } from '../core/dataset.js';
 import { errorMessage } from '../core/errors.js';
-import { type Dataset, loadDataset } from '../datasets/load.js';
+import { loadDataset } from '../datasets/load.js';
 import { compileTemplate, type Render } from '../templates/render.js';
 import { edgeInputs } from './edge-inputs.js';
 import { failure } from './failure.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Provenance, ResultRecord, RunRecord, RunSummary } from '../../src/core/run.js';
+import type { Provenance, ResultRecord, RunRecord } from '../../src/core/run.js';
 import type { Store } from '../../src/core/store.js';
+import type { RunSummary } from '../../src/core/summary.js';
 
 /**
  * A store under test: `open()` opens the same database every time it is called (so durability can

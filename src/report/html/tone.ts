@@ -1,4 +1,4 @@
-import type { RunSummary } from '../../core/run.js';
+import type { RunSummary } from '../../core/summary.js';
 
 export type Tone = 'good' | 'warn' | 'bad' | '';
 

@@ -1,4 +1,5 @@
-import type { RunRecord, RunSummary } from '../../core/run.js';
+import type { RunRecord } from '../../core/run.js';
+import type { RunSummary } from '../../core/summary.js';
 import type { FailureAnalysis } from '../failures/collect.js';
 import { writeFileStreaming } from '../write-file.js';
 import { contentSecurityPolicy, loadAssets } from './assets.js';

@@ -1,5 +1,6 @@
-import type { RunRecord, RunSummary } from '../../core/run.js';
+import type { RunRecord } from '../../core/run.js';
 import type { Store } from '../../core/store.js';
+import type { RunSummary } from '../../core/summary.js';
 import type { JudgeBiasReport } from '../../judge/bias/report.js';
 import type { Calibration } from '../../judge/calibration/calibrate.js';
 import { SummaryBuilder } from '../../runner/summary.js';

@@ -4,15 +4,16 @@
  */
 import type { Comparison } from '../../compare/analyze.js';
 import type { ResultStatus } from '../../core/result-query.js';
-import type { GateOutcome, Provenance, RunStatus, RunSummary } from '../../core/run.js';
+import type { Provenance, RunStatus } from '../../core/run.js';
 import type { Score } from '../../core/score.js';
+import type { GateOutcome, RunSummary } from '../../core/summary.js';
 import type { JudgeBiasReport } from '../../judge/bias/report.js';
 import type { Calibration } from '../../judge/calibration/calibrate.js';
 import type { FailureAnalysis } from '../../report/failures/collect.js';
 
 export type { Comparison, ComparisonRow } from '../../compare/analyze.js';
 export type { ResultSort, ResultStatus } from '../../core/result-query.js';
-export type { GateOutcome, PassRate, RunSummary } from '../../core/run.js';
+export type { GateOutcome, PassRate, RunSummary } from '../../core/summary.js';
 
 /** How far a run is: results stored so far, and how many it will have when complete. */
 export interface Progress {
