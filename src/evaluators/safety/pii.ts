@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { ibanLength, ibanValid, luhnValid } from './checksums.js';
 import type { Finding } from './finding.js';
+import { DIGIT_RUN, nationalPhone, PHONE_NATIONAL, phoneByContext } from './phone-context.js';
 
 export const PII_CATEGORIES = ['email', 'phone', 'card', 'ssn', 'iban', 'ip'] as const;
 export type PiiCategory = (typeof PII_CATEGORIES)[number];
@@ -82,15 +83,20 @@ const DETECTORS: [PiiCategory, RegExp, (m: RegExpMatchArray) => string | undefin
   ['ssn', SSN, (m) => (isSsn(m) ? m[0] : undefined)],
   ['phone', PHONE_INTL, phoneDigits],
   ['phone', PHONE_US, (m) => m[0]],
+  ['phone', PHONE_NATIONAL, nationalPhone],
   ['ip', IPV4, (m) => m[0]],
   ['ip', IPV6, (m) => (/[0-9a-f]/i.test(m[0]) && isIP(m[0]) === 6 ? m[0] : undefined)],
+  // Last: any digit run the words before it call a phone number.
+  ['phone', DIGIT_RUN, phoneByContext],
 ];
 
 /**
  * Personal data in a text, by category. Each detector trades recall for precision where plain
  * digits are ambiguous: cards must pass the Luhn check, IBANs their mod-97 check, SSNs must be
- * written with separators and avoid the never-issued ranges, US phone numbers must be written with
- * separators (international ones with "+").
+ * written with separators and avoid the never-issued ranges. Phone numbers: international ones
+ * with "+", US ones with separators, national ones with a trunk "0" and grouped digits (unless the
+ * words before them name an order, invoice, account… number), and any 7–15 digit run that a word
+ * just before it calls a phone number ("call", "mobile", "WhatsApp", "my number is"…).
  */
 export function detectPii(text: string, categories: readonly PiiCategory[] = PII_CATEGORIES): Finding[] {
   const accepted: Finding[] = [];
