@@ -1,4 +1,4 @@
-// Benchmarks of the evaluation core (issue 2). Run: npx tsx bench/eval.ts [throughput|cpu|memory]...
+// Benchmarks of the evaluation core (issue 2). Run: npx tsx bench/eval.ts [startup|throughput|cpu|memory]...
 // Each scenario runs the real CLI as a child process against bench/fake-server.mjs (a process of
 // its own, so its CPU is not counted), measured by /usr/bin/time: wall time, user+system CPU, peak RSS.
 import { spawnSync } from 'node:child_process';
@@ -105,6 +105,8 @@ console.log(
   '| scenario | cases | server latency (ms) | concurrency | wall (median) | CPU per case | peak RSS | |',
 );
 console.log('|---|---|---|---|---|---|---|---|');
+// Start-up: one case, so the CPU per case is the whole run's fixed cost (module loading, store).
+if (want('startup')) await scenario('startup', 1, 0, 1, 7);
 if (want('throughput')) await scenario('throughput', 10_000, 50, 50, 3);
 if (want('cpu')) await scenario('cpu', 10_000, 0, 50, 3);
 if (want('memory')) await scenario('memory', 100_000, 0, 50, 1);

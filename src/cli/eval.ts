@@ -4,9 +4,7 @@ import { AssayError } from '../core/errors.js';
 import { redactCredentials } from '../core/redact.js';
 import { parseTagFilters } from '../datasets/filter.js';
 import { parseSampleSize, type SampleOptions } from '../datasets/sample.js';
-import { faultsForEval } from '../faults/eval-faults.js';
 import { writeResultsJson } from '../report/json.js';
-import { formatJudgeBias } from '../report/judge-bias.js';
 import { formatRebroken } from '../report/rebroken.js';
 import { formatSampleDraw } from '../report/sample-draw.js';
 import { formatBrokenTargets, formatSummary } from '../report/terminal.js';
@@ -61,7 +59,12 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
   const loaded = await loadConfig(findConfig(flags.config, cwd), process.env);
   const sample = sampleFlags(flags);
   const faults = flags.fault
-    ? await faultsForEval(loaded, flags.fault, flags.faultSeed, (line) => process.stderr.write(line))
+    ? await (await import('../faults/eval-faults.js')).faultsForEval(
+        loaded,
+        flags.fault,
+        flags.faultSeed,
+        (line) => process.stderr.write(line),
+      )
     : undefined;
   const suite = await buildSuite(faults?.loaded ?? loaded, {
     env: process.env,
@@ -109,7 +112,10 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
       process.off('SIGTERM', onSigint);
     });
     out.write(`\n${formatSummary(run, outcome.summary, { color })}\n`);
-    if (artefacts.judgeBias) out.write(`\n${formatJudgeBias(artefacts.judgeBias, { color })}\n`);
+    if (artefacts.judgeBias) {
+      const { formatJudgeBias } = await import('../report/judge-bias.js');
+      out.write(`\n${formatJudgeBias(artefacts.judgeBias, { color })}\n`);
+    }
     if (artefacts.rebroken)
       out.write(`${formatRebroken(artefacts.rebroken.cases, artefacts.rebroken.regressionCases, color)}\n`);
     if (faults) out.write(`${faults.summary()}\n`);

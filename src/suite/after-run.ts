@@ -5,10 +5,8 @@ import type { Store } from '../core/store.js';
 import type { GateOutcome } from '../core/summary.js';
 import type { RebrokenCheck } from '../gates/rebroken-check.js';
 import { checkRebroken } from '../gates/rebroken-check.js';
-import { regressionGate } from '../gates/regression-gate.js';
 import type { Gates } from '../gates/schema.js';
 import type { JudgeBiasReport } from '../judge/bias/report.js';
-import { judgeBiasReportFrom } from '../judge/bias/report.js';
 
 /** What the checks after a run leave beside it; each is also stored as the run's artifact. */
 export interface RunArtefacts {
@@ -40,7 +38,9 @@ export async function afterRun(
   const out: GateOutcome[] = [];
   const artefacts: RunArtefacts = {};
   if (run.status !== 'completed') return { gates: out, artefacts };
+  // The comparison and the bias checks (and their statistics) load only for runs that need them.
   if (gates.baseline && gates.noRegression) {
+    const { regressionGate } = await import('../gates/regression-gate.js');
     const { gate, comparison } = await regressionGate(store, run.id, gates.baseline, input.baseDir);
     out.push(gate);
     artefacts.comparison = comparison;
@@ -58,6 +58,7 @@ export async function afterRun(
   }
   // Bias checks read every result back: only for runs that used a judge.
   if (run.provenance.judgePrompts?.length) {
+    const { judgeBiasReportFrom } = await import('../judge/bias/report.js');
     const report = await judgeBiasReportFrom(store.results(run.id));
     if (report) {
       artefacts.judgeBias = report;
