@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { Calibration, Correlation } from '../judge/calibration/calibrate.js';
+import { type Calibration, type Correlation, MIN_DECISIVE_N } from '../judge/calibration/calibrate.js';
 import { table } from './table.js';
 
 const f2 = (x: number | null | undefined) =>
@@ -23,7 +23,7 @@ export function formatCalibration(
         ['Pearson r', corr(cal.pearson)],
         ['Spearman ρ', corr(cal.spearman)],
         ['Kendall τ-b', corr(cal.kendall)],
-        ['weighted κ (quadratic)', f2(cal.kappa)],
+        ['weighted κ (quadratic, per rating)', f2(cal.kappa)],
         [
           'pass/fail agreement',
           cal.passAgreement
@@ -39,12 +39,12 @@ export function formatCalibration(
       ],
       ['l', 'l'],
     ),
-    `Verdict: ${verdict} (trusted at Spearman ρ ≥ 0.8)`,
+    `Verdict: ${verdict} (trusted when the Spearman interval's lower bound is ≥ 0.8, revise the prompt when its upper bound is below 0.8; ${MIN_DECISIVE_N} outputs or more)`,
   ];
   if (cal.distributions.levels.length) {
     lines.push(
       '',
-      'Score distributions (judge vs human mean, rounded):',
+      'Score distributions (judge per output, humans per rating):',
       table(
         [
           ['level', ...cal.distributions.levels],

@@ -178,3 +178,20 @@ describe('fleissKappa', () => {
     ).toThrow(/kappa is undefined/);
   });
 });
+
+describe('cohenKappa with declared categories', () => {
+  it('weights by position on the whole scale (issue 12, item 6a)', () => {
+    // judge [5,5,1,2,1,2] vs humans [2,2,1,2,1,5] on a 1–5 scale: 0.0899 (NumPy, by definition;
+    // test/judge/fixtures/calibration-decisions.py). On the levels that occur (1, 2, 5): 0.571.
+    const a = [5, 5, 1, 2, 1, 2];
+    const b = [2, 2, 1, 2, 1, 5];
+    expect(cohenKappa(a, b, { weights: 'quadratic' })).toBeCloseTo(0.5714285714285714, 12);
+    expect(cohenKappa(a, b, { weights: 'quadratic', categories: [1, 2, 3, 4, 5] })).toBeCloseTo(
+      0.08988764044943809,
+      12,
+    );
+    expect(() => cohenKappa(a, b, { categories: [1, 2, 3] })).toThrow(
+      'cohenKappa: label 5 is not one of the categories',
+    );
+  });
+});

@@ -5,10 +5,17 @@ export type Label = string | number;
 export interface CohenKappaOptions {
   /**
    * Weighted kappa (Cohen 1968) for ordered categories: disagreement weight |i - j| ('linear') or
-   * (i - j)^2 ('quadratic'), where i and j are the positions of the labels among the sorted distinct
-   * labels that occur (scikit-learn's convention). Needs numeric labels. Default: unweighted.
+   * (i - j)^2 ('quadratic'), where i and j are the positions of the labels among the sorted
+   * `categories`, or without them among the distinct labels that occur (scikit-learn's convention).
+   * Needs numeric labels. Default: unweighted.
    */
   weights?: 'linear' | 'quadratic';
+  /**
+   * The full list of categories (the declared scale, e.g. [1, 2, 3, 4, 5]). Weights then use each
+   * label's position on that scale, not among the labels that happen to occur: without it, ratings of
+   * 1, 2 and 5 would put 5 next to 2. Every label must be one of them.
+   */
+  categories?: Label[];
 }
 
 function checkLabels(fn: string, name: string, labels: readonly Label[]): void {
@@ -29,6 +36,7 @@ function checkLabels(fn: string, name: string, labels: readonly Label[]): void {
  * @example
  * cohenKappa(['yes', 'no', 'yes', 'yes'], ['yes', 'no', 'no', 'yes']); // 0.5
  * cohenKappa([1, 2, 3, 3], [1, 2, 2, 3], { weights: 'quadratic' }); // 0.8
+ * cohenKappa([5, 5, 1, 2, 1, 2], [2, 2, 1, 2, 1, 5], { weights: 'quadratic', categories: [1, 2, 3, 4, 5] }); // 0.0899
  */
 export function cohenKappa(a: Label[], b: Label[], opts: CohenKappaOptions = {}): number {
   const fn = 'cohenKappa';
@@ -41,6 +49,15 @@ export function cohenKappa(a: Label[], b: Label[], opts: CohenKappaOptions = {})
     fail(fn, `weights must be 'linear' or 'quadratic' (got ${String(weights)})`);
   }
   let labels = [...new Set<Label>([...a, ...b])];
+  if (opts.categories !== undefined) {
+    if (!Array.isArray(opts.categories) || opts.categories.length === 0)
+      fail(fn, 'categories must be a non-empty array of labels');
+    checkLabels(fn, 'categories', opts.categories);
+    const declared = new Set<Label>(opts.categories);
+    const stray = labels.find((l) => !declared.has(l));
+    if (stray !== undefined) fail(fn, `label ${JSON.stringify(stray)} is not one of the categories`);
+    labels = [...declared];
+  }
   if (weights) {
     if (labels.some((v) => typeof v !== 'number')) fail(fn, 'weighted kappa needs numeric labels');
     labels = (labels as number[]).sort((x, y) => x - y);

@@ -15,6 +15,7 @@ describe('assay/stats', () => {
       'clusteredProportion',
       'cohenKappa',
       'createRng',
+      'fisherInterval',
       'fleissKappa',
       'histogram',
       'holm',

@@ -16,6 +16,8 @@ export type { Histogram, HistogramOptions } from './descriptive.js';
 export { histogram, mean, percentile, ranks } from './descriptive.js';
 export type { PsiOptions } from './drift.js';
 export { jsDivergence, psi, wasserstein } from './drift.js';
+export type { CorrelationKind } from './fisher-interval.js';
+export { fisherInterval } from './fisher-interval.js';
 export type { ClusterCount, ClusteredInterval, Interval } from './intervals.js';
 export { clusteredProportion, wilson } from './intervals.js';
 export type { KMeansOptions, KMeansResult } from './kmeans.js';

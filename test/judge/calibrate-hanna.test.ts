@@ -98,13 +98,14 @@ describe.skipIf(!present)('assay calibrate on HANNA (human vs ChatGPT ratings of
     expect(cal.pearson!.value).toBeCloseTo(0.4345408454451686, 9);
     expect(cal.spearman!.value).toBeCloseTo(0.3654539197796648, 9);
     expect(cal.kendall!.value).toBeCloseTo(0.28899534166677365, 9);
-    expect(cal.kappa).toBeCloseTo(0.32347371268824965, 9);
+    // On the 3,168 individual ratings against the judge (the rounded human mean gave 0.323).
+    expect(cal.kappa).toBeCloseTo(0.23723040544460472, 9);
     expect(cal.passAgreement).toMatchObject({ agree: 926, total: 1056 });
     expect(cal.humanAgreement!.alpha).toBeCloseTo(0.13754738681320855, 9);
     expect(cal.humanAgreement).toMatchObject({ units: 1056, maxRaters: 3 });
     expect(cal.verdict).toBe('revise the judge prompt');
-    expect(cal.spearman!.lo).toBeGreaterThan(0.25);
-    expect(cal.spearman!.hi).toBeLessThan(0.45);
+    expect(cal.spearman!.lo).toBeCloseTo(0.31021425698719635, 9);
+    expect(cal.spearman!.hi).toBeCloseTo(0.4182340970566564, 9);
     expect(cal.gaps).toHaveLength(10);
     expect(cal.gaps[0]!.gap).toBeGreaterThanOrEqual(cal.gaps[9]!.gap);
 

@@ -1,7 +1,7 @@
 import { cohenKappa } from '../../stats/agreement.js';
 import { kendallTau, pearson, spearman } from '../../stats/correlation.js';
+import { type CorrelationKind, fisherInterval } from '../../stats/fisher-interval.js';
 import { krippendorffAlpha } from '../../stats/krippendorff.js';
-import { correlationInterval } from './bootstrap-correlation.js';
 
 /** One output rated by the judge and by humans. */
 export interface CalibrationPair {
@@ -17,7 +17,7 @@ export interface CalibrationPair {
 export interface Correlation {
   value: number;
   p: number;
-  /** 95% percentile bootstrap interval over cases. */
+  /** 95% interval by Fisher's z with Bonett–Wright standard errors (no resampling). */
   lo: number;
   hi: number;
 }
@@ -30,26 +30,57 @@ export interface Calibration {
   pearson: Correlation | null;
   spearman: Correlation | null;
   kendall: Correlation | null;
-  /** Quadratic-weighted Cohen's kappa, judge and human mean rounded to the integer scale. */
+  /**
+   * Quadratic-weighted Cohen's kappa on the declared scale's integer levels: every individual human
+   * rating against the judge's level for that output (not the human mean rounded, which biases up).
+   */
   kappa: number | null;
   /** Pass/fail at the threshold: judge vs human mean. */
   passAgreement: { agree: number; total: number; share: number } | null;
   /** The humans' own agreement: Krippendorff's alpha (interval) over cases with two or more ratings. */
   humanAgreement: { units: number; maxRaters: number; alpha: number | null } | null;
+  /** Counts per level: the judge's per output, the humans' per rating. */
   distributions: { levels: string[]; judge: number[]; human: number[] };
   /** The cases where judge and humans disagree most, with the judge's reasoning. */
   gaps: { caseId: string; target: string; judge: number; human: number; gap: number; reasoning?: string }[];
-  /** The brief: trust the judge at a correlation of 0.8 or more with humans, else revise its prompt. */
-  verdict: 'trusted' | 'revise the judge prompt';
+  /**
+   * The brief: trust the judge at a correlation of 0.8 or more with humans. Decided on the Spearman
+   * interval, with at least MIN_DECISIVE_N outputs: `trusted` when its lower bound is 0.8 or more,
+   * `revise the judge prompt` when its upper bound is below 0.8 (or the judge or humans never vary),
+   * else `not enough evidence`.
+   */
+  verdict: CalibrationVerdict;
   notes: string[];
 }
 
+export type CalibrationVerdict = 'trusted' | 'revise the judge prompt' | 'not enough evidence';
+
 export const TRUSTED_SPEARMAN = 0.8;
+/** Fewer labelled outputs than this decide nothing: the interval formulas need about 10 (Bonett & Wright 2000). */
+export const MIN_DECISIVE_N = 10;
 
 /**
- * How well a judge agrees with human labels on the same outputs: correlations with bootstrap
- * intervals, weighted kappa, pass/fail agreement, the humans' own agreement, the two score
- * distributions and the largest disagreements.
+ * A non-integer judge score (a mean over repeats) on an integer level: halves go to the even level, so
+ * binning is not biased up (2.5 → 2, 3.5 → 4), as half-up rounding is.
+ */
+export function levelOf(x: number, min: number, max: number): number {
+  const f = Math.floor(x);
+  const r = x - f === 0.5 ? (f % 2 === 0 ? f : f + 1) : Math.round(x);
+  return Math.min(max, Math.max(min, r));
+}
+
+function decide(sr: Correlation | null, n: number): CalibrationVerdict {
+  if (sr === null) return 'revise the judge prompt';
+  if (n >= MIN_DECISIVE_N && sr.lo >= TRUSTED_SPEARMAN) return 'trusted';
+  if (n >= MIN_DECISIVE_N && sr.hi < TRUSTED_SPEARMAN) return 'revise the judge prompt';
+  return 'not enough evidence';
+}
+
+/**
+ * How well a judge agrees with human labels on the same outputs: correlations (judge vs the human
+ * mean) with Fisher-z intervals, weighted kappa on the individual ratings, pass/fail agreement, the
+ * humans' own agreement, the two score distributions, the largest disagreements, and a verdict decided
+ * on the Spearman interval rather than its point estimate.
  */
 export function calibrate(
   evaluator: string,
@@ -57,48 +88,38 @@ export function calibrate(
   options: {
     scale?: [number, number];
     threshold?: number;
-    iterations?: number;
-    seed?: number;
     gaps?: number;
   } = {},
 ): Calibration {
   const notes: string[] = [];
   const judge = pairs.map((p) => p.judge);
   const human = pairs.map((p) => p.ratings.reduce((s, r) => s + r.score, 0) / p.ratings.length);
-  const boot = { iterations: options.iterations ?? 2000, seed: options.seed ?? 1 };
-  const skipped = new Set<number>();
   const corr = (
     name: string,
-    f: (x: number[], y: number[]) => number,
-    p: () => number,
+    kind: CorrelationKind,
+    f: (x: number[], y: number[]) => { value: number; p: number },
   ): Correlation | null => {
     try {
-      const value = f(judge, human);
-      const ci = correlationInterval(judge, human, f, boot);
-      if (ci.skipped) skipped.add(ci.skipped);
-      return { value, p: p(), lo: ci.lo, hi: ci.hi };
+      const { value, p } = f(judge, human);
+      const [lo, hi] = fisherInterval(value, pairs.length, kind);
+      return { value, p, lo, hi };
     } catch (error) {
       notes.push(`${name}: ${(error as Error).message}`);
       return null;
     }
   };
-  const pr = corr(
-    'Pearson',
-    (x, y) => pearson(x, y).r,
-    () => pearson(judge, human).p,
-  );
-  const sr = corr(
-    'Spearman',
-    (x, y) => spearman(x, y).rho,
-    () => spearman(judge, human).p,
-  );
-  const kt = corr(
-    'Kendall',
-    (x, y) => kendallTau(x, y).tau,
-    () => kendallTau(judge, human).p,
-  );
-  for (const k of skipped)
-    notes.push(`${k} of ${boot.iterations} bootstrap resamples had no variation and were left out`);
+  const pr = corr('Pearson', 'pearson', (x, y) => {
+    const r = pearson(x, y);
+    return { value: r.r, p: r.p };
+  });
+  const sr = corr('Spearman', 'spearman', (x, y) => {
+    const r = spearman(x, y);
+    return { value: r.rho, p: r.p };
+  });
+  const kt = corr('Kendall', 'kendall', (x, y) => {
+    const r = kendallTau(x, y);
+    return { value: r.tau, p: r.p };
+  });
   if (pairs.length < 30)
     notes.push(
       `only ${pairs.length} labelled outputs: the intervals are wide; label 50 or more before deciding`,
@@ -108,10 +129,15 @@ export function calibrate(
     Math.floor(Math.min(...judge, ...human)),
     Math.ceil(Math.max(...judge, ...human)),
   ];
-  const level = (x: number) => Math.min(max, Math.max(min, Math.round(x)));
+  const level = (x: number) => levelOf(x, min, max);
+  // Every individual rating against the judge's level: averaging raters and rounding the mean would
+  // move a 2-and-3 case to 3. Categories are the whole declared scale, not the levels that occur.
+  const judgeByRating = pairs.flatMap((p) => p.ratings.map(() => level(p.judge)));
+  const ratings = pairs.flatMap((p) => p.ratings.map((r) => level(r.score)));
   let kappa: number | null = null;
   try {
-    kappa = cohenKappa(judge.map(level), human.map(level), { weights: 'quadratic' });
+    const categories = Array.from({ length: max - min + 1 }, (_, i) => min + i);
+    kappa = cohenKappa(judgeByRating, ratings, { weights: 'quadratic', categories });
   } catch (error) {
     notes.push(`kappa: ${(error as Error).message}`);
   }
@@ -131,7 +157,7 @@ export function calibrate(
     for (let l = min; l <= max; l++) {
       levels.push(String(l));
       jd.push(judge.filter((x) => level(x) === l).length);
-      hd.push(human.filter((x) => level(x) === l).length);
+      hd.push(ratings.filter((x) => x === l).length);
     }
   }
   const gaps = pairs
@@ -159,7 +185,7 @@ export function calibrate(
     humanAgreement: raterAgreement(pairs, notes),
     distributions: { levels, judge: jd, human: hd },
     gaps,
-    verdict: sr !== null && sr.value >= TRUSTED_SPEARMAN ? 'trusted' : 'revise the judge prompt',
+    verdict: decide(sr, pairs.length),
     notes,
   };
 }
