@@ -113,6 +113,24 @@ describe('assay eval --sample 10% --stratify-by type,difficulty --seed 7', () =>
     expect(count(fifty, (t) => t.type === 'creative')).toBe(5);
   });
 
+  it('says what the sample drew per stratum, and warns about a stratum it left out', async () => {
+    const res = await runCli(
+      ['eval', '-c', suite.config, '--db', suite.db, '--sample', '3', '--stratify-by', 'type', '--seed', '7'],
+      { cwd: suite.dir, env: ENV },
+    );
+    expect(res.code).toBe(0);
+    // 3 seats for 60% / 30% / 10%: quotas 1.8, 0.9 and 0.3 → 2, 1 and 0 by largest remainder.
+    expect(res.stderr).toContain(
+      [
+        'assay: sample 3 of 200 cases',
+        '  type=factual     2 of 120',
+        '  type=analytical  1 of 60',
+        '  type=creative    0 of 20',
+        'assay: warning: the sample has no case of type=creative (20 in the dataset); take a larger sample to cover it',
+      ].join('\n'),
+    );
+  });
+
   it('refuses a sample size it cannot read, and 100%', async () => {
     for (const size of ['ten', '100%']) {
       const res = await runCli(['eval', '-c', suite.config, '--db', suite.db, '--sample', size], {
