@@ -34,7 +34,7 @@ export async function createApiKey(
 ): Promise<{ token: string; key: ApiKeyRecord; project: Project }> {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(projectName))
     throw new AssayError(
-      'usage',
+      'input.invalid',
       `project name "${projectName}": use letters, digits, ".", "_" or "-" (at most 64)`,
       {
         field: '--project',

@@ -69,7 +69,7 @@ export function nativeToBatch(body: unknown, projectId: string, nowMs: number): 
   const parsed = ingestBody.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new AssayError('usage', `${where(issue, 'body')}: ${issue.message}`, {
+    throw new AssayError('input.invalid', `${where(issue, 'body')}: ${issue.message}`, {
       field: where(issue, '').slice(1),
     });
   }
@@ -77,14 +77,18 @@ export function nativeToBatch(body: unknown, projectId: string, nowMs: number): 
   parsed.data.events.forEach((raw, i) => {
     const type = (raw as { type?: unknown })?.type;
     if (type !== 'generation')
-      throw new AssayError('usage', `events[${i}].type: expected "generation", got ${JSON.stringify(type)}`, {
-        field: `events[${i}].type`,
-      });
+      throw new AssayError(
+        'input.invalid',
+        `events[${i}].type: expected "generation", got ${JSON.stringify(type)}`,
+        {
+          field: `events[${i}].type`,
+        },
+      );
     const ev = generationEvent.safeParse(raw);
     if (!ev.success) {
       const issue = ev.error.issues[0]!;
       const field = where(issue, `events[${i}]`);
-      throw new AssayError('usage', `${field}: ${issue.message}`, { field });
+      throw new AssayError('input.invalid', `${field}: ${issue.message}`, { field });
     }
     const e = ev.data;
     const id = e.id ?? randomUUID();

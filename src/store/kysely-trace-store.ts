@@ -205,7 +205,8 @@ export class KyselyTraceStore implements TraceStore {
     }
     if (query.cursor !== undefined) {
       const c = decodeCursor(query.cursor);
-      if (!c) throw new AssayError('usage', 'cursor is not one this server gave out', { field: 'cursor' });
+      if (!c)
+        throw new AssayError('input.invalid', 'cursor is not one this server gave out', { field: 'cursor' });
       q = q.where((eb) =>
         eb.or([
           eb('start_ms', '<', c.startMs),

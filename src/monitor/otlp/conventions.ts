@@ -256,7 +256,8 @@ function messagesFromEvents(events: SpanEvent[], consumed: Set<SpanEvent>) {
     if (role === undefined && e.name !== 'gen_ai.choice') continue;
     consumed.add(e);
     const a = e.attributes;
-    const body = a['gen_ai.event.content'] ?? a.body;
+    const rawBody = a['gen_ai.event.content'] ?? a.body;
+    const body = typeof rawBody === 'string' ? (safeJson(rawBody) ?? rawBody) : rawBody;
     if (role !== undefined) {
       const raw = body ?? { role: a.role ?? role, content: a.content ?? '', tool_calls: a.tool_calls };
       input.push(toMessage(raw, role));

@@ -47,7 +47,7 @@ export class ConvertPool {
           if (m.error)
             p.reject(
               new AssayError(
-                m.error.code ?? 'usage',
+                m.error.code ?? 'input.invalid',
                 m.error.message,
                 m.error.field ? { field: m.error.field } : {},
               ),

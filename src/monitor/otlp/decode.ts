@@ -73,7 +73,7 @@ export function decodeProtobufRequest(body: Uint8Array): OtlpTraceRequest {
     return proto().request.decode(body) as OtlpTraceRequest;
   } catch (error) {
     throw new AssayError(
-      'usage',
+      'input.invalid',
       `the body is not an OTLP ExportTraceServiceRequest in protobuf: ${(error as Error).message}`,
     );
   }
@@ -85,16 +85,16 @@ export function decodeJsonRequest(body: Uint8Array): OtlpTraceRequest {
   try {
     value = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
   } catch (error) {
-    throw new AssayError('usage', `the body is not JSON: ${(error as Error).message}`);
+    throw new AssayError('input.invalid', `the body is not JSON: ${(error as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new AssayError(
-      'usage',
+      'input.invalid',
       'the body is not an OTLP ExportTraceServiceRequest: expected a JSON object',
     );
   const spans = (value as OtlpTraceRequest).resourceSpans;
   if (spans !== undefined && spans !== null && !Array.isArray(spans))
-    throw new AssayError('usage', 'resourceSpans must be an array', { field: 'resourceSpans' });
+    throw new AssayError('input.invalid', 'resourceSpans must be an array', { field: 'resourceSpans' });
   return value as OtlpTraceRequest;
 }
 
