@@ -93,6 +93,17 @@ describe('outputs that are not regular files (issue 10, item 3)', () => {
     expect(res.code).not.toBe(0);
   });
 
+  it('a --db under /proc fails at once too (no hang in a recursive mkdir)', async () => {
+    const res = await spawnCli(['eval', '-c', suite.config, '--db', '/proc/assay-nope/deeper/assay.db'], {
+      cwd: suite.dir,
+      env,
+      timeoutMs: 60_000,
+    }).done;
+    expect(res.signal).toBeNull();
+    expect(res.stderr).toContain('cannot create the folder /proc/assay-nope');
+    expect(res.code).not.toBe(0);
+  });
+
   it('promote --to a symlink appends through the link', async () => {
     const first = await runCli(['eval', '-c', suite.config, '--db', suite.db], { cwd: suite.dir, env });
     expect(first.code).toBe(0);

@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { lstat, mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { lstat, realpath, rename, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { AssayError } from '../core/errors.js';
+import { makeFolder } from '../util/make-folder.js';
 
 export type Write = (text: string) => Promise<void>;
 
@@ -108,29 +109,4 @@ async function pump(out: WriteStream, body: (write: Write) => Promise<void>): Pr
   await body(write);
   out.end();
   await once(out, 'finish');
-}
-
-/** `mkdir -p`, one level at a time, failing with the folder's name. */
-async function makeFolder(dir: string, file: string): Promise<void> {
-  const missing: string[] = [];
-  for (let d = dir; ; d = dirname(d)) {
-    const s = await stat(d).catch(() => undefined);
-    if (s) {
-      if (!s.isDirectory()) throw new AssayError('file.write', `cannot write ${file}: ${d} is not a folder`);
-      break;
-    }
-    missing.unshift(d);
-    if (dirname(d) === d) break;
-  }
-  for (const d of missing) {
-    try {
-      await mkdir(d);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') continue;
-      throw new AssayError('file.write', `cannot write ${file}: cannot create the folder ${d} (${code})`, {
-        cause: error,
-      });
-    }
-  }
 }

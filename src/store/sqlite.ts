@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { ResultRecord } from '../core/run.js';
 import type { DatasetRecord } from '../core/store.js';
+import { makeFolder } from '../util/make-folder.js';
 import { KyselyStore, storeError } from './kysely-store.js';
 import { migrate } from './migrations.js';
 import type { Database } from './schema.js';
@@ -17,9 +17,9 @@ export const DEFAULT_DB = '.assay/assay.db';
  */
 export async function openSqliteStore(file: string = DEFAULT_DB): Promise<SqliteStore> {
   const { default: Sqlite } = await import('better-sqlite3');
+  if (file !== ':memory:') await makeFolder(dirname(file), file);
   let sqlite: InstanceType<typeof Sqlite>;
   try {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     sqlite = new Sqlite(file);
     sqlite.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a commit survives a killed process; only a power cut may lose the last ones.
