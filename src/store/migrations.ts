@@ -154,6 +154,18 @@ export const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    // The case table's default order (by case id) and its deferred page lookups walk this index.
+    name: '005_results_case_order',
+    async up(typed) {
+      const db = typed as AnyDb;
+      await db.schema
+        .createIndex('results_case_idx')
+        .on('results')
+        .columns(['run_id', 'case_id', 'id'])
+        .execute();
+    },
+  },
 ];
 
 /** Applies the migrations not yet applied, each in its own transaction, in name order. */

@@ -79,18 +79,27 @@ export async function queryResults(
   const limit = Math.min(Math.max(q.limit ?? 50, 0), MAX_PAGE);
   const offset = Math.max(q.offset ?? 0, 0);
   const direction = sql.raw(q.order === 'desc' ? 'desc' : 'asc');
-  const [count, rows] = await Promise.all([
+  // Deferred join: the page's ids are found on the indexes alone (skipping `offset` entries costs no
+  // row reads), then only those rows are read.
+  const [count, ids] = await Promise.all([
     base.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
     limit === 0
       ? Promise.resolve([])
       : base
-          .selectAll('r')
+          .select('r.id')
           .orderBy(sql`${orderExpression(q)} ${direction}`)
           .orderBy(sql`r.id ${direction}`)
           .limit(limit)
           .offset(offset)
           .execute(),
   ]);
+  const pageIds = ids.map((r) => Number(r.id));
+  const found =
+    pageIds.length === 0
+      ? []
+      : await db.selectFrom('results').selectAll().where('id', 'in', pageIds).execute();
+  const byId = new Map(found.map((r) => [Number(r.id), r]));
+  const rows = pageIds.map((id) => byId.get(id)!).filter(Boolean);
   const scores = await scoreRows(
     db,
     rows.map((r) => Number(r.id)),

@@ -1,0 +1,181 @@
+/**
+ * The web app on real volumes: `npx tsx bench/web.ts [results] [traces]` (defaults 100,000 and
+ * 1,000,000). Seeds a temporary SQLite store with 50 small runs and one run of `results` results,
+ * starts `assay serve` on it and times, median of 7: the runs API, the run API, a case-table page
+ * (unfiltered, filtered, searched, sorted), and — with /usr/bin/chromium — the runs page and the big
+ * run's page opening in headless Chromium until their tables are drawn. Then plants `traces` traces
+ * and times the monitoring time series over them.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SpanRecord } from '../src/core/trace.js';
+import { startServer } from '../src/server/main.js';
+import { openSqliteStore } from '../src/store/sqlite.js';
+import { seedSyntheticRun } from '../test/fixtures/synthetic-runs.js';
+
+const RESULTS = Number(process.argv[2] ?? 100_000);
+const TRACES = Number(process.argv[3] ?? 1_000_000);
+const N = 7;
+const CHROMIUM = '/usr/bin/chromium';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+
+async function time(fn: () => Promise<unknown>, n = N): Promise<number> {
+  await fn();
+  const xs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn();
+    xs.push(performance.now() - t);
+  }
+  return median(xs);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'assay-bench-web-'));
+const db = join(dir, 'assay.db');
+try {
+  let t = performance.now();
+  const store = await openSqliteStore(db);
+  for (let i = 0; i < 50; i++)
+    await seedSyntheticRun(store, {
+      id: `small-${String(i).padStart(2, '0')}`,
+      createdAt: new Date(Date.UTC(2025, 0, 1, i)).toISOString(),
+      size: 200,
+      failEvery: 5 + (i % 7),
+    });
+  await seedSyntheticRun(store, {
+    id: 'big',
+    createdAt: '2025-02-01T00:00:00.000Z',
+    size: RESULTS,
+    failEvery: 7,
+  });
+  await store.close();
+  console.log(
+    `seeded 50 runs of 200 and one of ${RESULTS.toLocaleString('en-US')} results in ${fmt(performance.now() - t)}`,
+  );
+
+  const lines: string[] = [];
+  const server = await startServer({ db, port: 0, print: (l) => lines.push(l) });
+  const key = lines.map((l) => l.trim()).find((l) => l.startsWith('assay_'))!;
+  const get = async (path: string) => {
+    const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  const rows: [string, number][] = [];
+  const measure = async (label: string, path: string) => rows.push([label, await time(() => get(path))]);
+  await measure('GET /api/v1/runs (51 runs)', '/api/v1/runs');
+  await measure('GET /api/v1/runs/big (summary, gates, artifacts)', '/api/v1/runs/big');
+  await measure('case table, first page of 50', '/api/v1/runs/big/results?limit=50');
+  await measure('case table, page 1,000', '/api/v1/runs/big/results?limit=50&offset=50000');
+  await measure('case table, status=fail', '/api/v1/runs/big/results?status=fail');
+  await measure('case table, stratum type=billing', '/api/v1/runs/big/results?tag=type%3Dbilling');
+  await measure('case table, failed evaluator', '/api/v1/runs/big/results?evaluator=contains');
+  await measure('case table, search "not sure"', '/api/v1/runs/big/results?q=not%20sure');
+  await measure('case table, sorted by latency desc', '/api/v1/runs/big/results?sort=latency&order=desc');
+  await measure('case table, sorted by score', '/api/v1/runs/big/results?sort=score&sortEvaluator=similar');
+  await measure(
+    'a case',
+    `/api/v1/runs/big/results/${((await get('/api/v1/runs/big/results?limit=1')) as { rows: { id: number }[] }).rows[0]!.id}`,
+  );
+  const analysis = performance.now();
+  await get('/api/v1/runs/big/analysis');
+  rows.push(['failure analysis, first time (then memoised)', performance.now() - analysis]);
+
+  if (existsSync(CHROMIUM)) {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${server.url}/sign-in`);
+    await page.getByLabel('API key').fill(key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${server.url}/`);
+    const open = async (path: string, ready: () => Promise<unknown>) =>
+      time(async () => {
+        await page.goto(`${server.url}${path}`);
+        await ready();
+      }, 5);
+    rows.push([
+      'browser: runs page, navigation to table drawn',
+      await open('/', () => page.locator('table.data tbody tr').nth(50).waitFor()),
+    ]);
+    rows.push([
+      `browser: run of ${RESULTS.toLocaleString('en-US')} results, navigation to summary and case table drawn`,
+      await open('/runs/big', () =>
+        page
+          .getByTestId('result-count')
+          .filter({ hasText: RESULTS.toLocaleString('en-US') })
+          .waitFor(),
+      ),
+    ]);
+    await browser.close();
+  }
+
+  t = performance.now();
+  const project = (await server.store.projectByName('default'))!;
+  const T0 = Date.UTC(2025, 1, 1);
+  const span = (i: number): SpanRecord => {
+    const start = T0 + Math.floor((i / TRACES) * 7 * 86_400_000);
+    return {
+      projectId: project.id,
+      traceId: i.toString(16).padStart(32, '0'),
+      spanId: i.toString(16).padStart(16, '0'),
+      parentSpanId: null,
+      name: 'chat',
+      kind: 'llm',
+      startMs: start,
+      endMs: start + 100 + (i % 900),
+      model: i % 3 ? 'gpt-4o-mini' : 'gpt-4o',
+      provider: 'openai',
+      operation: 'chat',
+      inputTokens: 120,
+      outputTokens: 40,
+      totalTokens: 160,
+      costUsd: 0.0003,
+      input: [{ role: 'user', content: `question ${i}` }],
+      output: [{ role: 'assistant', content: `answer ${i}` }],
+      contexts: [],
+      attributes: {},
+      status: i % 50 ? 'ok' : 'error',
+      error: i % 50 ? null : 'upstream 503',
+      sessionId: null,
+      userId: null,
+      tags: { segment: ['free', 'pro', 'enterprise'][i % 3]! },
+      source: 'native',
+    };
+  };
+  for (let i = 0; i < TRACES; i += 5000) {
+    const spans = Array.from({ length: Math.min(5000, TRACES - i) }, (_, k) => span(i + k));
+    await server.store.writeIngest({ spans, scores: [], feedback: [], events: [] });
+  }
+  console.log(`planted ${TRACES.toLocaleString('en-US')} traces in ${fmt(performance.now() - t)}`);
+  const week = `from=${new Date(T0).toISOString()}&to=${new Date(T0 + 7 * 86_400_000).toISOString()}`;
+  await measure(
+    `traffic series, ${TRACES.toLocaleString('en-US')} traces, 7 days by hour`,
+    `/api/v1/metrics/traffic?${week}&bucket=1h`,
+  );
+  await measure('traffic series, same, one segment', `/api/v1/metrics/traffic?${week}&bucket=1h&segment=pro`);
+  await measure('traffic series, same, one model', `/api/v1/metrics/traffic?${week}&bucket=1h&model=gpt-4o`);
+  await measure(
+    'traces of one hour (drill-down, first page)',
+    `/api/v1/traces?from=${new Date(T0 + 86_400_000).toISOString()}&to=${new Date(T0 + 86_400_000 + 3_600_000).toISOString()}&limit=50`,
+  );
+  await server.close();
+
+  console.log('\n| measurement | median |\n| --- | --- |');
+  for (const [label, ms] of rows) console.log(`| ${label} | ${fmt(ms)} |`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
