@@ -53,10 +53,18 @@ export async function trafficSeries(
       );
     return b;
   };
-  const [totals, latency, feedback, scores, segments, models] = await Promise.all([
+  // One pass over the window: per bucket and latency bin, the sums; folded per bucket below.
+  const latencyBin = sql<
+    number | null
+  >`case when t.end_ms is null then null else floor(ln(${maxFn}(t.end_ms - t.start_ms, 0.5)) * ${LATENCY_BINS_PER_LN}) end`;
+  // Feedback and scores are found by their own time (a trace's feedback comes after it); with a
+  // segment or model filter, only those of the matching traces.
+  const sliced = Boolean(q.segment || q.model);
+  const [cells, feedback, scores, segments, models] = await Promise.all([
     traces()
       .select([
         bucket.as('b'),
+        latencyBin.as('bin'),
         sql<number>`count(*)`.as('n'),
         sql<number>`sum(case when t.error_count > 0 then 1 else 0 end)`.as('errors'),
         sql<number>`sum(t.cost_usd)`.as('cost'),
@@ -64,21 +72,14 @@ export async function trafficSeries(
         sql<number>`sum(t.input_tokens)`.as('tin'),
         sql<number>`sum(t.output_tokens)`.as('tout'),
       ])
-      .groupBy(sql`1`)
-      .execute(),
-    traces()
-      .where('t.end_ms', 'is not', null)
-      .select([
-        bucket.as('b'),
-        sql<number>`floor(ln(${maxFn}(t.end_ms - t.start_ms, 0.5)) * ${LATENCY_BINS_PER_LN})`.as('bin'),
-        sql<number>`count(*)`.as('n'),
-      ])
       .groupBy([sql`1`, sql`2`])
       .execute(),
     db
       .selectFrom('feedback as f')
-      .innerJoin(traces().select('t.trace_id').as('tt'), 'tt.trace_id', 'f.trace_id')
+      .$if(sliced, (qb) => qb.where('f.trace_id', 'in', traces().select('t.trace_id')))
       .where('f.project_id', '=', projectId)
+      .where('f.timestamp_ms', '>=', q.fromMs)
+      .where('f.timestamp_ms', '<', q.toMs)
       .select([
         sql<number>`cast(floor(f.timestamp_ms / ${bucketMs}) as bigint)`.as('b'),
         sql<number>`count(*)`.as('n'),
@@ -90,8 +91,10 @@ export async function trafficSeries(
       .execute(),
     db
       .selectFrom('span_scores as s')
-      .innerJoin(traces().select('t.trace_id').as('tt'), 'tt.trace_id', 's.trace_id')
+      .$if(sliced, (qb) => qb.where('s.trace_id', 'in', traces().select('t.trace_id')))
       .where('s.project_id', '=', projectId)
+      .where('s.created_ms', '>=', q.fromMs)
+      .where('s.created_ms', '<', q.toMs)
       .select([
         sql<number>`cast(floor(s.created_ms / ${bucketMs}) as bigint)`.as('b'),
         sql<number>`count(s.value)`.as('n'),
@@ -112,19 +115,32 @@ export async function trafficSeries(
       .execute(),
   ]);
   const hist = new Map<number, [number, number][]>();
-  for (const r of latency) {
-    const list = hist.get(num(r.b)) ?? [];
+  const totals = new Map<
+    number,
+    { n: number; errors: number; cost: number; costed: number; tin: number; tout: number }
+  >();
+  for (const r of cells) {
+    const b = num(r.b);
+    const t = totals.get(b) ?? { n: 0, errors: 0, cost: 0, costed: 0, tin: 0, tout: 0 };
+    t.n += num(r.n);
+    t.errors += num(r.errors);
+    t.cost += num(r.cost);
+    t.costed += num(r.costed);
+    t.tin += num(r.tin);
+    t.tout += num(r.tout);
+    totals.set(b, t);
+    if (r.bin === null || r.bin === undefined) continue;
+    const list = hist.get(b) ?? [];
     list.push([num(r.bin), num(r.n)]);
-    hist.set(num(r.b), list);
+    hist.set(b, list);
   }
   const fb = new Map(feedback.map((r) => [num(r.b), r]));
   const sc = new Map(scores.map((r) => [num(r.b), r]));
   const buckets: TrafficBucket[] = [];
   const first = Math.floor(q.fromMs / bucketMs);
   const last = Math.min(Math.ceil(q.toMs / bucketMs) - 1, first + MAX_BUCKETS - 1);
-  const byBucket = new Map(totals.map((r) => [num(r.b), r]));
   for (let b = first; b <= last; b++) {
-    const t = byBucket.get(b);
+    const t = totals.get(b);
     const n = num(t?.n);
     const f = fb.get(b);
     const s = sc.get(b);
