@@ -19,12 +19,14 @@ export interface ModelCallOptions {
   cacheIf?(answer: GenerateResponse): boolean;
 }
 
+export type EmbedCallOptions = Pick<ModelCallOptions, 'role' | 'signal'>;
+
 /** An answer, and whether it came from the cache (no API was called). */
 export type ModelAnswer = GenerateResponse & { cached?: boolean };
 
 /** Vectors in input order, with the tokens the API counted when it said. */
 export interface EmbedAnswer {
-  vectors: number[][];
+  vectors: ArrayLike<number>[];
   usage?: Usage;
 }
 
@@ -36,15 +38,12 @@ export interface EmbedAnswer {
  */
 export interface ModelCaller {
   callModel(provider: Provider, request: GenerateRequest, options: ModelCallOptions): Promise<ModelAnswer>;
-  embed(
-    provider: Provider,
-    texts: string[],
-    options: Omit<ModelCallOptions, 'cacheIf'>,
-  ): Promise<EmbedAnswer>;
+  /** Vectors are cached per text (keys `emb:<model>:<sha256>`): only texts not seen before are sent. */
+  embed(provider: Provider, texts: string[], options: EmbedCallOptions): Promise<EmbedAnswer>;
 }
 
 /** `Provider.embed` may give bare vectors or vectors with usage: both read as an `EmbedAnswer`. */
-export function toEmbedAnswer(raw: number[][] | EmbedAnswer): EmbedAnswer {
+export function toEmbedAnswer(raw: ArrayLike<number>[] | EmbedAnswer): EmbedAnswer {
   return Array.isArray(raw) ? { vectors: raw } : raw;
 }
 

@@ -55,5 +55,5 @@ export interface Provider {
   endpoint?: string;
   generate(request: GenerateRequest, options?: GenerateOptions): Promise<GenerateResponse>;
   /** Embeddings, where the API has them. Vectors in input order (with usage where the API counts it). */
-  embed?(texts: string[], options?: GenerateOptions): Promise<number[][] | EmbedAnswer>;
+  embed?(texts: string[], options?: GenerateOptions): Promise<ArrayLike<number>[] | EmbedAnswer>;
 }

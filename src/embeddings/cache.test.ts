@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cachedEmbedder, deferredVectorCache, layeredVectorCache, memoryVectorCache } from './cache.js';
+import { cachedEmbedder, layeredVectorCache, memoryVectorCache } from './cache.js';
 import type { Embedder } from './embedder.js';
 import { normalize } from './vector.js';
 
@@ -45,18 +45,6 @@ describe('layeredVectorCache', () => {
     expect(await fast.getMany('m', ['x'])).toEqual([vec(1, 0)]);
     await layered.setMany('m', [{ text: 'y', vector: vec(0, 1) }]);
     expect(await slow.getMany('m', ['y'])).toEqual([vec(0, 1)]);
-  });
-});
-
-describe('deferredVectorCache', () => {
-  it('misses until a cache is attached, then uses it', async () => {
-    const deferred = deferredVectorCache();
-    await deferred.setMany('m', [{ text: 'lost', vector: vec(1) }]);
-    expect(await deferred.getMany('m', ['lost'])).toEqual([undefined]);
-    const real = memoryVectorCache();
-    deferred.attach(real);
-    await deferred.setMany('m', [{ text: 'kept', vector: vec(2) }]);
-    expect(await real.getMany('m', ['kept'])).toEqual([vec(2)]);
   });
 });
 

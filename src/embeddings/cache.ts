@@ -76,30 +76,6 @@ export function layeredVectorCache(...caches: VectorCache[]): VectorCache {
   };
 }
 
-/**
- * A cache whose backing is attached later: the suite is built (and its config checked) before the
- * store is opened, so the CLI hands evaluators this and attaches the store's cache once it exists.
- * Until then, and if nothing is attached, it misses and forgets.
- */
-export interface DeferredVectorCache extends VectorCache {
-  attach(cache: VectorCache | undefined): void;
-}
-
-export function deferredVectorCache(): DeferredVectorCache {
-  let target: VectorCache | undefined;
-  return {
-    attach(cache) {
-      target = cache;
-    },
-    async getMany(model, texts) {
-      return target ? target.getMany(model, texts) : texts.map(() => undefined);
-    },
-    async setMany(model, entries) {
-      await target?.setMany(model, entries);
-    },
-  };
-}
-
 /** An embedder that embeds only the texts the cache does not hold, and caches what it computed. */
 export function cachedEmbedder(embedder: Embedder, cache: VectorCache): Embedder {
   return {

@@ -70,7 +70,7 @@ export async function createEmbedder(
         async (part) => (await models.embed(provider, part, call)).vectors,
       );
       return vectors.map((v, i) => {
-        if (v.some((x) => typeof x !== 'number' || !Number.isFinite(x))) {
+        if (!Array.from(v).every((x) => typeof x === 'number' && Number.isFinite(x))) {
           throw new AssayError('provider.response', `${provider.id}: embedding ${i} has a non-number`);
         }
         return normalize(v);

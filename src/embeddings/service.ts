@@ -1,28 +1,17 @@
 import { coalescing } from './batch.js';
-import {
-  cachedEmbedder,
-  deferredVectorCache,
-  layeredVectorCache,
-  memoryVectorCache,
-  type VectorCache,
-} from './cache.js';
+import { cachedEmbedder, layeredVectorCache, memoryVectorCache, type VectorCache } from './cache.js';
 import { createEmbedder, type Embedder } from './embedder.js';
 import { type EmbedderSpec, specKey, toObjectSpec } from './spec.js';
 
 /**
  * Embedders for a suite's evaluators: one per distinct spec, shared by every evaluator that names
- * it, each behind an in-memory LRU; remote ones also behind the suite's vector cache (the store's,
- * in the CLI). The local embedder skips the persistent cache: computing a vector costs about what
- * reading it back from SQLite does, and the store would only grow.
+ * it, each behind an in-memory LRU. In a run, a remote one's requests take the run's call path,
+ * whose cache (the store's, in the CLI) keeps its vectors; the local embedder skips it: computing
+ * a vector costs about what reading it back from SQLite does, and the store would only grow.
  */
 export interface EmbeddingService {
   /** The embedder a spec names; the suite's `embedder:` (or `local`) when the spec is undefined. */
   embedder(spec?: EmbedderSpec): Promise<Embedder>;
-  /**
-   * Puts a persistent cache behind the in-memory one (or takes it away), also for embedders already
-   * handed out: whoever runs the suite with a store attaches the store's before the run.
-   */
-  attachCache(cache: VectorCache | undefined): void;
 }
 
 export interface EmbeddingServiceOptions {
@@ -30,7 +19,10 @@ export interface EmbeddingServiceOptions {
   env?: Record<string, string | undefined>;
   /** The config's top-level `embedder:`. */
   defaultSpec?: EmbedderSpec;
-  /** A persistent cache behind the in-memory one, e.g. `storeVectorCache(store)` (see `attachCache`). */
+  /**
+   * A persistent cache behind the in-memory one, e.g. `storeVectorCache(store)`, for use outside a
+   * run. In a run, remote vectors are cached by the run's call path, in the run's one cache.
+   */
   cache?: VectorCache;
   /** Vectors kept in memory (default 10 000). */
   memoryEntries?: number;
@@ -39,9 +31,7 @@ export interface EmbeddingServiceOptions {
 /** @example const e = await createEmbeddingService({ env: process.env }).embedder('local') */
 export function createEmbeddingService(options: EmbeddingServiceOptions = {}): EmbeddingService {
   const memory = memoryVectorCache(options.memoryEntries);
-  const backing = deferredVectorCache();
-  backing.attach(options.cache);
-  const persistent = layeredVectorCache(memory, backing);
+  const persistent = options.cache ? layeredVectorCache(memory, options.cache) : memory;
   const embedders = new Map<string, Promise<Embedder>>();
   return {
     embedder(spec) {
@@ -58,9 +48,6 @@ export function createEmbeddingService(options: EmbeddingServiceOptions = {}): E
         embedders.set(key, embedder);
       }
       return embedder;
-    },
-    attachCache(cache) {
-      backing.attach(cache);
     },
   };
 }

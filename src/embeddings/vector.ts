@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** An embedding: unit length (L2), so the cosine similarity of two vectors is their dot product. */
 export type Vector = Float32Array;
 
@@ -27,6 +29,14 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export function isZero(v: ArrayLike<number>): boolean {
   for (let i = 0; i < v.length; i++) if (v[i] !== 0) return false;
   return true;
+}
+
+/**
+ * The cache key of a text's vector: `emb:<model>:<sha256(text)>` (the text itself is not stored).
+ * `model` is the embedder's id, which names the server when it is not the vendor's.
+ */
+export function vectorKey(model: string, text: string): string {
+  return `emb:${model}:${createHash('sha256').update(text).digest('hex')}`;
 }
 
 /** Compact text form for storing a vector (base64 of its float32 bytes, little-endian). */

@@ -8,6 +8,7 @@ import type {
 } from '../core/model-call.js';
 import { toEmbedAnswer } from '../core/model-call.js';
 import type { GenerateResponse, Provider } from '../core/provider.js';
+import { decodeVector, encodeVector, vectorKey } from '../embeddings/vector.js';
 import { contentHash } from '../util/hash.js';
 import { withRetries } from './attempts.js';
 import { type CallPolicy, type Pools, poolFor } from './call-target.js';
@@ -86,13 +87,41 @@ export function createModelCaller(deps: ModelCallerDeps): ModelCaller {
     async embed(provider, texts, options): Promise<EmbedAnswer> {
       const embed = provider.embed?.bind(provider);
       if (!embed) throw new AssayError('provider.unknown', `provider "${provider.id}" has no embeddings API`);
+      const cache = policy.cache;
+      const model = vectorModel(provider);
+      const vectors: (ArrayLike<number> | undefined)[] = cache
+        ? await Promise.all(
+            texts.map(async (t) => {
+              const stored = await cache.get(vectorKey(model, t));
+              return typeof stored === 'string' ? decodeVector(stored) : undefined;
+            }),
+          )
+        : new Array(texts.length).fill(undefined);
+      const missing = [...new Set(texts.filter((_, i) => vectors[i] === undefined))];
+      if (missing.length === 0) {
+        usage.add(options.role, provider, undefined, true);
+        return { vectors: vectors as ArrayLike<number>[] };
+      }
       const { value } = await attempt(provider, options.role, signalOf(options.signal), async (signal) =>
-        toEmbedAnswer(await embed(texts, { signal, timeoutMs: policy.timeoutMs })),
+        toEmbedAnswer(await embed(missing, { signal, timeoutMs: policy.timeoutMs })),
       );
       usage.add(options.role, provider, value.usage, false);
-      return value;
+      const byText = new Map(missing.map((t, i) => [t, value.vectors[i]!]));
+      if (cache) {
+        for (const [t, v] of byText) await cache.set(vectorKey(model, t), encodeVector(Float32Array.from(v)));
+      }
+      return {
+        vectors: texts.map((t, i) => vectors[i] ?? byText.get(t)!),
+        ...(value.usage ? { usage: value.usage } : {}),
+      };
     },
   };
+}
+
+/** Vectors are cached under the embedder's id: the model, and the server when it is not the vendor's. */
+function vectorModel(provider: Provider): string {
+  const endpoint = provider.endpoint;
+  return endpoint && endpoint !== 'default' ? `${provider.id}@${endpoint.replace(/\/+$/, '')}` : provider.id;
 }
 
 export interface StandaloneCallerOptions {

@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Store } from '../core/store.js';
 import type { VectorCache } from '../embeddings/cache.js';
-import { decodeVector, encodeVector } from '../embeddings/vector.js';
+import { decodeVector, encodeVector, vectorKey } from '../embeddings/vector.js';
+
+export { vectorKey };
 
 /**
  * Vectors in the store's `cache` table (SQLite or PostgreSQL alike), under
@@ -23,8 +24,4 @@ export function storeVectorCache(store: Pick<Store, 'cacheGet' | 'cacheSet'>): V
         await store.cacheSet(vectorKey(model, text), encodeVector(vector));
     },
   };
-}
-
-export function vectorKey(model: string, text: string): string {
-  return `emb:${model}:${createHash('sha256').update(text).digest('hex')}`;
 }

@@ -7,7 +7,7 @@ import type { Evaluator } from '../core/score.js';
 import type { UserSimulator } from '../core/simulator.js';
 import type { Target } from '../core/target.js';
 import { loadDataset } from '../datasets/load.js';
-import { createEmbeddingService, type EmbeddingService } from '../embeddings/service.js';
+import { createEmbeddingService } from '../embeddings/service.js';
 import type { EvaluatorContext } from '../evaluators/factory.js';
 import { createEvaluators } from '../evaluators/registry.js';
 import type { Price } from '../providers/pricing.js';
@@ -23,8 +23,6 @@ export interface Suite {
   provenance: Provenance;
   /** USD per million tokens by model (config `pricing:`), for the cost of judge and simulator calls. */
   pricing?: Record<string, Price>;
-  /** The embedders the evaluators share: whoever runs the suite with a store attaches its vector cache. */
-  embeddings?: EmbeddingService;
   /** Evaluators of scripted turns, by `<caseId>#<turn index>`. */
   turnEvaluators?: Map<string, Evaluator[]>;
   simulator?: UserSimulator;
@@ -55,8 +53,8 @@ export async function buildSuite(loaded: LoadedConfig, options: SuiteOptions): P
     throw Object.assign(error, { file: error.file ?? file });
   });
   // What every evaluator may use, built once and shared by case-level and turn-level evaluators alike:
-  // `similar` evaluators share embedders (run-suite attaches the store's vector cache before the
-  // run); judge evaluators read the suite's targets (self-preference check) and default judge.
+  // `similar` evaluators share embedders; judge evaluators read the suite's targets (self-preference
+  // check) and default judge. What needs the store (caches, stored runs) comes with the run.
   const embeddings = createEmbeddingService({
     env: options.env,
     ...(config.embedder ? { defaultSpec: config.embedder } : {}),
@@ -106,7 +104,6 @@ export async function buildSuite(loaded: LoadedConfig, options: SuiteOptions): P
     targets,
     evaluators,
     provenance,
-    embeddings,
     ...(config.pricing ? { pricing: config.pricing } : {}),
     ...scenario,
   };

@@ -7,7 +7,6 @@ import type { Gates } from '../gates/schema.js';
 import { type EvalOutcome, type RunObserver, runEval } from '../runner/run-eval.js';
 import type { Suite } from './build-suite.js';
 import { storedOutputs } from './stored-outputs.js';
-import { attachVectorCache } from './vector-services.js';
 
 export interface RunSuiteOptions {
   store: Store;
@@ -72,7 +71,6 @@ export async function runSuite(
     await store.createRun(run);
   }
 
-  if (suite.embeddings) attachVectorCache(suite.embeddings, store, options.cache ?? true);
   const outcome = await runEval(
     {
       runId: run.id,
