@@ -14,6 +14,14 @@ export type { Case, Origin, Turn } from './core/case.js';
 export type { Dataset } from './core/dataset.js';
 export type { ErrorCode } from './core/errors.js';
 export { AssayError, isAssayError } from './core/errors.js';
+export type {
+  EmbedAnswer,
+  ModelAnswer,
+  ModelCaller,
+  ModelCallOptions,
+  ModelRole,
+} from './core/model-call.js';
+export { directModelCaller } from './core/model-call.js';
 export type { Context, Output, ToolCall, TurnRecord, Usage } from './core/output.js';
 export type { ChatMessage, GenerateRequest, GenerateResponse, Provider } from './core/provider.js';
 export type { Provenance, ResultRecord, RunRecord } from './core/run.js';
@@ -21,7 +29,7 @@ export type { Evaluator, EvaluatorInput, EvaluatorResult, Score } from './core/s
 export { boolScore, scoreError, thresholdScore } from './core/score.js';
 export type { UserSimulator } from './core/simulator.js';
 export type { Store } from './core/store.js';
-export type { GateOutcome, PassRate, RunSummary } from './core/summary.js';
+export type { GateOutcome, ModelUsage, PassRate, RunSummary } from './core/summary.js';
 export type { PlannedCall, Target, TargetOutput } from './core/target.js';
 export { datasetFromCases, loadDataset, parseDataset } from './datasets/load.js';
 export { stratifiedSample } from './datasets/sample.js';
@@ -35,6 +43,7 @@ export {
 export { checkGates } from './gates/rate-gates.js';
 export type { Gates } from './gates/schema.js';
 export { registerProvider, resolveProvider } from './providers/registry.js';
+export { standaloneModelCaller } from './runner/call-model.js';
 export type {
   EvalDeps,
   EvalOutcome,
