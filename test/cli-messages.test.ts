@@ -21,7 +21,7 @@ beforeAll(async () => {
       evaluators: [{ type: 'contains', value: '{{ expected }}' }],
     },
   });
-  suite.write('app.mjs', 'export const answer = (c) => c.question;\n');
+  suite.write('app.mjs', 'export const answer = (c) => c.vars.question;\n');
 }, BUILD_TIMEOUT_MS);
 
 afterAll(() => suite?.cleanup());
