@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { EXIT, reportError } from './exit-codes.js';
+import { addMonitorCommands } from './monitor-commands.js';
 import { addProductionCommands } from './production-commands.js';
 import { assayVersion } from './version.js';
 
@@ -221,6 +222,7 @@ export function buildProgram(): Command {
     .action((id, flags) => run(async () => (await import('./report.js')).reportCommand(id, flags)));
 
   addProductionCommands(program, run, dbOption);
+  addMonitorCommands(program, run, dbOption);
 
   // After a usage error, a hint to the help rather than the help itself (36 lines for `eval`).
   addHelpHints(program);

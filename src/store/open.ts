@@ -1,5 +1,6 @@
 import type { Store } from '../core/store.js';
 import type { TraceStore } from '../core/trace-store.js';
+import type { AlertStore } from '../monitor/alert-store.js';
 import type { KyselyStore } from './kysely-store.js';
 
 async function openKyselyStore(db: string | undefined): Promise<KyselyStore> {
@@ -27,4 +28,18 @@ export async function openStores(db: string | undefined): Promise<{ runs: Store;
   const { traceStoreOn } = await import('./trace-store.js');
   const store = await openKyselyStore(db);
   return { runs: store, traces: traceStoreOn(store) };
+}
+
+/** The stores `assay monitor` and `assay alerts` read and write, on one connection. */
+export async function openMonitorStores(db: string | undefined): Promise<{
+  runs: Store;
+  traces: TraceStore;
+  alerts: AlertStore;
+  close(): Promise<void>;
+}> {
+  const store = await openKyselyStore(db);
+  const { traceStoreOn } = await import('./trace-store.js');
+  const { kyselyAlertStore } = await import('./alert-store.js');
+  const traces = traceStoreOn(store);
+  return { runs: store, traces, alerts: kyselyAlertStore(store.db), close: () => traces.close() };
 }

@@ -1,0 +1,149 @@
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { importModule } from '../config/load.js';
+import { loadMonitorConfig } from '../config/load-monitor.js';
+import { monitorSchema } from '../config/monitor.js';
+import { parseDuration } from '../core/duration.js';
+import { AssayError } from '../core/errors.js';
+import { createEmbeddingService } from '../embeddings/service.js';
+import { recordAlerts } from '../monitor/alerting.js';
+import { loadTraffic } from '../monitor/from-store.js';
+import { createOnlineEvaluators } from '../monitor/online-eval.js';
+import { runMonitor } from '../monitor/run-monitor.js';
+import { standaloneModelCaller } from '../runner/call-model.js';
+import { openMonitorStores } from '../store/open.js';
+import { EXIT } from './exit-codes.js';
+
+function instant(text: string, field: string): number {
+  const ms = Date.parse(text);
+  if (!Number.isFinite(ms))
+    throw new AssayError('usage', `expected an ISO date or time, got "${text}"`, { field });
+  return ms;
+}
+
+export interface MonitorRunFlags {
+  config?: string;
+  db?: string;
+  once?: boolean;
+  from?: string;
+  to?: string;
+  window?: string;
+  json?: string;
+  failOnAlert?: boolean;
+}
+
+/**
+ * `assay monitor run --once`: every window in [--from, --to) computed from stored traffic (so it
+ * works on backfilled data and in CI), alerts recorded (deduplicated, cooldown, webhook) and
+ * written as JSON. Exit 0, or 1 with --fail-on-alert when an alert fired.
+ */
+export async function monitorRunCommand(
+  flags: MonitorRunFlags,
+  env: Record<string, string | undefined>,
+): Promise<number> {
+  if (!flags.once) {
+    throw new AssayError(
+      'usage',
+      'only --once is supported here; the continuous worker runs inside "assay serve"',
+      {
+        field: '--once',
+      },
+    );
+  }
+  const file = flags.config
+    ? resolve(flags.config)
+    : ['assay.yaml', 'assay.yml'].map((f) => resolve(f)).find(existsSync);
+  if (flags.config && !existsSync(file!))
+    throw new AssayError('config.missing', 'config file not found', { file: flags.config });
+  const loaded = file
+    ? await loadMonitorConfig(file, env)
+    : { monitor: monitorSchema.parse({}), file: undefined };
+  const config = loaded.monitor;
+  const window = flags.window ? parseDuration(flags.window, { field: '--window' }) : config.drift.window;
+  const to = flags.to ? instant(flags.to, '--to') : Math.floor(Date.now() / window) * window;
+  const from = flags.from ? instant(flags.from, '--from') : to - 30 * window;
+  if (!(from < to)) throw new AssayError('usage', '--from must be before --to', { field: '--from' });
+  const stores = await openMonitorStores(flags.db);
+  try {
+    const project = await stores.traces.projectByName(config.project);
+    if (!project)
+      throw new AssayError('usage', `no project "${config.project}" in this store`, {
+        field: 'monitor.project',
+      });
+    const embeddings = createEmbeddingService({ env });
+    const embedder = await embeddings.embedder();
+    const evaluators = config.evaluators.length
+      ? await createOnlineEvaluators(
+          config.evaluators,
+          {
+            baseDir: file ? resolve(file, '..') : process.cwd(),
+            loadModule: importModule,
+            env,
+            embeddings,
+          },
+          file ? { file } : {},
+        )
+      : undefined;
+    const report = await runMonitor({
+      config,
+      from,
+      to,
+      window,
+      traffic: (a, b) => loadTraffic(stores.traces, project.id, a, b),
+      embed: (texts) => embedder.embed(texts),
+      ...(evaluators ? { evaluators, models: standaloneModelCaller().models } : {}),
+      runs: await stores.runs.listRuns({ limit: 10_000 }),
+    });
+    const recorded = await recordAlerts(report.alerts, stores.alerts, {
+      projectId: project.id,
+      cooldownMs: config.alerts.cooldown,
+      ...(config.alerts.notify.webhook ? { webhook: config.alerts.notify.webhook } : {}),
+    });
+    const out = { windows: report.windows, correlation: report.correlation, alerts: report.alerts };
+    if (flags.json) await writeFile(flags.json, `${JSON.stringify(out, null, 2)}\n`);
+    const tested = report.windows.filter((w) => w.status === 'tested').length;
+    process.stdout.write(
+      `assay monitor: ${report.windows.length} windows (${tested} tested), ${report.alerts.length} alerts (${recorded.recorded.length} new, ${recorded.suppressed.length} held back)\n`,
+    );
+    for (const a of report.alerts)
+      process.stdout.write(`  ${a.window.from.slice(0, 16)}  ${a.kind}  ${a.message}\n`);
+    return flags.failOnAlert && report.alerts.length > 0 ? EXIT.gatesFailed : EXIT.ok;
+  } finally {
+    await stores.close();
+  }
+}
+
+/** `assay alerts [--since 7d] [--json]`: the alerts recorded lately. */
+export async function alertsCommand(flags: {
+  db?: string;
+  project?: string;
+  since?: string;
+  json?: boolean;
+}): Promise<number> {
+  const since = parseDuration(flags.since ?? '7d', { field: '--since' });
+  const stores = await openMonitorStores(flags.db);
+  try {
+    const name = flags.project ?? 'default';
+    const project = await stores.traces.projectByName(name);
+    if (!project) throw new AssayError('usage', `no project "${name}" in this store`, { field: '--project' });
+    const alerts = await stores.alerts.listAlerts(project.id, Date.now() - since);
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify(alerts, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    if (alerts.length === 0) {
+      process.stdout.write(`No alerts in the last ${flags.since ?? '7d'}.\n`);
+      return EXIT.ok;
+    }
+    for (const a of alerts) {
+      const sent = a.notified ? 'sent' : a.notifyError ? `not sent: ${a.notifyError}` : 'stored';
+      process.stdout.write(
+        `${a.window.from.slice(0, 16)}  ${a.kind}${a.segment ? ` [${a.segment}]` : ''}  ${a.message}  (${sent})\n`,
+      );
+    }
+    return EXIT.ok;
+  } finally {
+    await stores.close();
+  }
+}

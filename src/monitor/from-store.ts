@@ -1,0 +1,64 @@
+import type { TraceDetail, TraceMessage } from '../core/trace.js';
+import type { TraceStore } from '../core/trace-store.js';
+import type { MonitoredTrace } from './traffic.js';
+
+const lastOf = (messages: TraceMessage[], role: string) =>
+  [...messages].reverse().find((m) => m.role === role)?.content ?? '';
+
+/**
+ * A stored trace as the monitor sees it: the input is the last user message of its first LLM span
+ * (the root span's when it has none), the output the last assistant message of its last LLM span;
+ * errors, cost, tokens, latency, tags, feedback and scores from all its spans.
+ */
+export function monitoredFromDetail(d: TraceDetail): MonitoredTrace {
+  const llm = d.spans.filter((s) => s.kind === 'llm' || s.model);
+  const first = llm[0] ?? d.spans[0];
+  const last = llm[llm.length - 1] ?? d.spans[d.spans.length - 1];
+  const error = d.spans.find((s) => s.status === 'error' || s.error)?.error;
+  const scores: Record<string, number | null> = {};
+  for (const s of d.spans) for (const sc of s.scores) scores[sc.name] = sc.value;
+  const tags = Object.assign({}, ...d.spans.map((s) => s.tags)) as Record<string, string>;
+  const contexts = d.spans.flatMap((s) => s.contexts.map((c) => c.content));
+  return {
+    id: d.traceId,
+    timestamp: d.startMs,
+    input: first ? lastOf(first.input, 'user') || (first.input[first.input.length - 1]?.content ?? '') : '',
+    output: last
+      ? lastOf(last.output, 'assistant') || (last.output[last.output.length - 1]?.content ?? '')
+      : '',
+    ...(d.models[0] ? { model: d.models[0] } : {}),
+    tags,
+    ...(error || d.errorCount > 0 ? { error: error ?? 'error' } : {}),
+    ...(d.endMs !== null ? { latencyMs: d.endMs - d.startMs } : {}),
+    ...(d.costUsd === null ? {} : { costUsd: d.costUsd }),
+    usage: { inputTokens: d.inputTokens, outputTokens: d.outputTokens },
+    ...(contexts.length ? { contexts } : {}),
+    feedback: d.feedback.flatMap((f) => (f.value === null ? [] : [{ name: f.name, value: f.value }])),
+    ...(Object.keys(scores).length ? { scores } : {}),
+  };
+}
+
+/** Every trace of a project that started in [fromMs, toMs), oldest first. */
+export async function loadTraffic(
+  store: TraceStore,
+  projectId: string,
+  fromMs: number,
+  toMs: number,
+): Promise<MonitoredTrace[]> {
+  const out: MonitoredTrace[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.listTraces(projectId, {
+      fromMs,
+      toMs,
+      limit: 1000,
+      ...(cursor ? { cursor } : {}),
+    });
+    for (const t of page.traces) {
+      const detail = await store.getTrace(projectId, t.traceId);
+      if (detail) out.push(monitoredFromDetail(detail));
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return out.sort((a, b) => a.timestamp - b.timestamp);
+}

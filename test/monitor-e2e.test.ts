@@ -1,0 +1,147 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FeedbackRecord } from '../src/core/trace.js';
+import { createApiKey } from '../src/monitor/api-keys.js';
+import { IngestQueue } from '../src/monitor/ingest-queue.js';
+import { createApp } from '../src/server/app.js';
+import { openSqliteStore } from '../src/store/sqlite.js';
+import { traceStoreOn } from '../src/store/trace-store.js';
+import { runCli } from './helpers/cli.js';
+import { DAY, START, syntheticTraffic } from './helpers/synthetic-traffic.js';
+
+let dir: string;
+let db: string;
+const iso = (day: number) => new Date(START + day * DAY).toISOString();
+
+/**
+ * 24 days of backfilled traffic through the native ingest API (past timestamps): 14 stationary
+ * reference days, then 30% of inputs on a new topic from day 18, refusals from 3% to 20% from day
+ * 20, thumbs-down from 10% to 35% from day 21. The feedback endpoint is not on main yet, so the
+ * thumbs are written through the store's ingest path directly.
+ */
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'assay-monitor-e2e-'));
+  db = join(dir, 'assay.db');
+  const store = traceStoreOn(await openSqliteStore(db));
+  const { token, project } = await createApiKey(store, 'default');
+  const app = createApp({ store, queue: new IngestQueue((b) => store.writeIngest(b)) });
+  const traffic = syntheticTraffic({
+    days: 24,
+    perDay: 120,
+    seed: 9,
+    topicShift: { day: 18, share: 0.3 },
+    refusal: { base: 0.03, from: 20, to: 0.2 },
+    thumbsDown: { base: 0.1, from: 21, to: 0.35 },
+  });
+  for (let i = 0; i < traffic.length; i += 500) {
+    const events = traffic.slice(i, i + 500).map((t) => ({
+      type: 'generation',
+      id: t.id,
+      traceId: t.id,
+      timestamp: new Date(t.timestamp).toISOString(),
+      model: t.model,
+      input: t.input,
+      output: t.output,
+      latencyMs: t.latencyMs,
+      costUsd: t.costUsd,
+      tags: t.tags,
+      ...(t.error ? { error: t.error } : {}),
+    }));
+    const res = await app.request('/api/v1/ingest', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ events }),
+    });
+    expect(res.status).toBe(200);
+  }
+  const feedback: FeedbackRecord[] = traffic.flatMap((t) =>
+    (t.feedback ?? []).map((f, k) => ({
+      projectId: project.id,
+      id: `${t.id}-fb${k}`,
+      traceId: t.id,
+      name: 'thumbs',
+      value: f.value,
+      comment: null,
+      correction: null,
+      escalated: false,
+      userId: null,
+      timestampMs: t.timestamp + 60_000,
+    })),
+  );
+  await store.writeIngest({ spans: [], scores: [], feedback, events: [] });
+  await store.close();
+  writeFileSync(
+    join(dir, 'assay.yaml'),
+    `monitor:
+  drift:
+    reference: { from: ${iso(0).slice(0, 10)}, to: ${iso(13).slice(0, 10)} }
+    window: 1d
+  alerts:
+    cooldown: 6h
+`,
+  );
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('assay monitor run --once over backfilled traffic', () => {
+  it('finds the topic shift on day 18, the refusal jump, the thumbs-down rise, nothing before; alerts are stored', async () => {
+    const out = join(dir, 'monitor.json');
+    const r = await runCli(
+      [
+        'monitor',
+        'run',
+        '--once',
+        '--from',
+        iso(0),
+        '--to',
+        iso(24),
+        '--json',
+        out,
+        '--fail-on-alert',
+        '--db',
+        db,
+      ],
+      { cwd: dir, timeoutMs: 300_000 },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as {
+      windows: { from: string; status: string }[];
+      alerts: {
+        kind: string;
+        window: { from: string; to: string };
+        statistic: number;
+        p?: number;
+        message: string;
+      }[];
+    };
+    expect(report.windows).toHaveLength(24);
+    const first = (kind: string) => report.alerts.find((a) => a.kind === kind)?.window.from;
+    expect([iso(18), iso(19)]).toContain(first('drift.inputs'));
+    expect(first('drift.outputs.refusal')).toBe(iso(20));
+    expect([iso(21), iso(22)]).toContain(first('drift.metric.thumbs-down-rate'));
+    expect(report.alerts.filter((a) => a.window.from < iso(18))).toEqual([]);
+    for (const a of report.alerts) {
+      expect(a).toMatchObject({
+        window: { from: expect.any(String), to: expect.any(String) },
+        message: expect.any(String),
+      });
+      expect(typeof a.statistic).toBe('number');
+    }
+    expect(r.stdout).toMatch(/^assay monitor: 24 windows \(10 tested\), \d+ alerts/);
+
+    const listed = await runCli(['alerts', '--json', '--db', db], { cwd: dir });
+    expect(listed.code).toBe(0);
+    const stored = JSON.parse(listed.stdout) as { kind: string }[];
+    expect(stored.some((a) => a.kind === 'drift.inputs')).toBe(true);
+    // A second pass over the same traffic finds the same alerts and stores none again.
+    const again = await runCli(['monitor', 'run', '--once', '--from', iso(0), '--to', iso(24), '--db', db], {
+      cwd: dir,
+      timeoutMs: 300_000,
+    });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/\(0 new, \d+ held back\)/);
+  }, 400_000);
+});
