@@ -43,7 +43,8 @@ export function ComparePage() {
     <>
       <h1>Compare runs</h1>
       <p className="lead">
-        Each metric is tested on the cases both runs share (McNemar for pass/fail, Wilcoxon for scores), with
+        Each metric is tested on the cases both runs share (McNemar for pass/fail, the sign-flip test of the
+        mean for scores and repeats; an errored try counts as a failure and errors get their own row), with
         p-values adjusted for the number of rows (Holm). Only a significant change gets a verdict.
       </p>
       <div className="controls">
@@ -97,7 +98,9 @@ export function ComparePage() {
                       <td>{side(r, 'baseline')}</td>
                       <td>{side(r, 'candidate')}</td>
                       <td className="num">
-                        {r.metric === 'pass' ? `${(r.diff * 100).toFixed(1)} pts` : num(r.diff, 3)}
+                        {r.metric === 'pass' || r.metric === 'error rate'
+                          ? `${(r.diff * 100).toFixed(1).replace(/^-(0\.0)$/, '$1')} pts`
+                          : num(r.diff, 3)}
                       </td>
                       <td>{r.test}</td>
                       <td className="num">
@@ -117,6 +120,10 @@ export function ComparePage() {
               {usd(c.operational.baseline.costPerCase)} → {usd(c.operational.candidate.costPerCase)}
               {c.onlyInBaseline.length ? ` · ${c.onlyInBaseline.length} cases only in the baseline` : ''}
               {c.onlyInCandidate.length ? ` · ${c.onlyInCandidate.length} only in the candidate` : ''}
+              {c.errored?.candidate.cases.length
+                ? ` · ${c.errored.candidate.cases.length} cases errored in the candidate`
+                : ''}
+              {c.tagChanges?.length ? ` · ${c.tagChanges.length} tags changed between the runs` : ''}
             </p>
           </Section>
           <Section title={`Cases that changed (${cmp.data.changedTotal})`} id="changed">
