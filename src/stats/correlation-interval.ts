@@ -1,5 +1,5 @@
 import { spearman } from './correlation.js';
-import { centralInterval } from './descriptive.js';
+import { centralInterval, nearlyEqual } from './descriptive.js';
 import type { Interval } from './intervals.js';
 import { createRng, DEFAULT_SEED } from './random.js';
 import { checkConfidence, checkInteger, fail } from './validate.js';
@@ -37,8 +37,9 @@ export function spearmanInterval(
     for (let i = 0; i < n; i++) {
       bx[i] = x[index[i]!]!;
       by[i] = y[index[i]!]!;
-      if (bx[i] !== bx[0]) constX = false;
-      if (by[i] !== by[0]) constY = false;
+      // As spearman ranks them: values equal to within floating-point noise are one value.
+      if (!nearlyEqual(bx[i]!, bx[0]!)) constX = false;
+      if (!nearlyEqual(by[i]!, by[0]!)) constY = false;
     }
     if (constX || constY) continue;
     dist.push(spearman(bx, by).rho);

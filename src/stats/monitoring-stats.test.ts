@@ -181,3 +181,14 @@ describe('fisherExact', () => {
     expect(fisherExact(0, 0, 0, 0)).toBe(1);
   });
 });
+
+describe('spearmanInterval with values equal up to rounding', () => {
+  it('skips a resample that is constant to within floating-point noise instead of throwing', () => {
+    // 0.1 + 0.2 and 0.3 are one value to spearman's ranking; a resample of only those is constant.
+    const x = [0.1 + 0.2, 0.3, 0.5, 0.7, 0.9];
+    const y = [1, 2, 3, 4, 5];
+    const r = spearmanInterval(x, y, { seed: 3, iterations: 500 });
+    expect(r.estimate).toBeCloseTo(0.9746794344808963, 12);
+    expect(Number.isFinite(r.lo) && Number.isFinite(r.hi)).toBe(true);
+  });
+});
