@@ -142,7 +142,16 @@ async function startServer(dir: string): Promise<{ child: ChildProcess; url: str
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(
     process.execPath,
-    [...nodeArgs, 'bin/assay.js', 'serve', '--port', '0', '--db', join(dir, 'assay.db')],
+    [
+      ...nodeArgs,
+      'bin/assay.js',
+      'serve',
+      '--port',
+      '0',
+      '--db',
+      join(dir, 'assay.db'),
+      ...(process.env.BENCH_THREADS ? ['--threads', process.env.BENCH_THREADS] : []),
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },

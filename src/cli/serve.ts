@@ -7,12 +7,14 @@ export async function serveCommand(flags: {
   port?: number;
   db?: string;
   queueSize?: number;
+  threads?: number;
 }): Promise<number> {
   const server = await startServer({
     host: flags.host ?? '127.0.0.1',
     port: flags.port ?? 4318,
     ...(flags.db ? { db: flags.db } : {}),
     ...(flags.queueSize ? { queueCapacity: flags.queueSize } : {}),
+    ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
   });
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

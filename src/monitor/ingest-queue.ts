@@ -8,6 +8,8 @@ export interface IngestQueueOptions {
   capacity?: number;
   /** Records per commit at most: one transaction groups the requests waiting, up to this. */
   maxCommit?: number;
+  /** Requests being read, decoded or committed at once at most (their bodies are in memory); default 16. */
+  maxRequests?: number;
 }
 
 export interface IngestStats {
@@ -52,13 +54,33 @@ export class IngestQueue {
   private readonly counts = { committed: 0, refused: 0, commits: 0, failures: 0 };
   readonly capacity: number;
   readonly maxCommit: number;
+  readonly maxRequests: number;
+  private requests = 0;
 
   constructor(
     private readonly write: (batch: IngestBatch) => Promise<IngestWriteResult>,
     options: IngestQueueOptions = {},
   ) {
-    this.capacity = options.capacity ?? 8192;
+    this.capacity = options.capacity ?? 4096;
     this.maxCommit = options.maxCommit ?? 2048;
+    this.maxRequests = options.maxRequests ?? 16;
+  }
+
+  /**
+   * Admits one request before its body is read, or throws `QueueFullError` when the queue is full or
+   * too many requests are in progress: an overloaded server spends no memory or CPU on more bodies.
+   * Pair with `leave()` in a `finally`.
+   */
+  enter(): void {
+    if (!this.hasRoom() || this.requests >= this.maxRequests) {
+      this.counts.refused += 1;
+      throw new QueueFullError();
+    }
+    this.requests += 1;
+  }
+
+  leave(): void {
+    this.requests -= 1;
   }
 
   /** Whether `size` more records would fit now (checked before a body is even read). */

@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import { availableParallelism } from 'node:os';
 import { serve } from '@hono/node-server';
 import type { TraceStore } from '../core/trace-store.js';
 import { bootstrapProject } from '../monitor/api-keys.js';
@@ -14,12 +13,15 @@ export interface ServeOptions {
   port?: number;
   /** `--db`: a SQLite file or a postgres:// URL. */
   db?: string;
-  /** Records waiting for a commit at most before 503 (default 8,192). */
+  /** Records waiting for a commit at most before 503 (default 4,096). */
   queueCapacity?: number;
   maxBodyBytes?: number;
   /** The built web app to serve at `/` (default: the package's web/dist). */
   webDir?: string;
-  /** Worker threads decoding OTLP bodies (default: one per core, at most 2; 0 decodes on the main thread). */
+  /**
+   * Worker threads decoding OTLP bodies (default 0: on the main thread). Threads move ~60% of the CPU
+   * off the main thread but cost ~20 µs a span in copying and ~100 MB of heaps (docs/benchmarks.md).
+   */
   threads?: number;
   /** Where the start-up lines go (default stdout). */
   print?: (line: string) => void;
@@ -44,7 +46,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const firstKey = await bootstrapProject(store);
   const queue = new IngestQueue((batch) => store.writeIngest(batch), { capacity: options.queueCapacity });
   let draining = false;
-  const pool = new ConvertPool(options.threads ?? Math.min(2, availableParallelism()));
+  const pool = new ConvertPool(options.threads ?? 0);
   const deps: AppDeps = {
     store,
     queue,

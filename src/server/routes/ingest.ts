@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { QueueFullError } from '../../monitor/ingest-queue.js';
 import { nativeToBatch } from '../../monitor/native-event.js';
 import { readBody } from '../body.js';
 import { type AppDeps, type AppEnv, DEFAULT_MAX_BODY_BYTES } from '../env.js';
@@ -20,10 +19,15 @@ export function ingestRoutes(deps: AppDeps): Hono<AppEnv> {
   const limit = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const now = deps.now ?? Date.now;
   app.post('/api/v1/ingest', async (c) => {
-    if (!deps.queue.hasRoom()) throw new QueueFullError();
-    const body = parseJsonBody(await readBody(c, limit));
-    const batch = nativeToBatch(body, c.get('projectId'), now());
-    await deps.queue.submit(batch);
+    deps.queue.enter();
+    let batch: ReturnType<typeof nativeToBatch>;
+    try {
+      const body = parseJsonBody(await readBody(c, limit));
+      batch = nativeToBatch(body, c.get('projectId'), now());
+      await deps.queue.submit(batch);
+    } finally {
+      deps.queue.leave();
+    }
     return c.json({ accepted: batch.events.length, ids: batch.events.map((e) => e.id) });
   });
   return app;

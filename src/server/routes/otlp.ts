@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { QueueFullError } from '../../monitor/ingest-queue.js';
 import { convertOtlp } from '../../monitor/otlp/convert.js';
 import { encodeProtobufResponse, jsonResponse, type PartialSuccess } from '../../monitor/otlp/decode.js';
 import { readBody } from '../body.js';
@@ -24,11 +23,16 @@ export function otlpRoutes(deps: AppDeps): Hono<AppEnv> {
         'unsupported',
         `Content-Type ${type || '(none)'}: send application/x-protobuf or application/json`,
       );
-    // Refuse before reading the body when nothing more fits: an overloaded server spends nothing on it.
-    if (!deps.queue.hasRoom()) throw new QueueFullError();
-    const body = await readBody(c, limit);
-    const converted = await convert({ body, protobuf, projectId: c.get('projectId'), nowMs: now() });
-    await deps.queue.submit(converted.batch);
+    // Admission before the body is read: an overloaded server spends nothing on it.
+    deps.queue.enter();
+    let converted: Awaited<ReturnType<typeof convert>>;
+    try {
+      const body = await readBody(c, limit);
+      converted = await convert({ body, protobuf, projectId: c.get('projectId'), nowMs: now() });
+      await deps.queue.submit(converted.batch);
+    } finally {
+      deps.queue.leave();
+    }
     const partial: PartialSuccess | undefined =
       converted.rejected > 0
         ? { rejectedSpans: converted.rejected, errorMessage: converted.reasons.join('; ') }
