@@ -4,6 +4,7 @@ import type { AppDeps, AppEnv } from './env.js';
 import { errorBody, respondError } from './http-error.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { monitorRoutes } from './routes/monitor.js';
 import { otlpRoutes } from './routes/otlp.js';
 import { traceRoutes } from './routes/traces.js';
 import { trafficRoutes } from './routes/traffic.js';
@@ -28,6 +29,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', ingestRoutes(deps));
   app.route('/', traceRoutes(deps));
   app.route('/', trafficRoutes(deps));
+  if (deps.monitor) app.route('/', monitorRoutes(deps, deps.monitor));
   web?.afterAuth(app);
   return app;
 }

@@ -3,6 +3,7 @@ import type { TraceStore } from '../core/trace-store.js';
 import type { IngestQueue } from '../monitor/ingest-queue.js';
 import type { ConvertJob } from '../monitor/otlp/convert.js';
 import type { OtlpConversion } from '../monitor/otlp/to-batch.js';
+import type { MonitorDeps } from './routes/monitor.js';
 
 /** What the app is built from: the store, the ingest queue in front of it, a clock and limits. */
 export interface AppDeps {
@@ -18,6 +19,8 @@ export interface AppDeps {
   isDraining?: () => boolean;
   /** The runs store: with it, the runs API (`/api/v1/runs…`) and the web app at `/` are served. */
   runs?: Store;
+  /** With it, the monitoring routes (`/api/v1/monitor/…`, see routes/monitor.ts). */
+  monitor?: MonitorDeps;
   /** The web app's build (default: the package's web/dist) and its session-cookie secret. */
   web?: { dir?: string; sessionSecret?: Buffer; secureCookies?: boolean };
 }

@@ -1,0 +1,75 @@
+import { Hono } from 'hono';
+import type { MonitorConfig } from '../../config/monitor.js';
+import type { Store } from '../../core/store.js';
+import type { AlertStore } from '../../monitor/alert-store.js';
+import { loadTraffic } from '../../monitor/from-store.js';
+import { runMonitor } from '../../monitor/run-monitor.js';
+import type { AppDeps, AppEnv } from '../env.js';
+import { HttpError } from '../http-error.js';
+
+/** What the monitoring routes need besides the trace store. */
+export interface MonitorDeps {
+  config: MonitorConfig;
+  alerts: AlertStore;
+  /** Stored offline runs, for the correlation. */
+  runs?: Store;
+  embed?: (texts: string[]) => Promise<ArrayLike<number>[]>;
+}
+
+const DAY = 86_400_000;
+/** Most windows one drift request computes. */
+export const MAX_WINDOWS = 120;
+
+function time(value: string | undefined, field: string, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Date.parse(value);
+  if (Number.isNaN(ms))
+    throw new HttpError(400, 'invalid', `${field}: expected an ISO 8601 time or epoch milliseconds`, field);
+  return ms;
+}
+
+function duration(value: string | undefined, field: string, fallback: number): number {
+  if (!value) return fallback;
+  const m = /^(\d+)([mhd])$/.exec(value);
+  if (!m) throw new HttpError(400, 'invalid', `${field}: expected a duration such as 6h or 1d`, field);
+  return Number(m[1]) * { m: 60_000, h: 3_600_000, d: DAY }[m[2] as 'm' | 'h' | 'd'];
+}
+
+/**
+ * The monitoring page's JSON: `GET /api/v1/monitor/alerts?since=7d` (recorded alerts, newest first)
+ * and `GET /api/v1/monitor/drift?from=&to=&window=` (every window's drift tests, sampling, the
+ * correlation and the alerts found, computed on request from stored traffic; no judge is called).
+ */
+export function monitorRoutes(deps: AppDeps, monitor: MonitorDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const now = deps.now ?? Date.now;
+  app.get('/api/v1/monitor/alerts', async (c) => {
+    const since = duration(c.req.query('since'), 'since', 7 * DAY);
+    return c.json({ alerts: await monitor.alerts.listAlerts(c.get('projectId'), now() - since) });
+  });
+  app.get('/api/v1/monitor/drift', async (c) => {
+    const q = c.req.query();
+    const window = duration(q.window, 'window', monitor.config.drift.window);
+    const to = time(q.to, 'to', Math.floor(now() / window) * window);
+    const from = time(q.from, 'from', to - 30 * window);
+    if (!(from < to)) throw new HttpError(400, 'invalid', 'from: must be before to', 'from');
+    if ((to - from) / window > MAX_WINDOWS)
+      throw new HttpError(400, 'invalid', `window: at most ${MAX_WINDOWS} windows per request`, 'window');
+    const projectId = c.get('projectId');
+    const config =
+      monitor.config.drift.inputs === 'embedding' && !monitor.embed
+        ? { ...monitor.config, drift: { ...monitor.config.drift, inputs: 'off' as const } }
+        : monitor.config;
+    const report = await runMonitor({
+      config,
+      from,
+      to,
+      window,
+      traffic: (a, b) => loadTraffic(deps.store, projectId, a, b),
+      ...(monitor.embed ? { embed: monitor.embed } : {}),
+      ...(monitor.runs ? { runs: await monitor.runs.listRuns({ limit: 10_000 }) } : {}),
+    });
+    return c.json(report);
+  });
+  return app;
+}
