@@ -84,7 +84,9 @@ describe('assay eval against an API that pushes back on every third request', ()
       pushBack = { status: 429, headers: RETRY_AFTER_1S };
       const res = await evalAgainstServer(concurrency, 0);
       expect(res.stderr).not.toMatch(/error:/);
-      expect(res.code).toBe(0);
+      // Exit 1, not 13: the run ends, and the default error-rate gate fails on the errors.
+      expect(res.code).toBe(1);
+      expect(res.stdout).toMatch(/✘ .*error/i);
       const errors = Number(/· (\d+) errors ·/.exec(res.stdout)?.[1]);
       expect(errors).toBe(CASES / 3);
       expect(server.stats.chat).toBe(CASES);
