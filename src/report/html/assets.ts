@@ -28,8 +28,18 @@ function clientFile(name: string): string {
   return readFileSync(found, 'utf8');
 }
 
-/** Chart.js's self-contained UMD build, read from node_modules at report time and inlined. */
+/**
+ * Chart.js's self-contained UMD build, inlined: from `dist/vendor/` in the built package (copied there
+ * by scripts/vendor-bundles.mjs), else from node_modules (sources and tests).
+ */
 function chartJs(): { source: string; version: string } {
+  const vendored = fileURLToPath(new URL('../../vendor/', import.meta.url));
+  if (existsSync(join(vendored, 'chart.umd.min.js'))) {
+    const { version } = JSON.parse(readFileSync(join(vendored, 'chart.js.json'), 'utf8')) as {
+      version: string;
+    };
+    return { source: readFileSync(join(vendored, 'chart.umd.min.js'), 'utf8'), version };
+  }
   const require = createRequire(import.meta.url);
   let main: string;
   try {
