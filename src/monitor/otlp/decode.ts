@@ -61,7 +61,9 @@ let messages: { request: ProtoType; response: ProtoType } | undefined;
 function proto() {
   if (!messages) {
     // The light build: reflection from a JSON descriptor, no .proto parser.
-    const { Root } = createRequire(import.meta.url)('protobufjs/light.js') as typeof import('protobufjs/light.js');
+    const { Root } = createRequire(import.meta.url)(
+      'protobufjs/light.js',
+    ) as typeof import('protobufjs/light.js');
     const root = Root.fromJSON(TRACE_PROTO);
     const v1 = 'opentelemetry.proto.collector.trace.v1';
     messages = {
