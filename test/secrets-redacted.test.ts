@@ -140,7 +140,11 @@ describe('a PostgreSQL password in --db', () => {
       const running = spawnCli(['eval', '-c', suite.config, '--db', db, '--no-cache', '--concurrency', '1'], {
         cwd: suite.dir,
       });
-      while (!/results to compute/.test(running.stderr())) await new Promise((r) => setTimeout(r, 50));
+      const until = Date.now() + 60_000;
+      while (!/results to compute/.test(running.stderr())) {
+        if (Date.now() > until) throw new Error(`the run never started: ${running.stderr()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
       running.child.kill('SIGINT');
       const res = await running.done;
       expect(res.stderr).toMatch(/Resume with:\n {2}assay eval .*--db postgres:\/\/[^:]+:\*\*\*@/);
