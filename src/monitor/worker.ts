@@ -1,0 +1,94 @@
+import type { MonitorConfig } from '../config/monitor.js';
+import type { ModelCaller } from '../core/model-call.js';
+import type { Store } from '../core/store.js';
+import type { TraceStore } from '../core/trace-store.js';
+import type { AlertStore } from './alert-store.js';
+import { recordAlerts } from './alerting.js';
+import { JudgeBudget } from './budget.js';
+import { loadTraffic } from './from-store.js';
+import type { OnlineEvaluator } from './online-eval.js';
+import { type MonitorReport, runMonitor } from './run-monitor.js';
+
+export interface WorkerOptions {
+  config: MonitorConfig;
+  traces: TraceStore;
+  alerts: AlertStore;
+  runs?: Store;
+  embed?: (texts: string[]) => Promise<ArrayLike<number>[]>;
+  evaluators?: OnlineEvaluator[];
+  models?: ModelCaller;
+  /** How often to look for a newly completed window (default 60 s). */
+  intervalMs?: number;
+  now?: () => number;
+  /** Where a failed pass is reported (default: stderr); the worker keeps going. */
+  onError?: (error: unknown) => void;
+  /** Called after each window is computed (tests, logs). */
+  onWindow?: (report: MonitorReport) => void;
+}
+
+export interface MonitorWorker {
+  /** Computes every window completed since the last one done; resolves when that is finished. */
+  tick(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The monitor inside `assay serve`: every `intervalMs`, each window that has closed since the last
+ * pass is computed with `runMonitor` (the function `assay monitor run --once` calls) and its alerts
+ * recorded (deduplicated, cooldown, webhook). The judge budget lives across passes. Passes never
+ * overlap; a failed pass is reported and the window tried again on the next tick.
+ */
+export function startMonitorWorker(opts: WorkerOptions): MonitorWorker {
+  const now = opts.now ?? Date.now;
+  const w = opts.config.drift.window;
+  const budget = new JudgeBudget(opts.config.budget);
+  let done = Math.floor(now() / w) * w;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  const pass = async () => {
+    const project = await opts.traces.projectByName(opts.config.project);
+    if (!project) return;
+    const closed = Math.floor(now() / w) * w;
+    while (done < closed && !stopped) {
+      const report = await runMonitor({
+        config: opts.config,
+        from: done,
+        to: done + w,
+        traffic: (a, b) => loadTraffic(opts.traces, project.id, a, b),
+        budget,
+        ...(opts.embed ? { embed: opts.embed } : {}),
+        ...(opts.evaluators && opts.models ? { evaluators: opts.evaluators, models: opts.models } : {}),
+        ...(opts.runs ? { runs: await opts.runs.listRuns({ limit: 10_000 }) } : {}),
+        now,
+      });
+      await recordAlerts(report.alerts, opts.alerts, {
+        projectId: project.id,
+        cooldownMs: opts.config.alerts.cooldown,
+        ...(opts.config.alerts.notify.webhook ? { webhook: opts.config.alerts.notify.webhook } : {}),
+        now,
+      });
+      opts.onWindow?.(report);
+      done += w;
+    }
+  };
+  const tick = () => {
+    running ??= pass()
+      .catch((error) =>
+        (opts.onError ?? ((e) => process.stderr.write(`assay: monitor: ${String(e)}\n`)))(error),
+      )
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+  const timer = setInterval(() => void tick(), opts.intervalMs ?? 60_000);
+  timer.unref();
+  return {
+    tick,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
