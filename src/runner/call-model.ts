@@ -37,7 +37,9 @@ export function createModelCaller(deps: ModelCallerDeps): ModelCaller {
   const pool = (provider: Provider) =>
     poolFor(pools, `${provider.family}@${provider.endpoint ?? 'default'}`, policy.concurrency);
   const scope = (provider: Provider) => `${provider.id}@${provider.endpoint ?? 'default'}`;
-  const signalOf = (signal?: AbortSignal) => (signal ? AbortSignal.any([deps.signal, signal]) : deps.signal);
+  // Evaluators in a run pass the run's own signal: only a different one needs combining.
+  const signalOf = (signal?: AbortSignal) =>
+    signal && signal !== deps.signal ? AbortSignal.any([deps.signal, signal]) : deps.signal;
   const attempt = <T extends object>(
     provider: Provider,
     role: ModelRole,
