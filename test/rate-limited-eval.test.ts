@@ -89,6 +89,7 @@ describe('assay eval against an API that pushes back on every third request', ()
       expect(res.stdout).toMatch(/✘ .*error/i);
       const errors = Number(/· (\d+) errors ·/.exec(res.stdout)?.[1]);
       expect(errors).toBe(CASES / 3);
+      expect(res.stdout).toMatch(/✘ maxErrorRate: \d+ errors in \d+ results \(33\.3%\) > 1\.0%/);
       expect(server.stats.chat).toBe(CASES);
       expect(res.status).toBe('completed');
     }, 120_000);

@@ -83,9 +83,9 @@ export async function detectDrift(
 ): Promise<DriftResult> {
   const { window: w } = opts;
   if (!(w > 0) || !(opts.to > opts.from))
-    throw new AssayError('usage', 'drift needs from < to and a window > 0');
+    throw new AssayError('input.invalid', 'drift needs from < to and a window > 0');
   if (opts.inputs === 'embedding' && !opts.embed)
-    throw new AssayError('usage', 'input drift needs an embedder');
+    throw new AssayError('input.invalid', 'input drift needs an embedder');
   const seed = opts.seed ?? 0;
   const alpha = opts.alpha ?? DEFAULT_ALPHA;
   const maxInputs = opts.maxInputs ?? 200;

@@ -28,7 +28,7 @@ function orderExpression(q: ResultQuery): Expression<unknown> {
       return sql`coalesce(r.tokens_in, 0) + coalesce(r.tokens_out, 0)`;
     case 'score':
       if (!q.sortEvaluator)
-        throw new AssayError('usage', 'sorting by score needs the evaluator to sort by', {
+        throw new AssayError('input.invalid', 'sorting by score needs the evaluator to sort by', {
           field: 'evaluator',
         });
       // Unscored results sort as the lowest score, so "worst first" shows them first.
