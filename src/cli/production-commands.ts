@@ -68,5 +68,9 @@ export function addProductionCommands(program: Command, run: Run, dbOption: read
     .option(...projectOption)
     .option(...dbOption)
     .option('--json', 'as JSON')
-    .action((id, flags) => run(async () => (await import('./traces.js')).traceShowCommand(id, flags)));
+    // `--db`, `--project` and `--json` may land on `traces` itself (commander parses a parent's
+    // options anywhere on the line): read them merged.
+    .action((id, _flags, cmd: Command) =>
+      run(async () => (await import('./traces.js')).traceShowCommand(id, cmd.optsWithGlobals())),
+    );
 }
