@@ -1,5 +1,6 @@
 import type { LoadedConfig } from '../config/load.js';
 import { isFunctionTarget, isHttpTarget, type TargetConfig } from '../config/schema.js';
+import { redactCredentials } from '../core/redact.js';
 import { ANTHROPIC_BASE_URL } from '../providers/anthropic.js';
 import { OPENAI_BASE_URL } from '../providers/openai.js';
 import { createRng, DEFAULT_SEED } from '../stats/random.js';
@@ -48,7 +49,7 @@ export async function routeThroughFaults(
   const reroute = async (url: string, what: string): Promise<string | undefined> => {
     const m = ORIGIN.exec(url);
     if (!m || m[1]!.includes('{{')) {
-      skipped.push(`${what}: its host is not a fixed http(s) origin (${url})`);
+      skipped.push(`${what}: its host is not a fixed http(s) origin (${redactCredentials(url)})`);
       return undefined;
     }
     return (await proxyFor(m[1]!)) + m[2]!;
