@@ -1,24 +1,12 @@
 import type { RunRecord } from '../core/run.js';
 import type { Store } from '../core/store.js';
 import type { JudgeBiasReport } from '../judge/bias/report.js';
-import { judgeBiasReportFrom } from '../judge/bias/report.js';
 import type { JudgePromptRecord } from '../judge/templates.js';
 import { formatCalibration } from '../report/calibration.js';
 import { formatJudgeBias } from '../report/judge-bias.js';
 import type { CalibrationDocument } from './calibrate.js';
 
 type Out = { write(text: string): unknown; isTTY?: boolean };
-
-/**
- * After a run that used a judge: the bias checks, computed from the stored results, saved as the
- * run's `judge-bias` artifact (so `assay show` prints them again) and printed. Silent otherwise.
- */
-export async function reportJudgeBias(store: Store, runId: string, out: Out): Promise<void> {
-  const report = await judgeBiasReportFrom(store.results(runId));
-  if (!report) return;
-  await store.saveArtifact(runId, 'judge-bias', report);
-  out.write(`\n${formatJudgeBias(report, { color: Boolean(out.isTTY) })}\n`);
-}
 
 /** For `assay show`: the judge prompts the run used, its bias checks and its latest calibration. */
 export async function showJudgeSections(store: Store, run: RunRecord, out: Out): Promise<void> {
