@@ -8,7 +8,7 @@ import { IngestQueue } from '../src/monitor/ingest-queue.js';
 import { createApp } from '../src/server/app.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { traceStoreOn } from '../src/store/trace-store.js';
-import { runCli } from './helpers/cli.js';
+import { runCli, spawnCli } from './helpers/cli.js';
 import { DAY, START, syntheticTraffic } from './helpers/synthetic-traffic.js';
 
 let dir: string;
@@ -144,4 +144,27 @@ describe('assay monitor run --once over backfilled traffic', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/\(0 new, \d+ held back\)/);
   }, 400_000);
+});
+
+describe('assay serve -c with a monitor: section', () => {
+  it('serves the monitoring routes and stops cleanly', async () => {
+    const fresh = join(dir, 'serve.db');
+    const running = spawnCli(['serve', '--port', '0', '--db', fresh, '-c', join(dir, 'assay.yaml')], {
+      cwd: dir,
+      timeoutMs: 60_000,
+    });
+    let url = '';
+    let key = '';
+    for (let i = 0; i < 600 && !key; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      url = /assay: listening on (http:\/\/\S+)/.exec(running.stdout())?.[1] ?? '';
+      key = /\n\s+(assay_\S+)/.exec(running.stdout())?.[1] ?? '';
+    }
+    expect(key).toMatch(/^assay_/);
+    const res = await fetch(`${url}/api/v1/monitor/alerts`, { headers: { authorization: `Bearer ${key}` } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ alerts: [] });
+    running.child.kill('SIGTERM');
+    expect((await running.done).code).toBe(0);
+  }, 90_000);
 });

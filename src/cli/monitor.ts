@@ -1,15 +1,16 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { importModule } from '../config/load.js';
 import { loadMonitorConfig } from '../config/load-monitor.js';
-import { monitorSchema } from '../config/monitor.js';
+import { type MonitorConfig, monitorSchema } from '../config/monitor.js';
 import { parseDuration } from '../core/duration.js';
 import { AssayError } from '../core/errors.js';
+import type { ModelCaller } from '../core/model-call.js';
 import { createEmbeddingService } from '../embeddings/service.js';
 import { recordAlerts } from '../monitor/alerting.js';
 import { loadTraffic } from '../monitor/from-store.js';
-import { createOnlineEvaluators } from '../monitor/online-eval.js';
+import { createOnlineEvaluators, type OnlineEvaluator } from '../monitor/online-eval.js';
 import { runMonitor } from '../monitor/run-monitor.js';
 import { standaloneModelCaller } from '../runner/call-model.js';
 import { openMonitorStores } from '../store/open.js';
@@ -20,6 +21,41 @@ function instant(text: string, field: string): number {
   if (!Number.isFinite(ms))
     throw new AssayError('usage', `expected an ISO date or time, got "${text}"`, { field });
   return ms;
+}
+
+/** The monitor's config and what it runs with: the embedder, the online evaluators, the judge call path. */
+export async function monitorParts(
+  configFile: string | undefined,
+  env: Record<string, string | undefined>,
+): Promise<{
+  config: MonitorConfig;
+  file: string | undefined;
+  embed: (texts: string[]) => Promise<ArrayLike<number>[]>;
+  evaluators?: OnlineEvaluator[];
+  models: ModelCaller;
+}> {
+  const file = configFile
+    ? resolve(configFile)
+    : ['assay.yaml', 'assay.yml'].map((f) => resolve(f)).find(existsSync);
+  if (configFile && !existsSync(file!))
+    throw new AssayError('config.missing', 'config file not found', { file: configFile });
+  const config = file ? (await loadMonitorConfig(file, env)).monitor : monitorSchema.parse({});
+  const embeddings = createEmbeddingService({ env });
+  const embedder = await embeddings.embedder();
+  const evaluators = config.evaluators.length
+    ? await createOnlineEvaluators(
+        config.evaluators,
+        { baseDir: file ? dirname(file) : process.cwd(), loadModule: importModule, env, embeddings },
+        file ? { file } : {},
+      )
+    : undefined;
+  return {
+    config,
+    file,
+    embed: (texts) => embedder.embed(texts),
+    ...(evaluators ? { evaluators } : {}),
+    models: standaloneModelCaller().models,
+  };
 }
 
 export interface MonitorRunFlags {
@@ -51,15 +87,8 @@ export async function monitorRunCommand(
       },
     );
   }
-  const file = flags.config
-    ? resolve(flags.config)
-    : ['assay.yaml', 'assay.yml'].map((f) => resolve(f)).find(existsSync);
-  if (flags.config && !existsSync(file!))
-    throw new AssayError('config.missing', 'config file not found', { file: flags.config });
-  const loaded = file
-    ? await loadMonitorConfig(file, env)
-    : { monitor: monitorSchema.parse({}), file: undefined };
-  const config = loaded.monitor;
+  const parts = await monitorParts(flags.config, env);
+  const { config } = parts;
   const window = flags.window ? parseDuration(flags.window, { field: '--window' }) : config.drift.window;
   const to = flags.to ? instant(flags.to, '--to') : Math.floor(Date.now() / window) * window;
   const from = flags.from ? instant(flags.from, '--from') : to - 30 * window;
@@ -71,28 +100,14 @@ export async function monitorRunCommand(
       throw new AssayError('usage', `no project "${config.project}" in this store`, {
         field: 'monitor.project',
       });
-    const embeddings = createEmbeddingService({ env });
-    const embedder = await embeddings.embedder();
-    const evaluators = config.evaluators.length
-      ? await createOnlineEvaluators(
-          config.evaluators,
-          {
-            baseDir: file ? resolve(file, '..') : process.cwd(),
-            loadModule: importModule,
-            env,
-            embeddings,
-          },
-          file ? { file } : {},
-        )
-      : undefined;
     const report = await runMonitor({
       config,
       from,
       to,
       window,
       traffic: (a, b) => loadTraffic(stores.traces, project.id, a, b),
-      embed: (texts) => embedder.embed(texts),
-      ...(evaluators ? { evaluators, models: standaloneModelCaller().models } : {}),
+      embed: parts.embed,
+      ...(parts.evaluators ? { evaluators: parts.evaluators, models: parts.models } : {}),
       runs: await stores.runs.listRuns({ limit: 10_000 }),
     });
     const recorded = await recordAlerts(report.alerts, stores.alerts, {

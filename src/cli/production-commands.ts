@@ -27,10 +27,14 @@ export function addProductionCommands(program: Command, run: Run, dbOption: read
     .option('--port <n>', 'the port (0 takes a free one)', port, 4318)
     .option(...dbOption)
     .option('--queue-size <n>', 'records waiting for a commit at most before answering 503', positiveInt)
+    .option(
+      '-c, --config <file>',
+      'run the monitor on its monitor: section (drift, online evaluators, alerts) as windows close',
+    )
     .option('--threads <n>', 'worker threads decoding OTLP bodies (default 0: the main thread)', (v) =>
       v === '0' ? 0 : positiveInt(v),
     )
-    .action((flags) => run(async () => (await import('./serve.js')).serveCommand(flags)));
+    .action((flags) => run(async () => (await import('./serve.js')).serveCommand(flags, process.env)));
 
   const keys = program.command('keys').description('API keys of projects: create, list, revoke');
   keys

@@ -2,19 +2,27 @@ import { startServer } from '../server/main.js';
 import { EXIT } from './exit-codes.js';
 
 /** `assay serve`: runs until SIGTERM or SIGINT, then stops accepting, drains, commits and exits 0. */
-export async function serveCommand(flags: {
-  host?: string;
-  port?: number;
-  db?: string;
-  queueSize?: number;
-  threads?: number;
-}): Promise<number> {
+export async function serveCommand(
+  flags: {
+    host?: string;
+    port?: number;
+    db?: string;
+    queueSize?: number;
+    threads?: number;
+    config?: string;
+  },
+  env: Record<string, string | undefined> = {},
+): Promise<number> {
+  const monitor = flags.config
+    ? await (await import('./monitor.js')).monitorParts(flags.config, env)
+    : undefined;
   const server = await startServer({
     host: flags.host ?? '127.0.0.1',
     port: flags.port ?? 4318,
     ...(flags.db ? { db: flags.db } : {}),
     ...(flags.queueSize ? { queueCapacity: flags.queueSize } : {}),
     ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
+    ...(monitor ? { monitor } : {}),
   });
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

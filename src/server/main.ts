@@ -4,6 +4,7 @@ import type { TraceStore } from '../core/trace-store.js';
 import { bootstrapProject } from '../monitor/api-keys.js';
 import { IngestQueue } from '../monitor/ingest-queue.js';
 import { ConvertPool } from '../monitor/otlp/convert-pool.js';
+import { startMonitorWorker, type WorkerOptions } from '../monitor/worker.js';
 import { openStores } from '../store/open.js';
 import { createApp } from './app.js';
 import type { AppDeps } from './env.js';
@@ -23,6 +24,11 @@ export interface ServeOptions {
    * off the main thread but cost ~20 µs a span in copying and ~100 MB of heaps (docs/benchmarks.md).
    */
   threads?: number;
+  /**
+   * The `monitor:` section: with it, the monitoring routes are served and the monitor worker
+   * computes each window as it closes (drift, online evaluators, alerts).
+   */
+  monitor?: Omit<WorkerOptions, 'traces' | 'alerts' | 'runs'>;
   /** Where the start-up lines go (default stdout). */
   print?: (line: string) => void;
 }
@@ -42,7 +48,7 @@ export interface RunningServer {
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const host = options.host ?? '127.0.0.1';
-  const { runs, traces: store } = await openStores(options.db);
+  const { runs, traces: store, alerts } = await openStores(options.db);
   const firstKey = await bootstrapProject(store);
   const queue = new IngestQueue((batch) => store.writeIngest(batch), { capacity: options.queueCapacity });
   let draining = false;
@@ -55,6 +61,15 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     convertOtlp: (job) => pool.convert(job),
   };
   if (options.webDir) deps.web = { dir: options.webDir };
+  const monitor = options.monitor;
+  if (monitor) {
+    deps.monitor = {
+      config: monitor.config,
+      alerts,
+      runs,
+      ...(monitor.embed ? { embed: monitor.embed } : {}),
+    };
+  }
   if (options.maxBodyBytes !== undefined) deps.maxBodyBytes = options.maxBodyBytes;
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -68,6 +83,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     print('assay: created project "default" and its first API key (shown once, store it now):');
     print(`  ${firstKey}`);
   }
+  const worker = monitor ? startMonitorWorker({ ...monitor, traces: store, alerts, runs }) : undefined;
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
@@ -84,6 +100,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         10_000,
       );
       await closed;
+      await worker?.stop();
       clearInterval(idle);
       clearTimeout(force);
       await queue.drain();

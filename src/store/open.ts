@@ -24,10 +24,13 @@ export async function openTraceStore(db: string | undefined): Promise<TraceStore
 }
 
 /** Runs and traces on one connection (what `assay serve` reads and writes); closing `traces` closes both. */
-export async function openStores(db: string | undefined): Promise<{ runs: Store; traces: TraceStore }> {
+export async function openStores(
+  db: string | undefined,
+): Promise<{ runs: Store; traces: TraceStore; alerts: AlertStore }> {
   const { traceStoreOn } = await import('./trace-store.js');
+  const { kyselyAlertStore } = await import('./alert-store.js');
   const store = await openKyselyStore(db);
-  return { runs: store, traces: traceStoreOn(store) };
+  return { runs: store, traces: traceStoreOn(store), alerts: kyselyAlertStore(store.db) };
 }
 
 /** The stores `assay monitor` and `assay alerts` read and write, on one connection. */
