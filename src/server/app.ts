@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { requireKey } from './auth.js';
 import type { AppDeps, AppEnv } from './env.js';
 import { errorBody, respondError } from './http-error.js';
+import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { monitorRoutes } from './routes/monitor.js';
@@ -27,6 +28,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/api/*', requireKey(deps.store));
   app.route('/', otlpRoutes(deps));
   app.route('/', ingestRoutes(deps));
+  app.route('/', feedbackRoutes(deps));
   app.route('/', traceRoutes(deps));
   app.route('/', trafficRoutes(deps));
   if (deps.monitor) app.route('/', monitorRoutes(deps, deps.monitor));

@@ -1,4 +1,5 @@
 import type { Store } from '../core/store.js';
+import type { IngestBatch } from '../core/trace.js';
 import type { TraceStore } from '../core/trace-store.js';
 import type { IngestQueue } from '../monitor/ingest-queue.js';
 import type { ConvertJob } from '../monitor/otlp/convert.js';
@@ -15,6 +16,8 @@ export interface AppDeps {
   maxBodyBytes?: number;
   /** Decodes and maps an OTLP body (a worker pool in `assay serve`; in-thread by default). */
   convertOtlp?: (job: ConvertJob) => Promise<OtlpConversion>;
+  /** Applied to every batch before it is queued: redaction, `ingest.content: false` (see ingest-privacy). */
+  transform?: (batch: IngestBatch) => IngestBatch;
   /** Set while shutting down: `/readyz` answers 503. */
   isDraining?: () => boolean;
   /** The runs store: with it, the runs API (`/api/v1/runs…`) and the web app at `/` are served. */

@@ -24,7 +24,7 @@ export function ingestRoutes(deps: AppDeps): Hono<AppEnv> {
     try {
       const body = parseJsonBody(await readBody(c, limit));
       batch = nativeToBatch(body, c.get('projectId'), now());
-      await deps.queue.submit(batch);
+      await deps.queue.submit(deps.transform ? deps.transform(batch) : batch);
     } finally {
       deps.queue.leave();
     }

@@ -29,7 +29,7 @@ export function otlpRoutes(deps: AppDeps): Hono<AppEnv> {
     try {
       const body = await readBody(c, limit);
       converted = await convert({ body, protobuf, projectId: c.get('projectId'), nowMs: now() });
-      await deps.queue.submit(converted.batch);
+      await deps.queue.submit(deps.transform ? deps.transform(converted.batch) : converted.batch);
     } finally {
       deps.queue.leave();
     }
