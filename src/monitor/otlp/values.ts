@@ -27,16 +27,24 @@ export function nanosToMs(v: unknown): number | undefined {
   return n === undefined || !Number.isFinite(n) ? undefined : n / 1e6;
 }
 
+/**
+ * Whether a field was sent. Decoded protobuf messages may carry defaults on their prototype (`''`,
+ * `0`) for the members of a oneof that were not sent: only own properties count.
+ */
+function sent(v: object, key: string): boolean {
+  return Object.hasOwn(v, key) && (v as Record<string, unknown>)[key] != null;
+}
+
 export function anyValue(v: OtlpAnyValue | null | undefined): unknown {
   if (!v) return null;
-  if (v.stringValue != null) return v.stringValue;
-  if (v.boolValue != null) return v.boolValue;
-  if (v.intValue != null) return int64(v.intValue);
-  if (v.doubleValue != null) return Number(v.doubleValue);
-  if (v.arrayValue != null) return (v.arrayValue.values ?? []).map(anyValue);
-  if (v.kvlistValue != null) return attributes(v.kvlistValue.values);
-  if (v.bytesValue != null)
-    return typeof v.bytesValue === 'string' ? v.bytesValue : Buffer.from(v.bytesValue).toString('base64');
+  if (sent(v, 'stringValue')) return v.stringValue;
+  if (sent(v, 'boolValue')) return v.boolValue;
+  if (sent(v, 'intValue')) return int64(v.intValue);
+  if (sent(v, 'doubleValue')) return Number(v.doubleValue);
+  if (sent(v, 'arrayValue')) return (v.arrayValue!.values ?? []).map(anyValue);
+  if (sent(v, 'kvlistValue')) return attributes(v.kvlistValue!.values);
+  if (sent(v, 'bytesValue'))
+    return typeof v.bytesValue === 'string' ? v.bytesValue : Buffer.from(v.bytesValue!).toString('base64');
   return null;
 }
 
