@@ -75,6 +75,7 @@ beforeAll(async () => {
   writeFileSync(
     join(dir, 'assay.yaml'),
     `monitor:
+  evaluators: [{ type: contains, value: days }]
   drift:
     reference: { from: ${iso(0).slice(0, 10)}, to: ${iso(13).slice(0, 10)} }
     window: 1d
@@ -130,7 +131,15 @@ describe('assay monitor run --once over backfilled traffic', () => {
       });
       expect(typeof a.statistic).toBe('number');
     }
-    expect(r.stdout).toMatch(/^assay monitor: 24 windows \(10 tested\), \d+ alerts/);
+    expect(r.stdout).toMatch(
+      /^assay monitor: 24 windows \(10 tested\), \d+ alerts .*, \d+ online scores stored\n/,
+    );
+    // The sampled traces carry their online score, reported per window as sample and reweighted means.
+    const day15 = report.windows[15] as unknown as {
+      online: { sampled: number; scores: Record<string, { sample: number; reweighted: number }> };
+    };
+    expect(day15.online.sampled).toBeGreaterThanOrEqual(40);
+    expect(day15.online.scores.contains!.reweighted).toBeGreaterThan(0);
 
     const listed = await runCli(['alerts', '--json', '--db', db], { cwd: dir });
     expect(listed.code).toBe(0);
@@ -142,7 +151,8 @@ describe('assay monitor run --once over backfilled traffic', () => {
       timeoutMs: 300_000,
     });
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/\(0 new, \d+ held back\)/);
+    // Traces scored by the first pass are not scored (nor stored) again.
+    expect(again.stdout).toMatch(/\(0 new, \d+ held back\)\n/);
   }, 400_000);
 });
 

@@ -9,7 +9,7 @@ import { AssayError } from '../core/errors.js';
 import type { ModelCaller } from '../core/model-call.js';
 import { createEmbeddingService } from '../embeddings/service.js';
 import { recordAlerts } from '../monitor/alerting.js';
-import { loadTraffic } from '../monitor/from-store.js';
+import { loadTraffic, writeOnlineScores } from '../monitor/from-store.js';
 import { createOnlineEvaluators, type OnlineEvaluator } from '../monitor/online-eval.js';
 import { runMonitor } from '../monitor/run-monitor.js';
 import { standaloneModelCaller } from '../runner/call-model.js';
@@ -110,6 +110,7 @@ export async function monitorRunCommand(
       ...(parts.evaluators ? { evaluators: parts.evaluators, models: parts.models } : {}),
       runs: await stores.runs.listRuns({ limit: 10_000 }),
     });
+    const written = await writeOnlineScores(stores.traces, project.id, report.newScores, Date.now());
     const recorded = await recordAlerts(report.alerts, stores.alerts, {
       projectId: project.id,
       cooldownMs: config.alerts.cooldown,
@@ -119,7 +120,7 @@ export async function monitorRunCommand(
     if (flags.json) await writeFile(flags.json, `${JSON.stringify(out, null, 2)}\n`);
     const tested = report.windows.filter((w) => w.status === 'tested').length;
     process.stdout.write(
-      `assay monitor: ${report.windows.length} windows (${tested} tested), ${report.alerts.length} alerts (${recorded.recorded.length} new, ${recorded.suppressed.length} held back)\n`,
+      `assay monitor: ${report.windows.length} windows (${tested} tested), ${report.alerts.length} alerts (${recorded.recorded.length} new, ${recorded.suppressed.length} held back)${written ? `, ${written} online scores stored` : ''}\n`,
     );
     for (const a of report.alerts)
       process.stdout.write(`  ${a.window.from.slice(0, 16)}  ${a.kind}  ${a.message}\n`);

@@ -1,6 +1,10 @@
-import type { TraceDetail, TraceMessage } from '../core/trace.js';
+import type { Score } from '../core/score.js';
+import type { SpanScoreRecord, TraceDetail, TraceMessage } from '../core/trace.js';
 import type { TraceStore } from '../core/trace-store.js';
 import type { MonitoredTrace } from './traffic.js';
+
+/** The `source` of the scores the monitor's online evaluators write. */
+export const ONLINE_SCORE_SOURCE = 'monitor';
 
 const lastOf = (messages: TraceMessage[], role: string) =>
   [...messages].reverse().find((m) => m.role === role)?.content ?? '';
@@ -16,7 +20,13 @@ export function monitoredFromDetail(d: TraceDetail): MonitoredTrace {
   const last = llm[llm.length - 1] ?? d.spans[d.spans.length - 1];
   const error = d.spans.find((s) => s.status === 'error' || s.error)?.error;
   const scores: Record<string, number | null> = {};
-  for (const s of d.spans) for (const sc of s.scores) scores[sc.name] = sc.value;
+  let scoredOnline = false;
+  for (const s of d.spans) {
+    for (const sc of s.scores) {
+      scores[sc.name] = sc.value;
+      if (sc.source === ONLINE_SCORE_SOURCE) scoredOnline = true;
+    }
+  }
   const tags = Object.assign({}, ...d.spans.map((s) => s.tags)) as Record<string, string>;
   const contexts = d.spans.flatMap((s) => s.contexts.map((c) => c.content));
   return {
@@ -35,6 +45,8 @@ export function monitoredFromDetail(d: TraceDetail): MonitoredTrace {
     ...(contexts.length ? { contexts } : {}),
     feedback: d.feedback.flatMap((f) => (f.value === null ? [] : [{ name: f.name, value: f.value }])),
     ...(Object.keys(scores).length ? { scores } : {}),
+    ...(last ? { spanId: last.spanId } : {}),
+    ...(scoredOnline ? { scoredOnline } : {}),
   };
 }
 
@@ -61,4 +73,38 @@ export async function loadTraffic(
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return out.sort((a, b) => a.timestamp - b.timestamp);
+}
+
+/**
+ * Writes online scores onto their traces' spans (source `monitor`), in one commit. Only traces
+ * scored in full are written: a trace whose judges were deferred is scored again, whole, later.
+ */
+export async function writeOnlineScores(
+  store: TraceStore,
+  projectId: string,
+  scored: readonly OnlineScores[],
+  nowMs: number,
+): Promise<number> {
+  const records: SpanScoreRecord[] = scored.flatMap((t) =>
+    t.scores.map((s) => ({
+      projectId,
+      traceId: t.traceId,
+      spanId: t.spanId,
+      name: s.evaluator,
+      value: s.value,
+      label: s.pass === null ? null : s.pass ? 'pass' : 'fail',
+      explanation: s.error ?? s.reason ?? null,
+      source: ONLINE_SCORE_SOURCE,
+      createdMs: nowMs,
+    })),
+  );
+  if (records.length) await store.writeIngest({ spans: [], scores: records, feedback: [], events: [] });
+  return records.length;
+}
+
+/** A trace's online scores, to be stored on its span. */
+export interface OnlineScores {
+  traceId: string;
+  spanId: string;
+  scores: Score[];
 }

@@ -10,6 +10,7 @@ import {
   rollingCorrelation,
 } from './correlation.js';
 import { detectDrift, type WindowReport } from './detect.js';
+import type { OnlineScores } from './from-store.js';
 import { type OnlineEvaluator, scoreSampled } from './online-eval.js';
 import { estimate, type SegmentSampling, sampleWindow, type WeightedEstimate } from './sampling.js';
 import { isNegativeFeedback, isPositiveFeedback, type MonitoredTrace } from './traffic.js';
@@ -47,6 +48,8 @@ export interface MonitorReport {
   windows: MonitorWindow[];
   correlation: CorrelationWindow[];
   alerts: MonitorAlert[];
+  /** Scores of the traces scored in full in this pass, for the caller to store (`writeOnlineScores`). */
+  newScores: OnlineScores[];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -73,6 +76,7 @@ export async function runMonitor(opts: MonitorRunOptions): Promise<MonitorReport
   const traffic = await opts.traffic(loadFrom, loadTo);
   const alerts: MonitorAlert[] = [];
   const online = new Map<string, MonitorWindow['online'] & { sampling: SegmentSampling[] }>();
+  const newScores: OnlineScores[] = [];
   if (opts.evaluators?.length && opts.models) {
     const budget = opts.budget ?? new JudgeBudget(config.budget);
     const byId = new Map(traffic.map((t) => [t.id, t]));
@@ -80,12 +84,25 @@ export async function runMonitor(opts: MonitorRunOptions): Promise<MonitorReport
       const inWindow = traffic.filter((t) => t.timestamp >= s && t.timestamp < s + w);
       if (inWindow.length === 0) continue;
       const sample = sampleWindow(inWindow, { segments: config.segments, ...config.sampling });
-      const scoring = await scoreSampled(
-        sample.sampled.map((x) => byId.get(x.traceId)!),
-        opts.evaluators,
-        { budget, models: opts.models, ...(opts.now ? { now: opts.now } : {}) },
-      );
+      // Traces scored by an earlier pass keep their stored scores (and cost no judge call again).
+      const toScore = sample.sampled.map((x) => byId.get(x.traceId)!).filter((t) => !t.scoredOnline);
+      const scoring = await scoreSampled(toScore, opts.evaluators, {
+        budget,
+        models: opts.models,
+        ...(opts.now ? { now: opts.now } : {}),
+      });
       const values = new Map<string, Map<string, number | null>>();
+      const deferred = new Set(scoring.deferred);
+      for (const { traceId, scores } of scoring.scored) {
+        const spanId = byId.get(traceId)!.spanId;
+        if (!deferred.has(traceId) && spanId) newScores.push({ traceId, spanId, scores });
+      }
+      for (const t of sample.sampled.map((x) => byId.get(x.traceId)!).filter((x) => x.scoredOnline)) {
+        for (const [name, v] of Object.entries(t.scores ?? {})) {
+          if (!values.has(name)) values.set(name, new Map());
+          values.get(name)!.set(t.id, v);
+        }
+      }
       for (const { traceId, scores } of scoring.scored) {
         const trace = byId.get(traceId)!;
         trace.scores = { ...trace.scores };
@@ -141,7 +158,7 @@ export async function runMonitor(opts: MonitorRunOptions): Promise<MonitorReport
     alerts.push(...correlationAlerts(correlation));
   }
   alerts.sort((a, b) => (a.window.from < b.window.from ? -1 : a.window.from > b.window.from ? 1 : 0));
-  return { windows, correlation, alerts };
+  return { windows, correlation, alerts, newScores };
 }
 
 /** The online metric of a set of traces: a feedback rate or the mean of a stored score. */

@@ -25,6 +25,10 @@ export interface MonitoredTrace {
   signals?: string[];
   /** Online evaluator scores by evaluator name (null: could not be computed). */
   scores?: Record<string, number | null>;
+  /** The span online scores are written on (the trace's last LLM span). */
+  spanId?: string;
+  /** The monitor's online evaluators have scored this trace already (its scores are stored). */
+  scoredOnline?: boolean;
 }
 
 /** Thumbs down, or one or two stars out of five. */

@@ -5,7 +5,7 @@ import type { TraceStore } from '../core/trace-store.js';
 import type { AlertStore } from './alert-store.js';
 import { recordAlerts } from './alerting.js';
 import { JudgeBudget } from './budget.js';
-import { loadTraffic } from './from-store.js';
+import { loadTraffic, writeOnlineScores } from './from-store.js';
 import type { OnlineEvaluator } from './online-eval.js';
 import { type MonitorReport, runMonitor } from './run-monitor.js';
 
@@ -61,6 +61,7 @@ export function startMonitorWorker(opts: WorkerOptions): MonitorWorker {
         ...(opts.runs ? { runs: await opts.runs.listRuns({ limit: 10_000 }) } : {}),
         now,
       });
+      await writeOnlineScores(opts.traces, project.id, report.newScores, now());
       await recordAlerts(report.alerts, opts.alerts, {
         projectId: project.id,
         cooldownMs: opts.config.alerts.cooldown,

@@ -69,7 +69,7 @@ export function monitorRoutes(deps: AppDeps, monitor: MonitorDeps): Hono<AppEnv>
       ...(monitor.embed ? { embed: monitor.embed } : {}),
       ...(monitor.runs ? { runs: await monitor.runs.listRuns({ limit: 10_000 }) } : {}),
     });
-    return c.json(report);
+    return c.json({ windows: report.windows, correlation: report.correlation, alerts: report.alerts });
   });
   return app;
 }
