@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareRuns } from '../src/compare/analyze.js';
 import { sideFromResults } from '../src/compare/sides.js';
+import { kyselyAlertStore } from '../src/store/alert-store.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { seedFixtureRun, XSS_CASE_ID, XSS_OUTPUT } from './fixtures/report-run.js';
 import { seedSyntheticRun } from './fixtures/synthetic-runs.js';
@@ -120,6 +121,21 @@ describe.skipIf(!HAVE_CHROMIUM)(
           thumbsDownEvery: 10,
         },
       ]);
+      // A planted alert, as `assay monitor run` records one.
+      const side = await openSqliteStore(join(dir, 'assay.db'));
+      await kyselyAlertStore(side.db).saveAlert({
+        id: 'alert-1',
+        projectId: project.id,
+        kind: 'drift.outputs.refusal',
+        segment: 'segment=pro',
+        window: { from: '2025-01-15T01:00:00.000Z', to: '2025-01-15T02:00:00.000Z' },
+        statistic: 12.5,
+        p: 0.0004,
+        message: 'refusal rate rose from 3% to 25% <script>window.__pwned = 6</script>',
+        createdMs: Date.now(),
+        notified: false,
+      });
+      await side.close();
       const { chromium } = await import('playwright-core');
       browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
       page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -240,7 +256,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await inert('compare page');
     });
 
-    it('charts production traffic and drills down from a bucket to its traces and to one trace', async () => {
+    it('charts production traffic, lists a planted alert, and drills down from it and from a chart point to traces and to one trace', async () => {
       const window = 'from=2025-01-15T00:00:00.000Z&to=2025-01-15T03:00:00.000Z&bucket=1h';
       await page.goto(`${server.url}/monitoring?${window}`);
       const table = page.getByTestId('traffic-table');
@@ -251,7 +267,19 @@ describe.skipIf(!HAVE_CHROMIUM)(
       const bad = table.locator('tr.row-regressed');
       expect(await bad.count()).toBe(1);
       expect(await bad.textContent()).toMatch(/2025-01-15 01:00.*60.*25\.0%/);
+      const alerts = page.getByTestId('alerts');
+      await alerts.waitFor();
+      expect(await alerts.textContent()).toContain(
+        'refusal rate rose from 3% to 25% <script>window.__pwned = 6</script>',
+      );
       await shot('web-monitoring');
+      await alerts.getByRole('link', { name: 'the traces behind it' }).click();
+      await page.waitForURL(/\/monitoring\/traces\?from=2025-01-15T01%3A00/);
+      await expect
+        .poll(() => page.getByTestId('trace-list').locator('tbody tr').count(), { timeout: 15_000 })
+        .toBe(50);
+      await page.goBack();
+      await table.waitFor();
       // A click on the middle of a chart drills down to the traces of that bucket.
       const over = page.locator('.chart .u-over').first();
       const box = (await over.boundingBox())!;

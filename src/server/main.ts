@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { monitorSchema } from '../config/monitor.js';
 import type { TraceStore } from '../core/trace-store.js';
 import { bootstrapProject } from '../monitor/api-keys.js';
 import { IngestQueue } from '../monitor/ingest-queue.js';
@@ -59,6 +60,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     isDraining: () => draining,
     runs,
     convertOtlp: (job) => pool.convert(job),
+    // The monitoring page reads recorded alerts (`assay monitor run`) and drift with default settings.
+    monitor: { config: monitorSchema.parse({}), alerts, runs },
   };
   if (options.webDir) deps.web = { dir: options.webDir };
   const monitor = options.monitor;

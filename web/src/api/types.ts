@@ -29,3 +29,4 @@ export interface TraceListJson {
   traces: TraceSummaryJson[];
   nextCursor: string | null;
 }
+export type { StoredAlert } from '../../../src/monitor/alert-store.js';

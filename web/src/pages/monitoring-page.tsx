@@ -7,6 +7,7 @@ import { ErrorBox, Loading, Section } from '../components/bits';
 import { type Series, TimeChart } from '../components/time-chart';
 import { count, ms, num, pct, usd } from '../format';
 import { useUrlState } from '../url-state';
+import { AlertsPanel } from './alerts-panel';
 
 const RANGES: [string, number][] = [
   ['last 24 hours', 86_400_000],
@@ -132,6 +133,11 @@ export function MonitoringPage() {
           </select>
         </label>
       </div>
+      <AlertsPanel
+        since={
+          filter.from ? `${Math.max(1, Math.ceil((now - Date.parse(filter.from)) / 86_400_000))}d` : '7d'
+        }
+      />
       {q.isPending ? <Loading what="traffic" /> : null}
       {q.error ? <ErrorBox error={q.error} /> : null}
       {data && charts ? (
