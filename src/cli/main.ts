@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { addDatasetCommands } from './dataset-commands.js';
 import { EXIT, reportError } from './exit-codes.js';
 import { addMonitorCommands } from './monitor-commands.js';
 import { addProductionCommands } from './production-commands.js';
@@ -223,6 +224,7 @@ export function buildProgram(): Command {
 
   addProductionCommands(program, run, dbOption);
   addMonitorCommands(program, run, dbOption);
+  addDatasetCommands(program, run, dbOption);
 
   // After a usage error, a hint to the help rather than the help itself (36 lines for `eval`).
   addHelpHints(program);

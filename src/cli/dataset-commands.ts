@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+
+type Run = (body: () => Promise<number>) => Promise<void>;
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** `assay dataset …`: hygiene of golden datasets (contamination, health, versions, diff, refresh). */
+export function addDatasetCommands(program: Command, run: Run, dbOption: readonly [string, string]): void {
+  const dataset = program
+    .command('dataset')
+    .description('golden dataset hygiene: contamination, health, versions, diff, refresh');
+  dataset
+    .command('contamination')
+    .description(
+      'find golden cases copied (verbatim or lightly edited) into prompts, few-shot or fine-tuning files',
+    )
+    .requiredOption('--golden <file>', 'the golden dataset')
+    .option('--against <path...>', 'files or folders (recursive) to check against', collect)
+    .option('--json <file>', 'write the report as JSON')
+    .option('--no-embeddings', 'skip the embedding near-duplicate pass (n-gram overlap only)')
+    .option(...dbOption)
+    .action((flags) =>
+      run(async () => (await import('./dataset-contamination.js')).datasetContaminationCommand(flags)),
+    );
+}
