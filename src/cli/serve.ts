@@ -16,6 +16,9 @@ export async function serveCommand(
   const monitor = flags.config
     ? await (await import('./monitor.js')).monitorParts(flags.config, env)
     : undefined;
+  const ingest = flags.config
+    ? await (await import('../config/load-ingest.js')).loadIngestConfig(flags.config)
+    : undefined;
   const server = await startServer({
     host: flags.host ?? '127.0.0.1',
     port: flags.port ?? 4318,
@@ -23,6 +26,7 @@ export async function serveCommand(
     ...(flags.queueSize ? { queueCapacity: flags.queueSize } : {}),
     ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
     ...(monitor ? { monitor } : {}),
+    ...(ingest ? { ingest } : {}),
   });
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { embedderSpecSchema } from '../embeddings/spec.js';
 import { gatesSchema } from '../gates/schema.js';
+import { ingestSchema } from './ingest.js';
 import { monitorSchema } from './monitor.js';
 
 const message = z.object({
@@ -105,6 +106,8 @@ export const configSchema = z.strictObject({
   slo: z.union([z.string().min(1), z.record(z.string(), z.union([z.number(), z.string()]))]).optional(),
   /** Production monitoring (`assay monitor`, `assay serve`): see src/config/monitor.ts. */
   monitor: monitorSchema.optional(),
+  /** What `assay serve -c` does to ingested content before storing it: see src/config/ingest.ts. */
+  ingest: ingestSchema.optional(),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

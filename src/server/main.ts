@@ -1,8 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import type { IngestConfig } from '../config/ingest.js';
 import { monitorSchema } from '../config/monitor.js';
 import type { TraceStore } from '../core/trace-store.js';
 import { bootstrapProject } from '../monitor/api-keys.js';
+import { privacyTransform } from '../monitor/ingest-privacy.js';
 import { IngestQueue } from '../monitor/ingest-queue.js';
 import { ConvertPool } from '../monitor/otlp/convert-pool.js';
 import { startMonitorWorker, type WorkerOptions } from '../monitor/worker.js';
@@ -30,6 +32,8 @@ export interface ServeOptions {
    * computes each window as it closes (drift, online evaluators, alerts).
    */
   monitor?: Omit<WorkerOptions, 'traces' | 'alerts' | 'runs'>;
+  /** The `ingest:` section: redaction or metadata only, applied before anything is stored. */
+  ingest?: IngestConfig;
   /** Where the start-up lines go (default stdout). */
   print?: (line: string) => void;
 }
@@ -63,6 +67,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     // The monitoring page reads recorded alerts (`assay monitor run`) and drift with default settings.
     monitor: { config: monitorSchema.parse({}), alerts, runs },
   };
+  const transform = options.ingest ? privacyTransform(options.ingest) : undefined;
+  if (transform) deps.transform = transform;
   if (options.webDir) deps.web = { dir: options.webDir };
   const monitor = options.monitor;
   if (monitor) {
