@@ -116,7 +116,12 @@ export async function monitorRunCommand(
       cooldownMs: config.alerts.cooldown,
       ...(config.alerts.notify.webhook ? { webhook: config.alerts.notify.webhook } : {}),
     });
-    const out = { windows: report.windows, correlation: report.correlation, alerts: report.alerts };
+    const out = {
+      windows: report.windows,
+      correlation: report.correlation,
+      predictors: report.predictors,
+      alerts: report.alerts,
+    };
     if (flags.json) await writeFile(flags.json, `${JSON.stringify(out, null, 2)}\n`);
     const tested = report.windows.filter((w) => w.status === 'tested').length;
     process.stdout.write(

@@ -7,6 +7,8 @@ import {
   type CorrelationPoint,
   type CorrelationWindow,
   correlationAlerts,
+  type PredictorRow,
+  predictorTable,
   rollingCorrelation,
 } from './correlation.js';
 import { detectDrift, type WindowReport } from './detect.js';
@@ -48,6 +50,8 @@ export interface MonitorReport {
   windows: MonitorWindow[];
   correlation: CorrelationWindow[];
   alerts: MonitorAlert[];
+  /** Which offline evaluators (and the pass rate) best predict the online metric, best first. */
+  predictors: PredictorRow[];
   /** Scores of the traces scored in full in this pass, for the caller to store (`writeOnlineScores`). */
   newScores: OnlineScores[];
 }
@@ -152,13 +156,15 @@ export async function runMonitor(opts: MonitorRunOptions): Promise<MonitorReport
   });
   alerts.push(...drift.alerts);
   let correlation: CorrelationWindow[] = [];
+  let predictors: PredictorRow[] = [];
   if (config.correlation && opts.runs) {
     const points = correlationPoints(traffic, opts.runs, config.correlation, loadFrom, loadTo, w);
     correlation = rollingCorrelation(points, config.correlation).filter((c) => c.to > iso(opts.from));
     alerts.push(...correlationAlerts(correlation));
+    predictors = predictors_(traffic, opts.runs, config.correlation.online, loadFrom, loadTo, w);
   }
   alerts.sort((a, b) => (a.window.from < b.window.from ? -1 : a.window.from > b.window.from ? 1 : 0));
-  return { windows, correlation, alerts, newScores };
+  return { windows, correlation, alerts, predictors, newScores };
 }
 
 /** The online metric of a set of traces: a feedback rate or the mean of a stored score. */
@@ -214,4 +220,38 @@ function correlationPoints(
     }
   }
   return points;
+}
+
+/** Per period, each offline evaluator's mean (and the pass rate) against the online metric. */
+function predictors_(
+  traffic: readonly MonitoredTrace[],
+  runs: readonly RunRecord[],
+  onlineName: string,
+  from: number,
+  to: number,
+  w: number,
+): PredictorRow[] {
+  const names = new Set<string>(['pass-rate']);
+  for (const r of runs) for (const k of Object.keys(r.summary?.byEvaluator ?? {})) names.add(k);
+  const offline: Record<string, { period: string; value: number }[]> = {};
+  const online: { period: string; value: number }[] = [];
+  for (let s = from; s < to; s += w) {
+    const period = iso(s);
+    const inRuns = runs.filter((r) => {
+      const t = Date.parse(r.createdAt);
+      return t >= s && t < s + w;
+    });
+    const on = onlineMetric(
+      onlineName,
+      traffic.filter((t) => t.timestamp >= s && t.timestamp < s + w),
+    );
+    if (on !== null) online.push({ period, value: on });
+    for (const name of names) {
+      const v = inRuns.map((r) => offlineMetric(name, r)).filter((x): x is number => x !== null);
+      if (!v.length) continue;
+      offline[name] ??= [];
+      offline[name].push({ period, value: v.reduce((a, b) => a + b, 0) / v.length });
+    }
+  }
+  return predictorTable(offline, online);
 }

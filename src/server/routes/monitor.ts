@@ -69,7 +69,8 @@ export function monitorRoutes(deps: AppDeps, monitor: MonitorDeps): Hono<AppEnv>
       ...(monitor.embed ? { embed: monitor.embed } : {}),
       ...(monitor.runs ? { runs: await monitor.runs.listRuns({ limit: 10_000 }) } : {}),
     });
-    return c.json({ windows: report.windows, correlation: report.correlation, alerts: report.alerts });
+    const { windows, correlation, predictors, alerts } = report;
+    return c.json({ windows, correlation, predictors, alerts });
   });
   return app;
 }
