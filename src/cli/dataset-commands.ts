@@ -22,4 +22,16 @@ export function addDatasetCommands(program: Command, run: Run, dbOption: readonl
     .action((flags) =>
       run(async () => (await import('./dataset-contamination.js')).datasetContaminationCommand(flags)),
     );
+  dataset
+    .command('health <file>')
+    .description(
+      'strata against targets, duplicates, missing expected, length outliers, stale cases (exit 1 on problems)',
+    )
+    .option('-c, --config <file>', 'the suite whose strata: targets and evaluators apply')
+    .option('--horizon <duration>', 'cases whose created field is older than this are stale (default 365d)')
+    .option('--json', 'print the report as JSON')
+    .option(...dbOption)
+    .action((file, flags) =>
+      run(async () => (await import('./dataset-health.js')).datasetHealthCommand(file, flags, process.env)),
+    );
 }

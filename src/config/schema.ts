@@ -104,6 +104,22 @@ export const configSchema = z.strictObject({
     .optional(),
   /** Objectives of `assay load`: `"p95<5000,errors<1%"` or `{ p95: 5000, errors: "1%" }`. */
   slo: z.union([z.string().min(1), z.record(z.string(), z.union([z.number(), z.string()]))]).optional(),
+  /** Target shares of the golden set's strata for `assay dataset health`: `{ type: { simple: 40% } }`. */
+  strata: z
+    .record(
+      z.string(),
+      z.record(
+        z.string(),
+        z.union([
+          z.number().min(0).max(1),
+          z
+            .string()
+            .regex(/^\d+(\.\d+)?%$/, 'expected a share like 40%')
+            .transform((v) => Number(v.slice(0, -1)) / 100),
+        ]),
+      ),
+    )
+    .optional(),
   /** Production monitoring (`assay monitor`, `assay serve`): see src/config/monitor.ts. */
   monitor: monitorSchema.optional(),
   /** What `assay serve -c` does to ingested content before storing it: see src/config/ingest.ts. */

@@ -1,0 +1,127 @@
+import type { Case } from '../../core/case.js';
+import { getPath } from '../../util/json-path.js';
+import { type DuplicateReport, findDuplicates } from './near-duplicates.js';
+import { strataCounts } from './strata.js';
+import { caseInput, words } from './words.js';
+
+export interface HealthOptions {
+  /** Target shares per tag: `{ type: { simple: 0.4, 'multi-step': 0.3 } }`. */
+  strata?: Record<string, Record<string, number>>;
+  /** Share points a stratum may stray from its target (default 0.05). */
+  strataTolerance?: number;
+  /** The suite's evaluators compare with `expected`: cases without one are problems. */
+  needsExpected?: boolean;
+  /** Jaccard of near duplicates (default 0.7). */
+  nearThreshold?: number;
+  /**
+   * Robust z-score (median, MAD) of input length beyond which a case is an outlier (default 3.5);
+   * it must also be half the median length or more away from it.
+   */
+  lengthZ?: number;
+  /** Cases whose `created` field is older than this many ms are stale (default 365 days). */
+  horizonMs?: number;
+  now?: number;
+}
+
+export interface HealthReport {
+  cases: number;
+  strata: { tag: string; value: string; count: number; share: number; target?: number }[];
+  duplicates: DuplicateReport;
+  missingExpected: string[];
+  lengthOutliers: { caseId: string; words: number; z: number }[];
+  stale: { caseId: string; created: string }[];
+  reviewLabels: { checked: false; reason: string };
+  /** One line per problem above its threshold; non-empty means exit 1. */
+  problems: string[];
+}
+
+const DAY = 86_400_000;
+
+/**
+ * The health of a golden dataset: strata against targets, duplicates, missing expected answers,
+ * length outliers and stale cases. Thresholds in docs/datasets.md.
+ *
+ * @example healthOf(dataset.cases, { strata: { type: { simple: 0.4 } }, needsExpected: true }).problems
+ */
+export function healthOf(cases: readonly Case[], options: HealthOptions = {}): HealthReport {
+  const tolerance = options.strataTolerance ?? 0.05;
+  const problems: string[] = [];
+  const strata: HealthReport['strata'] = [];
+  const tags = new Set([...Object.keys(options.strata ?? {})]);
+  for (const tag of tags) {
+    const counts = strataCounts(cases, tag);
+    const targets = options.strata?.[tag] ?? {};
+    for (const value of new Set([...Object.keys(targets), ...counts.keys()])) {
+      const count = counts.get(value) ?? 0;
+      const share = cases.length ? count / cases.length : 0;
+      const target = targets[value];
+      strata.push({ tag, value, count, share: round(share), ...(target === undefined ? {} : { target }) });
+      if (target !== undefined && Math.abs(share - target) > tolerance)
+        problems.push(`stratum ${tag}=${value}: ${pct(share)} of cases, target ${pct(target)}`);
+    }
+  }
+  const duplicates = findDuplicates(cases, options.nearThreshold ?? 0.7);
+  for (const g of duplicates.exact) problems.push(`exact duplicates: ${g.join(', ')}`);
+  for (const p of duplicates.near) problems.push(`near duplicates: ${p.a} and ${p.b} (Jaccard ${p.jaccard})`);
+  const missingExpected = options.needsExpected
+    ? cases
+        .filter((c) => c.expected === undefined || c.expected === null || c.expected === '')
+        .map((c) => c.id)
+    : [];
+  if (missingExpected.length)
+    problems.push(`${missingExpected.length} case(s) without expected: ${missingExpected.join(', ')}`);
+  const lengthOutliers = outliers(cases, options.lengthZ ?? 3.5);
+  if (lengthOutliers.length)
+    problems.push(
+      `length outliers: ${lengthOutliers.map((o) => `${o.caseId} (${o.words} words)`).join(', ')}`,
+    );
+  const now = options.now ?? Date.now();
+  const horizon = options.horizonMs ?? 365 * DAY;
+  const stale = cases.flatMap((c) => {
+    const created = getPath(c.vars, 'created');
+    const ms = typeof created === 'string' ? Date.parse(created) : Number.NaN;
+    return Number.isFinite(ms) && now - ms > horizon ? [{ caseId: c.id, created: created as string }] : [];
+  });
+  if (stale.length)
+    problems.push(`${stale.length} case(s) created more than ${Math.round(horizon / DAY)} days ago`);
+  return {
+    cases: cases.length,
+    strata,
+    duplicates,
+    missingExpected,
+    lengthOutliers,
+    stale,
+    reviewLabels: {
+      checked: false,
+      reason: 'no review label tables in this store yet: expected answers not compared',
+    },
+    problems,
+  };
+}
+
+function outliers(cases: readonly Case[], limit: number): HealthReport['lengthOutliers'] {
+  const lengths = cases.map((c) => words(caseInput(c)).length);
+  const med = median(lengths);
+  const deviations = lengths.map((l) => Math.abs(l - med));
+  // Iglewicz and Hoaglin's modified z: (x − median) / (1.4826·MAD); when most lengths are equal
+  // (MAD 0), the mean absolute deviation stands in (1.2533·MeanAD, as in IBM's SPSS).
+  const mad = median(deviations);
+  const meanAd = deviations.reduce((a, b) => a + b, 0) / Math.max(1, deviations.length);
+  const scale = mad > 0 ? 1.4826 * mad : 1.2533 * meanAd;
+  if (scale === 0) return [];
+  return cases.flatMap((c, i) => {
+    const z = (lengths[i]! - med) / scale;
+    // A few words either way is never an outlier, however uniform the rest.
+    const far = Math.abs(lengths[i]! - med) > 0.5 * med;
+    return far && Math.abs(z) > limit ? [{ caseId: c.id, words: lengths[i]!, z: round(z) }] : [];
+  });
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
