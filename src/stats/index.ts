@@ -12,6 +12,8 @@ export type { ChartPoint, ChartReference, ChartWindow } from './control-chart.js
 export { ewmaChart } from './control-chart.js';
 export { kendallTau, pearson, spearman } from './correlation.js';
 export { spearmanInterval } from './correlation-interval.js';
+export type { DawidSkeneLabel, DawidSkeneOptions, DawidSkeneResult } from './dawid-skene.js';
+export { dawidSkene } from './dawid-skene.js';
 export type { Histogram, HistogramOptions } from './descriptive.js';
 export { histogram, mean, percentile, ranks } from './descriptive.js';
 export type { PsiOptions } from './drift.js';
