@@ -2,9 +2,9 @@
  * A case is one example of a golden dataset: template variables plus the reserved fields below.
  * Every key of a dataset row that is not reserved becomes a template variable.
  */
-export type Origin = 'production' | 'synthetic' | 'adversarial' | 'regression';
+export type Origin = 'production' | 'synthetic' | 'adversarial' | 'regression' | 'review';
 
-export const ORIGINS: readonly Origin[] = ['production', 'synthetic', 'adversarial', 'regression'];
+export const ORIGINS: readonly Origin[] = ['production', 'synthetic', 'adversarial', 'regression', 'review'];
 
 /** One user turn of a multi-turn scenario; `evaluators` score the assistant's reply at that turn. */
 export interface Turn {

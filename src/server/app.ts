@@ -7,6 +7,7 @@ import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { monitorRoutes } from './routes/monitor.js';
 import { otlpRoutes } from './routes/otlp.js';
+import { reviewRoutes, userTokens } from './routes/review.js';
 import { traceRoutes } from './routes/traces.js';
 import { trafficRoutes } from './routes/traffic.js';
 import { webParts } from './web/mount.js';
@@ -22,8 +23,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.notFound((c) => c.json(errorBody('not-found', `no route ${c.req.method} ${c.req.path}`), 404));
   app.route('/', healthRoutes(deps));
   // The web app's sign-in routes and cookie sessions come before the key check, its pages after.
-  const web = deps.runs ? webParts({ runs: deps.runs, keys: deps.store, ...deps.web }) : undefined;
+  const web = deps.runs
+    ? webParts({
+        runs: deps.runs,
+        keys: deps.store,
+        ...(deps.reviews ? { reviews: deps.reviews } : {}),
+        ...deps.web,
+      })
+    : undefined;
   web?.beforeAuth(app);
+  if (deps.reviews) app.use('/api/*', userTokens(deps.reviews));
   app.use('/v1/*', requireKey(deps.store));
   app.use('/api/*', requireKey(deps.store));
   app.route('/', otlpRoutes(deps));
@@ -32,6 +41,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', traceRoutes(deps));
   app.route('/', trafficRoutes(deps));
   if (deps.monitor) app.route('/', monitorRoutes(deps, deps.monitor));
+  if (deps.reviews) app.route('/api/v1/review', reviewRoutes(deps.reviews, deps.now));
   web?.afterAuth(app);
   return app;
 }

@@ -4,6 +4,7 @@ import type { TraceStore } from '../core/trace-store.js';
 import type { IngestQueue } from '../monitor/ingest-queue.js';
 import type { ConvertJob } from '../monitor/otlp/convert.js';
 import type { OtlpConversion } from '../monitor/otlp/to-batch.js';
+import type { ReviewStore } from '../review/store.js';
 import type { MonitorDeps } from './routes/monitor.js';
 
 /** What the app is built from: the store, the ingest queue in front of it, a clock and limits. */
@@ -24,13 +25,15 @@ export interface AppDeps {
   runs?: Store;
   /** With it, the monitoring routes (`/api/v1/monitor/…`, see routes/monitor.ts). */
   monitor?: MonitorDeps;
+  /** With it, human review (`/api/v1/review/…`, src/review/) and people's tokens and passwords. */
+  reviews?: ReviewStore;
   /** The web app's build (default: the package's web/dist) and its session-cookie secret. */
   web?: { dir?: string; sessionSecret?: Buffer; secureCookies?: boolean };
 }
 
 /** The Hono environment of every route: the authenticated key's project. */
 export interface AppEnv {
-  Variables: { projectId: string; keyId: string };
+  Variables: { projectId: string; keyId: string; userId?: string };
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;

@@ -53,7 +53,7 @@ export interface RunningServer {
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const host = options.host ?? '127.0.0.1';
-  const { runs, traces: store, alerts } = await openStores(options.db);
+  const { runs, traces: store, alerts, reviews } = await openStores(options.db);
   const firstKey = await bootstrapProject(store);
   const queue = new IngestQueue((batch) => store.writeIngest(batch), { capacity: options.queueCapacity });
   let draining = false;
@@ -63,6 +63,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     queue,
     isDraining: () => draining,
     runs,
+    reviews,
     convertOtlp: (job) => pool.convert(job),
     // The monitoring page reads recorded alerts (`assay monitor run`) and drift with default settings.
     monitor: { config: monitorSchema.parse({}), alerts, runs },

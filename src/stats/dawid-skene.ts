@@ -79,7 +79,10 @@ export function dawidSkene(
       for (let c = 0; c < K; c++) prior[c] = (prior[c] as number) + (t[c] as number);
       for (const l of byItem[i] as DawidSkeneLabel[]) {
         const m = confusion[l.rater] as number[][];
-        for (let c = 0; c < K; c++) (m[c] as number[])[l.category] += t[c] as number;
+        for (let c = 0; c < K; c++) {
+          const row = m[c] as number[];
+          row[l.category] = (row[l.category] as number) + (t[c] as number);
+        }
       }
     }
     const total = prior.reduce((a, b) => a + b, 0);

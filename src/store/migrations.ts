@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { createReviewTables } from './migration-review.js';
 import { createTraceTables } from './migration-traces.js';
 import type { Database } from './schema.js';
 
@@ -165,6 +166,11 @@ export const MIGRATIONS: Migration[] = [
         .columns(['run_id', 'case_id', 'id'])
         .execute();
     },
+  },
+  {
+    // Human review: users, queues, items, labels (src/review/).
+    name: '006_review',
+    up: (db) => createReviewTables(db as AnyDb),
   },
 ];
 

@@ -1,7 +1,9 @@
 import type { Env, Hono } from 'hono';
 import type { Store } from '../../core/store.js';
 import type { TraceStore } from '../../core/trace-store.js';
-import { authenticate } from '../../monitor/api-keys.js';
+import { authenticate, hashKey } from '../../monitor/api-keys.js';
+import type { ReviewStore } from '../../review/store.js';
+import { checkPassword } from '../../review/users.js';
 import { runRoutes } from '../routes/runs.js';
 import { createSessions } from './session.js';
 import { webRoutes } from './static.js';
@@ -16,6 +18,8 @@ export interface WebDeps {
   /** Session-cookie HMAC secret (default: random per process, so sessions end with the process). */
   sessionSecret?: Buffer;
   secureCookies?: boolean;
+  /** People (`assay users add`): their tokens and passwords sign in too. */
+  reviews?: ReviewStore;
 }
 
 /**
@@ -24,16 +28,32 @@ export interface WebDeps {
  * then the app's `requireKey`, then `afterAuth` (the runs API under `/api/v1`, the pages at `/`).
  */
 export function webParts(deps: WebDeps) {
+  const reviews = deps.reviews;
+  const userByHash = async (hash: string) => {
+    const user = reviews ? await reviews.userByTokenHash(hash) : undefined;
+    return user ? { id: `user:${user.id}`, projectId: user.projectId, userId: user.id } : undefined;
+  };
   const byHash = async (hash: string) => {
     const key = await deps.keys.apiKeyByHash(hash);
-    return key && key.revokedAt === null ? { id: key.id, projectId: key.projectId } : undefined;
+    return key && key.revokedAt === null ? { id: key.id, projectId: key.projectId } : userByHash(hash);
   };
   const sessions = createSessions({
     byHash,
     byToken: async (token) => {
       const key = await authenticate(deps.keys, token);
-      return key ? { id: key.id, projectId: key.projectId } : undefined;
+      return key ? { id: key.id, projectId: key.projectId } : userByHash(hashKey(token));
     },
+    ...(reviews
+      ? {
+          byPassword: async (name: string, password: string, project?: string) => {
+            const p = await deps.keys.projectByName(project ?? 'default');
+            const user = p ? await reviews.userByName(p.id, name) : undefined;
+            return user?.passwordHash && checkPassword(password, user.passwordHash)
+              ? user.tokenHash
+              : undefined;
+          },
+        }
+      : {}),
     ...(deps.sessionSecret ? { secret: deps.sessionSecret } : {}),
     ...(deps.secureCookies ? { secure: true } : {}),
   });

@@ -9,14 +9,24 @@ export const CSRF_HEADER = 'x-csrf-token';
 /** A session lasts 12 hours; signing in again starts a new one. */
 export const SESSION_MS = 12 * 60 * 60 * 1000;
 
-/** The live key a stored hash belongs to; undefined when unknown or revoked. */
-export type KeyByHash = (hash: string) => Promise<{ id: string; projectId: string } | undefined>;
-/** The live key a presented token is (the server's API-key check). */
-export type KeyByToken = (token: string) => Promise<{ id: string; projectId: string } | undefined>;
+/** Who a session or token is: an API key, or a person (`assay users add`) with `userId`. */
+export interface Principal {
+  id: string;
+  projectId: string;
+  userId?: string;
+}
+/** The live key (or person) a stored token hash belongs to; undefined when unknown or revoked. */
+export type KeyByHash = (hash: string) => Promise<Principal | undefined>;
+/** The live key (or person) a presented token is (the server's API-key check). */
+export type KeyByToken = (token: string) => Promise<Principal | undefined>;
+/** A person signing in with a name and password: their token hash, when the password is right. */
+export type ByPassword = (name: string, password: string, project?: string) => Promise<string | undefined>;
 
 export interface SessionDeps {
   byToken: KeyByToken;
   byHash: KeyByHash;
+  /** Password sign-in (`POST /api/v1/session` { name, password }); without it only tokens sign in. */
+  byPassword?: ByPassword;
   /** HMAC secret of the session cookies; a random one per process by default. */
   secret?: Buffer;
   now?: () => number;
@@ -82,11 +92,26 @@ export function createSessions(deps: SessionDeps) {
   /** The session of a request, checked against the store: the key's project, or undefined. */
   async function sessionOf(
     c: Context,
-  ): Promise<{ projectId: string; keyId: string; csrf: string } | undefined> {
+  ): Promise<{ projectId: string; keyId: string; userId?: string; csrf: string } | undefined> {
     const p = decode(getCookie(c, SESSION_COOKIE));
     if (!p) return undefined;
     const key = await deps.byHash(p.k);
-    return key ? { projectId: key.projectId, keyId: key.id, csrf: p.c } : undefined;
+    return key
+      ? { projectId: key.projectId, keyId: key.id, ...(key.userId ? { userId: key.userId } : {}), csrf: p.c }
+      : undefined;
+  }
+
+  /** Sets the session and CSRF cookies for a token hash. */
+  function startSession(c: Context, hash: string): void {
+    const csrf = b64(randomBytes(24));
+    const seconds = Math.floor(SESSION_MS / 1000);
+    setCookie(
+      c,
+      SESSION_COOKIE,
+      encode({ k: hash, e: now() + SESSION_MS, c: csrf }),
+      cookieOptions(seconds, true),
+    );
+    setCookie(c, CSRF_COOKIE, csrf, cookieOptions(seconds, false));
   }
 
   /**
@@ -106,6 +131,7 @@ export function createSessions(deps: SessionDeps) {
     }
     c.set('projectId' as never, session.projectId as never);
     c.set('keyId' as never, session.keyId as never);
+    if (session.userId) c.set('userId' as never, session.userId as never);
     return next();
   };
 
@@ -116,7 +142,29 @@ export function createSessions(deps: SessionDeps) {
     const origin = c.req.header('origin');
     if (origin && origin !== new URL(c.req.url).origin)
       return c.json({ error: { code: 'forbidden', message: 'sign-in from another origin' } }, 403);
-    const body = (await c.req.json().catch(() => null)) as { apiKey?: unknown } | null;
+    const body = (await c.req.json().catch(() => null)) as {
+      apiKey?: unknown;
+      name?: unknown;
+      password?: unknown;
+      project?: unknown;
+    } | null;
+    if (deps.byPassword && typeof body?.name === 'string' && typeof body.password === 'string') {
+      const hash = await deps.byPassword(
+        body.name,
+        body.password,
+        typeof body.project === 'string' ? body.project : undefined,
+      );
+      const who = hash ? await deps.byHash(hash) : undefined;
+      if (!hash || !who)
+        return c.json({ error: { code: 'unauthorized', message: 'wrong name or password' } }, 401);
+      startSession(c, hash);
+      return c.json({
+        projectId: who.projectId,
+        keyId: who.id,
+        ...(who.userId ? { userId: who.userId } : {}),
+        expiresAt: new Date(now() + SESSION_MS).toISOString(),
+      });
+    }
     const token = typeof body?.apiKey === 'string' ? body.apiKey.trim() : '';
     if (!token)
       return c.json(
@@ -125,25 +173,29 @@ export function createSessions(deps: SessionDeps) {
       );
     const key = await deps.byToken(token);
     if (!key) return c.json({ error: { code: 'unauthorized', message: 'the API key is not valid' } }, 401);
-    const csrf = b64(randomBytes(24));
-    const seconds = Math.floor(SESSION_MS / 1000);
-    setCookie(
-      c,
-      SESSION_COOKIE,
-      encode({ k: sha256(token), e: now() + SESSION_MS, c: csrf }),
-      cookieOptions(seconds, true),
-    );
-    setCookie(c, CSRF_COOKIE, csrf, cookieOptions(seconds, false));
+    startSession(c, sha256(token));
     return c.json({
       projectId: key.projectId,
       keyId: key.id,
+      ...(key.userId ? { userId: key.userId } : {}),
       expiresAt: new Date(now() + SESSION_MS).toISOString(),
     });
+  });
+  // The sign-in link `assay users add` prints: a personal token in the query sets the session, then
+  // the browser goes to `/` (the redirect drops the token from the address bar).
+  routes.get('/login', async (c) => {
+    const token = c.req.query('token')?.trim() ?? '';
+    const key = token ? await deps.byToken(token) : undefined;
+    if (!key)
+      return c.json({ error: { code: 'unauthorized', message: 'the sign-in link is not valid' } }, 401);
+    startSession(c, sha256(token));
+    c.header('Referrer-Policy', 'no-referrer');
+    return c.redirect('/', 303);
   });
   routes.get('/api/v1/session', async (c) => {
     const s = await sessionOf(c);
     if (!s) return c.json({ error: { code: 'unauthorized', message: 'not signed in' } }, 401);
-    return c.json({ projectId: s.projectId, keyId: s.keyId });
+    return c.json({ projectId: s.projectId, keyId: s.keyId, ...(s.userId ? { userId: s.userId } : {}) });
   });
   routes.delete('/api/v1/session', async (c) => {
     const s = await sessionOf(c);

@@ -1,0 +1,46 @@
+import type { Item, LabelRow, Queue } from './model.js';
+
+export interface AssignInput {
+  queue: Queue;
+  items: Item[];
+  rows: LabelRow[];
+  userId: string;
+  nowMs: number;
+  /** Uniform in [0, 1): decides whether a trap comes next (Math.random by default). */
+  random?: () => number;
+}
+
+/** A row counts toward an item's k while it is labelled, or leased and the lease has not run out. */
+const holds = (r: LabelRow, nowMs: number) =>
+  r.state === 'labelled' || (r.state === 'leased' && r.leaseUntilMs > nowMs);
+
+/**
+ * The next item for a rater, or undefined when nothing is left for them:
+ * - an item they hold a live lease on comes back first (a reload does not lose it);
+ * - never an item they have a row on already (labelled, skipped, or an expired lease of theirs), nor one they created;
+ * - regular items need fewer than k live holders; the least-covered come first, then the oldest;
+ * - traps (items with gold) go to every rater, mixed in at the queue's trap rate, and once the
+ *   regular items run out; nothing in what the rater gets tells a trap apart.
+ */
+export function pickNext(input: AssignInput): Item | undefined {
+  const { queue, items, rows, userId, nowMs } = input;
+  const random = input.random ?? Math.random;
+  const mine = new Map<string, LabelRow>();
+  const holders = new Map<string, number>();
+  for (const r of rows) {
+    if (r.userId === userId) mine.set(r.itemId, r);
+    if (holds(r, nowMs)) holders.set(r.itemId, (holders.get(r.itemId) ?? 0) + 1);
+  }
+  for (const r of mine.values())
+    if (r.state === 'leased' && r.leaseUntilMs > nowMs) {
+      const held = items.find((i) => i.id === r.itemId);
+      if (held) return held;
+    }
+  const open = items.filter((i) => !mine.has(i.id) && i.createdBy !== userId);
+  const traps = open.filter((i) => i.gold);
+  const regular = open
+    .filter((i) => !i.gold && (holders.get(i.id) ?? 0) < queue.raters)
+    .sort((a, b) => (holders.get(a.id) ?? 0) - (holders.get(b.id) ?? 0) || a.seq - b.seq);
+  if (traps.length > 0 && (regular.length === 0 || random() < queue.trapRate)) return traps[0];
+  return regular[0];
+}

@@ -1,0 +1,291 @@
+import { randomBytes } from 'node:crypto';
+import { AssayError } from '../core/errors.js';
+import { type AggregatedItem, aggregate } from './aggregate.js';
+import { agreement } from './agreement.js';
+import { pickNext } from './assign.js';
+import { type Item, type LabelRow, parseItems, parseQueueSpec, parseScores, type Queue } from './model.js';
+import { raterQuality } from './quality.js';
+import type { ReviewStore, StoredUser } from './store.js';
+
+/** Who is asking: a project, and the person when signed in as one (an API key acts as an admin without a name). */
+export interface Actor {
+  projectId: string;
+  user?: StoredUser;
+}
+
+/** A refusal the HTTP edge maps to its status. */
+export class ReviewError extends Error {
+  constructor(
+    readonly status: 403 | 404 | 409,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const isAdmin = (a: Actor) => !a.user || a.user.role === 'admin';
+const requireAdmin = (a: Actor) => {
+  if (!isAdmin(a)) throw new ReviewError(403, 'this needs an admin (or an API key)');
+};
+const requireUser = (a: Actor): StoredUser => {
+  if (!a.user)
+    throw new ReviewError(403, 'rating needs a person: sign in, or send a user token from `assay users add`');
+  return a.user;
+};
+
+/** What a rater sees of an item: never its gold, its creator or its source. */
+export function raterView(item: Item) {
+  return {
+    id: item.id,
+    input: item.input,
+    output: item.output,
+    ...(item.contexts !== undefined ? { contexts: item.contexts } : {}),
+    ...(item.reference !== undefined ? { reference: item.reference } : {}),
+  };
+}
+
+/** The review platform's operations, for the routes and the CLI. */
+export function reviewService(store: ReviewStore, now: () => number = Date.now) {
+  async function queueOf(actor: Actor, name: string): Promise<Queue> {
+    const q = await store.queueByName(actor.projectId, name);
+    if (!q) throw new ReviewError(404, `no review queue "${name}" in this project`);
+    return q;
+  }
+
+  async function state(queue: Queue) {
+    const [items, rows, users] = await Promise.all([
+      store.listItems(queue.id),
+      store.labelRows(queue.id),
+      store.listUsers(queue.projectId),
+    ]);
+    const names = new Map(users.map((u) => [u.id, u.name]));
+    const quality = raterQuality(queue, items, rows);
+    return { items, rows, quality, nameOf: (id: string) => names.get(id) ?? id };
+  }
+
+  /** Labelled rows of regular (non-trap) items, flagged raters left out unless asked for. */
+  function counted(s: Awaited<ReturnType<typeof state>>, includeFlagged: boolean) {
+    const flagged = new Set(s.quality.filter((q) => q.flagged).map((q) => q.userId));
+    const itemIds = s.items.filter((i) => !i.gold).map((i) => i.id);
+    const ids = new Set(itemIds);
+    const rows = s.rows.filter(
+      (r) => r.state === 'labelled' && ids.has(r.itemId) && (includeFlagged || !flagged.has(r.userId)),
+    );
+    return { itemIds, rows };
+  }
+
+  function progress(queue: Queue, items: Item[], rows: LabelRow[]) {
+    const regular = items.filter((i) => !i.gold);
+    const done = new Map<string, number>();
+    for (const r of rows) if (r.state === 'labelled') done.set(r.itemId, (done.get(r.itemId) ?? 0) + 1);
+    return {
+      items: regular.length,
+      traps: items.length - regular.length,
+      labels: rows.filter((r) => r.state === 'labelled').length,
+      complete: regular.filter((i) => (done.get(i.id) ?? 0) >= queue.raters).length,
+    };
+  }
+
+  function queueJson(q: Queue) {
+    const { projectId: _p, ...rest } = q;
+    return rest;
+  }
+
+  return {
+    async createQueue(actor: Actor, body: unknown) {
+      requireAdmin(actor);
+      const spec = parseQueueSpec(body);
+      if (await store.queueByName(actor.projectId, spec.name))
+        throw new ReviewError(409, `review queue "${spec.name}" exists already`);
+      const queue: Queue = {
+        ...spec,
+        id: `rq_${randomBytes(8).toString('hex')}`,
+        projectId: actor.projectId,
+        createdAt: new Date(now()).toISOString(),
+      };
+      await store.createQueue(queue);
+      return queueJson(queue);
+    },
+
+    async listQueues(actor: Actor) {
+      const queues = await store.listQueues(actor.projectId);
+      return Promise.all(
+        queues.map(async (q) => ({
+          ...queueJson(q),
+          progress: progress(q, await store.listItems(q.id), await store.labelRows(q.id)),
+        })),
+      );
+    },
+
+    async getQueue(actor: Actor, name: string) {
+      const q = await queueOf(actor, name);
+      const [items, rows] = await Promise.all([store.listItems(q.id), store.labelRows(q.id)]);
+      const mine = actor.user
+        ? rows.filter((r) => r.userId === actor.user?.id && r.state !== 'leased').length
+        : undefined;
+      return {
+        ...queueJson(q),
+        progress: { ...progress(q, items, rows), ...(mine !== undefined ? { mine } : {}) },
+      };
+    },
+
+    async addItems(actor: Actor, name: string, body: unknown) {
+      requireAdmin(actor);
+      const q = await queueOf(actor, name);
+      const parsed = parseItems(q, body);
+      const items = parsed.map((p) => ({
+        id: p.id ?? `itm_${randomBytes(8).toString('hex')}`,
+        content: p.content,
+        ...(p.gold && Object.keys(p.gold).length > 0 ? { gold: p.gold } : {}),
+        ...(actor.user ? { createdBy: actor.user.id } : {}),
+      }));
+      const ids = new Set<string>();
+      for (const it of items) {
+        if (ids.has(it.id) || (await store.getItem(it.id)))
+          throw new ReviewError(409, `item id "${it.id}" is taken already`);
+        ids.add(it.id);
+      }
+      await store.addItems(q.id, items, now());
+      return { added: items.length, traps: items.filter((i) => i.gold).length, ids: items.map((i) => i.id) };
+    },
+
+    /** The next item for the signed-in rater (leased to them), or undefined when nothing is left. */
+    async next(actor: Actor, name: string, random?: () => number) {
+      const user = requireUser(actor);
+      const q = await queueOf(actor, name);
+      const [items, rows] = await Promise.all([store.listItems(q.id), store.labelRows(q.id)]);
+      const nowMs = now();
+      const item = pickNext({ queue: q, items, rows, userId: user.id, nowMs, ...(random ? { random } : {}) });
+      if (!item) return undefined;
+      await store.putLabelRow({
+        itemId: item.id,
+        userId: user.id,
+        queueId: q.id,
+        state: 'leased',
+        leaseUntilMs: nowMs + q.leaseMinutes * 60_000,
+        updatedMs: nowMs,
+      });
+      return raterView(item);
+    },
+
+    /** A rater's label on an item (or a skip with a reason); posting again replaces it. */
+    async label(actor: Actor, itemId: string, body: unknown) {
+      const user = requireUser(actor);
+      const item = await store.getItem(itemId);
+      const q = item ? await store.queueById(item.queueId) : undefined;
+      if (!item || !q || q.projectId !== actor.projectId)
+        throw new ReviewError(404, `no review item "${itemId}"`);
+      if (item.createdBy === user.id) throw new ReviewError(403, 'an item cannot be rated by its creator');
+      const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+      if (b.comment !== undefined && typeof b.comment !== 'string')
+        throw new AssayError('input.invalid', 'comment: expected text', { field: 'comment' });
+      const nowMs = now();
+      const base = { itemId, userId: user.id, queueId: q.id, leaseUntilMs: nowMs, updatedMs: nowMs };
+      const comment = typeof b.comment === 'string' ? { comment: b.comment.slice(0, 10_000) } : {};
+      if (b.skipped === true) {
+        const reason =
+          typeof b.reason === 'string' ? b.reason : typeof b.comment === 'string' ? b.comment : 'skipped';
+        await store.putLabelRow({ ...base, state: 'skipped', reason: reason.slice(0, 1000), ...comment });
+        return { item: itemId, skipped: true };
+      }
+      const scores = parseScores(q, b.scores, 'scores');
+      await store.putLabelRow({ ...base, state: 'labelled', scores, ...comment });
+      return { item: itemId, scores };
+    },
+
+    async agreement(actor: Actor, name: string, includeFlagged = false) {
+      const q = await queueOf(actor, name);
+      const s = await state(q);
+      const { itemIds, rows } = counted(s, includeFlagged);
+      const a = agreement(q, itemIds, rows, s.nameOf);
+      return {
+        ...a,
+        excluded: includeFlagged ? [] : s.quality.filter((r) => r.flagged).map((r) => s.nameOf(r.userId)),
+      };
+    },
+
+    async raters(actor: Actor, name: string) {
+      const q = await queueOf(actor, name);
+      const s = await state(q);
+      return s.quality
+        .filter((r) => isAdmin(actor) || r.userId === actor.user?.id)
+        .map((r) => ({
+          user: s.nameOf(r.userId),
+          rated: r.rated,
+          skipped: r.skipped,
+          traps: r.traps,
+          trapAccuracy: r.trapAccuracy,
+          byDimension: r.byDimension,
+          flagged: r.flagged,
+        }))
+        .sort((a, b) => a.user.localeCompare(b.user));
+    },
+
+    /** Aggregated labels per item (consensus first, flagged raters left out): the export and `assay calibrate --review`. */
+    async aggregated(
+      actor: Actor,
+      name: string,
+    ): Promise<{ queue: Queue; items: (Item & { aggregate: AggregatedItem })[] }> {
+      requireAdmin(actor);
+      const q = await queueOf(actor, name);
+      const s = await state(q);
+      const { itemIds, rows } = counted(s, false);
+      const agg = new Map(aggregate(q, itemIds, rows).map((a) => [a.itemId, a]));
+      const items = s.items
+        .filter((i) => !i.gold)
+        .map((i) => {
+          const a = agg.get(i.id) ?? { itemId: i.id, scores: {}, n: 0 };
+          return { ...i, aggregate: i.consensus ? { ...a, scores: { ...a.scores, ...i.consensus } } : a };
+        });
+      return { queue: q, items };
+    },
+
+    /** Items ordered by disagreement (spread of their ratings), with every rating and comment. */
+    async calibration(actor: Actor, name: string, limit = 20) {
+      const q = await queueOf(actor, name);
+      const s = await state(q);
+      const labelled = s.rows.filter((r) => r.state === 'labelled');
+      const out = s.items
+        .filter((i) => !i.gold)
+        .map((i) => {
+          const mine = labelled.filter((r) => r.itemId === i.id);
+          let spread = 0;
+          for (const d of q.dimensions) {
+            const vs = mine.map((r) => r.scores?.[d.name]).filter((v) => v !== undefined);
+            if ('scale' in d) {
+              const xs = vs as number[];
+              if (xs.length > 1) spread += (Math.max(...xs) - Math.min(...xs)) / (d.scale[1] - d.scale[0]);
+            } else if (vs.length > 1)
+              spread += 1 - Math.max(...d.labels.map((l) => vs.filter((v) => v === l).length)) / vs.length;
+          }
+          return {
+            item: { ...raterView(i), ...(i.consensus ? { consensus: i.consensus } : {}) },
+            disagreement: spread,
+            ratings: mine.map((r) => ({
+              user: s.nameOf(r.userId),
+              scores: r.scores,
+              ...(r.comment ? { comment: r.comment } : {}),
+            })),
+          };
+        })
+        .filter((x) => x.ratings.length >= 2)
+        .sort((a, b) => b.disagreement - a.disagreement)
+        .slice(0, limit);
+      return { items: out };
+    },
+
+    async consensus(actor: Actor, itemId: string, body: unknown) {
+      requireAdmin(actor);
+      const item = await store.getItem(itemId);
+      const q = item ? await store.queueById(item.queueId) : undefined;
+      if (!item || !q || q.projectId !== actor.projectId)
+        throw new ReviewError(404, `no review item "${itemId}"`);
+      const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+      const scores = parseScores(q, b.scores, 'scores');
+      await store.setConsensus(itemId, scores, b.trap === true);
+      return { item: itemId, consensus: scores, trap: b.trap === true };
+    },
+  };
+}
+
+export type ReviewService = ReturnType<typeof reviewService>;

@@ -1,0 +1,35 @@
+import type { Item, ItemContent, LabelRow, Queue, Role, Scores, User } from './model.js';
+
+/** A user with the hashes kept for sign-in (never leaves the server). */
+export interface StoredUser extends User {
+  tokenHash: string;
+  passwordHash?: string;
+}
+
+/** Where review queues, items, labels and people are kept (SQLite or PostgreSQL: src/store/review-store.ts). */
+export interface ReviewStore {
+  addUser(user: StoredUser): Promise<void>;
+  userByTokenHash(hash: string): Promise<StoredUser | undefined>;
+  userByName(projectId: string, name: string): Promise<StoredUser | undefined>;
+  userById(id: string): Promise<StoredUser | undefined>;
+  listUsers(projectId: string): Promise<StoredUser[]>;
+  createQueue(queue: Queue): Promise<void>;
+  queueByName(projectId: string, name: string): Promise<Queue | undefined>;
+  queueById(id: string): Promise<Queue | undefined>;
+  listQueues(projectId: string): Promise<Queue[]>;
+  /** Adds items in one transaction; an id already taken fails the whole request. */
+  addItems(
+    queueId: string,
+    items: { id: string; content: ItemContent; gold?: Scores; createdBy?: string }[],
+    nowMs: number,
+  ): Promise<void>;
+  getItem(id: string): Promise<Item | undefined>;
+  listItems(queueId: string): Promise<Item[]>;
+  /** Records a calibration consensus; with `asTrap` it becomes the item's gold too (a trap from then on). */
+  setConsensus(itemId: string, consensus: Scores, asTrap: boolean): Promise<void>;
+  labelRows(queueId: string): Promise<LabelRow[]>;
+  /** Inserts or replaces the row of (item, user). */
+  putLabelRow(row: LabelRow): Promise<void>;
+}
+
+export type { Role };

@@ -1,0 +1,99 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
+import { hashKey, KEY_PREFIX } from '../../monitor/api-keys.js';
+import { type Actor, ReviewError, reviewService } from '../../review/service.js';
+import type { ReviewStore } from '../../review/store.js';
+import { presentedKey } from '../auth.js';
+import { readBody } from '../body.js';
+import type { AppEnv } from '../env.js';
+import { errorBody } from '../http-error.js';
+import { parseJsonBody } from './ingest.js';
+
+/**
+ * `Authorization: Bearer <personal token>` (from `assay users add`): the request acts as that person,
+ * in their project. Other tokens go on to the API-key check unchanged.
+ */
+export function userTokens(reviews: ReviewStore): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.get('projectId')) return next();
+    const token = presentedKey(c.req.header('authorization'), c.req.header('x-api-key'));
+    if (!token?.startsWith(KEY_PREFIX)) return next();
+    const user = await reviews.userByTokenHash(hashKey(token));
+    if (!user) return next();
+    c.set('projectId', user.projectId);
+    c.set('keyId', `user:${user.id}`);
+    c.set('userId', user.id);
+    return next();
+  };
+}
+
+/** The review API under `/api/v1/review` (docs/review.md); the work is in src/review/service.ts. */
+export function reviewRoutes(reviews: ReviewStore, now?: () => number): Hono<AppEnv> {
+  const service = reviewService(reviews, now);
+  const app = new Hono<AppEnv>();
+  const actor = async (c: Context<AppEnv>): Promise<Actor> => {
+    const userId = c.get('userId');
+    const user = userId ? await reviews.userById(userId) : undefined;
+    return { projectId: c.get('projectId'), ...(user ? { user } : {}) };
+  };
+  const body = async (c: Context<AppEnv>) => parseJsonBody(await readBody(c, 8 * 1024 * 1024));
+  app.onError((error, c) => {
+    if (error instanceof ReviewError) {
+      const code = error.status === 404 ? 'not-found' : error.status === 409 ? 'conflict' : 'forbidden';
+      return c.json(errorBody(code, error.message), error.status);
+    }
+    throw error;
+  });
+
+  app.post('/queues', async (c) => c.json(await service.createQueue(await actor(c), await body(c)), 201));
+  app.get('/queues', async (c) => c.json({ queues: await service.listQueues(await actor(c)) }));
+  app.get('/queues/:q', async (c) => c.json(await service.getQueue(await actor(c), c.req.param('q'))));
+  app.post('/queues/:q/items', async (c) =>
+    c.json(await service.addItems(await actor(c), c.req.param('q'), await body(c)), 201),
+  );
+  app.post('/queues/:q/next', async (c) => {
+    const item = await service.next(await actor(c), c.req.param('q'));
+    return item ? c.json({ item }) : c.body(null, 204);
+  });
+  app.post('/items/:id/labels', async (c) =>
+    c.json(await service.label(await actor(c), c.req.param('id'), await body(c))),
+  );
+  app.get('/queues/:q/agreement', async (c) =>
+    c.json(
+      await service.agreement(await actor(c), c.req.param('q'), c.req.query('includeFlagged') === 'true'),
+    ),
+  );
+  app.get('/queues/:q/raters', async (c) => c.json(await service.raters(await actor(c), c.req.param('q'))));
+  app.get('/queues/:q/export', async (c) => {
+    const { items } = await service.aggregated(await actor(c), c.req.param('q'));
+    return c.json({ items: items.map(exportedCase) });
+  });
+  app.get('/queues/:q/calibration', async (c) =>
+    c.json(await service.calibration(await actor(c), c.req.param('q'))),
+  );
+  app.post('/items/:id/consensus', async (c) =>
+    c.json(await service.consensus(await actor(c), c.req.param('id'), await body(c))),
+  );
+  return app;
+}
+
+/** One exported item: a golden case with the aggregated labels as `expected` rubric scores, `origin: review`. */
+export function exportedCase(item: {
+  id: string;
+  input: unknown;
+  output: unknown;
+  contexts?: unknown[];
+  reference?: unknown;
+  aggregate: { scores: Record<string, unknown>; n: number };
+}) {
+  return {
+    id: item.id,
+    input: item.input,
+    output: item.output,
+    ...(item.contexts ? { contexts: item.contexts } : {}),
+    ...(item.reference !== undefined ? { reference: item.reference } : {}),
+    expected: { scores: item.aggregate.scores },
+    ratings: item.aggregate.n,
+    origin: 'review',
+  };
+}

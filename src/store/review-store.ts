@@ -1,0 +1,203 @@
+import type { Kysely } from 'kysely';
+import type { Item, LabelRow, Queue, QueueSpec } from '../review/model.js';
+import type { ReviewStore, StoredUser } from '../review/store.js';
+import type { Database } from './schema.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: the review tables are typed by the rows mapped here.
+type AnyDb = Kysely<any>;
+// biome-ignore lint/suspicious/noExplicitAny: rows as the driver returns them.
+type Row = Record<string, any>;
+
+const userOf = (r: Row): StoredUser => ({
+  id: r.id,
+  projectId: r.project_id,
+  name: r.name,
+  role: r.role,
+  createdAt: r.created_at,
+  tokenHash: r.token_hash,
+  ...(r.password_hash ? { passwordHash: r.password_hash } : {}),
+});
+
+const queueOf = (r: Row): Queue => ({
+  ...(JSON.parse(r.spec) as QueueSpec),
+  id: r.id,
+  projectId: r.project_id,
+  createdAt: r.created_at,
+});
+
+const itemOf = (r: Row): Item => ({
+  ...JSON.parse(r.data),
+  id: r.id,
+  queueId: r.queue_id,
+  seq: Number(r.seq),
+  ...(r.gold ? { gold: JSON.parse(r.gold) } : {}),
+  ...(r.created_by ? { createdBy: r.created_by } : {}),
+  ...(r.consensus ? { consensus: JSON.parse(r.consensus) } : {}),
+});
+
+const labelOf = (r: Row): LabelRow => ({
+  itemId: r.item_id,
+  userId: r.user_id,
+  queueId: r.queue_id,
+  state: r.state,
+  leaseUntilMs: Number(r.lease_until_ms),
+  ...(r.scores ? { scores: JSON.parse(r.scores) } : {}),
+  ...(r.comment !== null && r.comment !== undefined ? { comment: r.comment } : {}),
+  ...(r.reason !== null && r.reason !== undefined ? { reason: r.reason } : {}),
+  updatedMs: Number(r.updated_ms),
+});
+
+/** The review tables of migration 006_review, on SQLite or PostgreSQL alike. */
+export function kyselyReviewStore(typed: Kysely<Database>): ReviewStore {
+  const db = typed as unknown as AnyDb;
+  return {
+    async addUser(u) {
+      await db
+        .insertInto('review_users')
+        .values({
+          id: u.id,
+          project_id: u.projectId,
+          name: u.name,
+          role: u.role,
+          token_hash: u.tokenHash,
+          password_hash: u.passwordHash ?? null,
+          created_at: u.createdAt,
+        })
+        .execute();
+    },
+    async userByTokenHash(hash) {
+      const r = await db
+        .selectFrom('review_users')
+        .selectAll()
+        .where('token_hash', '=', hash)
+        .executeTakeFirst();
+      return r ? userOf(r) : undefined;
+    },
+    async userByName(projectId, name) {
+      const r = await db
+        .selectFrom('review_users')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .where('name', '=', name)
+        .executeTakeFirst();
+      return r ? userOf(r) : undefined;
+    },
+    async userById(id) {
+      const r = await db.selectFrom('review_users').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? userOf(r) : undefined;
+    },
+    async listUsers(projectId) {
+      const rows = await db
+        .selectFrom('review_users')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .orderBy('name')
+        .execute();
+      return rows.map(userOf);
+    },
+    async createQueue(q) {
+      const { id, projectId, createdAt, ...spec } = q;
+      await db
+        .insertInto('review_queues')
+        .values({
+          id,
+          project_id: projectId,
+          name: q.name,
+          spec: JSON.stringify(spec),
+          created_at: createdAt,
+        })
+        .execute();
+    },
+    async queueByName(projectId, name) {
+      const r = await db
+        .selectFrom('review_queues')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .where('name', '=', name)
+        .executeTakeFirst();
+      return r ? queueOf(r) : undefined;
+    },
+    async queueById(id) {
+      const r = await db.selectFrom('review_queues').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? queueOf(r) : undefined;
+    },
+    async listQueues(projectId) {
+      const rows = await db
+        .selectFrom('review_queues')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .orderBy('name')
+        .execute();
+      return rows.map(queueOf);
+    },
+    async addItems(queueId, items, nowMs) {
+      await db.transaction().execute(async (trx) => {
+        const top = await trx
+          .selectFrom('review_items')
+          .select((eb) => eb.fn.max('seq').as('m'))
+          .where('queue_id', '=', queueId)
+          .executeTakeFirst();
+        let seq = Number(top?.m ?? 0);
+        for (let i = 0; i < items.length; i += 200) {
+          await trx
+            .insertInto('review_items')
+            .values(
+              items.slice(i, i + 200).map((it) => ({
+                id: it.id,
+                queue_id: queueId,
+                seq: ++seq,
+                data: JSON.stringify(it.content),
+                gold: it.gold ? JSON.stringify(it.gold) : null,
+                created_by: it.createdBy ?? null,
+                created_ms: nowMs,
+              })),
+            )
+            .execute();
+        }
+      });
+    },
+    async getItem(id) {
+      const r = await db.selectFrom('review_items').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? itemOf(r) : undefined;
+    },
+    async listItems(queueId) {
+      const rows = await db
+        .selectFrom('review_items')
+        .selectAll()
+        .where('queue_id', '=', queueId)
+        .orderBy('seq')
+        .execute();
+      return rows.map(itemOf);
+    },
+    async setConsensus(itemId, consensus, asTrap) {
+      await db
+        .updateTable('review_items')
+        .set({ consensus: JSON.stringify(consensus), ...(asTrap ? { gold: JSON.stringify(consensus) } : {}) })
+        .where('id', '=', itemId)
+        .execute();
+    },
+    async labelRows(queueId) {
+      const rows = await db.selectFrom('review_labels').selectAll().where('queue_id', '=', queueId).execute();
+      return rows.map(labelOf);
+    },
+    async putLabelRow(l) {
+      const values = {
+        item_id: l.itemId,
+        user_id: l.userId,
+        queue_id: l.queueId,
+        state: l.state,
+        lease_until_ms: l.leaseUntilMs,
+        scores: l.scores ? JSON.stringify(l.scores) : null,
+        comment: l.comment ?? null,
+        reason: l.reason ?? null,
+        updated_ms: l.updatedMs,
+      };
+      const { item_id: _i, user_id: _u, ...rest } = values;
+      await db
+        .insertInto('review_labels')
+        .values(values)
+        .onConflict((oc) => oc.columns(['item_id', 'user_id']).doUpdateSet(rest))
+        .execute();
+    },
+  };
+}

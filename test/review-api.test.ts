@@ -1,0 +1,262 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TraceStore } from '../src/core/trace-store.js';
+import { createApiKey } from '../src/monitor/api-keys.js';
+import { IngestQueue } from '../src/monitor/ingest-queue.js';
+import type { ReviewStore } from '../src/review/store.js';
+import { addUser } from '../src/review/users.js';
+import { createApp } from '../src/server/app.js';
+import { krippendorffAlpha } from '../src/stats/krippendorff.js';
+import { createRng } from '../src/stats/random.js';
+import { kyselyReviewStore } from '../src/store/review-store.js';
+import { openSqliteStore } from '../src/store/sqlite.js';
+import { traceStoreOn } from '../src/store/trace-store.js';
+
+let traces: TraceStore;
+let reviews: ReviewStore;
+let app: ReturnType<typeof createApp>;
+let apiKey: string;
+let clock = Date.UTC(2026, 0, 1);
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  const kysely = await openSqliteStore(':memory:');
+  traces = traceStoreOn(kysely);
+  reviews = kyselyReviewStore(kysely.db);
+  apiKey = (await createApiKey(traces, 'default')).token;
+  for (const [name, role] of [
+    ['alice', 'reviewer'],
+    ['bob', 'reviewer'],
+    ['carol', 'reviewer'],
+    ['dana', 'admin'],
+  ] as const)
+    tokens[name] = (await addUser(reviews, traces, { name, role })).token;
+  const queue = new IngestQueue((b) => traces.writeIngest(b));
+  app = createApp({ store: traces, queue, reviews, now: () => clock });
+});
+afterAll(() => traces.close());
+
+const call = async (path: string, token: string, method = 'GET', body?: unknown) => {
+  const res = await app.request(`/api/v1/review${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+};
+
+describe('review API: 3 raters, 40 items (4 traps), k = 2', () => {
+  const truth = new Map<string, { quality: number; verdict: string }>();
+  const posted: { item: string; user: string; quality: number; verdict: string }[] = [];
+
+  it('an API key creates the queue and adds the items; a reviewer cannot', async () => {
+    const spec = {
+      name: 'answers',
+      dimensions: [
+        { name: 'quality', scale: [1, 5], description: 'How good is the answer', examples: ['5: exact'] },
+        { name: 'verdict', labels: ['good', 'bad'] },
+      ],
+      raters: 2,
+      trapRate: 0.05,
+      guidelines: 'Rate the answer.',
+    };
+    expect((await call('/queues', tokens.alice as string, 'POST', spec)).status).toBe(403);
+    const created = await call('/queues', apiKey, 'POST', spec);
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ name: 'answers', raters: 2, trapRate: 0.05 });
+    const bad = await call('/queues', apiKey, 'POST', {
+      name: 'x',
+      dimensions: [{ name: 'q', scale: [5, 1] }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.message).toMatch(/dimensions\[0\]\.scale/);
+
+    const items = Array.from({ length: 40 }, (_, i) => {
+      const quality = 1 + (i % 5);
+      const verdict = quality >= 3 ? 'good' : 'bad';
+      truth.set(`q${i}`, { quality, verdict });
+      return {
+        id: `q${i}`,
+        input: `question ${i}`,
+        output: `answer ${i}`,
+        ...(i % 10 === 0 ? { gold: { quality, verdict } } : {}),
+      };
+    });
+    const added = await call('/queues/answers/items', apiKey, 'POST', { items });
+    expect(added.status).toBe(201);
+    expect(added.json).toMatchObject({ added: 40, traps: 4 });
+    expect((await call('/queues/answers/items', apiKey, 'POST', { items: items.slice(0, 1) })).status).toBe(
+      409,
+    );
+  });
+
+  it('every item is rated by 2 distinct raters; traps reach everyone and show no gold', async () => {
+    const rng = createRng(11);
+    const done = new Set<string>();
+    let first = true;
+    while (done.size < 3) {
+      for (const name of ['alice', 'bob', 'carol']) {
+        if (done.has(name)) continue;
+        const next = await call('/queues/answers/next', tokens[name] as string, 'POST');
+        if (next.status === 204) {
+          done.add(name);
+          continue;
+        }
+        expect(next.status).toBe(200);
+        const item = next.json.item;
+        expect(Object.keys(item).sort()).toEqual(['id', 'input', 'output']);
+        const t = truth.get(item.id) as { quality: number; verdict: string };
+        const label =
+          name === 'carol'
+            ? { quality: 1 + rng.nextInt(5), verdict: rng.next() < 0.5 ? 'good' : 'bad' }
+            : {
+                quality: Math.min(
+                  5,
+                  Math.max(1, t.quality + (rng.next() < 0.2 && !item.id.endsWith('0') ? 1 : 0)),
+                ),
+                verdict: t.verdict,
+              };
+        const res = await call(`/items/${item.id}/labels`, tokens[name] as string, 'POST', {
+          scores: label,
+          comment: 'ok',
+        });
+        expect(res.status).toBe(200);
+        if (first) {
+          // The same label posted twice stays one label.
+          expect(
+            (await call(`/items/${item.id}/labels`, tokens[name] as string, 'POST', { scores: label }))
+              .status,
+          ).toBe(200);
+          first = false;
+        }
+        posted.push({ item: item.id, user: name, ...label });
+      }
+    }
+    const users = await reviews.listUsers((await traces.projectByName('default'))?.id as string);
+    const nameOf = new Map(users.map((u) => [u.id, u.name]));
+    const queue = (await reviews.listQueues(users[0]?.projectId as string))[0];
+    const rows = (await reviews.labelRows(queue?.id as string)).filter((r) => r.state === 'labelled');
+    const perItem = new Map<string, string[]>();
+    for (const r of rows)
+      perItem.set(r.itemId, [...(perItem.get(r.itemId) ?? []), nameOf.get(r.userId) as string]);
+    // One label per (item, rater), even when posted twice.
+    expect(new Set(rows.map((r) => `${r.itemId}/${r.userId}`)).size).toBe(rows.length);
+    for (let i = 0; i < 40; i++) {
+      const raters = perItem.get(`q${i}`) ?? [];
+      if (i % 10 === 0) expect(raters.sort()).toEqual(['alice', 'bob', 'carol']);
+      else {
+        expect(raters.length).toBe(2);
+        expect(new Set(raters).size).toBe(2);
+      }
+    }
+    expect(rows.length).toBe(36 * 2 + 4 * 3);
+  });
+
+  it('the rater answering at random is flagged; reviewers see only themselves', async () => {
+    const raters = await call('/queues/answers/raters', tokens.dana as string);
+    expect(raters.status).toBe(200);
+    const byName = Object.fromEntries(raters.json.map((r: { user: string }) => [r.user, r]));
+    expect(byName.carol).toMatchObject({ flagged: true, traps: 4 });
+    expect(byName.carol.trapAccuracy).toBeLessThan(0.7);
+    expect(byName.alice).toMatchObject({ flagged: false, trapAccuracy: 1 });
+    expect(byName.bob).toMatchObject({ flagged: false, trapAccuracy: 1 });
+    expect(byName.alice.rated + byName.bob.rated + byName.carol.rated).toBe(72);
+    const own = await call('/queues/answers/raters', tokens.alice as string);
+    expect(own.json.map((r: { user: string }) => r.user)).toEqual(['alice']);
+  });
+
+  it('α equals krippendorffAlpha on the same ratings (traps and the flagged rater left out)', async () => {
+    const agreement = await call('/queues/answers/agreement', apiKey);
+    expect(agreement.status).toBe(200);
+    const items = [...truth.keys()].filter((id) => !id.endsWith('0')); // q0, q10, q20, q30 are the traps
+    const raters = ['alice', 'bob'];
+    const matrix = (dim: 'quality' | 'verdict') =>
+      raters.map((r) => items.map((id) => posted.find((p) => p.user === r && p.item === id)?.[dim] ?? null));
+    expect(agreement.json.dimensions.quality.alpha).toBeCloseTo(
+      krippendorffAlpha(matrix('quality'), { level: 'ordinal' }),
+      12,
+    );
+    expect(agreement.json.dimensions.quality.n).toBe(
+      items.filter((id) => raters.every((r) => posted.some((p) => p.user === r && p.item === id))).length,
+    );
+    const [lo, hi] = agreement.json.dimensions.quality.interval;
+    expect(lo).toBeLessThanOrEqual(agreement.json.dimensions.quality.alpha);
+    expect(hi).toBeGreaterThanOrEqual(agreement.json.dimensions.quality.alpha);
+    expect(agreement.json.excluded).toEqual(['carol']);
+    expect(agreement.json.pairs.map((p: { raters: string[] }) => p.raters.slice().sort())).toEqual([
+      ['alice', 'bob'],
+    ]);
+    const all = await call('/queues/answers/agreement?includeFlagged=true', apiKey);
+    expect(all.json.pairs.length).toBe(3);
+  });
+
+  it('export gives the aggregated labels as expected rubric scores, origin review', async () => {
+    const res = await call('/queues/answers/export', apiKey);
+    expect(res.status).toBe(200);
+    expect(res.json.items.length).toBe(36);
+    const q1 = res.json.items.find((i: { id: string }) => i.id === 'q1');
+    expect(q1).toMatchObject({ origin: 'review', input: 'question 1' });
+    expect(q1.expected.scores.verdict).toBe('bad');
+    expect((await call('/queues/answers/export', tokens.alice as string)).status).toBe(403);
+  });
+
+  it('calibration lists disagreements with everyone’s ratings; an admin consensus becomes gold and a trap', async () => {
+    const cal = await call('/queues/answers/calibration', tokens.alice as string);
+    expect(cal.status).toBe(200);
+    const top = cal.json.items[0];
+    expect(top.ratings.length).toBe(2);
+    expect(top.disagreement).toBeGreaterThan(0);
+    const id = top.item.id;
+    expect(
+      (
+        await call(`/items/${id}/consensus`, tokens.alice as string, 'POST', {
+          scores: { quality: 3, verdict: 'good' },
+        })
+      ).status,
+    ).toBe(403);
+    const ok = await call(`/items/${id}/consensus`, tokens.dana as string, 'POST', {
+      scores: { quality: 3, verdict: 'good' },
+      trap: true,
+    });
+    expect(ok.status).toBe(200);
+    expect((await reviews.getItem(id))?.gold).toEqual({ quality: 3, verdict: 'good' });
+  });
+});
+
+describe('review API: leases, skips, creators', () => {
+  it('a lease returns an abandoned item; a skip is final; the creator never rates their item', async () => {
+    const admin = tokens.dana as string;
+    expect(
+      (
+        await call('/queues', admin, 'POST', {
+          name: 'lease',
+          dimensions: [{ name: 'ok', labels: ['y', 'n'] }],
+          raters: 1,
+        })
+      ).status,
+    ).toBe(201);
+    await call('/queues/lease/items', admin, 'POST', { items: [{ id: 'L1', input: 'a', output: 'b' }] });
+    expect((await call('/queues/lease/next', admin, 'POST')).status).toBe(204); // dana created it
+    const a = await call('/queues/lease/next', tokens.alice as string, 'POST');
+    expect(a.json.item.id).toBe('L1');
+    expect((await call('/queues/lease/next', tokens.alice as string, 'POST')).json.item.id).toBe('L1'); // still hers
+    expect((await call('/queues/lease/next', tokens.bob as string, 'POST')).status).toBe(204);
+    clock += 31 * 60_000;
+    expect((await call('/queues/lease/next', tokens.bob as string, 'POST')).json.item.id).toBe('L1');
+    const skip = await call('/items/L1/labels', tokens.bob as string, 'POST', {
+      skipped: true,
+      reason: 'not English',
+    });
+    expect(skip.json).toEqual({ item: 'L1', skipped: true });
+    expect((await call('/queues/lease/next', tokens.bob as string, 'POST')).status).toBe(204);
+    expect((await call('/queues/lease/next', tokens.carol as string, 'POST')).json.item.id).toBe('L1');
+    const wrong = await call('/items/L1/labels', tokens.carol as string, 'POST', { scores: { ok: 'maybe' } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.json.error.message).toMatch(/scores\.ok/);
+    expect(
+      (await call('/items/L1/labels', tokens.dana as string, 'POST', { scores: { ok: 'y' } })).status,
+    ).toBe(403);
+    expect((await call('/queues/lease/next', apiKey, 'POST')).status).toBe(403);
+    expect((await call('/queues', 'assay_u_nope')).status).toBe(401);
+  });
+});
