@@ -5,6 +5,7 @@ import { errorBody, respondError } from './http-error.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { monitorRoutes } from './routes/monitor.js';
 import { otlpRoutes } from './routes/otlp.js';
 import { reviewRoutes, userTokens } from './routes/review.js';
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', feedbackRoutes(deps));
   app.route('/', traceRoutes(deps));
   app.route('/', trafficRoutes(deps));
+  app.route('/', metricsRoutes(deps));
   if (deps.monitor) app.route('/', monitorRoutes(deps, deps.monitor));
   if (deps.reviews) app.route('/api/v1/review', reviewRoutes(deps.reviews, deps.now));
   web?.afterAuth(app);
