@@ -174,8 +174,26 @@ export const MIGRATIONS: Migration[] = [
   },
 ];
 
-/** Applies the migrations not yet applied, each in its own transaction, in name order. */
-export async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<string[]> {
+/**
+ * Applies the migrations not yet applied, in name order. On SQLite each runs in its own
+ * transaction. On PostgreSQL, where several instances may start together, all of them (and the
+ * schema, when one is named) run in one transaction that first takes an advisory lock keyed on the
+ * schema: the first instance migrates, the others wait for it and then find nothing to do.
+ */
+export async function migrate(db: Kysely<Database>, dialect: Dialect, schema?: string): Promise<string[]> {
+  if (dialect === 'sqlite') return applyMigrations(db, dialect, (fn) => db.transaction().execute(fn));
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext(${`assay.migrate:${schema ?? ''}`}))`.execute(trx);
+    if (schema) await trx.schema.createSchema(schema).ifNotExists().execute();
+    return applyMigrations(trx, dialect, (fn) => fn(trx));
+  });
+}
+
+async function applyMigrations(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  inTransaction: (fn: (trx: Kysely<Database>) => Promise<void>) => Promise<void>,
+): Promise<string[]> {
   await db.schema
     .createTable('assay_migrations')
     .ifNotExists()
@@ -186,7 +204,7 @@ export async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<s
   const applied: string[] = [];
   for (const m of MIGRATIONS) {
     if (done.has(m.name)) continue;
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(async (trx) => {
       await m.up(trx, dialect);
       await trx
         .insertInto('assay_migrations')

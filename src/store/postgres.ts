@@ -28,8 +28,7 @@ export async function openPostgresStore(
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    if (options.schema) await db.schema.createSchema(options.schema).ifNotExists().execute();
-    await migrate(db, 'postgres');
+    await migrate(db, 'postgres', options.schema);
   } catch (error) {
     await db.destroy();
     throw storeError(`cannot open the PostgreSQL store ${who.describe}`, error);
