@@ -13,7 +13,9 @@ describe.runIf(probe.ok || process.env.CI)(
         const stores = await Promise.all(
           Array.from({ length: 6 }, () => openPostgresStore(PG_URL, { schema })),
         );
-        const rows = await stores[0].db.selectFrom('assay_migrations').select('name').execute();
+        const [first] = stores;
+        if (!first) throw new Error('no store');
+        const rows = await first.db.selectFrom('assay_migrations').select('name').execute();
         const names = rows.map((r) => r.name);
         expect(new Set(names).size).toBe(names.length);
         expect(names).toContain('001_init');
