@@ -16,6 +16,7 @@ let reviews: ReviewStore;
 let app: ReturnType<typeof createApp>;
 let apiKey: string;
 let clock = Date.UTC(2026, 0, 1);
+let grace = '';
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -30,8 +31,10 @@ beforeAll(async () => {
     ['dana', 'admin'],
   ] as const)
     tokens[name] = (await addUser(reviews, traces, { name, role })).token;
+  grace = (await addUser(reviews, traces, { name: 'grace', role: 'reviewer', password: 'correct horse' }))
+    .signInPath;
   const queue = new IngestQueue((b) => traces.writeIngest(b));
-  app = createApp({ store: traces, queue, reviews, now: () => clock });
+  app = createApp({ store: traces, queue, reviews, runs: kysely, now: () => clock });
 });
 afterAll(() => traces.close());
 
@@ -258,5 +261,44 @@ describe('review API: leases, skips, creators', () => {
     ).toBe(403);
     expect((await call('/queues/lease/next', apiKey, 'POST')).status).toBe(403);
     expect((await call('/queues', 'assay_u_nope')).status).toBe(401);
+  });
+});
+
+describe('people sign in', () => {
+  const cookiesOf = (res: Response) =>
+    (res.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
+
+  it('the sign-in link sets the session cookie and redirects to /; the session acts as that person', async () => {
+    const res = await app.request(grace);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/');
+    const setCookies = res.headers.getSetCookie();
+    expect(setCookies.find((c) => c.startsWith('assay_session='))).toMatch(/HttpOnly/i);
+    const cookie = cookiesOf(res);
+    const csrf = /assay_csrf=([^;]+)/.exec(cookie)?.[1] as string;
+    const next = await app.request('/api/v1/review/queues/answers/next', {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': csrf },
+    });
+    expect(next.status).toBe(200);
+    const noCsrf = await app.request('/api/v1/review/queues/answers/next', {
+      method: 'POST',
+      headers: { cookie },
+    });
+    expect(noCsrf.status).toBe(403);
+    expect((await app.request('/login?token=assay_u_wrong')).status).toBe(401);
+  });
+
+  it('password sign-in with the scrypt-hashed password; a wrong one is refused', async () => {
+    const post = (body: unknown) =>
+      app.request('/api/v1/session', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const ok = await post({ name: 'grace', password: 'correct horse' });
+    expect(ok.status).toBe(200);
+    expect(cookiesOf(ok)).toMatch(/assay_session=/);
+    expect((await post({ name: 'grace', password: 'wrong horse' })).status).toBe(401);
   });
 });

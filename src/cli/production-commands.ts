@@ -36,6 +36,18 @@ export function addProductionCommands(program: Command, run: Run, dbOption: read
     )
     .action((flags) => run(async () => (await import('./serve.js')).serveCommand(flags, process.env)));
 
+  program
+    .command('users')
+    .description('people who review: add')
+    .command('add')
+    .description('add a reviewer or admin; prints their personal token once and a sign-in link path')
+    .argument('<name>', 'their name (shown on the queue page and in /raters)')
+    .requiredOption('--role <role>', 'reviewer or admin')
+    .option('--project <name>', 'their project (default: default)')
+    .option('--password', 'also allow password sign-in; the password is read from stdin')
+    .option(...dbOption)
+    .action((name, flags) => run(async () => (await import('./users.js')).usersAddCommand(name, flags)));
+
   const keys = program.command('keys').description('API keys of projects: create, list, revoke');
   keys
     .command('create')
