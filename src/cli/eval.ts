@@ -14,6 +14,7 @@ import { runPipeline } from '../suite/run-pipeline.js';
 import { EXIT } from './exit-codes.js';
 import { gitCommit } from './git.js';
 import { memoryGovernor } from './memory-governor.js';
+import { otlpExport } from './otlp-export.js';
 import { progressObserver } from './progress.js';
 import { assayVersion } from './version.js';
 
@@ -36,6 +37,7 @@ export interface EvalFlags {
   html?: string;
   junit?: string;
   markdown?: string;
+  otlpEndpoint?: string;
 }
 
 /** `--sample 10% --stratify-by type,difficulty --seed 7`. */
@@ -58,6 +60,7 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
   const color = Boolean(out.isTTY);
   const loaded = await loadConfig(findConfig(flags.config, cwd), process.env);
   const sample = sampleFlags(flags);
+  const otlp = otlpExport(flags.otlpEndpoint, process.env);
   const faults = flags.fault
     ? await (await import('../faults/eval-faults.js')).faultsForEval(
         loaded,
@@ -72,6 +75,7 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
     gitCommit: gitCommit(loaded.baseDir),
   });
   faults?.apply(suite.provenance);
+  otlp?.targets(suite.targets);
   const store = await openStore(flags.db);
   const controller = new AbortController();
   let interrupts = 0;
@@ -98,7 +102,7 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
       ...(flags.repeat ? { repeat: flags.repeat } : {}),
       // Injected faults must reach the targets, not be answered from the cache.
       cache: flags.cache && !faults,
-      observers: [progress, memoryGovernor()],
+      observers: [progress, memoryGovernor(), ...(otlp ? [otlp.observer] : [])],
       signal: controller.signal,
       onReady: ({ runId, resumed, suite: s, sample: draw }) => {
         if (draw) process.stderr.write(formatSampleDraw(draw));
@@ -112,6 +116,7 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
       process.off('SIGTERM', onSigint);
     });
     out.write(`\n${formatSummary(run, outcome.summary, { color })}\n`);
+    if (otlp) process.stderr.write(await otlp.close());
     if (artefacts.judgeBias) {
       const { formatJudgeBias } = await import('../report/judge-bias.js');
       out.write(`\n${formatJudgeBias(artefacts.judgeBias, { color })}\n`);

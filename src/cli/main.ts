@@ -108,6 +108,10 @@ export function buildProgram(): Command {
       '--markdown <file>',
       'write the Markdown summary (a PR comment; also added to $GITHUB_STEP_SUMMARY when set)',
     )
+    .option(
+      '--otlp-endpoint <url>',
+      'export each scored output as an OpenTelemetry span (default: $OTEL_EXPORTER_OTLP_ENDPOINT)',
+    )
     .action((flags) => run(async () => (await import('./eval.js')).evalCommand(flags)));
 
   program
