@@ -42,6 +42,8 @@ export {
 } from './evaluators/registry.js';
 export { checkGates } from './gates/rate-gates.js';
 export type { Gates } from './gates/schema.js';
+export { type OtlpObserver, otlpObserver } from './otel/observer.js';
+export { resultSpanIds } from './otel/result-span.js';
 export { registerProvider, resolveProvider } from './providers/registry.js';
 export { standaloneModelCaller } from './runner/call-model.js';
 export type {
