@@ -68,6 +68,13 @@ export function addProductionCommands(program: Command, run: Run, dbOption: read
     .option(...dbOption)
     .action((id, flags) => run(async () => (await import('./keys.js')).keysRevokeCommand(id, flags)));
 
+  program
+    .command('prune')
+    .description('delete production traces (spans, scores, feedback, events) older than a duration')
+    .requiredOption('--older-than <duration>', 'the retention: 30d, 12h')
+    .option(...dbOption)
+    .action((flags) => run(async () => (await import('./prune.js')).pruneCommand(flags)));
+
   const traces = program
     .command('traces')
     .description('list the newest production traces, or show one')

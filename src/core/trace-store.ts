@@ -22,6 +22,15 @@ export interface IngestWriteResult {
  * SQLite and PostgreSQL adapters implement it and pass one contract suite
  * (`test/helpers/trace-store-contract.ts`).
  */
+/** What `prune` deleted, per table. */
+export interface PruneResult {
+  traces: number;
+  spans: number;
+  scores: number;
+  feedback: number;
+  events: number;
+}
+
 export interface TraceStore {
   /** The project of that name, created if missing. */
   ensureProject(name: string): Promise<Project>;
@@ -48,6 +57,9 @@ export interface TraceStore {
 
   /** Volume, errors, latency, cost, tokens, feedback and scores per time bucket (the monitoring page). */
   trafficSeries(projectId: string, query: TrafficQuery): Promise<TrafficSeries>;
+
+  /** Deletes traces started before `beforeMs` with their spans, scores, feedback and events (`assay prune`). */
+  prune(beforeMs: number): Promise<PruneResult>;
 
   /** Whether the database answers (for `/readyz`). */
   ping(): Promise<void>;

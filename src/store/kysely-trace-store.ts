@@ -10,9 +10,10 @@ import type {
   TracePage,
   TraceQuery,
 } from '../core/trace.js';
-import type { IngestWriteResult, TraceStore } from '../core/trace-store.js';
+import type { IngestWriteResult, PruneResult, TraceStore } from '../core/trace-store.js';
 import type { TrafficQuery, TrafficSeries } from '../core/traffic-series.js';
 import type { Dialect } from './migrations.js';
+import { pruneTraces } from './prune-traces.js';
 import type { Database } from './schema.js';
 import {
   decodeCursor,
@@ -278,6 +279,10 @@ export class KyselyTraceStore implements TraceStore {
 
   trafficSeries(projectId: string, query: TrafficQuery): Promise<TrafficSeries> {
     return trafficSeries(this.db, this.dialect, projectId, query);
+  }
+
+  prune(beforeMs: number): Promise<PruneResult> {
+    return pruneTraces(this.db, beforeMs);
   }
 
   async ping(): Promise<void> {

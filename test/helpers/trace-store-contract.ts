@@ -262,5 +262,39 @@ export function traceStoreContract(name: string, makeFixture: () => Promise<Trac
       expect((await store.getTrace(p1, 't1'))!.spanCount).toBe(3);
       await store.ping();
     });
+    it('prune deletes traces older than the horizon with their spans, scores, feedback and events', async () => {
+      const old = 1_000_000;
+      const kept = await store.getTrace(p1, 't1');
+      await store.prune(old + 100); // the earlier tests' data from before the horizon
+      await store.writeIngest(
+        batch({
+          spans: [
+            span(p2, 'old-1', 's1', { startMs: old, endMs: old + 5 }),
+            span(p2, 'old-1', 's2', { startMs: old + 1, endMs: old + 5 }),
+          ],
+          scores: [score(p2, 'old-1', 's1', 'faithfulness')],
+          feedback: [
+            { ...feedback(p2, 'old-1', 'fb-old'), timestampMs: old + 10 },
+            { ...feedback(p2, 'never-stored', 'fb-orphan'), timestampMs: old },
+          ],
+          events: [
+            { projectId: p2, id: 'ev-old', type: 'generation', traceId: 'old-1', timestampMs: old, data: {} },
+          ],
+        }),
+      );
+      expect(await store.getTrace(p2, 'old-1')).toBeDefined();
+      const result = await store.prune(old + 100);
+      expect(result).toEqual({ traces: 1, spans: 2, scores: 1, feedback: 2, events: 1 });
+      expect(await store.getTrace(p2, 'old-1')).toBeUndefined();
+      expect(await store.feedbackFor(p2, 'never-stored')).toEqual([]);
+      expect(await store.getTrace(p1, 't1')).toEqual(kept);
+      expect(await store.prune(old + 100)).toEqual({
+        traces: 0,
+        spans: 0,
+        scores: 0,
+        feedback: 0,
+        events: 0,
+      });
+    });
   });
 }
