@@ -1,7 +1,10 @@
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Provenance, ResultRecord, RunRecord } from '../../src/core/run.js';
 import type { Store } from '../../src/core/store.js';
 import type { RunSummary } from '../../src/core/summary.js';
+import { kyselyReviewStore } from '../../src/store/review-store.js';
+import type { Database } from '../../src/store/schema.js';
 
 /**
  * A store under test: `open()` opens the same database every time it is called (so durability can
@@ -245,6 +248,56 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       store = await fixture.open();
       expect((await store.getRun('dur-1'))?.status).toBe('running');
       expect((await collect(store, 'dur-1')).map((r) => r.caseId)).toEqual(['a', 'b']);
+    });
+
+    it('review tables: users by token hash, queues, items in order, one label row per item x rater, consensus', async () => {
+      const reviews = kyselyReviewStore((store as unknown as { db: Kysely<Database> }).db);
+      const user = {
+        id: 'usr_c1',
+        projectId: 'p1',
+        name: 'ana',
+        role: 'reviewer' as const,
+        createdAt: '2026-01-01T00:00:00.000Z',
+        tokenHash: 'h1',
+      };
+      await reviews.addUser(user);
+      expect(await reviews.userByTokenHash('h1')).toEqual(user);
+      expect((await reviews.userByName('p1', 'ana'))?.id).toBe('usr_c1');
+      await expect(reviews.addUser({ ...user, id: 'usr_c2' })).rejects.toThrow();
+      const queue = {
+        id: 'rq_c1',
+        projectId: 'p1',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        name: 'q',
+        dimensions: [{ name: 'ok', labels: ['y', 'n'] }],
+        raters: 2,
+        trapRate: 0.05,
+        aggregation: 'majority' as const,
+        leaseMinutes: 30,
+      };
+      await reviews.createQueue(queue);
+      expect(await reviews.queueByName('p1', 'q')).toEqual(queue);
+      await reviews.addItems(
+        'rq_c1',
+        [
+          { id: 'c-b', content: { input: 'x', output: { a: 1 } }, gold: { ok: 'y' } },
+          { id: 'c-a', content: { input: 'y', output: 'z', contexts: ['c'] }, createdBy: 'usr_c1' },
+        ],
+        1,
+      );
+      expect((await reviews.listItems('rq_c1')).map((i) => [i.id, i.seq, i.gold])).toEqual([
+        ['c-b', 1, { ok: 'y' }],
+        ['c-a', 2, undefined],
+      ]);
+      const row = { itemId: 'c-a', userId: 'usr_c1', queueId: 'rq_c1', leaseUntilMs: 5, updatedMs: 1 };
+      await reviews.putLabelRow({ ...row, state: 'leased' });
+      await reviews.putLabelRow({ ...row, state: 'labelled', scores: { ok: 'n' }, comment: 'meh' });
+      await reviews.putLabelRow({ ...row, state: 'labelled', scores: { ok: 'n' }, comment: 'meh' });
+      expect(await reviews.labelRows('rq_c1')).toEqual([
+        { ...row, state: 'labelled', scores: { ok: 'n' }, comment: 'meh' },
+      ]);
+      await reviews.setConsensus('c-a', { ok: 'y' }, true);
+      expect(await reviews.getItem('c-a')).toMatchObject({ consensus: { ok: 'y' }, gold: { ok: 'y' } });
     });
   });
 }
