@@ -34,4 +34,20 @@ export function addDatasetCommands(program: Command, run: Run, dbOption: readonl
     .action((file, flags) =>
       run(async () => (await import('./dataset-health.js')).datasetHealthCommand(file, flags, process.env)),
     );
+  dataset
+    .command('versions [name]')
+    .description('stored dataset versions: date, cases, strata, and the runs that used each')
+    .option(...dbOption)
+    .option('--json', 'print the versions as JSON')
+    .action((name, flags) =>
+      run(async () => (await import('./dataset-versions.js')).datasetVersionsCommand(name, flags)),
+    );
+  dataset
+    .command('diff <a> <b>')
+    .description('cases added, removed and changed (field by field) between two versions or files')
+    .option(...dbOption)
+    .option('--json', 'print the diff as JSON')
+    .action((a, b, flags) =>
+      run(async () => (await import('./dataset-versions.js')).datasetDiffCommand(a, b, flags)),
+    );
 }

@@ -19,6 +19,8 @@ export interface Store {
   saveDataset(record: DatasetRecord, cases: unknown[]): Promise<void>;
   /** The cases stored under a dataset version, in their order; empty when that version is unknown. */
   datasetCases(version: string): Promise<unknown[]>;
+  /** Stored dataset versions, oldest first; of one dataset name when given. */
+  listDatasets(name?: string): Promise<DatasetRecord[]>;
   createRun(run: RunRecord): Promise<void>;
   updateRun(
     id: string,

@@ -93,6 +93,19 @@ export class KyselyStore implements Store {
     return rows.map((r) => JSON.parse(r.data));
   }
 
+  async listDatasets(name?: string): Promise<DatasetRecord[]> {
+    let q = this.db.selectFrom('datasets').selectAll().orderBy('created_at').orderBy('version');
+    if (name !== undefined) q = q.where('name', '=', name);
+    const rows = await q.execute();
+    return rows.map((r) => ({
+      name: r.name,
+      version: r.version,
+      ...(r.path === null ? {} : { path: r.path }),
+      caseCount: Number(r.case_count),
+      createdAt: r.created_at,
+    }));
+  }
+
   async createRun(run: RunRecord): Promise<void> {
     await this.db
       .insertInto('runs')

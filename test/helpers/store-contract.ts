@@ -226,6 +226,23 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       expect(await store.datasetCases('v-unknown')).toEqual([]);
     });
 
+    it('listDatasets: stored versions oldest first, of one name when given', async () => {
+      await store.saveDataset(
+        { name: 'hyg', version: 'h-2', caseCount: 1, createdAt: '2026-02-01T00:00:00.000Z' },
+        [{ id: 'x', vars: {}, tags: {} }],
+      );
+      await store.saveDataset(
+        { name: 'hyg', version: 'h-1', caseCount: 1, createdAt: '2026-01-01T00:00:00.000Z', path: 'g.jsonl' },
+        [{ id: 'x', vars: {}, tags: {} }],
+      );
+      expect(await store.listDatasets('hyg')).toEqual([
+        { name: 'hyg', version: 'h-1', path: 'g.jsonl', caseCount: 1, createdAt: '2026-01-01T00:00:00.000Z' },
+        { name: 'hyg', version: 'h-2', caseCount: 1, createdAt: '2026-02-01T00:00:00.000Z' },
+      ]);
+      expect((await store.listDatasets()).map((d) => d.version)).toContain('h-1');
+      expect(await store.listDatasets('none')).toEqual([]);
+    });
+
     it('the cache: visible before it is flushed, durable after saveResults and after close', async () => {
       await store.cacheSet('k-pending', { text: 'pending', latencyMs: 1 });
       expect(await store.cacheGet('k-pending')).toEqual({ text: 'pending', latencyMs: 1 });

@@ -1,0 +1,75 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Case } from '../../core/case.js';
+import { openSqliteStore } from '../../store/sqlite.js';
+import { datasetVersion } from '../version.js';
+import { diffDatasets } from './diff.js';
+import { datasetVersions, storedVersionCases } from './versions.js';
+
+const base: Case[] = Array.from({ length: 50 }, (_, i) => ({
+  id: `c${i}`,
+  vars: { question: `question ${i}` },
+  expected: `answer ${i}`,
+  tags: { type: i % 2 ? 'simple' : 'multi-step' },
+}));
+
+describe('dataset versions and diff', () => {
+  it('lists stored versions with strata, and the diff of two versions lists exactly the changed cases', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'assay-versions-'));
+    const store = await openSqliteStore(join(dir, 'assay.db'));
+    try {
+      const next = base
+        .filter((c) => c.id !== 'c10')
+        .map((c) => {
+          if (c.id === 'c3') return { ...c, expected: 'a better answer 3' };
+          if (c.id === 'c8') return { ...c, tags: { type: 'simple' } };
+          if (c.id === 'c20')
+            return { ...c, vars: { question: 'question 20, reworded', created: '2026-01-01' } };
+          return c;
+        })
+        .concat([{ id: 'c50', vars: { question: 'new' }, expected: 'x', tags: { type: 'simple' } }]);
+      const v1 = datasetVersion(base);
+      const v2 = datasetVersion(next);
+      await store.saveDataset(
+        { name: 'golden', version: v1, caseCount: 50, createdAt: '2026-01-01T00:00:00.000Z' },
+        base,
+      );
+      await store.saveDataset(
+        { name: 'golden', version: v2, caseCount: 50, createdAt: '2026-04-01T00:00:00.000Z' },
+        next,
+      );
+
+      const versions = await datasetVersions(store, 'golden');
+      expect(versions.map((v) => [v.version, v.caseCount, v.strata])).toEqual([
+        [v1, 50, { type: { 'multi-step': 25, simple: 25 } }],
+        [v2, 50, { type: { 'multi-step': 23, simple: 27 } }],
+      ]);
+
+      const a = await storedVersionCases(store, v1.slice(0, 10));
+      const b = await storedVersionCases(store, v2);
+      const diff = diffDatasets(a!.cases, b!.cases);
+      expect(diff.added).toEqual(['c50']);
+      expect(diff.removed).toEqual(['c10']);
+      expect(diff.changed).toEqual([
+        { caseId: 'c3', fields: [{ field: 'expected', before: 'answer 3', after: 'a better answer 3' }] },
+        { caseId: 'c8', fields: [{ field: 'tags.type', before: 'multi-step', after: 'simple' }] },
+        {
+          caseId: 'c20',
+          fields: [
+            { field: 'vars.created', after: '2026-01-01' },
+            { field: 'vars.question', before: 'question 20', after: 'question 20, reworded' },
+          ],
+        },
+      ]);
+      expect(diff.unchanged).toBe(46);
+      expect(diff.strata).toEqual([
+        { tag: 'type', value: 'multi-step', before: 25, after: 23 },
+        { tag: 'type', value: 'simple', before: 25, after: 27 },
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+});
