@@ -2,11 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Case } from '../../core/case.js';
-import { openSqliteStore } from '../../store/sqlite.js';
-import { datasetVersion } from '../version.js';
-import { diffDatasets } from './diff.js';
-import { datasetVersions, storedVersionCases } from './versions.js';
+import type { Case } from '../src/core/case.js';
+import { diffDatasets } from '../src/datasets/hygiene/diff.js';
+import { datasetVersions, storedVersionCases } from '../src/datasets/hygiene/versions.js';
+import { datasetVersion } from '../src/datasets/version.js';
+import { openSqliteStore } from '../src/store/sqlite.js';
 
 const base: Case[] = Array.from({ length: 50 }, (_, i) => ({
   id: `c${i}`,
