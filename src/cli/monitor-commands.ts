@@ -22,6 +22,10 @@ export function addMonitorCommands(program: Command, run: Run, dbOption: readonl
     .option('--window <duration>', 'window length: 1h, 1d (default: monitor.drift.window)')
     .option('--json <file>', 'write { windows, correlation, alerts } as JSON')
     .option('--fail-on-alert', 'exit 1 when any alert fired')
+    .option(
+      '--otlp-endpoint <url>',
+      'export the new online scores as OpenTelemetry spans (default: $OTEL_EXPORTER_OTLP_ENDPOINT)',
+    )
     .option(...dbOption)
     .action((flags) => run(async () => (await import('./monitor.js')).monitorRunCommand(flags, process.env)));
   program

@@ -12,6 +12,7 @@ import { recordAlerts } from '../monitor/alerting.js';
 import { loadTraffic, writeOnlineScores } from '../monitor/from-store.js';
 import { createOnlineEvaluators, type OnlineEvaluator } from '../monitor/online-eval.js';
 import { runMonitor } from '../monitor/run-monitor.js';
+import { otlpSettings } from '../otel/settings.js';
 import { standaloneModelCaller } from '../runner/call-model.js';
 import { openMonitorStores } from '../store/open.js';
 import { EXIT } from './exit-codes.js';
@@ -67,6 +68,7 @@ export interface MonitorRunFlags {
   window?: string;
   json?: string;
   failOnAlert?: boolean;
+  otlpEndpoint?: string;
 }
 
 /**
@@ -92,6 +94,8 @@ export async function monitorRunCommand(
   const window = flags.window ? parseDuration(flags.window, { field: '--window' }) : config.drift.window;
   const to = flags.to ? instant(flags.to, '--to') : Math.floor(Date.now() / window) * window;
   const from = flags.from ? instant(flags.from, '--from') : to - 30 * window;
+  // A bad endpoint is a usage error before any work.
+  const otlp = otlpSettings(flags.otlpEndpoint, env);
   if (!(from < to)) throw new AssayError('usage', '--from must be before --to', { field: '--from' });
   const stores = await openMonitorStores(flags.db);
   try {
@@ -111,6 +115,15 @@ export async function monitorRunCommand(
       runs: await stores.runs.listRuns({ limit: 10_000 }),
     });
     const written = await writeOnlineScores(stores.traces, project.id, report.newScores, Date.now());
+    if (otlp) {
+      const { exportOnlineScores } = await import('../otel/online-scores.js');
+      const tally = await exportOnlineScores(otlp, report.newScores);
+      process.stderr.write(
+        tally.failed === 0
+          ? `assay monitor: ${tally.exported} online-score spans exported over OTLP\n`
+          : `assay monitor: warning: ${tally.failed} online-score spans not exported over OTLP: ${tally.error}\n`,
+      );
+    }
     const recorded = await recordAlerts(report.alerts, stores.alerts, {
       projectId: project.id,
       cooldownMs: config.alerts.cooldown,

@@ -23,6 +23,7 @@ export interface OtlpEvent {
 export interface OtlpSpan {
   traceId: string;
   spanId: string;
+  parentSpanId?: string;
   name: string;
   /** 1 INTERNAL, 2 SERVER, 3 CLIENT. */
   kind: number;
