@@ -1,8 +1,10 @@
+import type { SignalRecord } from './signal.js';
 import type {
   ApiKeyRecord,
   FeedbackRecord,
   IngestBatch,
   Project,
+  SpanRecord,
   TraceDetail,
   TracePage,
   TraceQuery,
@@ -15,6 +17,12 @@ export interface IngestWriteResult {
   scores: number;
   feedback: number;
   events: number;
+}
+
+/** A session's latest traces as the signals read them: spans with a model (by start) and feedback. */
+export interface SessionActivity {
+  spans: SpanRecord[];
+  feedback: FeedbackRecord[];
 }
 
 /**
@@ -60,6 +68,14 @@ export interface TraceStore {
 
   /** Deletes traces started before `beforeMs` with their spans, scores, feedback and events (`assay prune`). */
   prune(beforeMs: number): Promise<PruneResult>;
+
+  /** Replaces every signal of a session by these (recomputing a session is idempotent). */
+  replaceSessionSignals(projectId: string, sessionId: string, signals: SignalRecord[]): Promise<void>;
+  signalsForTrace(projectId: string, traceId: string): Promise<SignalRecord[]>;
+  /** Signals computed in [fromMs, toMs), oldest first. */
+  signalsBetween(projectId: string, fromMs: number, toMs: number): Promise<SignalRecord[]>;
+  /** The session's latest `limit` traces: their spans with a model and their feedback. */
+  sessionActivity(projectId: string, sessionId: string, limit: number): Promise<SessionActivity>;
 
   /** Whether the database answers (for `/readyz`). */
   ping(): Promise<void>;

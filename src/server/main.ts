@@ -3,10 +3,12 @@ import { serve } from '@hono/node-server';
 import type { IngestConfig } from '../config/ingest.js';
 import { monitorSchema } from '../config/monitor.js';
 import type { TraceStore } from '../core/trace-store.js';
+import { createLocalEmbedder } from '../embeddings/local.js';
 import { bootstrapProject } from '../monitor/api-keys.js';
 import { privacyTransform } from '../monitor/ingest-privacy.js';
 import { IngestQueue } from '../monitor/ingest-queue.js';
 import { ConvertPool } from '../monitor/otlp/convert-pool.js';
+import { SignalTracker } from '../monitor/signals-tracker.js';
 import { startMonitorWorker, type WorkerOptions } from '../monitor/worker.js';
 import { openStores } from '../store/open.js';
 import { createApp } from './app.js';
@@ -42,6 +44,8 @@ export interface RunningServer {
   url: string;
   store: TraceStore;
   queue: IngestQueue;
+  /** Implicit signals, recomputed per session after each commit (undefined with `ingest.signals.enabled: false`). */
+  signals: SignalTracker | undefined;
   /** Stops accepting, lets requests in flight finish, commits what is queued, closes the store. */
   close(): Promise<void>;
 }
@@ -56,6 +60,18 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const { runs, traces: store, alerts, reviews } = await openStores(options.db);
   const firstKey = await bootstrapProject(store);
   const queue = new IngestQueue((batch) => store.writeIngest(batch), { capacity: options.queueCapacity });
+  const signalConfig = options.ingest?.signals;
+  const signals =
+    signalConfig?.enabled === false
+      ? undefined
+      : new SignalTracker(store, {
+          embedder: createLocalEmbedder(),
+          signals: {
+            windowMs: (signalConfig?.windowSeconds ?? 120) * 1000,
+            rephraseThreshold: signalConfig?.rephraseThreshold ?? 0.8,
+            abandonMs: (signalConfig?.abandonMinutes ?? 30) * 60_000,
+          },
+        }).attach(queue);
   let draining = false;
   const pool = new ConvertPool(options.threads ?? 0);
   const deps: AppDeps = {
@@ -114,10 +130,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       clearInterval(idle);
       clearTimeout(force);
       await queue.drain();
+      await signals?.close();
       await pool.close();
       await store.close();
     })();
     return closing;
   };
-  return { url, store, queue, close };
+  return { url, store, queue, signals, close };
 }

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { AssayError } from '../core/errors.js';
+import type { SignalRecord } from '../core/signal.js';
 import type {
   ApiKeyRecord,
   FeedbackRecord,
@@ -10,11 +11,12 @@ import type {
   TracePage,
   TraceQuery,
 } from '../core/trace.js';
-import type { IngestWriteResult, PruneResult, TraceStore } from '../core/trace-store.js';
+import type { IngestWriteResult, PruneResult, SessionActivity, TraceStore } from '../core/trace-store.js';
 import type { TrafficQuery, TrafficSeries } from '../core/traffic-series.js';
 import type { Dialect } from './migrations.js';
 import { pruneTraces } from './prune-traces.js';
 import type { Database } from './schema.js';
+import * as signalStore from './signal-store.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -283,6 +285,22 @@ export class KyselyTraceStore implements TraceStore {
 
   prune(beforeMs: number): Promise<PruneResult> {
     return pruneTraces(this.db, beforeMs);
+  }
+
+  replaceSessionSignals(projectId: string, sessionId: string, signals: SignalRecord[]): Promise<void> {
+    return signalStore.replaceSessionSignals(this.db, projectId, sessionId, signals);
+  }
+
+  signalsForTrace(projectId: string, traceId: string): Promise<SignalRecord[]> {
+    return signalStore.signalsForTrace(this.db, projectId, traceId);
+  }
+
+  signalsBetween(projectId: string, fromMs: number, toMs: number): Promise<SignalRecord[]> {
+    return signalStore.signalsBetween(this.db, projectId, fromMs, toMs);
+  }
+
+  sessionActivity(projectId: string, sessionId: string, limit: number): Promise<SessionActivity> {
+    return signalStore.sessionActivity(this.db, projectId, sessionId, limit);
   }
 
   async ping(): Promise<void> {

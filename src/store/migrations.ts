@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { createReviewTables } from './migration-review.js';
+import { createSignalTables } from './migration-signals.js';
 import { createTraceTables } from './migration-traces.js';
 import type { Database } from './schema.js';
 
@@ -171,6 +172,11 @@ export const MIGRATIONS: Migration[] = [
     // Human review: users, queues, items, labels (src/review/).
     name: '006_review',
     up: (db) => createReviewTables(db as AnyDb),
+  },
+  {
+    // Implicit signals per trace (src/monitor/signals*.ts).
+    name: '007_signals',
+    up: (db) => createSignalTables(db as AnyDb),
   },
 ];
 

@@ -101,6 +101,14 @@ export interface Database {
     timestamp_ms: number;
     data: string;
   };
+  signals: {
+    project_id: string;
+    trace_id: string;
+    session_id: string;
+    kind: string;
+    value: number;
+    computed_ms: number;
+  };
   monitor_alerts: {
     id: string;
     project_id: string;

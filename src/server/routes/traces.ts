@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { TraceQuery } from '../../core/trace.js';
+import { signalsJson } from '../../monitor/signals-json.js';
 import { traceDetailJson, traceSummaryJson } from '../../monitor/trace-json.js';
 import { MAX_TRACE_PAGE } from '../../store/kysely-trace-store.js';
 import type { AppDeps, AppEnv } from '../env.js';
@@ -50,7 +51,9 @@ export function traceRoutes(deps: AppDeps): Hono<AppEnv> {
     const trace =
       (await deps.store.getTrace(projectId, id)) ?? (await deps.store.getTrace(projectId, id.toLowerCase()));
     if (!trace) return c.json(errorBody('not-found', `no trace ${id} in this project`), 404);
-    return c.json(traceDetailJson(trace));
+    return c.json(
+      traceDetailJson(trace, signalsJson(await deps.store.signalsForTrace(projectId, trace.traceId))),
+    );
   });
   return app;
 }

@@ -1,0 +1,124 @@
+import type { Kysely } from 'kysely';
+import type { SignalKind, SignalRecord } from '../core/signal.js';
+import type { SessionActivity } from '../core/trace-store.js';
+import type { Database } from './schema.js';
+import { toFeedback, toSpan } from './trace-rows.js';
+
+/** The signal tables' reads and writes, shared by the SQLite and PostgreSQL trace stores. */
+
+const toSignal = (r: Database['signals']): SignalRecord => ({
+  projectId: r.project_id,
+  traceId: r.trace_id,
+  sessionId: r.session_id,
+  kind: r.kind as SignalKind,
+  value: Number(r.value),
+  computedMs: Number(r.computed_ms),
+});
+
+/** Replaces a session's signals by these, in one transaction (recomputing is idempotent). */
+export async function replaceSessionSignals(
+  db: Kysely<Database>,
+  projectId: string,
+  sessionId: string,
+  signals: SignalRecord[],
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .deleteFrom('signals')
+      .where('project_id', '=', projectId)
+      .where('session_id', '=', sessionId)
+      .execute();
+    if (signals.length === 0) return;
+    await trx
+      .insertInto('signals')
+      .values(
+        signals.map((s) => ({
+          project_id: projectId,
+          trace_id: s.traceId,
+          session_id: sessionId,
+          kind: s.kind,
+          value: s.value,
+          computed_ms: s.computedMs,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['project_id', 'trace_id', 'kind']).doUpdateSet((eb) => ({
+          value: eb.ref('excluded.value'),
+          computed_ms: eb.ref('excluded.computed_ms'),
+          session_id: eb.ref('excluded.session_id'),
+        })),
+      )
+      .execute();
+  });
+}
+
+export async function signalsForTrace(
+  db: Kysely<Database>,
+  projectId: string,
+  traceId: string,
+): Promise<SignalRecord[]> {
+  const rows = await db
+    .selectFrom('signals')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('trace_id', '=', traceId)
+    .orderBy('kind')
+    .execute();
+  return rows.map(toSignal);
+}
+
+/** Signals computed in [fromMs, toMs), oldest first. */
+export async function signalsBetween(
+  db: Kysely<Database>,
+  projectId: string,
+  fromMs: number,
+  toMs: number,
+): Promise<SignalRecord[]> {
+  const rows = await db
+    .selectFrom('signals')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('computed_ms', '>=', fromMs)
+    .where('computed_ms', '<', toMs)
+    .orderBy('computed_ms')
+    .orderBy('trace_id')
+    .orderBy('kind')
+    .execute();
+  return rows.map(toSignal);
+}
+
+/** The spans with a model and the feedback of a session's latest `limit` traces, spans by start. */
+export async function sessionActivity(
+  db: Kysely<Database>,
+  projectId: string,
+  sessionId: string,
+  limit: number,
+): Promise<SessionActivity> {
+  const traces = await db
+    .selectFrom('traces')
+    .select('trace_id')
+    .where('project_id', '=', projectId)
+    .where('session_id', '=', sessionId)
+    .orderBy('start_ms', 'desc')
+    .limit(limit)
+    .execute();
+  const ids = traces.map((t) => t.trace_id);
+  if (ids.length === 0) return { spans: [], feedback: [] };
+  const spans = await db
+    .selectFrom('spans')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('trace_id', 'in', ids)
+    .where('model', 'is not', null)
+    .orderBy('start_ms')
+    .orderBy('span_id')
+    .execute();
+  const feedback = await db
+    .selectFrom('feedback')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('trace_id', 'in', ids)
+    .orderBy('timestamp_ms')
+    .execute();
+  return { spans: spans.map(toSpan), feedback: feedback.map(toFeedback) };
+}
