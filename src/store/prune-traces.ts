@@ -6,12 +6,12 @@ const n = (r: { numDeletedRows: bigint }[]) => r.reduce((sum, x) => sum + Number
 
 /**
  * Deletes production data older than `beforeMs`, every project, in one transaction: traces that
- * started before it with all their spans, span scores, feedback and events, and any feedback or
+ * started before it with all their spans, span scores, feedback, events and signals, and any feedback or
  * event older than it whose trace is gone. A trace that started after the horizon is kept whole.
  */
 export async function pruneTraces(db: Kysely<Database>, beforeMs: number): Promise<PruneResult> {
   return db.transaction().execute(async (trx) => {
-    const old = (table: 'spans' | 'span_scores' | 'feedback' | 'events') =>
+    const old = (table: 'spans' | 'span_scores' | 'feedback' | 'events' | 'signals') =>
       trx
         .deleteFrom(table)
         .where((eb) =>
@@ -25,6 +25,7 @@ export async function pruneTraces(db: Kysely<Database>, beforeMs: number): Promi
           ),
         )
         .execute();
+    await old('signals');
     const scores = n(await old('span_scores'));
     const spans = n(await old('spans'));
     let feedback = n(await old('feedback'));

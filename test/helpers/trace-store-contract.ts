@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SignalRecord } from '../../src/core/signal.js';
 import type { FeedbackRecord, IngestBatch, SpanRecord, SpanScoreRecord } from '../../src/core/trace.js';
 import type { TraceStore } from '../../src/core/trace-store.js';
 
@@ -262,6 +263,57 @@ export function traceStoreContract(name: string, makeFixture: () => Promise<Trac
       expect((await store.getTrace(p1, 't1'))!.spanCount).toBe(3);
       await store.ping();
     });
+    it('signals: a session is replaced whole when recomputed, read per trace and per time range', async () => {
+      const sig = (
+        traceId: string,
+        kind: SignalRecord['kind'],
+        value: number,
+        computedMs: number,
+      ): SignalRecord => ({
+        projectId: p1,
+        traceId,
+        sessionId: 'sig-s1',
+        kind,
+        value,
+        computedMs,
+      });
+      await store.writeIngest(
+        batch({
+          spans: [
+            span(p1, 'sig-t1', 'a', { sessionId: 'sig-s1', startMs: 5_000_000 }),
+            span(p1, 'sig-t2', 'b', { sessionId: 'sig-s1', startMs: 5_001_000, model: null }),
+            span(p1, 'sig-t2', 'c', { sessionId: 'sig-s1', startMs: 5_002_000 }),
+          ],
+          feedback: [feedback(p1, 'sig-t1', 'sig-f1')],
+        }),
+      );
+      const activity = await store.sessionActivity(p1, 'sig-s1', 10);
+      expect(activity.spans.map((s) => s.spanId)).toEqual(['a', 'c']);
+      expect(activity.feedback.map((f) => f.id)).toEqual(['sig-f1']);
+      expect((await store.sessionActivity(p1, 'sig-s1', 1)).spans.map((s) => s.spanId)).toEqual(['c']);
+      expect(await store.sessionActivity(p2, 'sig-s1', 10)).toEqual({ spans: [], feedback: [] });
+
+      await store.replaceSessionSignals(p1, 'sig-s1', [
+        sig('sig-t2', 'rephrase', 0.91, 100),
+        sig('sig-t2', 'turns', 2, 100),
+        sig('sig-t1', 'retry', 1, 100),
+      ]);
+      await store.replaceSessionSignals(p1, 'sig-s1', [
+        sig('sig-t2', 'turns', 2, 200),
+        sig('sig-t2', 'abandoned', 1, 200),
+      ]);
+      expect(await store.signalsForTrace(p1, 'sig-t2')).toEqual([
+        sig('sig-t2', 'abandoned', 1, 200),
+        sig('sig-t2', 'turns', 2, 200),
+      ]);
+      expect(await store.signalsForTrace(p1, 'sig-t1')).toEqual([]);
+      expect(await store.signalsForTrace(p2, 'sig-t2')).toEqual([]);
+      expect((await store.signalsBetween(p1, 150, 250)).map((s) => s.kind)).toEqual(['abandoned', 'turns']);
+      expect(await store.signalsBetween(p1, 0, 200)).toEqual([]);
+      await store.replaceSessionSignals(p1, 'sig-s1', []);
+      expect(await store.signalsForTrace(p1, 'sig-t2')).toEqual([]);
+    });
+
     it('prune deletes traces older than the horizon with their spans, scores, feedback and events', async () => {
       const old = 1_000_000;
       const kept = await store.getTrace(p1, 't1');
@@ -283,7 +335,17 @@ export function traceStoreContract(name: string, makeFixture: () => Promise<Trac
         }),
       );
       expect(await store.getTrace(p2, 'old-1')).toBeDefined();
+      const oldSignal = {
+        projectId: p2,
+        traceId: 'old-1',
+        sessionId: 'old-s',
+        kind: 'turns',
+        value: 1,
+        computedMs: old,
+      };
+      await store.replaceSessionSignals(p2, 'old-s', [oldSignal as SignalRecord]);
       const result = await store.prune(old + 100);
+      expect(await store.signalsForTrace(p2, 'old-1')).toEqual([]);
       expect(result).toEqual({ traces: 1, spans: 2, scores: 1, feedback: 2, events: 1 });
       expect(await store.getTrace(p2, 'old-1')).toBeUndefined();
       expect(await store.feedbackFor(p2, 'never-stored')).toEqual([]);
