@@ -134,15 +134,15 @@ describe('sessionTurns', () => {
       outputTokens: null,
       totalTokens: null,
       costUsd: null,
-      contexts: [],
+      contexts: [] as SpanRecord['contexts'],
       attributes: {},
-      status: 'ok',
+      status: 'ok' as const,
       error: null,
       sessionId: 's',
       userId: null,
       tags: {},
       source: 'native',
-    } as const;
+    } satisfies Partial<SpanRecord>;
     const spans: SpanRecord[] = [
       {
         ...base,
