@@ -38,6 +38,10 @@ export interface EvalFlags {
   junit?: string;
   markdown?: string;
   otlpEndpoint?: string;
+  /** Enqueue the work for `assay worker`s instead of running it here (PostgreSQL store). */
+  workers?: boolean;
+  /** Seconds before a job a worker took and did not finish is handed out again. */
+  jobExpiry?: number;
 }
 
 /** `--sample 10% --stratify-by type,difficulty --seed 7`. */
@@ -53,6 +57,25 @@ function sampleFlags(flags: EvalFlags): SampleOptions | undefined {
   return { size: parseSampleSize(flags.sample), by, seed: flags.seed ?? 1 };
 }
 
+type ReadyPlan = Parameters<NonNullable<Parameters<typeof runPipeline>[1]['onReady']>>[0];
+
+/** `--workers` runs a new, whole run on a PostgreSQL store; the rest is for in-process runs. */
+function checkWorkerFlags(flags: EvalFlags): void {
+  if (!flags.db || !/^postgres(ql)?:\/\//.test(flags.db))
+    throw new AssayError('usage', '--workers needs a PostgreSQL store: --db postgres://…');
+  const unsupported = (
+    [
+      ['--resume', flags.resume],
+      ['--replay', flags.replay],
+      ['--sample', flags.sample],
+      ['--filter-tag', flags.filterTag?.length],
+      ['--fault', flags.fault],
+    ] as const
+  ).filter(([, v]) => v);
+  if (unsupported.length)
+    throw new AssayError('usage', `--workers does not take ${unsupported.map(([f]) => f).join(', ')} yet`);
+}
+
 /** `assay eval`: flags in, the pipeline run, the summary printed, the exit code out. */
 export async function evalCommand(flags: EvalFlags): Promise<number> {
   const cwd = process.cwd();
@@ -61,6 +84,7 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
   const loaded = await loadConfig(findConfig(flags.config, cwd), process.env);
   const sample = sampleFlags(flags);
   const otlp = otlpExport(flags.otlpEndpoint, process.env);
+  if (flags.workers) checkWorkerFlags(flags);
   const faults = flags.fault
     ? await (await import('../faults/eval-faults.js')).faultsForEval(
         loaded,
@@ -87,30 +111,49 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
   const progress = await progressObserver();
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
+  const onReady = ({ runId, resumed, suite: s, sample: draw }: ReadyPlan) => {
+    if (draw) process.stderr.write(formatSampleDraw(draw));
+    out.write(
+      `assay: run ${runId}${resumed ? ' (resumed)' : ''} · ${s.dataset.name}@${s.dataset.version} · ${s.dataset.cases.length} cases × ${s.targets.length} targets\n`,
+    );
+  };
+  const ran = flags.workers
+    ? (await import('../distributed/run-distributed.js')).runDistributed(loaded, {
+        store,
+        suite,
+        url: flags.db as string,
+        cwd,
+        env: process.env,
+        ...(flags.repeat ? { repeat: flags.repeat } : {}),
+        ...(flags.description ? { description: flags.description } : {}),
+        ...(flags.jobExpiry ? { expireInSeconds: flags.jobExpiry } : {}),
+        ...(suite.provenance.gitCommit
+          ? { gitCommit: { commit: suite.provenance.gitCommit, dirty: Boolean(suite.provenance.gitDirty) } }
+          : {}),
+        observers: [progress],
+        signal: controller.signal,
+        onReady: (plan) => onReady({ ...plan, resumed: false }),
+      })
+    : runPipeline(loaded, {
+        store,
+        suite,
+        select: {
+          ...(flags.filterTag?.length ? { tags: parseTagFilters(flags.filterTag) } : {}),
+          ...(sample ? { sample } : {}),
+        },
+        ...(flags.resume ? { resume: flags.resume === true ? true : flags.resume } : {}),
+        ...(flags.replay ? { replay: flags.replay } : {}),
+        ...(flags.description ? { description: flags.description } : {}),
+        ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+        ...(flags.repeat ? { repeat: flags.repeat } : {}),
+        // Injected faults must reach the targets, not be answered from the cache.
+        cache: flags.cache && !faults,
+        observers: [progress, memoryGovernor(), ...(otlp ? [otlp.observer] : [])],
+        signal: controller.signal,
+        onReady,
+      });
   try {
-    const { run, outcome, artefacts, brokenTargets } = await runPipeline(loaded, {
-      store,
-      suite,
-      select: {
-        ...(flags.filterTag?.length ? { tags: parseTagFilters(flags.filterTag) } : {}),
-        ...(sample ? { sample } : {}),
-      },
-      ...(flags.resume ? { resume: flags.resume === true ? true : flags.resume } : {}),
-      ...(flags.replay ? { replay: flags.replay } : {}),
-      ...(flags.description ? { description: flags.description } : {}),
-      ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
-      ...(flags.repeat ? { repeat: flags.repeat } : {}),
-      // Injected faults must reach the targets, not be answered from the cache.
-      cache: flags.cache && !faults,
-      observers: [progress, memoryGovernor(), ...(otlp ? [otlp.observer] : [])],
-      signal: controller.signal,
-      onReady: ({ runId, resumed, suite: s, sample: draw }) => {
-        if (draw) process.stderr.write(formatSampleDraw(draw));
-        out.write(
-          `assay: run ${runId}${resumed ? ' (resumed)' : ''} · ${s.dataset.name}@${s.dataset.version} · ${s.dataset.cases.length} cases × ${s.targets.length} targets\n`,
-        );
-      },
-    }).finally(() => {
+    const { run, outcome, artefacts, brokenTargets } = await ran.finally(() => {
       progress.stop();
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigint);

@@ -112,7 +112,23 @@ export function buildProgram(): Command {
       '--otlp-endpoint <url>',
       'export each scored output as an OpenTelemetry span (default: $OTEL_EXPORTER_OTLP_ENDPOINT)',
     )
+    .option(
+      '--workers',
+      'enqueue the work for `assay worker`s on the PostgreSQL store instead of running it here',
+    )
+    .option(
+      '--job-expiry <seconds>',
+      'with --workers: hand a chunk out again this long after a worker took it',
+      positiveInt,
+    )
     .action((flags) => run(async () => (await import('./eval.js')).evalCommand(flags)));
+
+  program
+    .command('worker')
+    .description('process queued evaluation work of any run (assay eval --workers) from a PostgreSQL store')
+    .option(...dbOption)
+    .option('--concurrency <n>', 'calls in flight at once in this worker (default 10)', positiveInt)
+    .action((flags) => run(async () => (await import('./worker.js')).workerCommand(flags)));
 
   program
     .command('runs')

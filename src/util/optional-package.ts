@@ -6,6 +6,8 @@ import { AssayError } from '../core/errors.js';
  */
 export const OPTIONAL_PACKAGES = {
   pg: { version: '8.23.1', neededFor: 'a PostgreSQL store (--db postgres://…)' },
+  // 10.4.x: the last line that runs on Node 20 (pg-boss 11 needs Node 22).
+  'pg-boss': { version: '10.4.2', neededFor: 'distributed evaluation (assay eval --workers, assay worker)' },
   tsx: { version: '4.23.15', neededFor: 'TypeScript modules (assay.config.ts, .ts targets and evaluators)' },
 } as const;
 

@@ -1,0 +1,114 @@
+import { resolve } from 'node:path';
+import type PgBoss from 'pg-boss';
+import { loadConfig } from '../config/load.js';
+import { AssayError } from '../core/errors.js';
+import type { ResultRecord, RunRecord } from '../core/run.js';
+import type { Store } from '../core/store.js';
+import { runEval } from '../runner/run-eval.js';
+import { buildSuite, type Suite } from '../suite/build-suite.js';
+import { storedOutputs } from '../suite/stored-outputs.js';
+import { EVAL_QUEUE, type EvalJob } from './queue.js';
+import { RUN_SPEC_ARTIFACT, type RunSpec } from './run-spec.js';
+
+export interface WorkerOptions {
+  store: Store;
+  boss: PgBoss;
+  /** The worker's checkout: the run's config path is resolved here. */
+  cwd: string;
+  env: Record<string, string | undefined>;
+  assayVersion: string;
+  gitCommit?: { commit: string; dirty: boolean };
+  /** Calls in flight at once in this worker. */
+  concurrency: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * `assay worker`: takes chunks of any run from the queue and runs them with the same runner as
+ * `assay eval`, writing each result to the store as it completes. A chunk's results already stored
+ * (by a worker that died) are kept, not called again; a result written twice replaces itself (one
+ * row per run, target, case and repeat). Resolves with a function that stops the worker.
+ */
+export async function startWorker(options: WorkerOptions): Promise<{ stop(): Promise<void> }> {
+  const { store, boss } = options;
+  const suites = new Map<string, Promise<{ run: RunRecord; suite: Suite }>>();
+  const suiteFor = (runId: string) => {
+    let found = suites.get(runId);
+    if (!found) {
+      found = loadRunSuite(options, runId);
+      found.catch(() => suites.delete(runId));
+      suites.set(runId, found);
+    }
+    return found;
+  };
+  const controller = new AbortController();
+  await boss.work<EvalJob>(EVAL_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+    for (const job of jobs) {
+      const { run, suite } = await suiteFor(job.data.runId);
+      const wanted = new Set(job.data.caseIds);
+      const cases = suite.dataset.cases.filter((c) => wanted.has(c.id));
+      const completed: ResultRecord[] = [];
+      for await (const r of store.results(run.id))
+        if (r.output !== null && wanted.has(r.caseId)) completed.push(r);
+      const outcome = await runEval(
+        {
+          runId: run.id,
+          dataset: { ...suite.dataset, cases },
+          targets: suite.targets,
+          evaluators: suite.evaluators,
+          concurrency: options.concurrency,
+          cache: (run.provenance.repeat ?? 1) <= 1,
+          repeat: run.provenance.repeat ?? 1,
+          ...(suite.turnEvaluators ? { turnEvaluators: suite.turnEvaluators } : {}),
+          ...(suite.simulator ? { simulator: suite.simulator } : {}),
+          ...(suite.pricing ? { pricing: suite.pricing } : {}),
+          provenance: run.provenance,
+        },
+        {
+          sink: { write: (results) => store.saveResults(results) },
+          cache: { get: (key) => store.cacheGet(key), set: (key, value) => store.cacheSet(key, value) },
+          storedOutput: storedOutputs(store),
+          completed,
+          signal: controller.signal,
+        },
+      );
+      // Not finished here: pg-boss hands the chunk out again; what was stored is kept.
+      if (outcome.status !== 'completed') throw new Error(`chunk of run ${run.id}: ${outcome.status}`);
+      options.log?.(`assay worker: run ${run.id}: ${cases.length} cases done\n`);
+    }
+  });
+  return {
+    async stop() {
+      controller.abort();
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
+  };
+}
+
+async function loadRunSuite(
+  options: WorkerOptions,
+  runId: string,
+): Promise<{ run: RunRecord; suite: Suite }> {
+  const run = await options.store.getRun(runId);
+  if (!run) throw new AssayError('run.not-found', `no run "${runId}" in the store`);
+  const spec = (await options.store.artifacts(runId, RUN_SPEC_ARTIFACT))[0]?.value as RunSpec | undefined;
+  if (!spec)
+    throw new AssayError('run.conflict', `run ${runId} was not made for workers (no ${RUN_SPEC_ARTIFACT})`);
+  const loaded = await loadConfig(resolve(options.cwd, spec.configPath), options.env);
+  if (loaded.hash !== run.configHash) {
+    throw new AssayError(
+      'run.conflict',
+      `${spec.configPath} in this worker's checkout differs from run ${runId}'s config; deploy the run's revision${spec.gitCommit ? ` (${spec.gitCommit})` : ''}`,
+    );
+  }
+  if (spec.gitCommit && options.gitCommit && options.gitCommit.commit !== spec.gitCommit)
+    options.log?.(
+      `assay worker: warning: run ${runId} was made at ${spec.gitCommit}, this checkout is at ${options.gitCommit.commit}\n`,
+    );
+  const suite = await buildSuite(loaded, {
+    env: options.env,
+    assayVersion: options.assayVersion,
+    ...(options.gitCommit ? { gitCommit: options.gitCommit } : {}),
+  });
+  return { run, suite };
+}

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeOpenAI, startFakeOpenAI } from './fake-openai-server.js';
+import { ensureBuilt } from './helpers/build.js';
+import { type RunningCli, spawnCli } from './helpers/cli.js';
+import { freshSchema, PG_URL, pgExec, probePostgres } from './helpers/postgres.js';
+import { makeSuite, numberedCases, openaiConfig, type TempSuite } from './helpers/suite.js';
+
+// Issue 17: `assay eval --workers` enqueues a run's cases on PostgreSQL (pg-boss); `assay worker`s
+// process them. One worker is killed with SIGKILL mid-run; its chunk expires and is handed to the
+// other worker, which keeps the results already stored and calls only what was not.
+
+const CASES = 2000;
+const CONCURRENCY = 10;
+const probe = await probePostgres();
+
+describe.runIf(probe.ok || process.env.CI)('distributed evaluation on PostgreSQL', () => {
+  let server: FakeOpenAI;
+  let suite: TempSuite;
+  const schema = freshSchema('assay_dist');
+  const queueSchema = `${schema}_q`;
+  const url = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  const env = { TEST_API_KEY: 'sk-test-dist', ASSAY_QUEUE_SCHEMA: queueSchema };
+  const workers: RunningCli[] = [];
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    await pgExec(`CREATE SCHEMA "${schema}"`);
+    server = await startFakeOpenAI({ record: false, latencyMs: 20 });
+    suite = makeSuite({ cases: numberedCases(CASES), config: openaiConfig(server.baseURL) });
+  }, 600_000);
+
+  afterAll(async () => {
+    for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+    await server?.close();
+    suite?.cleanup();
+    await pgExec(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; DROP SCHEMA IF EXISTS "${queueSchema}" CASCADE`);
+  });
+
+  it('two workers, one killed with SIGKILL mid-run: exactly one result per case, few calls again', async () => {
+    const worker = () =>
+      spawnCli(['worker', '--db', url, '--concurrency', String(CONCURRENCY)], {
+        cwd: suite.dir,
+        env,
+        timeoutMs: 120_000,
+      });
+    const doomed = worker();
+    const survivor = worker();
+    workers.push(doomed, survivor);
+    const evalRun = spawnCli(['eval', '-c', suite.config, '--db', url, '--workers', '--job-expiry', '10'], {
+      cwd: suite.dir,
+      env,
+      timeoutMs: 120_000,
+    });
+    while (server.stats.chat < CASES / 3 && evalRun.child.exitCode === null) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    doomed.child.kill('SIGKILL');
+    const done = await evalRun.done;
+    expect(done.stderr).not.toMatch(/assay: error/);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(/stored in/);
+
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        `select count(*)::int as n, count(distinct (target, case_id, repeat))::int as keys,
+                sum(case when error is null then 0 else 1 end)::int as errors
+           from "${schema}".results`,
+      );
+      expect(rows[0]).toEqual({ n: CASES, keys: CASES, errors: 0 });
+      const runs = await client.query(`select status from "${schema}".runs`);
+      expect(runs.rows).toEqual([{ status: 'completed' }]);
+      // The killed worker's chunk expired and was handed out again.
+      const retried = await client.query(
+        `select count(*)::int as n from "${queueSchema}".job where retry_count > 0`,
+      );
+      expect(retried.rows[0].n).toBeGreaterThanOrEqual(1);
+    } finally {
+      await client.end();
+    }
+    // Called again: at most the killed worker's calls in flight and its results not yet written.
+    expect(server.stats.chat).toBeGreaterThanOrEqual(CASES);
+    expect(server.stats.chat - CASES).toBeLessThanOrEqual(2 * CONCURRENCY);
+    survivor.child.kill('SIGTERM');
+    expect((await survivor.done).code).toBe(0);
+  }, 120_000);
+});
