@@ -1,3 +1,4 @@
+import type { OpsMetrics, OpsMetricsQuery } from './ops-metrics.js';
 import type { SignalRecord } from './signal.js';
 import type {
   ApiKeyRecord,
@@ -65,6 +66,9 @@ export interface TraceStore {
 
   /** Volume, errors, latency, cost, tokens, feedback and scores per time bucket (the monitoring page). */
   trafficSeries(projectId: string, query: TrafficQuery): Promise<TrafficSeries>;
+
+  /** Latency percentiles, error rate, cost per query and token efficiency per model, segment or hour. */
+  opsMetrics(projectId: string, query: OpsMetricsQuery): Promise<OpsMetrics>;
 
   /** Deletes traces started before `beforeMs` with their spans, scores, feedback and events (`assay prune`). */
   prune(beforeMs: number): Promise<PruneResult>;

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { AssayError } from '../core/errors.js';
+import type { OpsMetrics, OpsMetricsQuery } from '../core/ops-metrics.js';
 import type { SignalRecord } from '../core/signal.js';
 import type {
   ApiKeyRecord,
@@ -14,6 +15,7 @@ import type {
 import type { IngestWriteResult, PruneResult, SessionActivity, TraceStore } from '../core/trace-store.js';
 import type { TrafficQuery, TrafficSeries } from '../core/traffic-series.js';
 import type { Dialect } from './migrations.js';
+import { opsMetrics } from './ops-metrics.js';
 import { pruneTraces } from './prune-traces.js';
 import type { Database } from './schema.js';
 import * as signalStore from './signal-store.js';
@@ -281,6 +283,10 @@ export class KyselyTraceStore implements TraceStore {
 
   trafficSeries(projectId: string, query: TrafficQuery): Promise<TrafficSeries> {
     return trafficSeries(this.db, this.dialect, projectId, query);
+  }
+
+  opsMetrics(projectId: string, query: OpsMetricsQuery): Promise<OpsMetrics> {
+    return opsMetrics(this.db, this.dialect, projectId, query);
   }
 
   prune(beforeMs: number): Promise<PruneResult> {

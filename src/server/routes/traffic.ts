@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { OpsMetricsQuery } from '../../core/ops-metrics.js';
 import type { TrafficQuery } from '../../core/traffic-series.js';
 import { MAX_BUCKETS } from '../../store/traffic-series.js';
 import type { AppDeps, AppEnv } from '../env.js';
@@ -41,9 +42,31 @@ export function trafficQuery(q: Record<string, string | undefined>, now: number)
   };
 }
 
-/** `GET /api/v1/metrics/traffic`: the monitoring page's time series for the key's project. */
+const GROUPS = ['model', 'segment', 'hour'] as const;
+
+/** Reads `from`, `to` (default: the last 24 hours) and `groupBy` (`model`, `segment`, `hour`; default `model`). */
+export function opsMetricsQuery(q: Record<string, string | undefined>, now: number): OpsMetricsQuery {
+  const toMs = time(q.to, 'to', now);
+  const fromMs = time(q.from, 'from', toMs - DAY);
+  if (!(fromMs < toMs)) throw new HttpError(400, 'invalid', 'from: must be before to', 'from');
+  const groupBy = q.groupBy ?? 'model';
+  if (!(GROUPS as readonly string[]).includes(groupBy))
+    throw new HttpError(400, 'invalid', 'groupBy: expected model, segment or hour', 'groupBy');
+  if (groupBy === 'hour' && (toMs - fromMs) / 3_600_000 > MAX_BUCKETS)
+    throw new HttpError(400, 'invalid', `from: at most ${MAX_BUCKETS} hours per query`, 'from');
+  return { fromMs, toMs, groupBy: groupBy as OpsMetricsQuery['groupBy'] };
+}
+
+/**
+ * `GET /api/v1/metrics/traffic`: the monitoring page's time series for the key's project;
+ * `GET /api/v1/metrics`: operational metrics of its LLM calls per model, segment or hour.
+ */
 export function trafficRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  app.get('/api/v1/metrics', async (c) => {
+    const query = opsMetricsQuery(c.req.query(), (deps.now ?? Date.now)());
+    return c.json(await deps.store.opsMetrics(c.get('projectId'), query));
+  });
   app.get('/api/v1/metrics/traffic', async (c) => {
     const query = trafficQuery(c.req.query(), (deps.now ?? Date.now)());
     return c.json(await deps.store.trafficSeries(c.get('projectId'), query));

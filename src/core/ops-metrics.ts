@@ -1,0 +1,33 @@
+/** Operational metrics of a project's LLM calls (`GET /api/v1/metrics`), grouped one way. */
+export interface OpsMetricsQuery {
+  fromMs: number;
+  toMs: number;
+  groupBy: 'model' | 'segment' | 'hour';
+}
+
+export interface OpsMetricsGroup {
+  /** The model, the segment (`(none)` when untagged) or the hour's start as ISO 8601. */
+  key: string;
+  /** LLM calls (spans with a model). */
+  queries: number;
+  errors: number;
+  errorRate: number | null;
+  /** Call durations, from a 5%-wide log histogram (exact to about 5%). */
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  latencyP99Ms: number | null;
+  costUsd: number;
+  /** Cost over the calls with a known cost. */
+  costPerQuery: number | null;
+  /** Output tokens over the successful calls with token counts. */
+  outputTokensPerAnswer: number | null;
+  /** Every call's input + output tokens (failed ones included) over the successful calls. */
+  tokensPerSuccessfulAnswer: number | null;
+}
+
+export interface OpsMetrics {
+  groupBy: OpsMetricsQuery['groupBy'];
+  fromMs: number;
+  toMs: number;
+  groups: OpsMetricsGroup[];
+}
