@@ -60,6 +60,14 @@ describe('sessionSignals', () => {
     ]);
   });
 
+  it('messages without text (metadata-only ingestion) are neither retries nor rephrases', () => {
+    const turns = [turn('t1', 0, ''), turn('t2', 10, '  ')];
+    expect(kinds(sessionSignals('p', 's', turns, () => 1, T0 + 20_000))).toEqual([
+      't2:turns',
+      't2:time_to_completion_ms',
+    ]);
+  });
+
   it('turns and time to completion go on the last trace of the conversation', () => {
     const turns = [turn('t1', 0, 'a'), turn('t2', 200, 'b'), turn('t3', 400, 'c')];
     const signals = sessionSignals('p', 's', turns, () => 0, T0 + 500_000);

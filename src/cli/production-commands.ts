@@ -29,7 +29,7 @@ export function addProductionCommands(program: Command, run: Run, dbOption: read
     .option('--queue-size <n>', 'records waiting for a commit at most before answering 503', positiveInt)
     .option(
       '-c, --config <file>',
-      'its ingest: section (redact, content) and monitor: section (drift, online evaluators, alerts)',
+      'its ingest: section (redact, content, signals) and monitor: section (drift, online evaluators, alerts)',
     )
     .option('--threads <n>', 'worker threads decoding OTLP bodies (default 0: the main thread)', (v) =>
       v === '0' ? 0 : positiveInt(v),

@@ -55,7 +55,9 @@ export function sessionSignals(
   for (let i = 0; i < turns.length; i++) {
     const turn = turns[i]!;
     const prev = i > first ? turns[i - 1] : undefined;
-    if (prev && turn.startMs - prev.endMs <= options.windowMs) {
+    // Without text (`ingest.content: false`, tool-only calls) there is nothing to compare.
+    const texts = prev ? normaliseText(prev.userText) !== '' && normaliseText(turn.userText) !== '' : false;
+    if (prev && texts && turn.startMs - prev.endMs <= options.windowMs) {
       if (normaliseText(turn.userText) === normaliseText(prev.userText)) add(turn.traceId, 'retry', 1);
       else {
         const cos = similarity(prev.userText, turn.userText);

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IngestBatch } from '../src/core/trace.js';
+import type { TraceStore } from '../src/core/trace-store.js';
+import { createLocalEmbedder } from '../src/embeddings/local.js';
+import { DEFAULT_SIGNAL_OPTIONS } from '../src/monitor/signals.js';
+import { SignalTracker } from '../src/monitor/signals-tracker.js';
+import { openTraceStore } from '../src/store/open.js';
+import { span } from './helpers/trace-store-contract.js';
+
+let store: TraceStore;
+let projectId: string;
+beforeAll(async () => {
+  store = await openTraceStore(':memory:');
+  projectId = (await store.ensureProject('sweep')).id;
+});
+afterAll(() => store.close());
+
+describe('SignalTracker', () => {
+  it('abandonment waits for the timeout; the sweep then records it without new traffic', async () => {
+    let now = 5_000_000;
+    const tracker = new SignalTracker(store, { embedder: createLocalEmbedder(), now: () => now });
+    const batch: IngestBatch = {
+      spans: [span(projectId, 'sw-1', 'a', { sessionId: 'sw', startMs: now - 10_000, endMs: now - 9_000 })],
+      scores: [],
+      feedback: [],
+      events: [],
+    };
+    await store.writeIngest(batch);
+    tracker.onCommit(batch);
+    await tracker.settled();
+    // The conversation is going on: its turns so far, not abandoned yet.
+    expect((await store.signalsForTrace(projectId, 'sw-1')).map((s) => s.kind).sort()).toEqual([
+      'time_to_completion_ms',
+      'turns',
+    ]);
+    now += DEFAULT_SIGNAL_OPTIONS.abandonMs;
+    tracker.sweep();
+    await tracker.settled();
+    expect((await store.signalsForTrace(projectId, 'sw-1')).map((s) => s.kind).sort()).toEqual([
+      'abandoned',
+      'time_to_completion_ms',
+      'turns',
+    ]);
+    await tracker.close();
+  });
+});
