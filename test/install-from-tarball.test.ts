@@ -135,6 +135,19 @@ describe('Assay added to an empty project from a packed tarball', () => {
     // Scored, without errors: the capitals' answers have words, the sums' ("42") have none.
     expect(similar.stdout).toMatch(/^similar\s+2\/4\s+0\.\d{3}\s+0$/m);
 
+    // `assay/client` resolves from the installed package, built and dependency-free.
+    const client = await run(
+      'node',
+      [
+        '--input-type=module',
+        '-e',
+        "const m = await import('assay/client'); const c = m.createClient({ url: 'http://127.0.0.1:9', apiKey: 'k' }); c.log({}); console.log(typeof m.createClient, JSON.stringify(c.stats().droppedBy.invalid)); await c.shutdown();",
+      ],
+      app,
+    );
+    expect(client.code, client.stderr).toBe(0);
+    expect(client.stdout.trim()).toBe('function 1');
+
     // A PostgreSQL store without the driver installed: one line naming the package to install.
     const pg = await run(
       'npx',

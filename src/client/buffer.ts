@@ -19,10 +19,15 @@ export class DropOldestBuffer {
     return this.items.length - this.head;
   }
 
-  /** Adds an item; returns the item dropped to make room, if any. */
-  push(item: Item): Item | undefined {
+  /** Adds an item; returns how many of the oldest were dropped to make room. */
+  push(item: Item): number {
     this.items.push(item);
-    return this.length > this.capacity ? this.shift() : undefined;
+    let dropped = 0;
+    while (this.length > this.capacity) {
+      this.shift();
+      dropped++;
+    }
+    return dropped;
   }
 
   peek(): Item | undefined {
@@ -40,7 +45,7 @@ export class DropOldestBuffer {
     return item;
   }
 
-  /** Puts items back at the front, in order (a batch to resend). Never drops them. */
+  /** Puts items back at the front, in order (a batch to resend); the next `push` trims to capacity. */
   unshift(items: Item[]): void {
     this.items = [...items, ...this.items.slice(this.head)];
     this.head = 0;

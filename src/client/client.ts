@@ -128,8 +128,8 @@ class Client implements AssayClient {
         return;
       }
       const dropped = this.buffer.push({ kind, seq: this.nextSeq++, json: prepared.json });
-      if (dropped) {
-        this.drop(1, 'overflow', `buffer full (${this.o.maxBuffer}): the oldest item was dropped`);
+      if (dropped > 0) {
+        this.drop(dropped, 'overflow', `buffer full (${this.o.maxBuffer}): the oldest dropped`);
         this.settle();
       }
       if (this.buffer.length >= this.take) this.schedule();
