@@ -18,7 +18,13 @@ describe('ingest.signals', () => {
       windowSeconds: 60,
       rephraseThreshold: 0.9,
       abandonMinutes: 30,
+      embedder: 'local',
     });
+  });
+
+  it('names another embedder for the rephrase cosine', async () => {
+    const file = await configFile('ingest:\n  signals:\n    embedder: openai:text-embedding-3-small\n');
+    expect((await loadIngestConfig(file)).signals?.embedder).toBe('openai:text-embedding-3-small');
   });
 
   it('a bad value is an error naming the file, line and field', async () => {

@@ -43,4 +43,33 @@ describe('SignalTracker', () => {
     ]);
     await tracker.close();
   });
+
+  it('the rephrase cosine is the configured embedder’s', async () => {
+    // An embedder that sees every text alike: any next message in the window is a rephrase.
+    const same = {
+      id: 'test:same',
+      embed: async (texts: string[]) => texts.map(() => Float32Array.of(1, 0, 0)),
+    };
+    const tracker = new SignalTracker(store, { embedder: same, now: () => 6_000_000 });
+    const batch: IngestBatch = {
+      spans: [
+        span(projectId, 'em-1', 'a', { sessionId: 'em', startMs: 5_900_000, endMs: 5_900_100 }),
+        span(projectId, 'em-2', 'b', {
+          sessionId: 'em',
+          startMs: 5_910_000,
+          endMs: 5_910_100,
+          input: [{ role: 'user', content: 'Something else entirely' }],
+        }),
+      ],
+      scores: [],
+      feedback: [],
+      events: [],
+    };
+    await store.writeIngest(batch);
+    tracker.onCommit(batch);
+    await tracker.close();
+    expect((await store.signalsForTrace(projectId, 'em-2')).find((s) => s.kind === 'rephrase')?.value).toBe(
+      1,
+    );
+  });
 });

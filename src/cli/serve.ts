@@ -19,6 +19,12 @@ export async function serveCommand(
   const ingest = flags.config
     ? await (await import('../config/load-ingest.js')).loadIngestConfig(flags.config)
     : undefined;
+  // The rephrase signal's embedder, when the config names another than the local one.
+  const spec = ingest?.signals?.embedder;
+  const signalEmbedder =
+    spec && spec !== 'local'
+      ? await (await import('../embeddings/embedder.js')).createEmbedder(spec, env)
+      : undefined;
   const server = await startServer({
     host: flags.host ?? '127.0.0.1',
     port: flags.port ?? 4318,
@@ -27,6 +33,7 @@ export async function serveCommand(
     ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
     ...(monitor ? { monitor } : {}),
     ...(ingest ? { ingest } : {}),
+    ...(signalEmbedder ? { signalEmbedder } : {}),
   });
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { embedderSpecSchema } from '../embeddings/spec.js';
 
 /**
  * The `ingest:` section, read by `assay serve -c FILE`. `redact` masks what the safety detectors
@@ -15,6 +16,8 @@ export const signalsSchema = z.strictObject({
   windowSeconds: z.number().positive().default(120),
   rephraseThreshold: z.number().min(-1).max(1).default(0.8),
   abandonMinutes: z.number().positive().default(30),
+  /** The embedder of the rephrase cosine: `local` (offline, the default) or as `embedder:` elsewhere. */
+  embedder: embedderSpecSchema.default('local'),
 });
 
 export const ingestSchema = z.strictObject({

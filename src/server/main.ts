@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import type { IngestConfig } from '../config/ingest.js';
 import { monitorSchema } from '../config/monitor.js';
 import type { TraceStore } from '../core/trace-store.js';
+import type { Embedder } from '../embeddings/embedder.js';
 import { createLocalEmbedder } from '../embeddings/local.js';
 import { bootstrapProject } from '../monitor/api-keys.js';
 import { privacyTransform } from '../monitor/ingest-privacy.js';
@@ -36,6 +37,8 @@ export interface ServeOptions {
   monitor?: Omit<WorkerOptions, 'traces' | 'alerts' | 'runs'>;
   /** The `ingest:` section: redaction or metadata only, applied before anything is stored. */
   ingest?: IngestConfig;
+  /** The embedder of the rephrase signal (default: the offline local one); see `ingest.signals.embedder`. */
+  signalEmbedder?: Embedder;
   /** Where the start-up lines go (default stdout). */
   print?: (line: string) => void;
 }
@@ -65,7 +68,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     signalConfig?.enabled === false
       ? undefined
       : new SignalTracker(store, {
-          embedder: createLocalEmbedder(),
+          embedder: options.signalEmbedder ?? createLocalEmbedder(),
           signals: {
             windowMs: (signalConfig?.windowSeconds ?? 120) * 1000,
             rephraseThreshold: signalConfig?.rephraseThreshold ?? 0.8,
