@@ -147,7 +147,11 @@ describe('assay load against a server with a fixed 100 ms latency', () => {
   it('counts a request without an answer in time as a timeout', async () => {
     const res = await load(['--rps', '20', '--duration', '1s', '--timeout', '50ms'], loadSuite());
     expect(res.code).toBe(1);
-    expect(res.json!.errorsByKind.timeout).toBe(20);
+    // On a busy machine the generator may start one request fewer inside the second: whatever it
+    // sent, every one of them must be a timeout (the server answers after 100 ms, the limit is 50 ms).
+    expect(res.json!.requests).toBeGreaterThanOrEqual(15);
+    expect(res.json!.errors).toBe(res.json!.requests);
+    expect(res.json!.errorsByKind.timeout).toBe(res.json!.requests);
   }, 60_000);
 
   it('refuses bad usage with exit 2 and one line', async () => {

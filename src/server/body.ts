@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { Context } from 'hono';
+import type { IngestQueue } from '../monitor/ingest-queue.js';
 import { HttpError } from './http-error.js';
 
 const gunzipAsync = promisify(gunzip);
@@ -43,4 +44,28 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array>
     chunks.push(chunk);
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+}
+
+/**
+ * Admits a request to the ingest queue before its body is parsed. When refused, the body is read and
+ * discarded (never buffered, never past `limit`) before the 503 goes out: answering while the client
+ * is still sending makes the server close the connection, and the client sees a reset instead of the
+ * 503 + Retry-After that OTLP exporters and our client retry on.
+ */
+export async function admit(c: Context, queue: IngestQueue, limit: number): Promise<void> {
+  try {
+    queue.enter();
+  } catch (error) {
+    await discardBody(c.req.raw, limit).catch(() => {});
+    throw error;
+  }
+}
+
+async function discardBody(request: Request, limit: number): Promise<void> {
+  if (!request.body) return;
+  let total = 0;
+  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    total += chunk.byteLength;
+    if (total > limit) return;
+  }
 }

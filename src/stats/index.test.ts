@@ -14,6 +14,7 @@ describe('assay/stats', () => {
       'spearmanInterval',
       'clusteredProportion',
       'cohenKappa',
+      'dawidSkene',
       'createRng',
       'fisherInterval',
       'fleissKappa',

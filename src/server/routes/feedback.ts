@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { emptyBatch, type FeedbackRecord } from '../../core/trace.js';
 import { feedbackToRecord } from '../../monitor/feedback.js';
-import { readBody } from '../body.js';
+import { admit, readBody } from '../body.js';
 import { type AppDeps, type AppEnv, DEFAULT_MAX_BODY_BYTES } from '../env.js';
 import { parseJsonBody } from './ingest.js';
 
@@ -14,7 +14,7 @@ export function feedbackRoutes(deps: AppDeps): Hono<AppEnv> {
   const limit = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const now = deps.now ?? Date.now;
   app.post('/api/v1/feedback', async (c) => {
-    deps.queue.enter();
+    await admit(c, deps.queue, limit);
     let record: FeedbackRecord;
     try {
       record = feedbackToRecord(parseJsonBody(await readBody(c, limit)), c.get('projectId'), now());

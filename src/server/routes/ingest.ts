@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { nativeToBatch } from '../../monitor/native-event.js';
-import { readBody } from '../body.js';
+import { admit, readBody } from '../body.js';
 import { type AppDeps, type AppEnv, DEFAULT_MAX_BODY_BYTES } from '../env.js';
 import { HttpError } from '../http-error.js';
 
@@ -19,7 +19,7 @@ export function ingestRoutes(deps: AppDeps): Hono<AppEnv> {
   const limit = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const now = deps.now ?? Date.now;
   app.post('/api/v1/ingest', async (c) => {
-    deps.queue.enter();
+    await admit(c, deps.queue, limit);
     let batch: ReturnType<typeof nativeToBatch>;
     try {
       const body = parseJsonBody(await readBody(c, limit));

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { convertOtlp } from '../../monitor/otlp/convert.js';
 import { encodeProtobufResponse, jsonResponse, type PartialSuccess } from '../../monitor/otlp/decode.js';
-import { readBody } from '../body.js';
+import { admit, readBody } from '../body.js';
 import { type AppDeps, type AppEnv, DEFAULT_MAX_BODY_BYTES } from '../env.js';
 import { HttpError } from '../http-error.js';
 
@@ -24,7 +24,7 @@ export function otlpRoutes(deps: AppDeps): Hono<AppEnv> {
         `Content-Type ${type || '(none)'}: send application/x-protobuf or application/json`,
       );
     // Admission before the body is read: an overloaded server spends nothing on it.
-    deps.queue.enter();
+    await admit(c, deps.queue, limit);
     let converted: Awaited<ReturnType<typeof convert>>;
     try {
       const body = await readBody(c, limit);
