@@ -1,5 +1,9 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AssayClientError, createClient, parseRetryAfter, retryDelay } from '../src/client/index.js';
 
@@ -129,6 +133,36 @@ describe('assay/client retries and refusals (against a node:http stub)', () => {
     while (hits.length < 2) await new Promise((r) => setTimeout(r, 10));
     expect(hits[1]!.body.events!.map((e) => e.id)).toEqual(['x', 'y', 'z']);
     await client.shutdown();
+  });
+});
+
+describe('assay/client and the process lifetime', () => {
+  it('an app awaiting shutdown() during a retry’s wait is kept alive until delivery', async () => {
+    const { url, hits } = await stub([overloaded, ok]);
+    const dir = mkdtempSync(join(tmpdir(), 'assay-client-exit-'));
+    const script = join(dir, 'app.mts');
+    // The retry's wait starts before shutdown() is called (so it began unref'd): nothing else
+    // holds the event loop, so without ref-ing it on flush the process would exit mid-await.
+    writeFileSync(
+      script,
+      [
+        `import { createClient } from ${JSON.stringify(resolve('src/client/index.ts'))};`,
+        `const client = createClient({ url: ${JSON.stringify(url)}, apiKey: 'k', batchSize: 1 });`,
+        "client.log({ id: 'late', model: 'm', input: 'q', output: 'a' });",
+        'while (client.stats().retries === 0) await new Promise((r) => setTimeout(r, 10));',
+        'await client.shutdown();',
+        "console.log('sent', client.stats().sent);",
+        '',
+      ].join('\n'),
+    );
+    const out = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
+      execFile(process.execPath, ['--import', 'tsx', script], { timeout: 60_000 }, (error, stdout, stderr) =>
+        done({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
+      ),
+    );
+    expect(out.stdout.trim(), out.stderr).toBe('sent 1');
+    expect(out.code).toBe(0);
+    expect(hits.length).toBe(2);
   });
 });
 

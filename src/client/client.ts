@@ -41,6 +41,7 @@ class Client implements AssayClient {
   /** Lowered after a 413 so the next batch is smaller. */
   private take: number;
   private readonly timer: ReturnType<typeof setInterval>;
+  private backoff: ReturnType<typeof setTimeout> | undefined;
   private readonly counts = {
     sent: 0,
     retries: 0,
@@ -90,6 +91,8 @@ class Client implements AssayClient {
     if (this.lowestUnsettled() >= seq) return Promise.resolve();
     return new Promise((resolve) => {
       this.waiters.push({ seq, resolve });
+      // A retry already waiting now keeps the process alive until the flush is done.
+      this.backoff?.ref();
       this.schedule();
     });
   }
@@ -250,7 +253,9 @@ class Client implements AssayClient {
         const t = setTimeout(resolve, wait);
         // An app exiting without flush() is not held up by a retry; one awaiting flush() is.
         if (this.waiters.length === 0) t.unref();
+        this.backoff = t;
       });
+      this.backoff = undefined;
     }
   }
 }
