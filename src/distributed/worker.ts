@@ -57,6 +57,8 @@ export async function startWorker(options: WorkerOptions): Promise<{ stop(): Pro
           targets: suite.targets,
           evaluators: suite.evaluators,
           concurrency: options.concurrency,
+          // A killed worker loses at most its calls in flight: each result is committed before the next call.
+          maxUnwritten: 0,
           cache: (run.provenance.repeat ?? 1) <= 1,
           repeat: run.provenance.repeat ?? 1,
           ...(suite.turnEvaluators ? { turnEvaluators: suite.turnEvaluators } : {}),

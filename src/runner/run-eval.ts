@@ -41,6 +41,12 @@ export interface EvalSpec {
   turnEvaluators?: Map<string, Evaluator[]>;
   /** Plays the user beyond the scripted turns, for cases with a `simulate` variable. */
   simulator?: UserSimulator;
+  /**
+   * Results computed but not yet written that the run lets pile up before a slot waits (default
+   * 4 × concurrency). `0` makes every slot wait for its result's commit before its next call, so a
+   * process killed at any moment has lost at most `concurrency` calls (distributed workers).
+   */
+  maxUnwritten?: number;
   /** USD per million tokens by model, for the cost of judge, simulator and embedder calls. */
   pricing?: Record<string, Price>;
 }
@@ -184,6 +190,7 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
   // Group commit: results wait in `pending` while the previous batch is written.
   let pending: ResultRecord[] = [];
   let flushing: Promise<void> | undefined;
+  let writing = 0;
   let writeError: unknown;
   let lastCommit = 0;
   const flush = async (): Promise<void> => {
@@ -197,7 +204,9 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
       lastCommit = Date.now();
       const batch = pending;
       pending = [];
+      writing = batch.length;
       await deps.sink?.write(batch);
+      writing = 0;
       for (const r of batch) {
         summary.add(r);
         const counts = summary.progress;
@@ -225,6 +234,7 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
   };
 
   const work = workItems(spec, repeat, skip);
+  const maxUnwritten = spec.maxUnwritten ?? 4 * policy.concurrency;
   const worker = async () => {
     for (let next = work.next(); !next.done; next = work.next()) {
       if (controller.signal.aborted) return;
@@ -235,7 +245,7 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
       if (abortError || (controller.signal.aborted && result.error && isAbortMessage(result.error))) return;
       emit(result);
       // Back-pressure: never let unwritten results pile up.
-      while (pending.length > 4 * policy.concurrency && flushing) await flushing;
+      while (pending.length + writing > maxUnwritten && flushing) await flushing;
     }
   };
 
