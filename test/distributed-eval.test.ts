@@ -43,18 +43,24 @@ describe.runIf(probe.ok || process.env.CI)('distributed evaluation on PostgreSQL
         env,
         timeoutMs: 120_000,
       });
+    // The doomed worker runs alone until it is inside a chunk (chunks are 50 cases, so a call count
+    // 10–40 past a multiple of 50 means it holds a job), then dies; the survivor joins and must
+    // finish everything, the killed worker's expired chunk included.
     const doomed = worker();
-    const survivor = worker();
-    workers.push(doomed, survivor);
+    workers.push(doomed);
     const evalRun = spawnCli(['eval', '-c', suite.config, '--db', url, '--workers', '--job-expiry', '10'], {
       cwd: suite.dir,
       env,
       timeoutMs: 120_000,
     });
-    while (server.stats.chat < CASES / 3 && evalRun.child.exitCode === null) {
-      await new Promise((r) => setTimeout(r, 50));
+    const insideChunk = () =>
+      server.stats.chat >= 200 && server.stats.chat % 50 >= 10 && server.stats.chat % 50 <= 40;
+    while (!insideChunk() && evalRun.child.exitCode === null && doomed.child.exitCode === null) {
+      await new Promise((r) => setTimeout(r, 5));
     }
     doomed.child.kill('SIGKILL');
+    const survivor = worker();
+    workers.push(survivor);
     const done = await evalRun.done;
     expect(done.stderr).not.toMatch(/assay: error/);
     expect(done.code).toBe(0);
