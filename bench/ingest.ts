@@ -151,6 +151,8 @@ async function startServer(dir: string): Promise<{ child: ChildProcess; url: str
       '--db',
       join(dir, 'assay.db'),
       ...(process.env.BENCH_THREADS ? ['--threads', process.env.BENCH_THREADS] : []),
+      // e.g. "-c serve.yaml" to measure with a config (signals off, redaction on, ...).
+      ...(process.env.BENCH_SERVE_ARGS?.split(' ').filter(Boolean) ?? []),
     ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],

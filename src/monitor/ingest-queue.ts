@@ -83,6 +83,11 @@ export class IngestQueue {
     this.requests -= 1;
   }
 
+  /** Whether a request is being taken in or a batch waits for its commit (background work yields). */
+  busy(): boolean {
+    return this.requests > 0 || this.depth > 0;
+  }
+
   /** Whether `size` more records would fit now (checked before a body is even read). */
   hasRoom(size = 1): boolean {
     return this.depth === 0 || this.depth + size <= this.capacity;

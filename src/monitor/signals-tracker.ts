@@ -11,7 +11,15 @@ export interface SignalTrackerOptions {
   /** Sessions waiting for a recompute at most; more are dropped and counted (default 10,000). */
   maxPending?: number;
   now?: () => number;
+  /**
+   * Whether ingestion is busy: recomputes wait while it is, so signals never slow acknowledgements
+   * (under sustained saturation they lag; sessions past `maxPending` are dropped and counted).
+   */
+  busy?: () => boolean;
 }
+
+/** How long ingestion must be idle before a recompute starts. */
+const QUIET_MS = 100;
 
 const keyOf = (projectId: string, sessionId: string) => JSON.stringify([projectId, sessionId]);
 
@@ -31,6 +39,7 @@ export class SignalTracker {
   private chain: Promise<void> = Promise.resolve();
   private inFlight = 0;
   private scheduled = false;
+  private closing = false;
   /** Sessions not recomputed because too many were pending, and recomputes that failed. */
   readonly counts = { dropped: 0, failures: 0, recomputed: 0 };
 
@@ -74,6 +83,7 @@ export class SignalTracker {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    this.closing = true;
     await this.settled();
   }
 
@@ -120,6 +130,13 @@ export class SignalTracker {
   private async drainDirty(): Promise<void> {
     while (this.dirty.size > 0) {
       const [key, [projectId, sessionId]] = this.dirty.entries().next().value as [string, [string, string]];
+      // Ingestion first: a recompute reads the store and embeds texts on this thread.
+      // Waits for a quiet spell (100 ms without ingest work), not just a gap between two requests.
+      for (let quietSince = Date.now(); !this.closing && Date.now() - quietSince < QUIET_MS; ) {
+        if (this.tracker.busy?.() ?? false) quietSince = Date.now();
+        else if (!this.tracker.busy) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
       this.dirty.delete(key);
       try {
         await recomputeSession(this.store, projectId, sessionId, {
