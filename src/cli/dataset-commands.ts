@@ -4,11 +4,11 @@ type Run = (body: () => Promise<number>) => Promise<void>;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** `assay dataset …`: hygiene of golden datasets (contamination, health, versions, diff, refresh). */
+/** `assay dataset …`: hygiene of golden datasets (contamination, health, versions, diff; refresh is not built yet). */
 export function addDatasetCommands(program: Command, run: Run, dbOption: readonly [string, string]): void {
   const dataset = program
     .command('dataset')
-    .description('golden dataset hygiene: contamination, health, versions, diff, refresh');
+    .description('golden dataset hygiene: contamination, health, versions, diff');
   dataset
     .command('contamination')
     .description(
