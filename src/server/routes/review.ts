@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
-import { hashKey, KEY_PREFIX } from '../../monitor/api-keys.js';
 import { type Actor, ReviewError, reviewService } from '../../review/service.js';
 import type { ReviewStore } from '../../review/store.js';
+import { userByToken } from '../../review/users.js';
 import { presentedKey } from '../auth.js';
 import { readBody } from '../body.js';
 import type { AppEnv } from '../env.js';
@@ -17,8 +17,7 @@ export function userTokens(reviews: ReviewStore): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.get('projectId')) return next();
     const token = presentedKey(c.req.header('authorization'), c.req.header('x-api-key'));
-    if (!token?.startsWith(KEY_PREFIX)) return next();
-    const user = await reviews.userByTokenHash(hashKey(token));
+    const user = token ? await userByToken(reviews, token) : undefined;
     if (!user) return next();
     c.set('projectId', user.projectId);
     c.set('keyId', `user:${user.id}`);
