@@ -1,17 +1,15 @@
 import type { Case } from '../../core/case.js';
+import { rougeTokens } from '../../evaluators/tokenize.js';
 
 /**
- * The words of a text as the contamination and duplicate checks compare them: NFKC, lower case,
- * runs of letters and digits only, so case, punctuation and whitespace never hide a copy.
+ * The words of a text as the contamination and duplicate checks compare them: NFKC, then the
+ * text metrics' tokens (lower case, runs of letters and digits of any script), so case,
+ * punctuation and whitespace never hide a copy.
  *
  * @example words("Hello,  World!") // ['hello', 'world']
  */
 export function words(text: string): string[] {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 0);
+  return rougeTokens(text.normalize('NFKC'));
 }
 
 /** The word n-grams of a word list, each as one string (`"a b c"`); none when it is shorter. */
