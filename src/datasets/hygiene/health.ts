@@ -1,4 +1,5 @@
 import type { Case } from '../../core/case.js';
+import { percentile } from '../../stats/descriptive.js';
 import { getPath } from '../../util/json-path.js';
 import { type DuplicateReport, findDuplicates } from './near-duplicates.js';
 import { strataCounts } from './strata.js';
@@ -100,6 +101,7 @@ export function healthOf(cases: readonly Case[], options: HealthOptions = {}): H
 }
 
 function outliers(cases: readonly Case[], limit: number): HealthReport['lengthOutliers'] {
+  if (cases.length === 0) return [];
   const lengths = cases.map((c) => words(caseInput(c)).length);
   const med = median(lengths);
   const deviations = lengths.map((l) => Math.abs(l - med));
@@ -117,11 +119,7 @@ function outliers(cases: readonly Case[], limit: number): HealthReport['lengthOu
   });
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
+const median = (xs: number[]) => percentile(xs, 50);
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
