@@ -64,7 +64,7 @@ for (const row of golden) {
   pairs.push([row.reference, output]);
 }
 
-const embedder = createLocalEmbedder({ file, cacheDir: false });
+const embedder = createLocalEmbedder({ file });
 const vectors = await embedder.embed(pairs.flat());
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 const out = pairs.map(([a, b], i) => ({ a, b, cosine: round(cosine(vectors[2 * i]!, vectors[2 * i + 1]!)) }));

@@ -52,11 +52,11 @@ export interface LocalModel {
   embed(text: string): Vector;
 }
 
-const models = new Map<string, Promise<LocalModel>>();
+const models = new Map<string | undefined, Promise<LocalModel>>();
 
 /** Loads the vectors and estimates the common direction, once per process. */
 export function localModel(options: WordVectorOptions = {}): Promise<LocalModel> {
-  const key = `${options.file}\u0000${options.cacheDir}`;
+  const key = options.file;
   let model = models.get(key);
   if (!model) {
     model = loadWordVectors(options).then(buildModel);

