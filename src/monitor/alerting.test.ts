@@ -70,6 +70,29 @@ describe('postWebhook', () => {
     expect(body.alert.kind).toBe('drift.inputs');
   });
 
+  it('without Retry-After it backs off exponentially from backoffMs; an HTTP-date Retry-After is honoured', async () => {
+    const hook = await receiver([503, 503]);
+    const waits: number[] = [];
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+    };
+    expect(await postWebhook(hook.url, alert('budget', 1), { sleep })).toMatchObject({
+      ok: true,
+      attempts: 3,
+    });
+    expect(waits).toEqual([1000, 2000]);
+    await hook.close();
+    const dated = await receiver([429], { 'retry-after': new Date(Date.now() + 30_000).toUTCString() });
+    waits.length = 0;
+    expect(await postWebhook(dated.url, alert('budget', 1), { sleep })).toMatchObject({
+      ok: true,
+      attempts: 2,
+    });
+    await dated.close();
+    expect(waits[0]).toBeGreaterThan(20_000);
+    expect(waits[0]).toBeLessThanOrEqual(30_000);
+  });
+
   it('gives up after the attempts, with a reason that does not carry the URL; a 400 is final', async () => {
     const hook = await receiver([500, 500, 500, 500, 500]);
     const r = await postWebhook(hook.url, alert('budget', 1), { attempts: 3, backoffMs: 1 });

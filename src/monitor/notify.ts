@@ -1,3 +1,4 @@
+import { retryAfterMs as retryAfter } from '../providers/http-client.js';
 import type { MonitorAlert } from './alert.js';
 
 export interface WebhookOptions {
@@ -30,7 +31,7 @@ const sleepFor = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /**
  * POSTs an alert as JSON to a webhook: `{ text, alert }`, where `text` is what Slack (and Mattermost,
  * Discord's Slack-compatible endpoint, Teams workflows) show. Retries on network errors, 408, 429
- * and 5xx with exponential backoff, honouring Retry-After; any other status is final. Never throws.
+ * and 5xx with exponential backoff, honouring Retry-After (seconds or an HTTP date); any other status is final. Never throws.
  *
  * @example await postWebhook(process.env.SLACK_WEBHOOK_URL!, alert)
  */
@@ -62,8 +63,8 @@ export async function postWebhook(
         error: `webhook answered HTTP ${res.status}`,
       };
       if (!(res.status === 408 || res.status === 429 || res.status >= 500)) return last;
-      const after = Number(res.headers.get('retry-after'));
-      if (Number.isFinite(after) && after >= 0) retryAfterMs = Math.min(60_000, after * 1000);
+      const after = retryAfter(Object.fromEntries(res.headers));
+      if (after !== undefined) retryAfterMs = Math.min(60_000, after);
     } catch (error) {
       const why =
         error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : 'could not be reached';
