@@ -48,6 +48,20 @@ describe('offline↔online correlation', () => {
     expect(windows.map((w) => w.segment)).toEqual(['a']);
   });
 
+  it('a series constant to within floating-point noise (a mean of two runs) gives no rho, not a thrown error', () => {
+    // (0.9 + 0.8) / 2 is 0.8500000000000001: distinct from 0.85 for a Set, tied for Spearman's ranks.
+    const offline = [0.85, 0.85, 0.85, (0.9 + 0.8) / 2, 0.85, 0.85, 0.85, 0.85];
+    const points = offline.map((v, d) => ({ period: day(d), offline: v, online: 0.5 + d / 100 }));
+    const [w] = rollingCorrelation(points, { periods: 8, alertBelow: 0.7 });
+    expect(w).toMatchObject({ rho: null, alert: false });
+    const online = points.map((p) => ({ period: p.period, value: p.online }));
+    const rows = predictorTable(
+      { mean: points.map((p) => ({ period: p.period, value: p.offline })) },
+      online,
+    );
+    expect(rows[0]).toMatchObject({ offline: 'mean', rho: null });
+  });
+
   it('ranks the offline evaluators by how well they predict the online metric', () => {
     const online = planted().map((p) => ({ period: p.period, value: p.offline }));
     const rows = predictorTable(
