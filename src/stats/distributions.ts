@@ -58,6 +58,33 @@ export function chiSquareSf(x: number, df: number): number {
   return Math.min(1, Math.max(0, 1 - jStat.lowRegGamma(df / 2, x / 2)));
 }
 
+/**
+ * Distribution of the sum of whole-number `weights` each given a plus sign with probability 1/2,
+ * independently (every subset equally likely): probabilities indexed by the sum, 0..sum of weights.
+ * The exact null distribution of the signed-rank statistic (weights: ranks) and of the sign-flip sum
+ * (weights: |differences| on a lattice).
+ */
+export function randomSubsetSumDistribution(weights: ArrayLike<number>): Float64Array {
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) total += weights[i]!;
+  let dist = new Float64Array(total + 1);
+  dist[0] = 1;
+  let reach = 0;
+  for (let i = 0; i < weights.length; i++) {
+    const w = weights[i]!;
+    const next = new Float64Array(total + 1);
+    for (let s = 0; s <= reach; s++) {
+      const q = dist[s]! / 2;
+      if (q === 0) continue;
+      next[s]! += q;
+      next[s + w]! += q;
+    }
+    reach += w;
+    dist = next;
+  }
+  return dist;
+}
+
 /** Natural log of the gamma function. */
 export function logGamma(x: number): number {
   return jStat.gammaln(x);

@@ -1,5 +1,11 @@
 import { nearlyEqual, rankWithTies } from './descriptive.js';
-import { binomialHalfCdf, chiSquare1Sf, normalTwoSided, tTwoSided } from './distributions.js';
+import {
+  binomialHalfCdf,
+  chiSquare1Sf,
+  normalTwoSided,
+  randomSubsetSumDistribution,
+  tTwoSided,
+} from './distributions.js';
 import { checkFinite, checkInteger, checkResult, checkSameLength, fail } from './validate.js';
 
 /**
@@ -52,30 +58,6 @@ export function mcnemar(b: number, c: number, opts: McNemarOptions = {}): { stat
 }
 
 /**
- * Exact null distribution of W+ = the sum of the ranks given a positive sign, each of the n signs equally
- * likely, over the doubled ranks (so tied half-ranks stay integers): probabilities indexed by 2 W+.
- */
-function signedRankDistribution(doubledRanks: Int32Array): Float64Array {
-  let total = 0;
-  for (const r of doubledRanks) total += r;
-  let dist = new Float64Array(total + 1);
-  dist[0] = 1;
-  let reach = 0;
-  for (const r of doubledRanks) {
-    const next = new Float64Array(total + 1);
-    for (let s = 0; s <= reach; s++) {
-      const q = dist[s]! / 2;
-      if (q === 0) continue;
-      next[s]! += q;
-      next[s + r]! += q;
-    }
-    reach += r;
-    dist = next;
-  }
-  return dist;
-}
-
-/**
  * Wilcoxon signed-rank test on paired samples, two-sided. Differences d = x - y; zero differences are
  * dropped (Wilcoxon's method) and |d| ranked with average ranks for ties. The statistic is
  * min(W+, W-), as scipy.stats.wilcoxon. Pairs equal to within a relative 1e-9 count as zero
@@ -111,8 +93,9 @@ export function wilcoxonSignedRank(x: number[], y: number[]): { statistic: numbe
   const statistic = Math.min(wPlus, total - wPlus);
   let p: number;
   if (n <= 25) {
+    // Over the doubled ranks, so tied half-ranks stay whole: probabilities indexed by 2 W+.
     const doubled = Int32Array.from(ranks, (r) => Math.round(2 * r));
-    const dist = signedRankDistribution(doubled);
+    const dist = randomSubsetSumDistribution(doubled);
     const w = Math.round(2 * wPlus);
     let lower = 0;
     for (let s = 0; s <= w; s++) lower += dist[s]!;

@@ -1,4 +1,5 @@
 import { TIE_TOLERANCE } from './descriptive.js';
+import { randomSubsetSumDistribution } from './distributions.js';
 import { createRng, DEFAULT_SEED } from './random.js';
 import { checkFinite, checkInteger } from './validate.js';
 
@@ -40,20 +41,7 @@ function latticeUnit(abs: number[]): number {
 function latticeP(magnitudes: number[], t: number): number {
   const total = magnitudes.reduce((a, b) => a + b, 0);
   // The sum is 2 P - total, P the sum of the magnitudes given a plus sign.
-  let dist = new Float64Array(total + 1);
-  dist[0] = 1;
-  let reach = 0;
-  for (const m of magnitudes) {
-    const next = new Float64Array(total + 1);
-    for (let s = 0; s <= reach; s++) {
-      const q = dist[s]! / 2;
-      if (q === 0) continue;
-      next[s]! += q;
-      next[s + m]! += q;
-    }
-    reach += m;
-    dist = next;
-  }
+  const dist = randomSubsetSumDistribution(magnitudes);
   let p = 0;
   for (let s = 0; s <= total; s++) if (Math.abs(2 * s - total) >= t) p += dist[s]!;
   return Math.min(1, p);
