@@ -1,4 +1,4 @@
-import { nearlyEqual, rankWithTies } from './descriptive.js';
+import { rankWithTies, tieGroups } from './descriptive.js';
 import { normalTwoSided, tTwoSided } from './distributions.js';
 import { checkFinite, checkResult, checkSameLength, fail } from './validate.js';
 
@@ -79,24 +79,14 @@ export function spearman(x: number[], y: number[]): { rho: number; p: number } {
   return { rho, p: correlationP(rho, x.length) };
 }
 
-/** Dense 0-based ranks of values (equal values, to within floating-point noise, share a rank). */
+/** Dense 0-based ranks of values (tied values, as `tieGroups` ties them, share a rank). */
 function denseRanks(values: readonly number[]): Int32Array {
-  const n = values.length;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => values[a]! - values[b]!);
-  const out = new Int32Array(n);
-  let rank = 0;
-  let first = n ? values[order[0]!]! : 0;
-  for (let i = 0; i < n; i++) {
-    // Ties within floating-point noise, as rankWithTies: compared with the group's first value.
-    const v = values[order[i]!]!;
-    if (!nearlyEqual(v, first)) {
-      rank++;
-      first = v;
-    }
-    out[order[i]!] = rank;
-  }
+  const { order, ends } = tieGroups(values);
+  const out = new Int32Array(values.length);
+  let i = 0;
+  ends.forEach((end, rank) => {
+    for (; i < end; i++) out[order[i]!] = rank;
+  });
   return out;
 }
 

@@ -64,22 +64,34 @@ export function nearlyEqual(a: number, b: number): boolean {
 }
 
 /**
- * Average ranks plus the sizes of the tie groups (groups of one included). Values equal to within
- * TIE_TOLERANCE (floating-point noise) are tied: sorted ascending, a group runs while a value is nearly
- * equal to the group's first.
+ * Indices in ascending order of value, and where each group of tied values ends in that order
+ * (exclusive). Values equal to within TIE_TOLERANCE (floating-point noise) are tied: a group runs while
+ * a value is nearly equal to the group's first. The one tie rule of every rank-based statistic.
  */
-export function rankWithTies(values: ArrayLike<number>): { ranks: Float64Array; ties: number[] } {
+export function tieGroups(values: ArrayLike<number>): { order: Uint32Array; ends: number[] } {
   const n = values.length;
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   order.sort((a, b) => values[a]! - values[b]!);
-  const ranks = new Float64Array(n);
-  const ties: number[] = [];
+  const ends: number[] = [];
   let i = 0;
   while (i < n) {
     let j = i + 1;
     const v = values[order[i]!]!;
     while (j < n && nearlyEqual(values[order[j]!]!, v)) j++;
+    ends.push(j);
+    i = j;
+  }
+  return { order, ends };
+}
+
+/** Average ranks plus the sizes of the tie groups (groups of one included), ties as `tieGroups`. */
+export function rankWithTies(values: ArrayLike<number>): { ranks: Float64Array; ties: number[] } {
+  const { order, ends } = tieGroups(values);
+  const ranks = new Float64Array(values.length);
+  const ties: number[] = [];
+  let i = 0;
+  for (const j of ends) {
     const rank = (i + j + 1) / 2; // mean of the 1-based ranks i+1 .. j
     for (let k = i; k < j; k++) ranks[order[k]!] = rank;
     ties.push(j - i);
