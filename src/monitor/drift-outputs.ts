@@ -1,7 +1,7 @@
 import type { OutputDriftName } from '../config/monitor.js';
-import { chiSquareTest, psiFromCounts } from '../stats/chi-square.js';
+import { chiSquareTest } from '../stats/chi-square.js';
 import { percentile } from '../stats/descriptive.js';
-import { psi } from '../stats/drift.js';
+import { psi, psiFromCounts } from '../stats/drift.js';
 import { ksTest } from '../stats/kolmogorov-smirnov.js';
 import { type DriftTest, pct, round } from './drift-test.js';
 import type { OutputFeatures } from './output-features.js';

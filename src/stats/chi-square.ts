@@ -119,28 +119,3 @@ function simulatedP(
   }
   return (1 + atLeast) / (1 + simulate);
 }
-
-/**
- * Population stability index of two sets of category counts (same categories, same order):
- * sum (a_i - e_i) ln(a_i / e_i) over the proportions, each raised to 1e-4 so empty categories stay
- * finite (as `psi` does for bins).
- *
- * @example
- * psiFromCounts([90, 10], [70, 30]); // 0.2700
- */
-export function psiFromCounts(expected: number[], actual: number[]): number {
-  const fn = 'psiFromCounts';
-  checkFinite(fn, 'expected', expected);
-  checkFinite(fn, 'actual', actual);
-  if (expected.length !== actual.length) fail(fn, 'expected and actual must have the same categories');
-  const te = expected.reduce((a, b) => a + b, 0);
-  const ta = actual.reduce((a, b) => a + b, 0);
-  if (!(te > 0 && ta > 0)) fail(fn, 'both count lists need a positive total');
-  let sum = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const e = Math.max(1e-4, expected[i]! / te);
-    const a = Math.max(1e-4, actual[i]! / ta);
-    sum += (a - e) * Math.log(a / e);
-  }
-  return sum;
-}

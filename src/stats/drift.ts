@@ -54,11 +54,34 @@ export function psi(expected: number[], actual: number[], opts: PsiOptions = {})
     if (cuts.length === 0 || q > cuts[cuts.length - 1]!) cuts.push(q);
   }
   const cutArray = Float64Array.from(cuts);
-  const pe = binProportions(e, cutArray);
-  const pa = binProportions(a, cutArray);
+  return psiOfProportions(binProportions(e, cutArray), binProportions(a, cutArray));
+}
+
+/** sum (a_i - e_i) ln(a_i / e_i) over proportions already raised to PSI_FLOOR. */
+function psiOfProportions(pe: Float64Array, pa: Float64Array): number {
   let sum = 0;
   for (let i = 0; i < pe.length; i++) sum += (pa[i]! - pe[i]!) * Math.log(pa[i]! / pe[i]!);
   return sum;
+}
+
+/**
+ * Population stability index of two sets of category counts (same categories, same order):
+ * `psi` over categories instead of quantile bins, proportions below 1e-4 raised to 1e-4 likewise.
+ *
+ * @example
+ * psiFromCounts([90, 10], [70, 30]); // 0.2700
+ */
+export function psiFromCounts(expected: number[], actual: number[]): number {
+  const fn = 'psiFromCounts';
+  checkFinite(fn, 'expected', expected);
+  checkFinite(fn, 'actual', actual);
+  if (expected.length !== actual.length) fail(fn, 'expected and actual must have the same categories');
+  const te = expected.reduce((a, b) => a + b, 0);
+  const ta = actual.reduce((a, b) => a + b, 0);
+  if (!(te > 0 && ta > 0)) fail(fn, 'both count lists need a positive total');
+  const floored = (counts: number[], total: number) =>
+    Float64Array.from(counts, (c) => Math.max(PSI_FLOOR, c / total));
+  return psiOfProportions(floored(expected, te), floored(actual, ta));
 }
 
 function normalised(fn: string, name: string, v: number[]): Float64Array {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { chiSquareTest, psiFromCounts } from './chi-square.js';
+import { chiSquareTest } from './chi-square.js';
 import { ewmaChart } from './control-chart.js';
 import { spearmanInterval } from './correlation-interval.js';
+import { psiFromCounts } from './drift.js';
 import { fisherExact } from './fisher.js';
 import { kmeans } from './kmeans.js';
 import { mmdTest } from './mmd.js';
