@@ -90,6 +90,11 @@ export function logGamma(x: number): number {
   return jStat.gammaln(x);
 }
 
+/** Natural log of the binomial coefficient C(n, k). */
+export function logChoose(n: number, k: number): number {
+  return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
+}
+
 /**
  * P(X <= k) for X ~ Binomial(n, 1/2). Up to n = 1000 the terms C(n, i) / 2^n are summed directly (exact
  * to rounding); above, from the largest term down in log space so nothing overflows or underflows.
@@ -107,7 +112,7 @@ export function binomialHalfCdf(k: number, n: number): number {
     }
     return Math.min(1, sum);
   }
-  const logTop = logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1) - n * Math.LN2;
+  const logTop = logChoose(n, k) - n * Math.LN2;
   let sum = 1;
   let ratio = 1;
   for (let i = k; i >= 1; i--) {

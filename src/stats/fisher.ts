@@ -1,7 +1,5 @@
-import { logGamma } from './distributions.js';
+import { logChoose } from './distributions.js';
 import { checkInteger } from './validate.js';
-
-const logChoose = (n: number, k: number) => logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
 
 /**
  * Fisher's exact test of a 2×2 table [[a, b], [c, d]], two-sided as scipy.stats.fisher_exact: the

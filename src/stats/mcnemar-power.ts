@@ -1,5 +1,5 @@
 import jStat from 'jstat';
-import { logGamma } from './distributions.js';
+import { logChoose } from './distributions.js';
 import { mcnemar } from './paired-tests.js';
 import { pairedSampleSize } from './power.js';
 import { checkInteger, checkNumber, checkProbability, fail } from './validate.js';
@@ -76,7 +76,6 @@ export function mcnemarPower(n: number, opts: McNemarPowerOptions): number {
   const sd = Math.sqrt(n * psi * (1 - psi));
   const from = Math.max(0, Math.floor(n * psi - 12 * sd) - 1);
   const to = Math.min(n, Math.ceil(n * psi + 12 * sd) + 1);
-  const logC = logGamma(n + 1);
   let power = 0;
   for (let d = from; d <= to; d++) {
     const k = rejectionBound(d, alpha);
@@ -86,9 +85,7 @@ export function mcnemarPower(n: number, opts: McNemarPowerOptions): number {
         ? d === n
           ? 1
           : 0
-        : Math.exp(
-            logC - logGamma(d + 1) - logGamma(n - d + 1) + d * Math.log(psi) + (n - d) * Math.log1p(-psi),
-          );
+        : Math.exp(logChoose(n, d) + d * Math.log(psi) + (n - d) * Math.log1p(-psi));
     if (pd === 0) continue;
     // Reject when the fail→pass count c <= k or c >= d − k (then the pass→fail count is <= k).
     const low = binomialCdf(k, d, up);
