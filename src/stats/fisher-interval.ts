@@ -11,7 +11,7 @@ export type CorrelationKind = 'pearson' | 'spearman' | 'kendall';
  * Too few pairs for the formula (n <= 3, or <= 4 for Kendall) give [−1, 1].
  *
  * @example
- * fisherInterval(0.9, 5, 'spearman'); // [−0.17, 0.99]: 5 cases cannot show a correlation of 0.8
+ * fisherInterval(0.9, 5, 'spearman'); // [−0.17, 0.996]: 5 cases cannot show a correlation of 0.8
  */
 export function fisherInterval(
   r: number,

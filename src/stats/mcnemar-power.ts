@@ -113,7 +113,7 @@ export interface McNemarSampleSizeOptions extends McNemarPowerOptions {
  * (`pairedSampleSize`) starts the search: it undershoots by a few per cent (power 0.76–0.79).
  *
  * @example
- * mcnemarSampleSize({ baselineRate: 0.85, mde: 0.03 }); // { n: 2143, power: 0.800…, alpha: 0.05 }
+ * mcnemarSampleSize({ baselineRate: 0.85, mde: 0.03 }); // { n: 2100, power: 0.800…, alpha: 0.05 }
  */
 export function mcnemarSampleSize(opts: McNemarSampleSizeOptions): {
   n: number;
