@@ -176,6 +176,13 @@ describe('the runs API (/api/v1/runs…, /api/v1/compare) on a real SQLite store
     await get('/runs/nope/results', 404);
   });
 
+  it('answers bad input with the error code every route uses (docs/api.md: "invalid")', async () => {
+    const bad = await get<{ error: { code: string; field?: string } }>('/runs/run-b/results?order=up', 400);
+    expect(bad.error).toMatchObject({ code: 'invalid', field: 'order' });
+    const missing = await get<{ error: { code: string } }>('/runs/nope', 404);
+    expect(missing.error.code).toBe('not-found');
+  });
+
   it('opens a case: output, expected, prompt, contexts, every score with its reason, provenance', async () => {
     const list = await get<ResultList>(
       `/runs/run-b/results?case=${encodeURIComponent(XSS_CASE_ID)}&target=rag-bot`,

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { AssayError } from '../../core/errors.js';
 import type { Store } from '../../core/store.js';
+import { errorBody, respondError } from '../http-error.js';
 import { memoisedAnalysis } from '../runs/analysis.js';
 import { compareView } from '../runs/compare.js';
 import { listRunViews } from '../runs/list-runs.js';
@@ -13,7 +14,7 @@ export interface RunRoutesDeps {
   store: Store;
 }
 
-const notFound = (what: string) => ({ error: { code: 'not-found', message: `no ${what}` } });
+const notFound = (what: string) => errorBody('not-found', `no ${what}`);
 
 /**
  * The runs API, mounted at `/api/v1` behind the server's auth: the runs page, a run, its failure
@@ -25,14 +26,8 @@ export function runRoutes(deps: RunRoutesDeps): Hono {
   const analysis = memoisedAnalysis(new Memo<RunAnalysis>(8));
   const comparisons = new Memo<CompareView>(8);
 
-  app.onError((error, c) => {
-    if (error instanceof AssayError && (error.code === 'usage' || error.code === 'input.invalid'))
-      return c.json(
-        { error: { code: 'bad-request', message: error.message, field: error.field ?? null } },
-        400,
-      );
-    throw error;
-  });
+  // The server's one mapping of errors to statuses, also when this app is used on its own.
+  app.onError(respondError);
 
   app.get('/runs', async (c) => {
     const q = c.req.query();
