@@ -5,7 +5,7 @@
  * store — median of 3 — and prints its size. With /usr/bin/chromium present it also times the HTML
  * report opening in headless Chromium (load to first page of the table drawn).
  */
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,6 +16,7 @@ import { openReportSource } from '../src/report/source.js';
 import { SummaryBuilder } from '../src/runner/summary.js';
 import { createRng } from '../src/stats/random.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
+import { HAVE_CHROMIUM, launchChromium } from '../test/helpers/chromium.js';
 
 const CASES = Number(process.argv[2] ?? 10_000);
 const RUNS = 3;
@@ -152,21 +153,8 @@ async function timeFormat(db: string, runId: string, request: ReportRequest): Pr
 }
 
 async function openInChromium(file: string): Promise<number[] | undefined> {
-  if (!existsSync('/usr/bin/chromium')) return undefined;
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  if (!HAVE_CHROMIUM) return undefined;
+  const browser = await launchChromium();
   const times: number[] = [];
   try {
     for (let i = 0; i < RUNS; i++) {

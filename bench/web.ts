@@ -6,18 +6,18 @@
  * run's page opening in headless Chromium until their tables are drawn. Then plants `traces` traces
  * and times the monitoring time series over them.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SpanRecord } from '../src/core/trace.js';
-import { startServer } from '../src/server/main.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { seedSyntheticRun } from '../test/fixtures/synthetic-runs.js';
+import { HAVE_CHROMIUM, launchChromium } from '../test/helpers/chromium.js';
+import { startAssayServe } from '../test/helpers/web-server.js';
 
 const RESULTS = Number(process.argv[2] ?? 100_000);
 const TRACES = Number(process.argv[3] ?? 1_000_000);
 const N = 7;
-const CHROMIUM = '/usr/bin/chromium';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
@@ -56,9 +56,8 @@ try {
     `seeded 50 runs of 200 and one of ${RESULTS.toLocaleString('en-US')} results in ${fmt(performance.now() - t)}`,
   );
 
-  const lines: string[] = [];
-  const server = await startServer({ db, port: 0, print: (l) => lines.push(l) });
-  const key = lines.map((l) => l.trim()).find((l) => l.startsWith('assay_'))!;
+  const server = await startAssayServe(db);
+  const key = server.key;
   const get = async (path: string) => {
     const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
@@ -84,19 +83,8 @@ try {
   await get('/api/v1/runs/big/analysis');
   rows.push(['failure analysis, first time (then memoised)', performance.now() - analysis]);
 
-  if (existsSync(CHROMIUM)) {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+  if (HAVE_CHROMIUM) {
+    const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${server.url}/sign-in`);
     await page.getByLabel('API key').fill(key);

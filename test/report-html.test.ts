@@ -12,25 +12,11 @@ import { openReportSource } from '../src/report/source.js';
 import { SummaryBuilder } from '../src/runner/summary.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { REASONING, seedFixtureRun, XSS_CASE_ID, XSS_OUTPUT } from './fixtures/report-run.js';
+import { CHROMIUM, chromiumMissing, HAVE_CHROMIUM, launchChromium } from './helpers/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-if (!HAVE_CHROMIUM)
-  console.warn(
-    `report-html: skipped, ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`,
-  );
+if (!HAVE_CHROMIUM) console.warn(chromiumMissing('report-html'));
 
 describe.skipIf(!HAVE_CHROMIUM)(
   `the HTML report in headless Chromium${HAVE_CHROMIUM ? '' : ` (skipped: no ${CHROMIUM})`}`,
@@ -54,8 +40,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       } finally {
         await store.close();
       }
-      const { chromium } = await import('playwright-core');
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+      browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
       page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
       page.on('console', (m) => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -11,25 +11,13 @@ import { seedFixtureRun, XSS_CASE_ID, XSS_OUTPUT } from './fixtures/report-run.j
 import { seedSyntheticRun } from './fixtures/synthetic-runs.js';
 import { plantTraffic } from './fixtures/traffic.js';
 import { ROOT } from './helpers/build.js';
+import { CHROMIUM, chromiumMissing, HAVE_CHROMIUM, launchChromium } from './helpers/chromium.js';
 import { startAssayServe } from './helpers/web-server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** `ASSAY_SCREENSHOTS=1` refreshes the screenshots under docs/ that the README shows. */
 const SHOTS = process.env.ASSAY_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : undefined;
 
-if (!HAVE_CHROMIUM)
-  console.warn(`web-e2e: skipped, ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`);
+if (!HAVE_CHROMIUM) console.warn(chromiumMissing('web-e2e'));
 
 describe.skipIf(!HAVE_CHROMIUM)(
   `the web app in headless Chromium${HAVE_CHROMIUM ? '' : ` (skipped: no ${CHROMIUM})`}`,
@@ -136,8 +124,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
         notified: false,
       });
       await side.close();
-      const { chromium } = await import('playwright-core');
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+      browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
       page.on('console', (m) => {
