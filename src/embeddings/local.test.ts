@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PARAPHRASES, UNRELATED } from '../../test/fixtures/paraphrases.js';
 import {
   createLocalEmbedder,
   firstPrincipalComponent,
@@ -7,23 +8,6 @@ import {
   tokenize,
 } from './local.js';
 import { cosine } from './vector.js';
-
-// Reworded answers, as an LLM's output and a golden reference differ: shared topic, other words.
-const PARAPHRASES: [string, string][] = [
-  ['How do I reset my password?', 'I forgot my password and need to reset it.'],
-  ['The meeting was postponed until next week.', 'The meeting has been moved to next week.'],
-  [
-    'Standard shipping takes three to five business days.',
-    'Regular delivery arrives within three to five working days.',
-  ],
-  ['The cat sat on the mat.', 'A cat was sitting on the rug.'],
-  ['The company reported higher profits this year.', 'This year the firm made bigger profits.'],
-  ['The flight was cancelled because of the storm.', 'The storm caused the airline to cancel the flight.'],
-  ['He bought a new laptop for work.', 'He purchased a new computer for his job.'],
-  ['The doctor told him to rest.', 'His doctor advised him to get some rest.'],
-];
-// Each first sentence against another pair's second: same sentence lengths and style, other topic.
-const UNRELATED: [string, string][] = PARAPHRASES.map(([a], i) => [a, PARAPHRASES[(i + 4) % 8]![1]]);
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
