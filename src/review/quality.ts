@@ -24,7 +24,11 @@ export function raterQuality(queue: Queue, items: Item[], rows: LabelRow[]): Rat
   const trapCount = items.filter((i) => i.gold).length;
   const needed = Math.min(TRAP_MINIMUM, trapCount);
   const users = new Map<string, LabelRow[]>();
-  for (const r of rows) users.set(r.userId, [...(users.get(r.userId) ?? []), r]);
+  for (const r of rows) {
+    const mine = users.get(r.userId);
+    if (mine) mine.push(r);
+    else users.set(r.userId, [r]);
+  }
   return [...users.entries()].map(([userId, mine]) => {
     const labelled = mine.filter((r) => r.state === 'labelled' && r.scores);
     let right = 0;
