@@ -18,7 +18,9 @@ export function findDuplicates(cases: readonly Case[], threshold = 0.7): Duplica
   const byText = new Map<string, string[]>();
   for (const c of cases) {
     const key = words(caseInput(c)).join(' ');
-    byText.set(key, [...(byText.get(key) ?? []), c.id]);
+    const ids = byText.get(key);
+    if (ids) ids.push(c.id);
+    else byText.set(key, [c.id]);
   }
   const exact = [...byText.values()].filter((ids) => ids.length > 1);
   const firstOfExact = new Set([...byText.values()].map((ids) => ids[0]!));

@@ -20,7 +20,10 @@ export async function datasetVersions(store: Store, name?: string): Promise<Data
   const byVersion = new Map<string, RunRecord[]>();
   for (const r of runs) {
     const v = r.provenance.dataset?.version;
-    if (v) byVersion.set(v, [...(byVersion.get(v) ?? []), r]);
+    if (!v) continue;
+    const list = byVersion.get(v);
+    if (list) list.push(r);
+    else byVersion.set(v, [r]);
   }
   const out: DatasetVersionInfo[] = [];
   for (const rec of records) {
