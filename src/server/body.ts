@@ -69,3 +69,12 @@ async function discardBody(request: Request, limit: number): Promise<void> {
     if (total > limit) return;
   }
 }
+
+/** Parses a JSON body, or 400 with the reason. */
+export function parseJsonBody(body: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+  } catch (error) {
+    throw new HttpError(400, 'invalid', `the body is not JSON: ${(error as Error).message}`);
+  }
+}

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
-import { emptyBatch, type FeedbackRecord } from '../../core/trace.js';
+import { emptyBatch } from '../../core/trace.js';
 import { feedbackToRecord } from '../../monitor/feedback.js';
-import { admit, readBody } from '../body.js';
-import { type AppDeps, type AppEnv, DEFAULT_MAX_BODY_BYTES } from '../env.js';
-import { parseJsonBody } from './ingest.js';
+import { parseJsonBody } from '../body.js';
+import type { AppDeps, AppEnv } from '../env.js';
+import { takeIn } from '../take-in.js';
 
 /**
  * `POST /api/v1/feedback`: one feedback on a trace of the key's project, idempotent by `id`; 200
@@ -11,18 +11,12 @@ import { parseJsonBody } from './ingest.js';
  */
 export function feedbackRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const limit = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const now = deps.now ?? Date.now;
   app.post('/api/v1/feedback', async (c) => {
-    await admit(c, deps.queue, limit);
-    let record: FeedbackRecord;
-    try {
-      record = feedbackToRecord(parseJsonBody(await readBody(c, limit)), c.get('projectId'), now());
-      const batch = { ...emptyBatch(), feedback: [record] };
-      await deps.queue.submit(deps.transform ? deps.transform(batch) : batch);
-    } finally {
-      deps.queue.leave();
-    }
+    const { record } = await takeIn(c, deps, (body) => {
+      const record = feedbackToRecord(parseJsonBody(body), c.get('projectId'), now());
+      return { record, batch: { ...emptyBatch(), feedback: [record] } };
+    });
     return c.json({ id: record.id, traceId: record.traceId });
   });
   return app;

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { convertOtlp } from '../../monitor/otlp/convert.js';
 import { encodeProtobufResponse, jsonResponse, type PartialSuccess } from '../../monitor/otlp/decode.js';
-import { admit, readBody } from '../body.js';
-import { type AppDeps, type AppEnv, DEFAULT_MAX_BODY_BYTES } from '../env.js';
+import type { AppDeps, AppEnv } from '../env.js';
 import { HttpError } from '../http-error.js';
+import { takeIn } from '../take-in.js';
 
 /**
  * `POST /v1/traces`: OTLP/HTTP, protobuf or JSON, gzip or not. Answers an `ExportTraceServiceResponse`
@@ -11,7 +11,6 @@ import { HttpError } from '../http-error.js';
  */
 export function otlpRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const limit = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const now = deps.now ?? Date.now;
   const convert = deps.convertOtlp ?? (async (job) => convertOtlp(job));
   app.post('/v1/traces', async (c) => {
@@ -24,15 +23,9 @@ export function otlpRoutes(deps: AppDeps): Hono<AppEnv> {
         `Content-Type ${type || '(none)'}: send application/x-protobuf or application/json`,
       );
     // Admission before the body is read: an overloaded server spends nothing on it.
-    await admit(c, deps.queue, limit);
-    let converted: Awaited<ReturnType<typeof convert>>;
-    try {
-      const body = await readBody(c, limit);
-      converted = await convert({ body, protobuf, projectId: c.get('projectId'), nowMs: now() });
-      await deps.queue.submit(deps.transform ? deps.transform(converted.batch) : converted.batch);
-    } finally {
-      deps.queue.leave();
-    }
+    const converted = await takeIn(c, deps, (body) =>
+      convert({ body, protobuf, projectId: c.get('projectId'), nowMs: now() }),
+    );
     const partial: PartialSuccess | undefined =
       converted.rejected > 0
         ? { rejectedSpans: converted.rejected, errorMessage: converted.reasons.join('; ') }

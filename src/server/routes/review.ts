@@ -4,10 +4,9 @@ import { type Actor, ReviewError, reviewService } from '../../review/service.js'
 import type { ReviewStore } from '../../review/store.js';
 import { userByToken } from '../../review/users.js';
 import { presentedKey } from '../auth.js';
-import { readBody } from '../body.js';
-import type { AppEnv } from '../env.js';
+import { parseJsonBody, readBody } from '../body.js';
+import { type AppEnv, DEFAULT_MAX_BODY_BYTES } from '../env.js';
 import { errorBody } from '../http-error.js';
-import { parseJsonBody } from './ingest.js';
 
 /**
  * `Authorization: Bearer <personal token>` (from `assay users add`): the request acts as that person,
@@ -35,7 +34,7 @@ export function reviewRoutes(reviews: ReviewStore, now?: () => number): Hono<App
     const user = userId ? await reviews.userById(userId) : undefined;
     return { projectId: c.get('projectId'), ...(user ? { user } : {}) };
   };
-  const body = async (c: Context<AppEnv>) => parseJsonBody(await readBody(c, 8 * 1024 * 1024));
+  const body = async (c: Context<AppEnv>) => parseJsonBody(await readBody(c, DEFAULT_MAX_BODY_BYTES));
   app.onError((error, c) => {
     if (error instanceof ReviewError) {
       const code = error.status === 404 ? 'not-found' : error.status === 409 ? 'conflict' : 'forbidden';
