@@ -6,6 +6,7 @@ import { loadTraffic } from '../../monitor/from-store.js';
 import { runMonitor } from '../../monitor/run-monitor.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { HttpError } from '../http-error.js';
+import { queryTime } from '../query.js';
 
 /** What the monitoring routes need besides the trace store. */
 export interface MonitorDeps {
@@ -19,14 +20,6 @@ export interface MonitorDeps {
 const DAY = 86_400_000;
 /** Most windows one drift request computes. */
 export const MAX_WINDOWS = 120;
-
-function time(value: string | undefined, field: string, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  const ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Date.parse(value);
-  if (Number.isNaN(ms))
-    throw new HttpError(400, 'invalid', `${field}: expected an ISO 8601 time or epoch milliseconds`, field);
-  return ms;
-}
 
 function duration(value: string | undefined, field: string, fallback: number): number {
   if (!value) return fallback;
@@ -50,8 +43,8 @@ export function monitorRoutes(deps: AppDeps, monitor: MonitorDeps): Hono<AppEnv>
   app.get('/api/v1/monitor/drift', async (c) => {
     const q = c.req.query();
     const window = duration(q.window, 'window', monitor.config.drift.window);
-    const to = time(q.to, 'to', Math.floor(now() / window) * window);
-    const from = time(q.from, 'from', to - 30 * window);
+    const to = queryTime(q.to, 'to') ?? Math.floor(now() / window) * window;
+    const from = queryTime(q.from, 'from') ?? to - 30 * window;
     if (!(from < to)) throw new HttpError(400, 'invalid', 'from: must be before to', 'from');
     if ((to - from) / window > MAX_WINDOWS)
       throw new HttpError(400, 'invalid', `window: at most ${MAX_WINDOWS} windows per request`, 'window');

@@ -5,21 +5,13 @@ import { traceDetailJson, traceSummaryJson } from '../../monitor/trace-json.js';
 import { MAX_TRACE_PAGE } from '../../store/kysely-trace-store.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { errorBody, HttpError } from '../http-error.js';
-
-/** `from`/`to`: ISO 8601 or epoch milliseconds. */
-function time(value: string | undefined, field: string): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Date.parse(value);
-  if (Number.isNaN(ms))
-    throw new HttpError(400, 'invalid', `${field}: expected an ISO 8601 time or epoch milliseconds`, field);
-  return ms;
-}
+import { queryTime } from '../query.js';
 
 /** Reads a trace list's query string; 400 with the field on a bad value. */
 export function traceQuery(q: Record<string, string | undefined>): TraceQuery {
   const query: TraceQuery = {};
-  const fromMs = time(q.from, 'from');
-  const toMs = time(q.to, 'to');
+  const fromMs = queryTime(q.from, 'from');
+  const toMs = queryTime(q.to, 'to');
   if (fromMs !== undefined) query.fromMs = fromMs;
   if (toMs !== undefined) query.toMs = toMs;
   if (q.limit !== undefined) {

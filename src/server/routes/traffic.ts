@@ -4,22 +4,15 @@ import type { TrafficQuery } from '../../core/traffic-series.js';
 import { MAX_BUCKETS } from '../../store/traffic-series.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { HttpError } from '../http-error.js';
+import { queryTime } from '../query.js';
 
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 const DAY = 86_400_000;
 
-function time(value: string | undefined, field: string, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  const ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Date.parse(value);
-  if (Number.isNaN(ms))
-    throw new HttpError(400, 'invalid', `${field}: expected an ISO 8601 time or epoch milliseconds`, field);
-  return ms;
-}
-
 /** Reads `from`, `to` (default: the last 7 days), `bucket` (`5m`, `1h`, `1d`; default about 150 points). */
 export function trafficQuery(q: Record<string, string | undefined>, now: number): TrafficQuery {
-  const toMs = time(q.to, 'to', now);
-  const fromMs = time(q.from, 'from', toMs - 7 * DAY);
+  const toMs = queryTime(q.to, 'to') ?? now;
+  const fromMs = queryTime(q.from, 'from') ?? toMs - 7 * DAY;
   if (!(fromMs < toMs)) throw new HttpError(400, 'invalid', 'from: must be before to', 'from');
   let bucketMs: number;
   if (q.bucket) {
@@ -46,8 +39,8 @@ const GROUPS = ['model', 'segment', 'hour'] as const;
 
 /** Reads `from`, `to` (default: the last 24 hours) and `groupBy` (`model`, `segment`, `hour`; default `model`). */
 export function opsMetricsQuery(q: Record<string, string | undefined>, now: number): OpsMetricsQuery {
-  const toMs = time(q.to, 'to', now);
-  const fromMs = time(q.from, 'from', toMs - DAY);
+  const toMs = queryTime(q.to, 'to') ?? now;
+  const fromMs = queryTime(q.from, 'from') ?? toMs - DAY;
   if (!(fromMs < toMs)) throw new HttpError(400, 'invalid', 'from: must be before to', 'from');
   const groupBy = q.groupBy ?? 'model';
   if (!(GROUPS as readonly string[]).includes(groupBy))
