@@ -128,4 +128,20 @@ describe('GET /api/v1/metrics', () => {
     }
     expect((await fetch(`${server.url}/api/v1/metrics`)).status).toBe(401);
   });
+
+  it('reads the traffic series’ bucket as a duration, refusing an unreadable or sub-minute one by name', async () => {
+    const window = `from=${T0}&to=${T0 + 2 * HOUR}`;
+    const traffic = (query: string) =>
+      fetch(`${server.url}/api/v1/metrics/traffic?${query}`, { headers: { authorization: `Bearer ${key}` } });
+    const ok = await traffic(`${window}&bucket=1h`);
+    expect(ok.status).toBe(200);
+    const series = (await ok.json()) as { bucketMs: number; buckets: { traces: number }[] };
+    expect(series.bucketMs).toBe(HOUR);
+    expect(series.buckets.map((b) => b.traces)).toEqual([40, 60]);
+    for (const bucket of ['soon', '0m', '30s', '1 hour']) {
+      const res = await traffic(`${window}&bucket=${encodeURIComponent(bucket)}`);
+      expect(res.status, bucket).toBe(400);
+      expect(((await res.json()) as { error: { field: string } }).error.field).toBe('bucket');
+    }
+  });
 });
