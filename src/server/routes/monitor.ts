@@ -6,7 +6,7 @@ import { loadTraffic } from '../../monitor/from-store.js';
 import { runMonitor } from '../../monitor/run-monitor.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { HttpError } from '../http-error.js';
-import { queryTime } from '../query.js';
+import { queryDuration, queryTime } from '../query.js';
 
 /** What the monitoring routes need besides the trace store. */
 export interface MonitorDeps {
@@ -21,13 +21,6 @@ const DAY = 86_400_000;
 /** Most windows one drift request computes. */
 export const MAX_WINDOWS = 120;
 
-function duration(value: string | undefined, field: string, fallback: number): number {
-  if (!value) return fallback;
-  const m = /^(\d+)([mhd])$/.exec(value);
-  if (!m) throw new HttpError(400, 'invalid', `${field}: expected a duration such as 6h or 1d`, field);
-  return Number(m[1]) * { m: 60_000, h: 3_600_000, d: DAY }[m[2] as 'm' | 'h' | 'd'];
-}
-
 /**
  * The monitoring page's JSON: `GET /api/v1/monitor/alerts?since=7d` (recorded alerts, newest first)
  * and `GET /api/v1/monitor/drift?from=&to=&window=` (every window's drift tests, sampling, the
@@ -37,12 +30,12 @@ export function monitorRoutes(deps: AppDeps, monitor: MonitorDeps): Hono<AppEnv>
   const app = new Hono<AppEnv>();
   const now = deps.now ?? Date.now;
   app.get('/api/v1/monitor/alerts', async (c) => {
-    const since = duration(c.req.query('since'), 'since', 7 * DAY);
+    const since = queryDuration(c.req.query('since'), 'since') ?? 7 * DAY;
     return c.json({ alerts: await monitor.alerts.listAlerts(c.get('projectId'), now() - since) });
   });
   app.get('/api/v1/monitor/drift', async (c) => {
     const q = c.req.query();
-    const window = duration(q.window, 'window', monitor.config.drift.window);
+    const window = queryDuration(q.window, 'window') ?? monitor.config.drift.window;
     const to = queryTime(q.to, 'to') ?? Math.floor(now() / window) * window;
     const from = queryTime(q.from, 'from') ?? to - 30 * window;
     if (!(from < to)) throw new HttpError(400, 'invalid', 'from: must be before to', 'from');

@@ -4,9 +4,8 @@ import type { TrafficQuery } from '../../core/traffic-series.js';
 import { MAX_BUCKETS } from '../../store/traffic-series.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { HttpError } from '../http-error.js';
-import { queryTime } from '../query.js';
+import { queryDuration, queryTime } from '../query.js';
 
-const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 const DAY = 86_400_000;
 
 /** Reads `from`, `to` (default: the last 7 days), `bucket` (`5m`, `1h`, `1d`; default about 150 points). */
@@ -14,16 +13,11 @@ export function trafficQuery(q: Record<string, string | undefined>, now: number)
   const toMs = queryTime(q.to, 'to') ?? now;
   const fromMs = queryTime(q.from, 'from') ?? toMs - 7 * DAY;
   if (!(fromMs < toMs)) throw new HttpError(400, 'invalid', 'from: must be before to', 'from');
-  let bucketMs: number;
-  if (q.bucket) {
-    const m = /^(\d+)([mhd])$/.exec(q.bucket);
-    if (!m) throw new HttpError(400, 'invalid', 'bucket: expected a width such as 5m, 1h or 1d', 'bucket');
-    bucketMs = Number(m[1]) * UNITS[m[2]!]!;
-    if (bucketMs < 60_000) throw new HttpError(400, 'invalid', 'bucket: one minute at least', 'bucket');
-  } else {
+  let bucketMs = queryDuration(q.bucket, 'bucket');
+  if (bucketMs === undefined) {
     const steps = [60_000, 300_000, 900_000, 3_600_000, 6 * 3_600_000, DAY];
     bucketMs = steps.find((s) => (toMs - fromMs) / s <= 200) ?? DAY;
-  }
+  } else if (bucketMs < 60_000) throw new HttpError(400, 'invalid', 'bucket: one minute at least', 'bucket');
   if ((toMs - fromMs) / bucketMs > MAX_BUCKETS)
     throw new HttpError(400, 'invalid', `bucket: at most ${MAX_BUCKETS} buckets per query`, 'bucket');
   return {
