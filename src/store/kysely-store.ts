@@ -19,7 +19,8 @@ const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 const parse = <T>(text: string | null): T | undefined =>
   text === null ? undefined : (JSON.parse(text) as T);
 
-function chunks<T>(xs: T[], size: number): T[][] {
+/** `xs` in slices of `size`, for multi-row INSERTs under the bound-parameter limits. */
+export function chunks<T>(xs: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
   return out;

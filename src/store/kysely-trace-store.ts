@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { AssayError } from '../core/errors.js';
 import type { OpsMetrics, OpsMetricsQuery } from '../core/ops-metrics.js';
@@ -14,6 +15,7 @@ import type {
 } from '../core/trace.js';
 import type { IngestWriteResult, PruneResult, SessionActivity, TraceStore } from '../core/trace-store.js';
 import type { TrafficQuery, TrafficSeries } from '../core/traffic-series.js';
+import { chunks } from './kysely-store.js';
 import type { Dialect } from './migrations.js';
 import { opsMetrics } from './ops-metrics.js';
 import { pruneTraces } from './prune-traces.js';
@@ -22,11 +24,14 @@ import * as signalStore from './signal-store.js';
 import {
   decodeCursor,
   encodeCursor,
+  eventRow,
   feedbackRow,
   scoreRow,
+  spanKey,
   spanRow,
   toApiKey,
   toFeedback,
+  toProject,
   toScore,
   toSpan,
   toTraceSummary,
@@ -36,12 +41,6 @@ import { trafficSeries } from './traffic-series.js';
 
 /** Rows per multi-row INSERT: under PostgreSQL's 65,535 bound parameters with 26 columns a row. */
 const CHUNK = 500;
-
-function chunks<T>(xs: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
-  return out;
-}
 
 export const MAX_TRACE_PAGE = 1000;
 
@@ -59,7 +58,11 @@ export class KyselyTraceStore implements TraceStore {
   async ensureProject(name: string): Promise<Project> {
     const have = await this.projectByName(name);
     if (have) return have;
-    const project = { id: `prj_${randomHex(8)}`, name, created_at: new Date().toISOString() };
+    const project = {
+      id: `prj_${randomBytes(8).toString('hex')}`,
+      name,
+      created_at: new Date().toISOString(),
+    };
     await this.db
       .insertInto('projects')
       .values(project)
@@ -70,12 +73,12 @@ export class KyselyTraceStore implements TraceStore {
 
   async projectByName(name: string): Promise<Project | undefined> {
     const r = await this.db.selectFrom('projects').selectAll().where('name', '=', name).executeTakeFirst();
-    return r && { id: r.id, name: r.name, createdAt: r.created_at };
+    return r && toProject(r);
   }
 
   async listProjects(): Promise<Project[]> {
     const rows = await this.db.selectFrom('projects').selectAll().orderBy('created_at').execute();
-    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at }));
+    return rows.map(toProject);
   }
 
   async saveApiKey(key: ApiKeyRecord): Promise<void> {
@@ -119,16 +122,7 @@ export class KyselyTraceStore implements TraceStore {
       for (const part of chunks(batch.events, CHUNK)) {
         const rows = await trx
           .insertInto('events')
-          .values(
-            part.map((e) => ({
-              project_id: e.projectId,
-              id: e.id,
-              type: e.type,
-              trace_id: e.traceId,
-              timestamp_ms: e.timestampMs,
-              data: JSON.stringify(e.data),
-            })),
-          )
+          .values(part.map(eventRow))
           .onConflict((oc) => oc.columns(['project_id', 'id']).doNothing())
           .returning('id')
           .execute();
@@ -335,14 +329,4 @@ export class KyselyTraceStore implements TraceStore {
     }
     return out;
   }
-}
-
-function spanKey(projectId: string, traceId: string, spanId: string): string {
-  return `${projectId}\u0000${traceId}\u0000${spanId}`;
-}
-
-function randomHex(bytes: number): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) =>
-    b.toString(16).padStart(2, '0'),
-  ).join('');
 }

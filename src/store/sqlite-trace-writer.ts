@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { IngestBatch, SpanRecord } from '../core/trace.js';
 import type { IngestWriteResult } from '../core/trace-store.js';
-import { feedbackRow, scoreRow, spanRow, traceDeltas } from './trace-rows.js';
+import { eventRow, feedbackRow, scoreRow, spanKey, spanRow, traceDeltas } from './trace-rows.js';
 
 const SPAN_COLUMNS = [
   'project_id',
@@ -105,30 +105,22 @@ export class SqliteTraceWriter {
       ])} ON CONFLICT DO NOTHING`,
     );
     const insertEvent = db.prepare(
-      'INSERT INTO events (project_id, id, type, trace_id, timestamp_ms, data) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      `${insertSql('events', ['project_id', 'id', 'type', 'trace_id', 'timestamp_ms', 'data'])} ON CONFLICT DO NOTHING`,
     );
     this.writeBatch = db.transaction((batch: IngestBatch) => {
       const result: IngestWriteResult = { spans: 0, scores: 0, feedback: 0, events: 0 };
-      for (const e of batch.events)
-        result.events += insertEvent.run(
-          e.projectId,
-          e.id,
-          e.type,
-          e.traceId,
-          e.timestampMs,
-          JSON.stringify(e.data),
-        ).changes;
+      for (const e of batch.events) result.events += insertEvent.run(eventRow(e)).changes;
       const inserted: SpanRecord[] = [];
       const skipped = new Set<string>();
       for (const s of batch.spans) {
         if (insertSpan.run(spanRow(s)).changes > 0) inserted.push(s);
-        else skipped.add(`${s.projectId}\u0000${s.traceId}\u0000${s.spanId}`);
+        else skipped.add(spanKey(s.projectId, s.traceId, s.spanId));
       }
       result.spans = inserted.length;
       for (const t of traceDeltas(inserted)) upsertTrace.run(t);
       for (const s of batch.scores) {
         // A score that came with a span resent by a retrying exporter was stored with it the first time.
-        if (skipped.has(`${s.projectId}\u0000${s.traceId}\u0000${s.spanId}`)) continue;
+        if (skipped.has(spanKey(s.projectId, s.traceId, s.spanId))) continue;
         insertScore.run(scoreRow(s));
         result.scores += 1;
       }

@@ -1,7 +1,9 @@
 import type { Selectable } from 'kysely';
 import type {
   ApiKeyRecord,
+  EventRecord,
   FeedbackRecord,
+  Project,
   SpanKind,
   SpanRecord,
   SpanScoreRecord,
@@ -10,6 +12,11 @@ import type {
 import type { Database, SpanRow } from './schema.js';
 
 /** Rows ↔ records of the trace tables, shared by the SQLite writer and the Kysely store. */
+
+/** A span's identity, as a map key: what a resent span is recognised by. */
+export function spanKey(projectId: string, traceId: string, spanId: string): string {
+  return `${projectId}\u0000${traceId}\u0000${spanId}`;
+}
 
 export function spanRow(s: SpanRecord): SpanRow {
   return {
@@ -196,6 +203,21 @@ export function toFeedback(r: Selectable<Database['feedback']>): FeedbackRecord 
     userId: r.user_id,
     timestampMs: Number(r.timestamp_ms),
   };
+}
+
+export function eventRow(e: EventRecord): Database['events'] {
+  return {
+    project_id: e.projectId,
+    id: e.id,
+    type: e.type,
+    trace_id: e.traceId,
+    timestamp_ms: e.timestampMs,
+    data: JSON.stringify(e.data),
+  };
+}
+
+export function toProject(r: Selectable<Database['projects']>): Project {
+  return { id: r.id, name: r.name, createdAt: r.created_at };
 }
 
 export function toApiKey(r: Selectable<Database['api_keys']>): ApiKeyRecord {
