@@ -36,6 +36,7 @@ import {
   toSpan,
   toTraceSummary,
   traceDeltas,
+  traceMerge,
 } from './trace-rows.js';
 import { trafficSeries } from './traffic-series.js';
 
@@ -116,6 +117,7 @@ export class KyselyTraceStore implements TraceStore {
   }
 
   async writeIngest(batch: IngestBatch): Promise<IngestWriteResult> {
+    const merge = Object.entries(traceMerge(this.dialect)).map(([column, value]) => [column, sql.raw(value)]);
     return this.db.transaction().execute(async (trx) => {
       const result: IngestWriteResult = { spans: 0, scores: 0, feedback: 0, events: 0 };
       const stored = new Set<string>();
@@ -145,22 +147,7 @@ export class KyselyTraceStore implements TraceStore {
         await trx
           .insertInto('traces')
           .values(part)
-          .onConflict((oc) =>
-            oc.columns(['project_id', 'trace_id']).doUpdateSet({
-              name: sql`case when traces.has_root = 1 then traces.name else excluded.name end`,
-              has_root: sql`greatest(traces.has_root, excluded.has_root)`,
-              start_ms: sql`least(traces.start_ms, excluded.start_ms)`,
-              end_ms: sql`greatest(traces.end_ms, excluded.end_ms)`,
-              span_count: sql`traces.span_count + excluded.span_count`,
-              input_tokens: sql`traces.input_tokens + excluded.input_tokens`,
-              output_tokens: sql`traces.output_tokens + excluded.output_tokens`,
-              cost_usd: sql`case when traces.cost_usd is null then excluded.cost_usd when excluded.cost_usd is null then traces.cost_usd else traces.cost_usd + excluded.cost_usd end`,
-              error_count: sql`traces.error_count + excluded.error_count`,
-              session_id: sql`coalesce(traces.session_id, excluded.session_id)`,
-              user_id: sql`coalesce(traces.user_id, excluded.user_id)`,
-              segment: sql`coalesce(traces.segment, excluded.segment)`,
-            }),
-          )
+          .onConflict((oc) => oc.columns(['project_id', 'trace_id']).doUpdateSet(Object.fromEntries(merge)))
           .execute();
       }
       const spanIds = new Set(batch.spans.map((s) => spanKey(s.projectId, s.traceId, s.spanId)));

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { IngestBatch, SpanRecord } from '../core/trace.js';
 import type { IngestWriteResult } from '../core/trace-store.js';
-import { eventRow, feedbackRow, scoreRow, spanKey, spanRow, traceDeltas } from './trace-rows.js';
+import { eventRow, feedbackRow, scoreRow, spanKey, spanRow, traceDeltas, traceMerge } from './trace-rows.js';
 
 const SPAN_COLUMNS = [
   'project_id',
@@ -61,21 +61,9 @@ export class SqliteTraceWriter {
 
   constructor(db: BetterSqlite3.Database) {
     const insertSpan = db.prepare(`${insertSql('spans', SPAN_COLUMNS)} ON CONFLICT DO NOTHING`);
+    const merge = Object.entries(traceMerge('sqlite')).map(([column, value]) => `${column} = ${value}`);
     const upsertTrace = db.prepare(
-      `${insertSql('traces', TRACE_COLUMNS)} ON CONFLICT (project_id, trace_id) DO UPDATE SET
-        name = CASE WHEN traces.has_root = 1 THEN traces.name ELSE excluded.name END,
-        has_root = max(traces.has_root, excluded.has_root),
-        start_ms = min(traces.start_ms, excluded.start_ms),
-        end_ms = max(coalesce(traces.end_ms, excluded.end_ms), coalesce(excluded.end_ms, traces.end_ms)),
-        span_count = traces.span_count + excluded.span_count,
-        input_tokens = traces.input_tokens + excluded.input_tokens,
-        output_tokens = traces.output_tokens + excluded.output_tokens,
-        cost_usd = CASE WHEN traces.cost_usd IS NULL THEN excluded.cost_usd
-          WHEN excluded.cost_usd IS NULL THEN traces.cost_usd ELSE traces.cost_usd + excluded.cost_usd END,
-        error_count = traces.error_count + excluded.error_count,
-        session_id = coalesce(traces.session_id, excluded.session_id),
-        user_id = coalesce(traces.user_id, excluded.user_id),
-        segment = coalesce(traces.segment, excluded.segment)`,
+      `${insertSql('traces', TRACE_COLUMNS)} ON CONFLICT (project_id, trace_id) DO UPDATE SET ${merge.join(', ')}`,
     );
     const insertScore = db.prepare(
       insertSql('span_scores', [

@@ -9,6 +9,7 @@ import type {
   SpanScoreRecord,
   TraceSummary,
 } from '../core/trace.js';
+import type { Dialect } from './migrations.js';
 import type { Database, SpanRow } from './schema.js';
 
 /** Rows ↔ records of the trace tables, shared by the SQLite writer and the Kysely store. */
@@ -127,6 +128,32 @@ export function traceDeltas(spans: SpanRecord[]): TraceDelta[] {
     t.segment ??= s.tags.segment ?? null;
   }
   return [...byTrace.values()];
+}
+
+/**
+ * How a stored `traces` row absorbs a delta for the same trace (`excluded`), column by column: the
+ * upsert's SET clause of both write paths (SQLite's prepared statement, PostgreSQL's Kysely insert).
+ */
+export function traceMerge(
+  dialect: Dialect,
+): Record<Exclude<keyof TraceDelta, 'project_id' | 'trace_id'>, string> {
+  const [max, min] = dialect === 'postgres' ? ['greatest', 'least'] : ['max', 'min'];
+  return {
+    name: 'case when traces.has_root = 1 then traces.name else excluded.name end',
+    has_root: `${max}(traces.has_root, excluded.has_root)`,
+    start_ms: `${min}(traces.start_ms, excluded.start_ms)`,
+    // Coalesced both ways: SQLite's max() of a null is null (PostgreSQL's greatest() skips it).
+    end_ms: `${max}(coalesce(traces.end_ms, excluded.end_ms), coalesce(excluded.end_ms, traces.end_ms))`,
+    span_count: 'traces.span_count + excluded.span_count',
+    input_tokens: 'traces.input_tokens + excluded.input_tokens',
+    output_tokens: 'traces.output_tokens + excluded.output_tokens',
+    cost_usd:
+      'case when traces.cost_usd is null then excluded.cost_usd when excluded.cost_usd is null then traces.cost_usd else traces.cost_usd + excluded.cost_usd end',
+    error_count: 'traces.error_count + excluded.error_count',
+    session_id: 'coalesce(traces.session_id, excluded.session_id)',
+    user_id: 'coalesce(traces.user_id, excluded.user_id)',
+    segment: 'coalesce(traces.segment, excluded.segment)',
+  };
 }
 
 export function toTraceSummary(r: Selectable<Database['traces']>, models: string[]): TraceSummary {
