@@ -204,6 +204,16 @@ export function traceStoreContract(name: string, makeFixture: () => Promise<Trac
       expect([t!.name, t!.startMs, t!.endMs, t!.spanCount]).toEqual(['root op', 1_000, 5_000, 2]);
     });
 
+    it('a trace merges an unfinished span (no end, no cost) without losing its end or cost', async () => {
+      const open = { endMs: null, costUsd: null, startMs: 2_000 };
+      await store.writeIngest(batch({ spans: [span(p1, 't3', 'a', open)] }));
+      expect((await store.getTrace(p1, 't3'))!.endMs).toBeNull();
+      await store.writeIngest(batch({ spans: [span(p1, 't3', 'b', { startMs: 2_500, endMs: 4_000 })] }));
+      await store.writeIngest(batch({ spans: [span(p1, 't3', 'c', open)] }));
+      const t = await store.getTrace(p1, 't3');
+      expect([t!.endMs, t!.costUsd, t!.spanCount]).toEqual([4_000, 0.001, 3]);
+    });
+
     it('a project sees only its own traces', async () => {
       await store.writeIngest(batch({ spans: [span(p2, 't1', 'other', { name: 'beta span' })] }));
       expect((await store.getTrace(p2, 't1'))!.spans.map((s) => s.name)).toEqual(['beta span']);
