@@ -1,5 +1,5 @@
 import { spearmanInterval } from '../stats/correlation-interval.js';
-import { nearlyEqual } from '../stats/descriptive.js';
+import { allTied } from '../stats/descriptive.js';
 import type { MonitorAlert } from './alert.js';
 import { round } from './drift-test.js';
 
@@ -34,15 +34,6 @@ export interface CorrelationWindow {
   message: string;
 }
 
-/**
- * No correlation can be computed: fewer than two values once ties are taken as Spearman ranks them
- * (to within floating-point noise, so a mean of two runs, 0.8500000000000001, ties 0.85).
- */
-function constant(v: readonly number[]): boolean {
-  const lo = Math.min(...v);
-  return v.every((a) => nearlyEqual(a, lo));
-}
-
 function window(points: CorrelationPoint[], opts: CorrelationOptions, segment?: string): CorrelationWindow {
   const from = points[0]!.period;
   const last = points[points.length - 1]!;
@@ -50,7 +41,7 @@ function window(points: CorrelationPoint[], opts: CorrelationOptions, segment?: 
   const base = { ...(segment ? { segment } : {}), from, to, n: points.length };
   const x = points.map((p) => p.offline);
   const y = points.map((p) => p.online);
-  if (constant(x) || constant(y)) {
+  if (allTied(x) || allTied(y)) {
     return {
       ...base,
       rho: null,
@@ -137,7 +128,7 @@ export function predictorTable(
     const pairs = series.filter((p) => onlineBy.has(p.period));
     const x = pairs.map((p) => p.value);
     const y = pairs.map((p) => onlineBy.get(p.period)!);
-    if (pairs.length < 3 || constant(x) || constant(y)) {
+    if (pairs.length < 3 || allTied(x) || allTied(y)) {
       return { offline: name, n: pairs.length, rho: null, lo: null, hi: null };
     }
     const r = spearmanInterval(x, y, { seed });

@@ -1,5 +1,5 @@
 import { spearman } from './correlation.js';
-import { centralInterval, nearlyEqual } from './descriptive.js';
+import { allTied, centralInterval } from './descriptive.js';
 import type { Interval } from './intervals.js';
 import { createRng, DEFAULT_SEED } from './random.js';
 import { checkConfidence, checkInteger, fail } from './validate.js';
@@ -32,16 +32,12 @@ export function spearmanInterval(
   const dist: number[] = [];
   for (let b = 0; b < iterations; b++) {
     rng.fillInt(index, n);
-    let constX = true;
-    let constY = true;
     for (let i = 0; i < n; i++) {
       bx[i] = x[index[i]!]!;
       by[i] = y[index[i]!]!;
-      // As spearman ranks them: values equal to within floating-point noise are one value.
-      if (!nearlyEqual(bx[i]!, bx[0]!)) constX = false;
-      if (!nearlyEqual(by[i]!, by[0]!)) constY = false;
     }
-    if (constX || constY) continue;
+    // Constant as spearman ranks it (ties within floating-point noise): no rho.
+    if (allTied(bx) || allTied(by)) continue;
     dist.push(spearman(bx, by).rho);
   }
   if (dist.length === 0) return { estimate, lo: estimate, hi: estimate };

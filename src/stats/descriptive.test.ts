@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AssayError } from '../core/errors.js';
-import { histogram, mean, percentile, ranks } from './descriptive.js';
+import { allTied, histogram, mean, percentile, ranks } from './descriptive.js';
 
 const finite = fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true });
 
@@ -124,5 +124,24 @@ describe('ranks: floating-point noise is not an order', () => {
     const y = [2, 2, 1, 1, 3];
     expect(spearman(x, y).rho).toBeCloseTo(1, 12);
     expect(kendallTau(x, y).tau).toBeCloseTo(1, 12);
+  });
+});
+
+describe('allTied', () => {
+  it('is true exactly when spearman finds the values constant', async () => {
+    const { spearman } = await import('./correlation.js');
+    const y = [1, 2, 3, 4];
+    const cases: [number[], boolean][] = [
+      [[0.85, 0.85, (0.9 + 0.8) / 2, 0.85], true],
+      [[-0.3, -(0.1 + 0.2), -0.3, -0.3], true],
+      // A chain: the middle value ties both ends, the ends do not tie each other.
+      [[1 + 0.6e-9, 1, 1 + 1.2e-9, 1], false],
+      [[1e-12, 2e-12, 1e-12, 1e-12], false],
+    ];
+    for (const [x, tied] of cases) {
+      expect(allTied(x), String(x)).toBe(tied);
+      if (tied) expect(() => spearman(x, y)).toThrow(/constant/);
+      else expect(Number.isFinite(spearman(x, y).rho)).toBe(true);
+    }
   });
 });
