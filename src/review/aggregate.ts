@@ -1,5 +1,5 @@
 import { dawidSkene } from '../stats/dawid-skene.js';
-import { percentile } from '../stats/descriptive.js';
+import { mean, percentile } from '../stats/descriptive.js';
 import type { Aggregation, Dimension, LabelRow, Queue, Score, Scores } from './model.js';
 
 export interface AggregatedItem {
@@ -38,7 +38,7 @@ export function aggregate(queue: Queue, itemIds: string[], rows: LabelRow[]): Ag
 function combine(d: Dimension, method: Aggregation, values: Score[]): Score {
   if ('scale' in d) {
     const xs = values as number[];
-    return method === 'median' ? percentile(xs, 50) : xs.reduce((a, b) => a + b, 0) / xs.length;
+    return method === 'median' ? percentile(xs, 50) : mean(xs);
   }
   const counts = new Map<Score, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
