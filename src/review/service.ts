@@ -244,11 +244,17 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
     async calibration(actor: Actor, name: string, limit = 20) {
       const q = await queueOf(actor, name);
       const s = await state(q);
-      const labelled = s.rows.filter((r) => r.state === 'labelled');
+      const labelled = new Map<string, LabelRow[]>();
+      for (const r of s.rows) {
+        if (r.state !== 'labelled') continue;
+        const list = labelled.get(r.itemId);
+        if (list) list.push(r);
+        else labelled.set(r.itemId, [r]);
+      }
       const out = s.items
         .filter((i) => !i.gold)
         .map((i) => {
-          const mine = labelled.filter((r) => r.itemId === i.id);
+          const mine = labelled.get(i.id) ?? [];
           let spread = 0;
           for (const d of q.dimensions) {
             const vs = mine.map((r) => r.scores?.[d.name]).filter((v) => v !== undefined);
