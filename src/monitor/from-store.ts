@@ -1,4 +1,5 @@
 import type { Score } from '../core/score.js';
+import type { SignalRecord } from '../core/signal.js';
 import type { SpanScoreRecord, TraceDetail, TraceMessage } from '../core/trace.js';
 import type { TraceStore } from '../core/trace-store.js';
 import type { MonitoredTrace } from './traffic.js';
@@ -12,9 +13,10 @@ const lastOf = (messages: TraceMessage[], role: string) =>
 /**
  * A stored trace as the monitor sees it: the input is the last user message of its first LLM span
  * (the root span's when it has none), the output the last assistant message of its last LLM span;
- * errors, cost, tokens, latency, tags, feedback and scores from all its spans.
+ * errors, cost, tokens, latency, tags, feedback and scores from all its spans; the kinds of the
+ * implicit signals stored for it (`rephrase`, …).
  */
-export function monitoredFromDetail(d: TraceDetail): MonitoredTrace {
+export function monitoredFromDetail(d: TraceDetail, signals: readonly SignalRecord[] = []): MonitoredTrace {
   const llm = d.spans.filter((s) => s.kind === 'llm' || s.model);
   const first = llm[0] ?? d.spans[0];
   const last = llm[llm.length - 1] ?? d.spans[d.spans.length - 1];
@@ -29,6 +31,7 @@ export function monitoredFromDetail(d: TraceDetail): MonitoredTrace {
   }
   const tags = Object.assign({}, ...d.spans.map((s) => s.tags)) as Record<string, string>;
   const contexts = d.spans.flatMap((s) => s.contexts.map((c) => c.content));
+  const kinds = [...new Set(signals.map((s) => s.kind))];
   return {
     id: d.traceId,
     timestamp: d.startMs,
@@ -44,13 +47,14 @@ export function monitoredFromDetail(d: TraceDetail): MonitoredTrace {
     usage: { inputTokens: d.inputTokens, outputTokens: d.outputTokens },
     ...(contexts.length ? { contexts } : {}),
     feedback: d.feedback.flatMap((f) => (f.value === null ? [] : [{ name: f.name, value: f.value }])),
+    ...(kinds.length ? { signals: kinds } : {}),
     ...(Object.keys(scores).length ? { scores } : {}),
     ...(last ? { spanId: last.spanId } : {}),
     ...(scoredOnline ? { scoredOnline } : {}),
   };
 }
 
-/** Every trace of a project that started in [fromMs, toMs), oldest first. */
+/** Every trace of a project that started in [fromMs, toMs), with its signals, oldest first. */
 export async function loadTraffic(
   store: TraceStore,
   projectId: string,
@@ -67,8 +71,11 @@ export async function loadTraffic(
       ...(cursor ? { cursor } : {}),
     });
     for (const t of page.traces) {
-      const detail = await store.getTrace(projectId, t.traceId);
-      if (detail) out.push(monitoredFromDetail(detail));
+      const [detail, signals] = await Promise.all([
+        store.getTrace(projectId, t.traceId),
+        store.signalsForTrace(projectId, t.traceId),
+      ]);
+      if (detail) out.push(monitoredFromDetail(detail, signals));
     }
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
