@@ -7,6 +7,7 @@ import { metricValue } from './drift-metrics.js';
 import { loadTraffic } from './from-store.js';
 import { nativeToBatch } from './native-event.js';
 import { sampleWindow } from './sampling.js';
+import { segmentOf } from './traffic.js';
 
 const T0 = Date.parse('2026-11-20T10:00:00Z');
 let store: TraceStore;
@@ -25,6 +26,7 @@ beforeAll(async () => {
     input: i === 2 ? 'how do I get my money back?' : `question ${i}`,
     output: 'an answer',
     latencyMs: 100,
+    metadata: { plan: i === 0 ? 'pro' : 'free' },
   }));
   await store.writeIngest(nativeToBatch({ events }, projectId, T0 + 60_000));
   // The signals stored for the session: the third turn rephrased the second.
@@ -51,6 +53,15 @@ describe('loadTraffic', () => {
     });
     expect(sample.sampled).toEqual([
       { traceId: 't2', segment: 'all', reason: 'always:signal.rephrase', weight: 1 },
+    ]);
+  });
+
+  it('carries the spans’ metadata, so a metadata.<key> segment path stratifies traffic', async () => {
+    const traffic = await loadTraffic(store, projectId, T0, T0 + 60_000);
+    expect(traffic.map((t) => segmentOf(t, ['metadata.plan']))).toEqual([
+      'metadata.plan=pro',
+      'metadata.plan=free',
+      'metadata.plan=free',
     ]);
   });
 });

@@ -13,8 +13,8 @@ const lastOf = (messages: TraceMessage[], role: string) =>
 /**
  * A stored trace as the monitor sees it: the input is the last user message of its first LLM span
  * (the root span's when it has none), the output the last assistant message of its last LLM span;
- * errors, cost, tokens, latency, tags, feedback and scores from all its spans; the kinds of the
- * implicit signals stored for it (`rephrase`, …).
+ * errors, cost, tokens, latency, tags, metadata (span attributes), feedback and scores from all its
+ * spans; the kinds of the implicit signals stored for it (`rephrase`, …).
  */
 export function monitoredFromDetail(d: TraceDetail, signals: readonly SignalRecord[] = []): MonitoredTrace {
   const llm = d.spans.filter((s) => s.kind === 'llm' || s.model);
@@ -30,6 +30,8 @@ export function monitoredFromDetail(d: TraceDetail, signals: readonly SignalReco
     }
   }
   const tags = Object.assign({}, ...d.spans.map((s) => s.tags)) as Record<string, string>;
+  // A native event's `metadata` is stored as its span's attributes.
+  const metadata = Object.assign({}, ...d.spans.map((s) => s.attributes)) as Record<string, unknown>;
   const contexts = d.spans.flatMap((s) => s.contexts.map((c) => c.content));
   const kinds = [...new Set(signals.map((s) => s.kind))];
   return {
@@ -41,6 +43,7 @@ export function monitoredFromDetail(d: TraceDetail, signals: readonly SignalReco
       : '',
     ...(d.models[0] ? { model: d.models[0] } : {}),
     tags,
+    ...(Object.keys(metadata).length ? { metadata } : {}),
     ...(error || d.errorCount > 0 ? { error: error ?? 'error' } : {}),
     ...(d.endMs !== null ? { latencyMs: d.endMs - d.startMs } : {}),
     ...(d.costUsd === null ? {} : { costUsd: d.costUsd }),
