@@ -101,4 +101,23 @@ describe('online evaluators under a judge budget', () => {
     expect(budget.spentUsd(T0)).toBeCloseTo(2.25);
     expect(r.deferred).toHaveLength(7);
   });
+
+  it('counts the judge calls of the pass, also when earlier calls leave the sliding hour meanwhile', async () => {
+    server = await startFakeOpenAI({ reply: () => '{"reasoning": "fine", "score": 4}' });
+    const online = await evaluators(server.baseURL);
+    // 50 calls made just under an hour before the pass: they leave the hour once the pass has begun.
+    const budget = new JudgeBudget(
+      { judgeCallsPerHour: 100 },
+      { calls: Array.from({ length: 50 }, () => T0 - 3_600_000 + 1), spend: [] },
+    );
+    let now = T0;
+    const r = await scoreSampled(traces(3), online, {
+      budget,
+      models: standaloneModelCaller({ retries: 0 }).models,
+      now: () => now++,
+    });
+    expect(server.stats.chat).toBe(3);
+    expect(r.deferred).toEqual([]);
+    expect(r.judgeCalls).toBe(3);
+  });
 });

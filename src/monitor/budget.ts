@@ -49,11 +49,6 @@ export class JudgeBudget {
     if (usd > 0) this.state.spend.push({ at: now, usd });
   }
 
-  callsInLastHour(now: number): number {
-    this.prune(now);
-    return this.state.calls.length;
-  }
-
   spentUsd(now: number): number {
     this.prune(now);
     return this.state.spend.reduce((a, s) => a + s.usd, 0);
@@ -75,14 +70,15 @@ export class BudgetExhausted extends Error {
 /**
  * A model caller that counts every judge call against the budget and refuses (BudgetExhausted) a
  * call that would go over it; other roles pass through. `refused()` tells whether it refused since
- * the last `resetRefused()`.
+ * the last `resetRefused()`; `calls()` how many judge calls it made and counted (cached answers cost none).
  */
 export function budgetedCaller(
   inner: ModelCaller,
   budget: JudgeBudget,
   now: () => number,
-): ModelCaller & { refused(): boolean; resetRefused(): void } {
+): ModelCaller & { refused(): boolean; resetRefused(): void; calls(): number } {
   let refused = false;
+  let calls = 0;
   return {
     async callModel(provider, request, options) {
       if (options.role !== 'judge') return inner.callModel(provider, request, options);
@@ -92,11 +88,15 @@ export function budgetedCaller(
         throw new BudgetExhausted();
       }
       const answer = await inner.callModel(provider, request, options);
-      if (!answer.cached) budget.record(t, costOf(answer.usage, priceFor(provider.model)) ?? 0);
+      if (!answer.cached) {
+        budget.record(t, costOf(answer.usage, priceFor(provider.model)) ?? 0);
+        calls++;
+      }
       return answer;
     },
     embed: (provider, texts, options) => inner.embed(provider, texts, options),
     refused: () => refused,
+    calls: () => calls,
     resetRefused: () => {
       refused = false;
     },

@@ -81,7 +81,6 @@ export async function scoreSampled(
   const plain = evaluators.filter((e) => !e.judge).map((e) => e.evaluator);
   const judges = evaluators.filter((e) => e.judge).map((e) => e.evaluator);
   const models = budgetedCaller(opts.models, opts.budget, now);
-  const before = opts.budget.callsInLastHour(now());
   const out: OnlineScoring = { scored: [], deferred: [], judgeCalls: 0, errors: 0 };
   for (const trace of traces) {
     const { case: c, output } = traceAsCase(trace);
@@ -100,6 +99,6 @@ export async function scoreSampled(
     out.errors += scores.filter((s) => s.error !== undefined).length;
     out.scored.push({ traceId: trace.id, scores });
   }
-  out.judgeCalls = Math.max(0, opts.budget.callsInLastHour(now()) - before);
+  out.judgeCalls = models.calls();
   return out;
 }
