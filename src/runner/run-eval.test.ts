@@ -270,6 +270,23 @@ describe('runEval', () => {
     expect(written.map((r) => r.caseId)).toEqual(['c0']);
   });
 
+  it('a signal aborted before the run starts: no call is made, the run is interrupted', async () => {
+    // `assay eval --workers` stopped with Ctrl-C closes the run with an already-aborted signal:
+    // the work the workers have not done must stay queued, not be run by the coordinator.
+    let calls = 0;
+    const counted = createFunctionTarget({ id: 'counted', fn: () => `call ${++calls}` });
+    const controller = new AbortController();
+    controller.abort();
+    const { written, sink } = recordingSink();
+    const outcome = await runEval(
+      { runId: 'r', dataset, targets: [counted], evaluators: [] },
+      { sink, signal: controller.signal },
+    );
+    expect(outcome.status).toBe('interrupted');
+    expect(calls).toBe(0);
+    expect(written).toEqual([]);
+  });
+
   it('a target that cannot be reached aborts the run, with no result written', async () => {
     const unreachable = createFunctionTarget({
       id: 'down',

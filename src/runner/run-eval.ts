@@ -135,7 +135,10 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
   // Every call in flight and every retry wait listens on it: more than Node's default of 10.
   setMaxListeners(0, controller.signal);
   const onOuterAbort = () => controller.abort();
-  deps.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  // A signal aborted already fires no event: the run must not start (a stopped `--workers` run is
+  // closed with one; its unfinished work stays queued, it is not run here).
+  if (deps.signal?.aborted) controller.abort();
+  else deps.signal?.addEventListener('abort', onOuterAbort, { once: true });
   let abortError: AssayError | undefined;
 
   const pools: Pools = new Map();
