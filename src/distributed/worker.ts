@@ -4,9 +4,8 @@ import { loadConfig } from '../config/load.js';
 import { AssayError } from '../core/errors.js';
 import type { ResultRecord, RunRecord } from '../core/run.js';
 import type { Store } from '../core/store.js';
-import { runEval } from '../runner/run-eval.js';
 import { buildSuite, type Suite } from '../suite/build-suite.js';
-import { storedOutputs } from '../suite/stored-outputs.js';
+import { evalSuite } from '../suite/run-suite.js';
 import { EVAL_QUEUE, type EvalJob } from './queue.js';
 import { RUN_SPEC_ARTIFACT, type RunSpec } from './run-spec.js';
 
@@ -50,30 +49,16 @@ export async function startWorker(options: WorkerOptions): Promise<{ stop(): Pro
       const completed: ResultRecord[] = [];
       for await (const r of store.results(run.id))
         if (r.output !== null && wanted.has(r.caseId)) completed.push(r);
-      const outcome = await runEval(
-        {
-          runId: run.id,
-          dataset: { ...suite.dataset, cases },
-          targets: suite.targets,
-          evaluators: suite.evaluators,
-          concurrency: options.concurrency,
-          // A killed worker loses at most its calls in flight: each result is committed before the next call.
-          maxUnwritten: 0,
-          cache: (run.provenance.repeat ?? 1) <= 1,
-          repeat: run.provenance.repeat ?? 1,
-          ...(suite.turnEvaluators ? { turnEvaluators: suite.turnEvaluators } : {}),
-          ...(suite.simulator ? { simulator: suite.simulator } : {}),
-          ...(suite.pricing ? { pricing: suite.pricing } : {}),
-          provenance: run.provenance,
-        },
-        {
-          sink: { write: (results) => store.saveResults(results) },
-          cache: { get: (key) => store.cacheGet(key), set: (key, value) => store.cacheSet(key, value) },
-          storedOutput: storedOutputs(store),
-          completed,
-          signal: controller.signal,
-        },
-      );
+      const outcome = await evalSuite(suite, run, {
+        store,
+        cases,
+        completed,
+        concurrency: options.concurrency,
+        // A killed worker loses at most its calls in flight: each result is committed before the next call.
+        maxUnwritten: 0,
+        cache: (run.provenance.repeat ?? 1) <= 1,
+        signal: controller.signal,
+      });
       // Not finished here: pg-boss hands the chunk out again; what was stored is kept.
       if (outcome.status !== 'completed') throw new Error(`chunk of run ${run.id}: ${outcome.status}`);
       options.log?.(`assay worker: run ${run.id}: ${cases.length} cases done\n`);

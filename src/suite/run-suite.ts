@@ -4,7 +4,7 @@ import type { ResultRecord, RunRecord } from '../core/run.js';
 import type { Store } from '../core/store.js';
 import { datasetVersion } from '../datasets/version.js';
 import type { Gates } from '../gates/schema.js';
-import { type EvalOutcome, type RunObserver, runEval } from '../runner/run-eval.js';
+import { type EvalDeps, type EvalOutcome, type RunObserver, runEval } from '../runner/run-eval.js';
 import type { Suite } from './build-suite.js';
 import { storedOutputs } from './stored-outputs.js';
 
@@ -71,34 +71,11 @@ export async function runSuite(
     await store.createRun(run);
   }
 
-  const outcome = await runEval(
-    {
-      runId: run.id,
-      dataset: suite.dataset,
-      targets: suite.targets,
-      evaluators: suite.evaluators,
-      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-      ...(options.retries === undefined ? {} : { retries: options.retries }),
-      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-      cache: options.cache ?? true,
-      repeat: run.provenance.repeat ?? options.repeat ?? 1,
-      ...(options.gates ? { gates: options.gates } : {}),
-      ...(suite.turnEvaluators ? { turnEvaluators: suite.turnEvaluators } : {}),
-      ...(suite.simulator ? { simulator: suite.simulator } : {}),
-      ...(suite.pricing ? { pricing: suite.pricing } : {}),
-      provenance: run.provenance,
-    },
-    {
-      sink: { write: (results) => store.saveResults(results) },
-      // One cache for target answers, judge answers and vectors, each kind under its key prefix.
-      cache: { get: (key) => store.cacheGet(key), set: (key, value) => store.cacheSet(key, value) },
-      storedOutput: storedOutputs(store),
-      completed,
-      ...(options.resume?.summary?.models ? { completedModels: options.resume.summary.models } : {}),
-      ...(options.observers ? { observers: options.observers } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    },
-  );
+  const outcome = await evalSuite(suite, run, {
+    ...options,
+    completed,
+    ...(options.resume?.summary?.models ? { completedModels: options.resume.summary.models } : {}),
+  });
   const finished: RunRecord = {
     ...run,
     status: outcome.status,
@@ -114,6 +91,56 @@ export async function runSuite(
     ...(outcome.error ? { error: outcome.error } : {}),
   });
   return { run: finished, outcome };
+}
+
+export interface EvalSuiteOptions
+  extends Pick<
+    RunSuiteOptions,
+    'store' | 'concurrency' | 'retries' | 'timeoutMs' | 'cache' | 'repeat' | 'gates' | 'observers' | 'signal'
+  > {
+  /** Results already stored: kept, not made again. */
+  completed: ResultRecord[];
+  completedModels?: EvalDeps['completedModels'];
+  /** Only these of the suite's cases (a distributed worker's chunk). */
+  cases?: Case[];
+  maxUnwritten?: number;
+}
+
+/**
+ * Runs a suite's cases (all, or `cases`) into the store under the recorded `run`, which it neither
+ * opens nor closes: the one way `runSuite` and a distributed worker's chunk call `runEval`.
+ */
+export function evalSuite(suite: Suite, run: RunRecord, options: EvalSuiteOptions): Promise<EvalOutcome> {
+  const { store } = options;
+  return runEval(
+    {
+      runId: run.id,
+      dataset: options.cases ? { ...suite.dataset, cases: options.cases } : suite.dataset,
+      targets: suite.targets,
+      evaluators: suite.evaluators,
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      ...(options.retries === undefined ? {} : { retries: options.retries }),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      cache: options.cache ?? true,
+      repeat: run.provenance.repeat ?? options.repeat ?? 1,
+      ...(options.maxUnwritten === undefined ? {} : { maxUnwritten: options.maxUnwritten }),
+      ...(options.gates ? { gates: options.gates } : {}),
+      ...(suite.turnEvaluators ? { turnEvaluators: suite.turnEvaluators } : {}),
+      ...(suite.simulator ? { simulator: suite.simulator } : {}),
+      ...(suite.pricing ? { pricing: suite.pricing } : {}),
+      provenance: run.provenance,
+    },
+    {
+      sink: { write: (results) => store.saveResults(results) },
+      // One cache for target answers, judge answers and vectors, each kind under its key prefix.
+      cache: { get: (key) => store.cacheGet(key), set: (key, value) => store.cacheSet(key, value) },
+      storedOutput: storedOutputs(store),
+      completed: options.completed,
+      ...(options.completedModels ? { completedModels: options.completedModels } : {}),
+      ...(options.observers ? { observers: options.observers } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
+  );
 }
 
 /**
