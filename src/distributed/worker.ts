@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type PgBoss from 'pg-boss';
 import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
 import { AssayError } from '../core/errors.js';
 import type { ResultRecord, RunRecord } from '../core/run.js';
 import type { Store } from '../core/store.js';
@@ -30,7 +31,7 @@ export interface WorkerOptions {
  */
 export async function startWorker(options: WorkerOptions): Promise<{ stop(): Promise<void> }> {
   const { store, boss } = options;
-  const suites = new Map<string, Promise<{ run: RunRecord; suite: Suite }>>();
+  const suites = new Map<string, Promise<RunSuite>>();
   const suiteFor = (runId: string) => {
     let found = suites.get(runId);
     if (!found) {
@@ -43,7 +44,7 @@ export async function startWorker(options: WorkerOptions): Promise<{ stop(): Pro
   const controller = new AbortController();
   await boss.work<EvalJob>(EVAL_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
     for (const job of jobs) {
-      const { run, suite } = await suiteFor(job.data.runId);
+      const { run, suite, config } = await suiteFor(job.data.runId);
       const wanted = new Set(job.data.caseIds);
       const cases = suite.dataset.cases.filter((c) => wanted.has(c.id));
       const completed: ResultRecord[] = [];
@@ -54,9 +55,12 @@ export async function startWorker(options: WorkerOptions): Promise<{ stop(): Pro
         cases,
         completed,
         concurrency: options.concurrency,
+        // The run's config, as `assay eval` runs it in process; repeats are never answered from the cache.
+        retries: config.retries,
+        timeoutMs: config.timeoutMs,
+        cache: config.cache && (run.provenance.repeat ?? 1) <= 1,
         // A killed worker loses at most its calls in flight: each result is committed before the next call.
         maxUnwritten: 0,
-        cache: (run.provenance.repeat ?? 1) <= 1,
         signal: controller.signal,
       });
       // Not finished here: pg-boss hands the chunk out again; what was stored is kept.
@@ -72,10 +76,13 @@ export async function startWorker(options: WorkerOptions): Promise<{ stop(): Pro
   };
 }
 
-async function loadRunSuite(
-  options: WorkerOptions,
-  runId: string,
-): Promise<{ run: RunRecord; suite: Suite }> {
+interface RunSuite {
+  run: RunRecord;
+  suite: Suite;
+  config: Config;
+}
+
+async function loadRunSuite(options: WorkerOptions, runId: string): Promise<RunSuite> {
   const run = await options.store.getRun(runId);
   if (!run) throw new AssayError('run.not-found', `no run "${runId}" in the store`);
   const spec = (await options.store.artifacts(runId, RUN_SPEC_ARTIFACT))[0]?.value as RunSpec | undefined;
@@ -97,5 +104,5 @@ async function loadRunSuite(
     assayVersion: options.assayVersion,
     ...(options.gitCommit ? { gitCommit: options.gitCommit } : {}),
   });
-  return { run, suite };
+  return { run, suite, config: loaded.config };
 }
