@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
-import type { RunRecord } from '../core/run.js';
 import type { Store } from '../core/store.js';
 import type { Progress, RunObserver } from '../runner/run-eval.js';
 import type { Suite } from '../suite/build-suite.js';
 import { newRunId } from '../suite/run-id.js';
 import { type PipelineResult, runPipeline } from '../suite/run-pipeline.js';
+import { newRunRecord } from '../suite/run-suite.js';
 import { DEFAULT_JOB_EXPIRY_SECONDS, EVAL_QUEUE, type EvalJob, openQueue } from './queue.js';
 import { RUN_SPEC_ARTIFACT, type RunSpec } from './run-spec.js';
 
@@ -43,14 +43,7 @@ export async function runDistributed(
   const repeat = options.repeat ?? 1;
   const runId = newRunId();
   const description = options.description ?? loaded.config.description;
-  const run: RunRecord = {
-    id: runId,
-    createdAt: new Date().toISOString(),
-    status: 'running',
-    configHash: suite.provenance.configHash,
-    provenance: { ...suite.provenance, ...(repeat > 1 ? { repeat } : {}) },
-    ...(description ? { description } : {}),
-  };
+  const run = newRunRecord(suite, runId, { repeat, ...(description ? { description } : {}) });
   const cases = suite.dataset.cases;
   const total = cases.length * suite.targets.length * repeat;
   const spec: RunSpec = {

@@ -56,17 +56,7 @@ export async function runSuite(
     for await (const r of store.results(run.id)) if (r.output !== null) completed.push(r);
     await store.updateRun(run.id, { status: 'running' });
   } else {
-    run = {
-      id: options.runId,
-      createdAt: new Date().toISOString(),
-      status: 'running',
-      configHash: suite.provenance.configHash,
-      provenance: {
-        ...suite.provenance,
-        ...(options.repeat && options.repeat > 1 ? { repeat: options.repeat } : {}),
-      },
-      ...(options.description ? { description: options.description } : {}),
-    };
+    run = newRunRecord(suite, options.runId, options);
     if (!options.datasetSaved) await saveCases(store, suite, run);
     await store.createRun(run);
   }
@@ -91,6 +81,25 @@ export async function runSuite(
     ...(outcome.error ? { error: outcome.error } : {}),
   });
   return { run: finished, outcome };
+}
+
+/** The record of a new run of the suite, `running`; not stored yet. */
+export function newRunRecord(
+  suite: Suite,
+  id: string,
+  options: { repeat?: number; description?: string } = {},
+): RunRecord {
+  return {
+    id,
+    createdAt: new Date().toISOString(),
+    status: 'running',
+    configHash: suite.provenance.configHash,
+    provenance: {
+      ...suite.provenance,
+      ...(options.repeat && options.repeat > 1 ? { repeat: options.repeat } : {}),
+    },
+    ...(options.description ? { description: options.description } : {}),
+  };
 }
 
 export interface EvalSuiteOptions
