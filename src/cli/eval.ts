@@ -127,6 +127,7 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
         ...(flags.repeat ? { repeat: flags.repeat } : {}),
         ...(flags.description ? { description: flags.description } : {}),
         ...(flags.jobExpiry ? { expireInSeconds: flags.jobExpiry } : {}),
+        cache: flags.cache,
         ...(suite.provenance.gitCommit
           ? { gitCommit: { commit: suite.provenance.gitCommit, dirty: Boolean(suite.provenance.gitDirty) } }
           : {}),

@@ -20,6 +20,8 @@ export interface DistributedOptions {
   env?: Record<string, string | undefined>;
   repeat?: number;
   description?: string;
+  /** `false` bypasses the response cache, in the workers as in closing the run. */
+  cache?: boolean;
   /** Cases per job (default 50). */
   chunkSize?: number;
   /** A job not completed this long after a worker took it is handed out again (default 45 s). */
@@ -50,6 +52,7 @@ export async function runDistributed(
     configPath: relative(options.cwd, loaded.file),
     configText: readFileSync(loaded.file, 'utf8'),
     ...(options.gitCommit ? { gitCommit: options.gitCommit.commit } : {}),
+    ...(options.cache === false ? { cache: false as const } : {}),
     total,
   };
   await store.createRun(run);
@@ -77,6 +80,7 @@ export async function runDistributed(
     store,
     suite,
     resume: runId,
+    ...(options.cache === false ? { cache: false } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
 }

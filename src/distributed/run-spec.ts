@@ -8,6 +8,8 @@ export interface RunSpec {
   configText: string;
   /** The revision the run was made at; workers warn when theirs differs. */
   gitCommit?: string;
+  /** `false`: the run bypasses the response cache (`assay eval --no-cache`). */
+  cache?: false;
   /** Work items: cases × targets × repeats. */
   total: number;
 }

@@ -44,7 +44,7 @@ export async function startWorker(options: WorkerOptions): Promise<{ stop(): Pro
   const controller = new AbortController();
   await boss.work<EvalJob>(EVAL_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
     for (const job of jobs) {
-      const { run, suite, config } = await suiteFor(job.data.runId);
+      const { run, suite, config, cache } = await suiteFor(job.data.runId);
       const wanted = new Set(job.data.caseIds);
       const cases = suite.dataset.cases.filter((c) => wanted.has(c.id));
       const completed: ResultRecord[] = [];
@@ -58,7 +58,7 @@ export async function startWorker(options: WorkerOptions): Promise<{ stop(): Pro
         // The run's config, as `assay eval` runs it in process; repeats are never answered from the cache.
         retries: config.retries,
         timeoutMs: config.timeoutMs,
-        cache: config.cache && (run.provenance.repeat ?? 1) <= 1,
+        cache: cache && (run.provenance.repeat ?? 1) <= 1,
         // A killed worker loses at most its calls in flight: each result is committed before the next call.
         maxUnwritten: 0,
         signal: controller.signal,
@@ -80,6 +80,8 @@ interface RunSuite {
   run: RunRecord;
   suite: Suite;
   config: Config;
+  /** The config's `cache`, unless the run was made with `--no-cache`. */
+  cache: boolean;
 }
 
 async function loadRunSuite(options: WorkerOptions, runId: string): Promise<RunSuite> {
@@ -104,5 +106,5 @@ async function loadRunSuite(options: WorkerOptions, runId: string): Promise<RunS
     assayVersion: options.assayVersion,
     ...(options.gitCommit ? { gitCommit: options.gitCommit } : {}),
   });
-  return { run, suite, config: loaded.config };
+  return { run, suite, config: loaded.config, cache: loaded.config.cache && spec.cache !== false };
 }
