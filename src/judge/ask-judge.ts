@@ -54,18 +54,19 @@ export async function askJudge<T>(req: JudgeRequest<T>): Promise<JudgeAnswer<T>>
     json: judge.json && !judge.tool,
     ...(tools.tools ? { tools: tools.tools } : {}),
   };
+  // Calls made and their tokens; an answer read from the cache made no call and spent nothing now.
   let calls = 0;
   let tokens = 0;
-  let cached = true;
-  const ask = async (r: GenerateRequest): Promise<GenerateResponse | { error: string }> => {
-    calls++;
+  const ask = async (r: GenerateRequest): Promise<ModelAnswer | { error: string }> => {
     try {
       const res = await generate(models, judge, r, (answer) => parseVerdict(answer, check).ok, req.signal);
-      tokens += (res.usage?.inputTokens ?? 0) + (res.usage?.outputTokens ?? 0);
-      cached &&= res.cached === true;
-      if (res.cached) calls--;
+      if (!res.cached) {
+        calls++;
+        tokens += (res.usage?.inputTokens ?? 0) + (res.usage?.outputTokens ?? 0);
+      }
       return res;
     } catch (error) {
+      calls++;
       return { error: `judge ${judge.id} failed: ${errorMessage(error)}` };
     }
   };
@@ -96,16 +97,9 @@ export async function askJudge<T>(req: JudgeRequest<T>): Promise<JudgeAnswer<T>>
         tokens,
       };
     }
-    return {
-      ok: true,
-      verdict: parsed.value,
-      text: second.text,
-      calls,
-      cached: false,
-      tokens: cached ? 0 : tokens,
-    };
+    return { ok: true, verdict: parsed.value, text: second.text, calls, cached: false, tokens };
   }
-  return { ok: true, verdict: parsed.value, text: first.text, calls, cached, tokens: cached ? 0 : tokens };
+  return { ok: true, verdict: parsed.value, text: first.text, calls, cached: first.cached === true, tokens };
 }
 
 /**

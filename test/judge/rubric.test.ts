@@ -161,6 +161,30 @@ describe('rubric judge against a scripted OpenAI-compatible server', () => {
     expect(usage.snapshot()?.judge).toMatchObject({ calls: 2, cached: 1 });
   });
 
+  it('counts the tokens of the calls it made, not of a retry answer read from the cache', async () => {
+    // A judge that answers garbage first and a verdict when told: the garbage is never cached, the
+    // verdict is. On a re-run the first call is made again and the retry is read from the cache.
+    const garbage = { content: 'no verdict here', usage: { prompt_tokens: 100, completion_tokens: 5 } };
+    server = await startFakeOpenAI({
+      script: [
+        garbage,
+        { content: '{"reasoning": "ok", "score": 4}', usage: { prompt_tokens: 120, completion_tokens: 10 } },
+        garbage,
+      ],
+    });
+    const { models, usage } = standaloneModelCaller({ cache: memoryCache() });
+    const e = await build(accuracy(server.baseURL));
+    const [first] = await scores(e, { output: anOutput('x'), models });
+    expect(first!.details).toMatchObject({ judgeCalls: 2, judgeTokens: 235 });
+    const [again] = await scores(e, { output: anOutput('x'), models });
+    expect(again).toMatchObject({ value: 0.75 });
+    expect(server.stats.chat).toBe(3);
+    // One call made, 105 tokens: the cached answer's 130 were spent by the first run.
+    expect(again!.details).toMatchObject({ judgeCalls: 1, judgeTokens: 105 });
+    expect(again!.details!.judgeCached).toBeUndefined();
+    expect(usage.snapshot()?.judge).toMatchObject({ calls: 4, cached: 1 });
+  });
+
   it('averages several judges, keeps each one’s score, and scores from the others when one fails', async () => {
     server = await startFakeOpenAI({ reply: () => '{"reasoning": "good", "score": 5}' });
     const second = await startFakeOpenAI({ reply: () => '{"reasoning": "weak", "score": 2}' });
