@@ -221,7 +221,10 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
         .sort((a, b) => a.user.localeCompare(b.user));
     },
 
-    /** Aggregated labels per item (consensus first, flagged raters left out): the export and `assay calibrate --review`. */
+    /**
+     * Aggregated labels per item (an admin's consensus wins; flagged raters left out): what
+     * `GET queues/{q}/export` returns. (`assay calibrate --review` is not built yet: docs/review.md.)
+     */
     async aggregated(
       actor: Actor,
       name: string,
