@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestBatch } from '../src/core/trace.js';
 import type { TraceStore } from '../src/core/trace-store.js';
 import { createLocalEmbedder } from '../src/embeddings/local.js';
+import { IngestQueue } from '../src/monitor/ingest-queue.js';
 import { DEFAULT_SIGNAL_OPTIONS } from '../src/monitor/signals.js';
 import { SignalTracker } from '../src/monitor/signals-tracker.js';
 import { openTraceStore } from '../src/store/open.js';
@@ -71,5 +72,26 @@ describe('SignalTracker', () => {
     expect((await store.signalsForTrace(projectId, 'em-2')).find((s) => s.kind === 'rephrase')?.value).toBe(
       1,
     );
+  });
+
+  it('recomputes wait while the attached queue is busy; closing ends the wait', async () => {
+    const queue = new IngestQueue((b) => store.writeIngest(b));
+    const tracker = new SignalTracker(store, { embedder: createLocalEmbedder() }).attach(queue);
+    const batch: IngestBatch = {
+      spans: [span(projectId, 'bz-1', 'a', { sessionId: 'bz', startMs: 7_000_000, endMs: 7_000_100 })],
+      scores: [],
+      feedback: [],
+      events: [],
+    };
+    queue.enter();
+    await queue.submit(batch);
+    // A request is still in progress: the session waits.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(tracker.counts.recomputed).toBe(0);
+    expect(await store.signalsForTrace(projectId, 'bz-1')).toEqual([]);
+    await tracker.close();
+    expect(tracker.counts.recomputed).toBe(1);
+    expect((await store.signalsForTrace(projectId, 'bz-1')).length).toBeGreaterThan(0);
+    queue.leave();
   });
 });

@@ -56,6 +56,9 @@ export class IngestQueue {
   readonly maxCommit: number;
   readonly maxRequests: number;
   private requests = 0;
+  /** When the queue last went idle (`performance.now()`), and who waits for it to. */
+  private idleSince = performance.now();
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly write: (batch: IngestBatch) => Promise<IngestWriteResult>,
@@ -81,11 +84,27 @@ export class IngestQueue {
 
   leave(): void {
     this.requests -= 1;
+    this.settle();
   }
 
   /** Whether a request is being taken in or a batch waits for its commit (background work yields). */
   busy(): boolean {
     return this.requests > 0 || this.depth > 0;
+  }
+
+  /**
+   * Resolves once the queue has been idle (no request in progress, nothing waiting) for `ms`:
+   * background work (signals) starts in a quiet spell instead of slowing acknowledgements. It sleeps
+   * while the queue is busy (woken when it goes idle), so a wait costs no polling, and a queue idle
+   * for longer already resolves at once.
+   */
+  async quiet(ms: number): Promise<void> {
+    for (;;) {
+      if (this.busy()) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      const left = this.idleSince + ms - performance.now();
+      if (left <= 0) return;
+      await new Promise((resolve) => setTimeout(resolve, left));
+    }
   }
 
   /** Whether `size` more records would fit now (checked before a body is even read). */
@@ -157,7 +176,17 @@ export class IngestQueue {
         this.counts.failures += 1;
         for (const w of taken) w.reject(error);
       }
+      this.settle();
     }
+  }
+
+  /** Marks the moment the queue goes idle and wakes those waiting for it. */
+  private settle(): void {
+    if (this.busy()) return;
+    this.idleSince = performance.now();
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const wake of waiters) wake();
   }
 }
 

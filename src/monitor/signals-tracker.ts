@@ -11,14 +11,12 @@ export interface SignalTrackerOptions {
   /** Sessions waiting for a recompute at most; more are dropped and counted (default 10,000). */
   maxPending?: number;
   now?: () => number;
-  /**
-   * Whether ingestion is busy: recomputes wait while it is, so signals never slow acknowledgements
-   * (under sustained saturation they lag; sessions past `maxPending` are dropped and counted).
-   */
-  busy?: () => boolean;
 }
 
-/** How long ingestion must be idle before a recompute starts. */
+/**
+ * How long the attached queue must be idle before a recompute starts: signals never slow
+ * acknowledgements (under sustained saturation they lag; sessions past `maxPending` are dropped and counted).
+ */
 const QUIET_MS = 100;
 
 const keyOf = (projectId: string, sessionId: string) => JSON.stringify([projectId, sessionId]);
@@ -40,6 +38,12 @@ export class SignalTracker {
   private inFlight = 0;
   private scheduled = false;
   private closing = false;
+  /** The queue whose commits are followed and whose quiet spells recomputes wait for (see `attach`). */
+  private queue: IngestQueue | undefined;
+  private stopWaiting: () => void = () => {};
+  private readonly closed = new Promise<void>((resolve) => {
+    this.stopWaiting = resolve;
+  });
   /** Sessions not recomputed because too many were pending, and recomputes that failed. */
   readonly counts = { dropped: 0, failures: 0, recomputed: 0 };
 
@@ -53,8 +57,9 @@ export class SignalTracker {
     this.timer.unref();
   }
 
-  /** Subscribes to the queue's commits. */
+  /** Subscribes to the queue's commits; recomputes then wait for the queue to be quiet. */
   attach(queue: IngestQueue): this {
+    this.queue = queue;
     queue.observe((batch) => this.onCommit(batch));
     return this;
   }
@@ -84,6 +89,7 @@ export class SignalTracker {
   async close(): Promise<void> {
     clearInterval(this.timer);
     this.closing = true;
+    this.stopWaiting();
     await this.settled();
   }
 
@@ -130,13 +136,10 @@ export class SignalTracker {
   private async drainDirty(): Promise<void> {
     while (this.dirty.size > 0) {
       const [key, [projectId, sessionId]] = this.dirty.entries().next().value as [string, [string, string]];
-      // Ingestion first: a recompute reads the store and embeds texts on this thread.
-      // Waits for a quiet spell (100 ms without ingest work), not just a gap between two requests.
-      for (let quietSince = Date.now(); !this.closing && Date.now() - quietSince < QUIET_MS; ) {
-        if (this.tracker.busy?.() ?? false) quietSince = Date.now();
-        else if (!this.tracker.busy) break;
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      // Ingestion first: a recompute reads the store and embeds texts on this thread. A quiet spell
+      // (100 ms without ingest work), not just a gap between two requests; once in one, the next
+      // sessions go on without waiting again.
+      if (this.queue && !this.closing) await Promise.race([this.queue.quiet(QUIET_MS), this.closed]);
       this.dirty.delete(key);
       try {
         await recomputeSession(this.store, projectId, sessionId, {

@@ -74,7 +74,6 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
             rephraseThreshold: signalConfig?.rephraseThreshold ?? 0.8,
             abandonMs: (signalConfig?.abandonMinutes ?? 30) * 60_000,
           },
-          busy: () => queue.busy(),
         }).attach(queue);
   let draining = false;
   const pool = new ConvertPool(options.threads ?? 0);

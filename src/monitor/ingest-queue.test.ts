@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { emptyBatch } from '../core/trace.js';
+import { IngestQueue } from './ingest-queue.js';
+
+const idleQueue = () => new IngestQueue(async () => ({ spans: 0, scores: 0, feedback: 0, events: 0 }));
+const tick = () => new Promise((resolve) => setImmediate(() => resolve('later')));
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('IngestQueue.quiet', () => {
+  it('waits while a request is in progress and resolves once the queue has gone idle', async () => {
+    const queue = idleQueue();
+    queue.enter();
+    let quiet = false;
+    const waiting = queue.quiet(0).then(() => {
+      quiet = true;
+    });
+    await pause(50);
+    expect(quiet).toBe(false);
+    queue.leave();
+    await waiting;
+    expect(quiet).toBe(true);
+  });
+
+  it('a queue idle for longer than the spell resolves at once, every time it is asked', async () => {
+    const queue = idleQueue();
+    await pause(30);
+    for (let i = 0; i < 3; i++)
+      expect(await Promise.race([queue.quiet(20).then(() => 'quiet'), tick()])).toBe('quiet');
+  });
+
+  it('a commit in progress counts as busy too', async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const queue = new IngestQueue(async () => {
+      await held;
+      return { spans: 1, scores: 0, feedback: 0, events: 0 };
+    });
+    const batch = emptyBatch();
+    batch.feedback.push({
+      projectId: 'p',
+      id: 'f',
+      traceId: 't',
+      name: 'thumbs',
+      value: 1,
+      comment: null,
+      correction: null,
+      escalated: false,
+      userId: null,
+      timestampMs: 0,
+    });
+    const committed = queue.submit(batch);
+    let quiet = false;
+    const waiting = queue.quiet(0).then(() => {
+      quiet = true;
+    });
+    await pause(50);
+    expect(quiet).toBe(false);
+    release();
+    await committed;
+    await waiting;
+    expect(quiet).toBe(true);
+  });
+});
