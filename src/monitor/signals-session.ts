@@ -43,10 +43,11 @@ async function pairSimilarity(
   options: SignalOptions,
 ): Promise<(a: string, b: string) => number> {
   const texts = new Set<string>();
+  const normalised = turns.map((t) => normaliseText(t.userText));
   for (let i = 1; i < turns.length; i++) {
     const [prev, turn] = [turns[i - 1]!, turns[i]!];
     if (turn.startMs - prev.endMs > options.windowMs) continue;
-    if (normaliseText(prev.userText) === normaliseText(turn.userText)) continue;
+    if (normalised[i - 1] === normalised[i]) continue;
     texts.add(prev.userText).add(turn.userText);
   }
   const list = [...texts];

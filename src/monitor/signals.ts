@@ -51,14 +51,16 @@ export function sessionSignals(
   const out: SignalRecord[] = [];
   const add = (traceId: string, kind: SignalKind, value: number) =>
     out.push({ projectId, traceId, sessionId, kind, value, computedMs: now });
+  // Each text normalised once, not once per comparison it takes part in.
+  const normalised = turns.map((t) => normaliseText(t.userText));
   let first = 0;
   for (let i = 0; i < turns.length; i++) {
     const turn = turns[i]!;
     const prev = i > first ? turns[i - 1] : undefined;
     // Without text (`ingest.content: false`, tool-only calls) there is nothing to compare.
-    const texts = prev ? normaliseText(prev.userText) !== '' && normaliseText(turn.userText) !== '' : false;
+    const texts = prev ? normalised[i - 1] !== '' && normalised[i] !== '' : false;
     if (prev && texts && turn.startMs - prev.endMs <= options.windowMs) {
-      if (normaliseText(turn.userText) === normaliseText(prev.userText)) add(turn.traceId, 'retry', 1);
+      if (normalised[i] === normalised[i - 1]) add(turn.traceId, 'retry', 1);
       else {
         const cos = similarity(prev.userText, turn.userText);
         if (cos >= options.rephraseThreshold) add(turn.traceId, 'rephrase', cos);
