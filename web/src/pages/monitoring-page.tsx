@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, qs } from '../api/client';
-import type { TrafficSeries } from '../api/types';
+import type { TrafficBucket, TrafficSeries } from '../api/types';
 import { ErrorBox, Loading, Section } from '../components/bits';
 import { type Series, TimeChart } from '../components/time-chart';
 import { count, ms, num, pct, usd } from '../format';
@@ -17,6 +17,53 @@ const RANGES: [string, number][] = [
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const bucketLabel = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+const rate = (v: number) => pct(v, 0);
+
+type Numeric = {
+  [K in keyof TrafficBucket]: TrafficBucket[K] extends number | null ? K : never;
+}[keyof TrafficBucket];
+
+/**
+ * The charts, each with its lines (label, bucket field, colour). Defined once, so each chart's
+ * `format` is the same function on every render and a chart is redrawn only when the data changes.
+ */
+const CHARTS: { title: string; format: (v: number) => string; lines: [string, Numeric, string][] }[] = [
+  {
+    title: 'Volume',
+    format: count,
+    lines: [
+      ['traces', 'traces', '#1d4ed8'],
+      ['errors', 'errors', '#b3261e'],
+    ],
+  },
+  {
+    title: 'Latency',
+    format: ms,
+    lines: [
+      ['p50', 'latencyP50Ms', '#1d4ed8'],
+      ['p95', 'latencyP95Ms', '#8a5300'],
+    ],
+  },
+  { title: 'Error rate', format: rate, lines: [['error rate', 'errorRate', '#b3261e']] },
+  { title: 'Cost per trace', format: usd, lines: [['cost per trace', 'costPerTrace', '#137333']] },
+  {
+    title: 'Tokens',
+    format: count,
+    lines: [
+      ['input tokens', 'inputTokens', '#1d4ed8'],
+      ['output tokens', 'outputTokens', '#6b21a8'],
+    ],
+  },
+  {
+    title: 'Feedback',
+    format: rate,
+    lines: [
+      ['feedback per trace', 'feedbackRate', '#1d4ed8'],
+      ['negative share', 'negativeRate', '#b3261e'],
+    ],
+  },
+  { title: 'Online score', format: num, lines: [['mean online score', 'meanScore', '#137333']] },
+];
 
 /** Production traffic over time, sliced by segment and model, with drill-down to the traces of a bucket. */
 export function MonitoringPage() {
@@ -38,36 +85,19 @@ export function MonitoringPage() {
   const charts = useMemo(() => {
     if (!data) return null;
     const b = data.buckets;
-    const col = <K extends keyof (typeof b)[number]>(k: K) => b.map((x) => x[k] as number | null);
-    const line = (label: string, values: (number | null)[], colour: string): Series => ({
-      label,
-      values,
-      colour,
-    });
     return {
       times: b.map((x) => x.startMs),
-      volume: [line('traces', col('traces'), '#1d4ed8'), line('errors', col('errors'), '#b3261e')],
-      latency: [line('p50', col('latencyP50Ms'), '#1d4ed8'), line('p95', col('latencyP95Ms'), '#8a5300')],
-      errorRate: [line('error rate', col('errorRate'), '#b3261e')],
-      cost: [line('cost per trace', col('costPerTrace'), '#137333')],
-      tokens: [
-        line('input tokens', col('inputTokens'), '#1d4ed8'),
-        line('output tokens', col('outputTokens'), '#6b21a8'),
-      ],
-      feedback: [
-        line('feedback per trace', col('feedbackRate'), '#1d4ed8'),
-        line('negative share', col('negativeRate'), '#b3261e'),
-      ],
-      score: [line('mean online score', col('meanScore'), '#137333')],
+      series: CHARTS.map((c) =>
+        c.lines.map(([label, key, colour]): Series => ({ label, colour, values: b.map((x) => x[key]) })),
+      ),
     };
   }, [data]);
+  /** The traces of the bucket starting at `start`, in this page's segment and model. */
+  const tracesOf = (start: number, width: number) =>
+    `/monitoring/traces${qs({ from: iso(start), to: iso(start + width), segment: filter.segment, model: filter.model })}`;
   const drill = (i: number) => {
-    if (!data) return;
-    const start = data.buckets[i]?.startMs;
-    if (start === undefined) return;
-    navigate(
-      `/monitoring/traces${qs({ from: iso(start), to: iso(start + data.bucketMs), segment: filter.segment, model: filter.model })}`,
-    );
+    const start = data?.buckets[i]?.startMs;
+    if (data && start !== undefined) navigate(tracesOf(start, data.bucketMs));
   };
   const now = Date.now();
   return (
@@ -81,7 +111,7 @@ export function MonitoringPage() {
         <label>
           Range
           <select
-            value={filter.from && !filter.to ? '' : ''}
+            value=""
             onChange={(e) => {
               const span = Number(e.target.value);
               if (span) update({ from: iso(now - span), to: null });
@@ -143,55 +173,16 @@ export function MonitoringPage() {
       {data && charts ? (
         <>
           <div className="charts">
-            <TimeChart
-              title="Volume"
-              times={charts.times}
-              series={charts.volume}
-              format={(v) => count(v)}
-              onPick={drill}
-            />
-            <TimeChart
-              title="Latency"
-              times={charts.times}
-              series={charts.latency}
-              format={(v) => ms(v)}
-              onPick={drill}
-            />
-            <TimeChart
-              title="Error rate"
-              times={charts.times}
-              series={charts.errorRate}
-              format={(v) => pct(v, 0)}
-              onPick={drill}
-            />
-            <TimeChart
-              title="Cost per trace"
-              times={charts.times}
-              series={charts.cost}
-              format={(v) => usd(v)}
-              onPick={drill}
-            />
-            <TimeChart
-              title="Tokens"
-              times={charts.times}
-              series={charts.tokens}
-              format={(v) => count(v)}
-              onPick={drill}
-            />
-            <TimeChart
-              title="Feedback"
-              times={charts.times}
-              series={charts.feedback}
-              format={(v) => pct(v, 0)}
-              onPick={drill}
-            />
-            <TimeChart
-              title="Online score"
-              times={charts.times}
-              series={charts.score}
-              format={(v) => num(v)}
-              onPick={drill}
-            />
+            {CHARTS.map((c, i) => (
+              <TimeChart
+                key={c.title}
+                title={c.title}
+                times={charts.times}
+                series={charts.series[i]!}
+                format={c.format}
+                onPick={drill}
+              />
+            ))}
           </div>
           <Section title="By bucket" id="buckets">
             <div className="table-wrap">
@@ -228,11 +219,7 @@ export function MonitoringPage() {
                     .map((b) => (
                       <tr key={b.startMs} className={(b.errorRate ?? 0) > 0.2 ? 'row-regressed' : undefined}>
                         <td>
-                          <Link
-                            to={`/monitoring/traces${qs({ from: iso(b.startMs), to: iso(b.startMs + data.bucketMs), segment: filter.segment, model: filter.model })}`}
-                          >
-                            {bucketLabel(b.startMs)}
-                          </Link>
+                          <Link to={tracesOf(b.startMs, data.bucketMs)}>{bucketLabel(b.startMs)}</Link>
                         </td>
                         <td className="num">{count(b.traces)}</td>
                         <td className="num">{pct(b.errorRate)}</td>
