@@ -240,6 +240,11 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await expect
         .poll(() => page.getByTestId('side-candidate').textContent(), { timeout: 15_000 })
         .toMatch(/not sure/);
+      // The diff is of the two answers shown above it: the baseline's words struck, the candidate's added.
+      const words = async (tag: string) =>
+        (await page.locator(`pre.diff ${tag}`).allTextContents()).join(' ');
+      await expect.poll(() => words('ins'), { timeout: 15_000 }).toMatch(/sure/);
+      expect(await words('del')).toMatch(/answer/);
       await inert('compare page');
     });
 

@@ -6,29 +6,25 @@ import { ErrorBox, Loading, StatusBadge } from '../components/bits';
 import { TextDiff } from '../components/text-diff';
 import { ms, num, shortId } from '../format';
 
-function Side({
-  runId,
-  caseId,
-  target,
-  label,
-}: {
-  runId: string;
-  caseId: string;
-  target: string;
-  label: string;
-}) {
-  const q = useQuery({
+/**
+ * A case's result in one run: the target's, else the case's first (runs of one target each are paired
+ * by case id even when their targets are named differently); null when the run does not have the case.
+ */
+function useCaseResult(runId: string, caseId: string, target: string) {
+  return useQuery({
     queryKey: ['case-side', runId, caseId, target],
     queryFn: async () => {
       const find = (t?: string) =>
         api<ResultList>(
           `/api/v1/runs/${encodeURIComponent(runId)}/results${qs({ case: caseId, limit: 1, target: t })}`,
         );
-      // Runs of one target each are paired by case id even when their targets are named differently.
       const row = (await find(target)).rows[0] ?? (target ? (await find()).rows[0] : undefined);
       return row ? api<ResultView>(`/api/v1/runs/${encodeURIComponent(runId)}/results/${row.id}`) : null;
     },
   });
+}
+
+function Side({ runId, label, q }: { runId: string; label: string; q: ReturnType<typeof useCaseResult> }) {
   return (
     <div>
       <h2>
@@ -67,18 +63,10 @@ export function CompareCasePage() {
   const candidate = params.get('candidate') ?? '';
   const caseId = params.get('case') ?? '';
   const target = params.get('target') ?? '';
-  const both = useQuery({
-    queryKey: ['case-pair', baseline, candidate, caseId, target],
-    queryFn: async () => {
-      const get = async (runId: string) => {
-        const l = await api<ResultList>(
-          `/api/v1/runs/${encodeURIComponent(runId)}/results${qs({ case: caseId, limit: 1 })}`,
-        );
-        return l.rows[0]?.output ?? null;
-      };
-      return Promise.all([get(baseline), get(candidate)]);
-    },
-  });
+  const base = useCaseResult(baseline, caseId, target);
+  const cand = useCaseResult(candidate, caseId, target);
+  const before = base.data?.output;
+  const after = cand.data?.output;
   return (
     <>
       <nav className="crumbs" aria-label="Breadcrumb">
@@ -89,14 +77,14 @@ export function CompareCasePage() {
         Case <span className="mono">{caseId}</span>, side by side
       </h1>
       <div className="side-by-side">
-        <Side runId={baseline} caseId={caseId} target={target} label="baseline" />
-        <Side runId={candidate} caseId={caseId} target={target} label="candidate" />
+        <Side runId={baseline} label="baseline" q={base} />
+        <Side runId={candidate} label="candidate" q={cand} />
       </div>
-      {both.data?.[0] && both.data[1] ? (
+      {before && after ? (
         <>
           <h2>What changed in the answer</h2>
-          <p className="muted small">From the baseline's output preview to the candidate's.</p>
-          <TextDiff expected={both.data[0]} actual={both.data[1]} />
+          <p className="muted small">From the baseline's output to the candidate's.</p>
+          <TextDiff expected={before} actual={after} />
         </>
       ) : null}
     </>
