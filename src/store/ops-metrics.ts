@@ -4,9 +4,6 @@ import { histogramQuantile, LATENCY_BINS_PER_LN } from '../core/traffic-series.j
 import type { Dialect } from './migrations.js';
 import type { Database } from './schema.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: the trace tables are typed by the trace store's own schema.
-type AnyDb = Kysely<any>;
-
 const num = (x: unknown) => (x === null || x === undefined ? 0 : Number(x));
 const HOUR = 3_600_000;
 
@@ -16,12 +13,11 @@ const HOUR = 3_600_000;
  * percentiles from a log histogram (as `trafficSeries` does) rather than a sort.
  */
 export async function opsMetrics(
-  typed: Kysely<Database>,
+  db: Kysely<Database>,
   dialect: Dialect,
   projectId: string,
   q: OpsMetricsQuery,
 ): Promise<OpsMetrics> {
-  const db = typed as unknown as AnyDb;
   const maxFn = sql.raw(dialect === 'postgres' ? 'greatest' : 'max');
   const key =
     q.groupBy === 'model'

@@ -9,9 +9,6 @@ import {
 import type { Dialect } from './migrations.js';
 import type { Database } from './schema.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: the trace tables are typed by the trace store's own schema.
-type AnyDb = Kysely<any>;
-
 /** Most buckets one query may ask for: a chart has a few hundred points, not millions. */
 export const MAX_BUCKETS = 2000;
 
@@ -22,7 +19,7 @@ const num = (x: unknown) => (x === null || x === undefined ? 0 : Number(x));
  * one index seek per value, instead of reading every row. Values over all time, for the filters.
  */
 async function distinctValues(
-  db: AnyDb,
+  db: Kysely<Database>,
   table: 'traces' | 'spans',
   column: 'segment' | 'model',
   projectId: string,
@@ -45,12 +42,11 @@ async function distinctValues(
  * one pass each, with latency percentiles from a log histogram rather than a sort.
  */
 export async function trafficSeries(
-  typed: Kysely<Database>,
+  db: Kysely<Database>,
   dialect: Dialect,
   projectId: string,
   q: TrafficQuery,
 ): Promise<TrafficSeries> {
-  const db = typed as unknown as AnyDb;
   const bucketMs = Math.max(60_000, q.bucketMs);
   const bucket = sql<number>`cast(floor(t.start_ms / ${bucketMs}) as bigint)`;
   const maxFn = sql.raw(dialect === 'postgres' ? 'greatest' : 'max');
