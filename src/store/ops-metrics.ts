@@ -1,8 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import type { OpsMetrics, OpsMetricsGroup, OpsMetricsQuery } from '../core/ops-metrics.js';
-import { histogramQuantile, LATENCY_BINS_PER_LN } from '../core/traffic-series.js';
+import { histogramQuantile } from '../core/traffic-series.js';
 import type { Dialect } from './migrations.js';
 import type { Database } from './schema.js';
+import { latencyBin } from './traffic-series.js';
 
 const num = (x: unknown) => (x === null || x === undefined ? 0 : Number(x));
 const HOUR = 3_600_000;
@@ -18,16 +19,12 @@ export async function opsMetrics(
   projectId: string,
   q: OpsMetricsQuery,
 ): Promise<OpsMetrics> {
-  const maxFn = sql.raw(dialect === 'postgres' ? 'greatest' : 'max');
   const key =
     q.groupBy === 'model'
       ? sql<string>`s.model`
       : q.groupBy === 'segment'
         ? sql<string>`coalesce(s.segment, '(none)')`
         : sql<string>`cast(floor(s.start_ms / ${HOUR}) as bigint)`;
-  const bin = sql<
-    number | null
-  >`case when s.end_ms is null then null else floor(ln(${maxFn}(s.end_ms - s.start_ms, 0.5)) * ${LATENCY_BINS_PER_LN}) end`;
   const ok = sql`s.status <> 'error'`;
   const rows = await db
     .selectFrom('spans as s')
@@ -37,7 +34,7 @@ export async function opsMetrics(
     .where('s.model', 'is not', null)
     .select([
       key.as('k'),
-      bin.as('bin'),
+      latencyBin('s', dialect).as('bin'),
       sql<number>`count(*)`.as('n'),
       sql<number>`sum(case when ${ok} then 0 else 1 end)`.as('errors'),
       sql<number>`sum(s.cost_usd)`.as('cost'),

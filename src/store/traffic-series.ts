@@ -15,6 +15,18 @@ export const MAX_BUCKETS = 2000;
 const num = (x: unknown) => (x === null || x === undefined ? 0 : Number(x));
 
 /**
+ * The log-histogram bin (`histogramQuantile`'s) of a trace's or span's duration, null while it has
+ * no end: durations under half a millisecond share the lowest bin.
+ */
+export function latencyBin(alias: 't' | 's', dialect: Dialect) {
+  const max = sql.raw(dialect === 'postgres' ? 'greatest' : 'max');
+  const [start, end] = [sql.ref(`${alias}.start_ms`), sql.ref(`${alias}.end_ms`)];
+  return sql<
+    number | null
+  >`case when ${end} is null then null else floor(ln(${max}(${end} - ${start}, 0.5)) * ${LATENCY_BINS_PER_LN}) end`;
+}
+
+/**
  * The distinct values of an indexed column of a project (segments, models), by a loose index scan:
  * one index seek per value, instead of reading every row. Values over all time, for the filters.
  */
@@ -49,7 +61,6 @@ export async function trafficSeries(
 ): Promise<TrafficSeries> {
   const bucketMs = Math.max(60_000, q.bucketMs);
   const bucket = sql<number>`cast(floor(t.start_ms / ${bucketMs}) as bigint)`;
-  const maxFn = sql.raw(dialect === 'postgres' ? 'greatest' : 'max');
   const traces = () => {
     let b = db
       .selectFrom('traces as t')
@@ -71,18 +82,15 @@ export async function trafficSeries(
       );
     return b;
   };
-  // One pass over the window: per bucket and latency bin, the sums; folded per bucket below.
-  const latencyBin = sql<
-    number | null
-  >`case when t.end_ms is null then null else floor(ln(${maxFn}(t.end_ms - t.start_ms, 0.5)) * ${LATENCY_BINS_PER_LN}) end`;
   // Feedback and scores are found by their own time (a trace's feedback comes after it); with a
   // segment or model filter, only those of the matching traces.
   const sliced = Boolean(q.segment || q.model);
   const [cells, feedback, scores, segments, models] = await Promise.all([
+    // One pass over the window: per bucket and latency bin, the sums; folded per bucket below.
     traces()
       .select([
         bucket.as('b'),
-        latencyBin.as('bin'),
+        latencyBin('t', dialect).as('bin'),
         sql<number>`count(*)`.as('n'),
         sql<number>`sum(case when t.error_count > 0 then 1 else 0 end)`.as('errors'),
         sql<number>`sum(t.cost_usd)`.as('cost'),
