@@ -77,6 +77,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         }).attach(queue);
   let draining = false;
   const pool = new ConvertPool(options.threads ?? 0);
+  const monitor = options.monitor;
+  const transform = options.ingest ? privacyTransform(options.ingest) : undefined;
   const deps: AppDeps = {
     store,
     queue,
@@ -84,22 +86,18 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     runs,
     reviews,
     convertOtlp: (job) => pool.convert(job),
-    // The monitoring page reads recorded alerts (`assay monitor run`) and drift with default settings.
-    monitor: { config: monitorSchema.parse({}), alerts, runs },
-  };
-  const transform = options.ingest ? privacyTransform(options.ingest) : undefined;
-  if (transform) deps.transform = transform;
-  if (options.webDir) deps.web = { dir: options.webDir };
-  const monitor = options.monitor;
-  if (monitor) {
-    deps.monitor = {
-      config: monitor.config,
+    // Without a monitor: section the monitoring page still reads recorded alerts (`assay monitor
+    // run`) and drift, with default settings.
+    monitor: {
+      config: monitor?.config ?? monitorSchema.parse({}),
       alerts,
       runs,
-      ...(monitor.embed ? { embed: monitor.embed } : {}),
-    };
-  }
-  if (options.maxBodyBytes !== undefined) deps.maxBodyBytes = options.maxBodyBytes;
+      ...(monitor?.embed ? { embed: monitor.embed } : {}),
+    },
+    ...(transform ? { transform } : {}),
+    ...(options.webDir ? { web: { dir: options.webDir } } : {}),
+    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+  };
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 4318 }, () => resolve(s));
