@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import { createApiKey } from '../src/monitor/api-keys.js';
+import { OtlpJsonExporter } from '../src/otel/exporter.js';
 import { otlpObserver } from '../src/otel/observer.js';
 import { resultSpanIds } from '../src/otel/result-span.js';
 import { type RunningServer, startServer } from '../src/server/main.js';
@@ -275,6 +276,47 @@ describe('scores exported to assay serve', () => {
     } finally {
       await store.close();
       config.cleanup();
+    }
+  });
+});
+
+describe('OtlpJsonExporter against a collector that pushes back', () => {
+  it('retries a 503, then counts the spans a partialSuccess rejected as failed', async () => {
+    const answers = [
+      (res: http.ServerResponse) => res.writeHead(503).end('busy'),
+      (res: http.ServerResponse) =>
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ partialSuccess: { rejectedSpans: '1', errorMessage: 'span 2: bad' } })),
+    ];
+    let hits = 0;
+    const collector = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => answers[Math.min(hits++, answers.length - 1)]!(res));
+    });
+    await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
+    const { port } = collector.address() as AddressInfo;
+    try {
+      const exporter = new OtlpJsonExporter({ url: `http://127.0.0.1:${port}/v1/traces`, batchSize: 3 });
+      for (const n of [1, 2, 3])
+        exporter.add({
+          traceId: n.toString(16).padStart(32, '0'),
+          spanId: n.toString(16).padStart(16, '0'),
+          name: `span ${n}`,
+          kind: 1,
+          startTimeUnixNano: '1000000',
+          endTimeUnixNano: '2000000',
+          attributes: [],
+          events: [],
+          status: { code: 0 },
+        });
+      const tally = await exporter.close();
+      expect(hits).toBe(2);
+      expect(tally.exported).toBe(2);
+      expect(tally.failed).toBe(1);
+      expect(tally.error).toMatch(/rejected 1 spans/);
+    } finally {
+      await new Promise((r) => collector.close(r));
     }
   });
 });
