@@ -87,8 +87,8 @@ export class OtlpJsonExporter {
         });
         const text = await res.text();
         if (res.ok) {
-          this.tally.exported += spans.length - rejectedOf(text);
           const rejected = rejectedOf(text);
+          this.tally.exported += spans.length - rejected;
           if (rejected > 0)
             this.fail(rejected, `the collector rejected ${rejected} spans: ${text.slice(0, 200)}`);
           return;
