@@ -34,7 +34,10 @@ export async function workerCommand(flags: WorkerFlags): Promise<number> {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
-  process.stderr.write('assay worker: stopping after the chunks in hand\n');
+  // stop() cancels the calls in flight: a chunk in hand fails and is handed out again.
+  process.stderr.write(
+    'assay worker: stopping; chunks in hand go back to the queue, stored results are kept\n',
+  );
   await worker.stop();
   await store.close();
   return 0;
