@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import type { ResultRecord } from '../src/core/run.js';
@@ -8,6 +10,8 @@ import { startWorker } from '../src/distributed/worker.js';
 import { openStore } from '../src/store/open.js';
 import { buildSuite } from '../src/suite/build-suite.js';
 import { type FakeOpenAI, startFakeOpenAI } from './fake-openai-server.js';
+import { ensureBuilt } from './helpers/build.js';
+import { spawnCli } from './helpers/cli.js';
 import { freshSchema, PG_URL, pgExec, probePostgres } from './helpers/postgres.js';
 import { makeSuite, numberedCases, openaiConfig, type TempSuite } from './helpers/suite.js';
 
@@ -112,4 +116,51 @@ describe.runIf(probe.ok || process.env.CI)('an assay worker follows the config o
     expect(s.stats.chat).toBe(2);
     expect(await cacheRows()).toBe(before + 1);
   }, 60_000);
+});
+
+describe.runIf(probe.ok || process.env.CI)('assay eval --workers --otlp-endpoint', () => {
+  const schema = freshSchema('assay_wotlp');
+  const url = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  const env = { TEST_API_KEY: 'sk-test-wotlp', ASSAY_QUEUE_SCHEMA: `${schema}_q` };
+  afterAll(async () => {
+    await pgExec(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; DROP SCHEMA IF EXISTS "${schema}_q" CASCADE`);
+  });
+
+  it('exports a span per result the workers store', async () => {
+    await ensureBuilt();
+    await pgExec(`CREATE SCHEMA "${schema}"`);
+    const server = await startFakeOpenAI({ latencyMs: 1 });
+    const suite = makeSuite({ cases: numberedCases(3), config: openaiConfig(server.baseURL) });
+    let spans = 0;
+    const collector = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c;
+      });
+      req.on('end', () => {
+        const sent = JSON.parse(body) as { resourceSpans: { scopeSpans: { spans: unknown[] }[] }[] };
+        for (const r of sent.resourceSpans) for (const s of r.scopeSpans) spans += s.spans.length;
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
+    const endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+    const worker = spawnCli(['worker', '--db', url], { cwd: suite.dir, env, timeoutMs: 60_000 });
+    try {
+      const res = await spawnCli(['eval', '--db', url, '--workers', '--otlp-endpoint', endpoint], {
+        cwd: suite.dir,
+        env,
+        timeoutMs: 60_000,
+      }).done;
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stderr).toContain('assay: 3 spans exported over OTLP');
+      expect(spans).toBe(3);
+    } finally {
+      worker.child.kill('SIGTERM');
+      await worker.done;
+      await new Promise((r) => collector.close(r));
+      await server.close();
+      suite.cleanup();
+    }
+  }, 120_000);
 });

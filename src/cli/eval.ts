@@ -131,7 +131,8 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
         ...(suite.provenance.gitCommit
           ? { gitCommit: { commit: suite.provenance.gitCommit, dirty: Boolean(suite.provenance.gitDirty) } }
           : {}),
-        observers: [progress],
+        // The results workers store, as they arrive: the progress bar, and spans for --otlp-endpoint.
+        observers: [progress, ...(otlp ? [otlp.observer] : [])],
         signal: controller.signal,
         onReady: (plan) => onReady({ ...plan, resumed: false }),
       })
