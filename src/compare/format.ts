@@ -4,7 +4,7 @@ import { type Comparison, type ComparisonRow, ERROR_METRIC } from './analyze.js'
 import type { Side } from './paired-row.js';
 
 /** `x.toFixed(digits)` without the sign of a value that rounds to zero: never `-0.000`. */
-export function fixed(x: number, digits: number): string {
+function fixed(x: number, digits: number): string {
   const s = x.toFixed(digits);
   return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
 }
