@@ -1,31 +1,28 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Item, LabelRow, Queue, QueueSpec } from '../review/model.js';
 import type { ReviewStore, StoredUser } from '../review/store.js';
 import type { Database } from './schema.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: the review tables are typed by the rows mapped here.
-type AnyDb = Kysely<any>;
-// biome-ignore lint/suspicious/noExplicitAny: rows as the driver returns them.
-type Row = Record<string, any>;
+type Row<T extends keyof Database> = Selectable<Database[T]>;
 
-const userOf = (r: Row): StoredUser => ({
+const userOf = (r: Row<'review_users'>): StoredUser => ({
   id: r.id,
   projectId: r.project_id,
   name: r.name,
-  role: r.role,
+  role: r.role as StoredUser['role'],
   createdAt: r.created_at,
   tokenHash: r.token_hash,
   ...(r.password_hash ? { passwordHash: r.password_hash } : {}),
 });
 
-const queueOf = (r: Row): Queue => ({
+const queueOf = (r: Row<'review_queues'>): Queue => ({
   ...(JSON.parse(r.spec) as QueueSpec),
   id: r.id,
   projectId: r.project_id,
   createdAt: r.created_at,
 });
 
-const itemOf = (r: Row): Item => ({
+const itemOf = (r: Row<'review_items'>): Item => ({
   ...JSON.parse(r.data),
   id: r.id,
   queueId: r.queue_id,
@@ -35,11 +32,11 @@ const itemOf = (r: Row): Item => ({
   ...(r.consensus ? { consensus: JSON.parse(r.consensus) } : {}),
 });
 
-const labelOf = (r: Row): LabelRow => ({
+const labelOf = (r: Row<'review_labels'>): LabelRow => ({
   itemId: r.item_id,
   userId: r.user_id,
   queueId: r.queue_id,
-  state: r.state,
+  state: r.state as LabelRow['state'],
   leaseUntilMs: Number(r.lease_until_ms),
   ...(r.scores ? { scores: JSON.parse(r.scores) } : {}),
   ...(r.comment !== null && r.comment !== undefined ? { comment: r.comment } : {}),
@@ -48,8 +45,7 @@ const labelOf = (r: Row): LabelRow => ({
 });
 
 /** The review tables of migration 006_review, on SQLite or PostgreSQL alike. */
-export function kyselyReviewStore(typed: Kysely<Database>): ReviewStore {
-  const db = typed as unknown as AnyDb;
+export function kyselyReviewStore(db: Kysely<Database>): ReviewStore {
   return {
     async addUser(u) {
       await db

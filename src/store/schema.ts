@@ -124,6 +124,37 @@ export interface Database {
     notified: number;
     notify_error: string | null;
   };
+  review_users: {
+    id: string;
+    project_id: string;
+    name: string;
+    role: string;
+    token_hash: string;
+    password_hash: string | null;
+    created_at: string;
+  };
+  review_queues: { id: string; project_id: string; name: string; spec: string; created_at: string };
+  review_items: {
+    id: string;
+    queue_id: string;
+    seq: number;
+    data: string;
+    gold: string | null;
+    consensus: string | null;
+    created_by: string | null;
+    created_ms: number;
+  };
+  review_labels: {
+    item_id: string;
+    user_id: string;
+    queue_id: string;
+    state: string;
+    lease_until_ms: number;
+    scores: string | null;
+    comment: string | null;
+    reason: string | null;
+    updated_ms: number;
+  };
 }
 
 /** A span as stored: messages, contexts, attributes and tags are JSON text. */
