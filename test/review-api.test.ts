@@ -166,6 +166,12 @@ describe('review API: 3 raters, 40 items (4 traps), k = 2', () => {
     expect(byName.alice.rated + byName.bob.rated + byName.carol.rated).toBe(72);
     const own = await call('/queues/answers/raters', tokens.alice as string);
     expect(own.json.map((r: { user: string }) => r.user)).toEqual(['alice']);
+    // A reviewer's own row folds the traps into `rated`: a trap count would tell them which item was one.
+    expect(own.json[0]).toEqual({
+      user: 'alice',
+      rated: byName.alice.rated + byName.alice.traps,
+      skipped: byName.alice.skipped,
+    });
   });
 
   it('α equals krippendorffAlpha on the same ratings (traps and the flagged rater left out)', async () => {
@@ -243,6 +249,15 @@ describe('review API: leases, skips, creators', () => {
     const a = await call('/queues/lease/next', tokens.alice as string, 'POST');
     expect(a.json.item.id).toBe('L1');
     expect((await call('/queues/lease/next', tokens.alice as string, 'POST')).json.item.id).toBe('L1'); // still hers
+    // Her progress: nothing done, one item (her lease) left; bob has nothing left while she holds it.
+    expect((await call('/queues/lease', tokens.alice as string)).json.progress).toMatchObject({
+      mine: 0,
+      left: 1,
+    });
+    expect((await call('/queues/lease', tokens.bob as string)).json.progress).toMatchObject({
+      mine: 0,
+      left: 0,
+    });
     expect((await call('/queues/lease/next', tokens.bob as string, 'POST')).status).toBe(204);
     clock += 31 * 60_000;
     expect((await call('/queues/lease/next', tokens.bob as string, 'POST')).json.item.id).toBe('L1');
@@ -287,6 +302,9 @@ describe('people sign in', () => {
     });
     expect(noCsrf.status).toBe(403);
     expect((await app.request('/login?token=assay_u_wrong')).status).toBe(401);
+    // The web app asks who is signed in, to show a reviewer only the review pages.
+    const who = await app.request('/api/v1/session', { headers: { cookie } });
+    expect(await who.json()).toMatchObject({ user: { name: 'grace', role: 'reviewer' } });
   });
 
   it('password sign-in with the scrypt-hashed password; a wrong one is refused', async () => {

@@ -44,3 +44,29 @@ export function pickNext(input: AssignInput): Item | undefined {
   if (traps.length > 0 && (regular.length === 0 || random() < queue.trapRate)) return traps[0];
   return regular[0];
 }
+
+/**
+ * How many items are still open to a rater (a live lease of theirs, regular items short of k, and
+ * traps they have not answered): the rest of their progress bar. Traps are counted like any item,
+ * so the bar does not tell them apart.
+ */
+export function leftFor(input: Omit<AssignInput, 'random'>): number {
+  const { queue, items, rows, userId, nowMs } = input;
+  const mine = new Map<string, LabelRow>();
+  const holders = new Map<string, number>();
+  for (const r of rows) {
+    if (r.userId === userId) mine.set(r.itemId, r);
+    if (holds(r, nowMs)) holders.set(r.itemId, (holders.get(r.itemId) ?? 0) + 1);
+  }
+  let left = 0;
+  for (const i of items) {
+    if (i.createdBy === userId) continue;
+    const row = mine.get(i.id);
+    if (row) {
+      if (row.state === 'leased' && row.leaseUntilMs > nowMs) left++;
+      continue;
+    }
+    if (i.gold || (holders.get(i.id) ?? 0) < queue.raters) left++;
+  }
+  return left;
+}

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AssayError } from '../core/errors.js';
 import { type AggregatedItem, aggregate } from './aggregate.js';
 import { agreement } from './agreement.js';
-import { pickNext } from './assign.js';
+import { leftFor, pickNext } from './assign.js';
 import { type Item, type LabelRow, parseItems, parseQueueSpec, parseScores, type Queue } from './model.js';
 import { raterQuality } from './quality.js';
 import type { ReviewStore, StoredUser } from './store.js';
@@ -120,13 +120,15 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
     async getQueue(actor: Actor, name: string) {
       const q = await queueOf(actor, name);
       const [items, rows] = await Promise.all([store.listItems(q.id), store.labelRows(q.id)]);
-      const mine = actor.user
-        ? rows.filter((r) => r.userId === actor.user?.id && r.state !== 'leased').length
-        : undefined;
-      return {
-        ...queueJson(q),
-        progress: { ...progress(q, items, rows), ...(mine !== undefined ? { mine } : {}) },
-      };
+      const user = actor.user;
+      // A rater's own bar: what they have done, and what is still open to them (traps included).
+      const own = user
+        ? {
+            mine: rows.filter((r) => r.userId === user.id && r.state !== 'leased').length,
+            left: leftFor({ queue: q, items, rows, userId: user.id, nowMs: now() }),
+          }
+        : {};
+      return { ...queueJson(q), progress: { ...progress(q, items, rows), ...own } };
     },
 
     async addItems(actor: Actor, name: string, body: unknown) {
@@ -207,8 +209,13 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
     async raters(actor: Actor, name: string) {
       const q = await queueOf(actor, name);
       const s = await state(q);
+      if (!isAdmin(actor)) {
+        // A reviewer sees their own counts only, traps folded in: a trap count that grows after one
+        // answer would tell them which item was a trap.
+        const me = s.quality.find((r) => r.userId === actor.user?.id);
+        return me ? [{ user: s.nameOf(me.userId), rated: me.rated + me.traps, skipped: me.skipped }] : [];
+      }
       return s.quality
-        .filter((r) => isAdmin(actor) || r.userId === actor.user?.id)
         .map((r) => ({
           user: s.nameOf(r.userId),
           rated: r.rated,

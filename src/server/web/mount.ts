@@ -31,7 +31,14 @@ export function webParts(deps: WebDeps) {
   const reviews = deps.reviews;
   const userByHash = async (hash: string) => {
     const user = reviews ? await reviews.userByTokenHash(hash) : undefined;
-    return user ? { id: `user:${user.id}`, projectId: user.projectId, userId: user.id } : undefined;
+    return user
+      ? {
+          id: `user:${user.id}`,
+          projectId: user.projectId,
+          userId: user.id,
+          user: { name: user.name, role: user.role },
+        }
+      : undefined;
   };
   const byHash = async (hash: string) => {
     const key = await deps.keys.apiKeyByHash(hash);

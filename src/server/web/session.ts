@@ -14,6 +14,8 @@ export interface Principal {
   id: string;
   projectId: string;
   userId?: string;
+  /** The person's name and role, for the web app to show (and hide) the right pages. */
+  user?: { name: string; role: 'reviewer' | 'admin' };
 }
 /** The live key (or person) a stored token hash belongs to; undefined when unknown or revoked. */
 export type KeyByHash = (hash: string) => Promise<Principal | undefined>;
@@ -92,12 +94,20 @@ export function createSessions(deps: SessionDeps) {
   /** The session of a request, checked against the store: the key's project, or undefined. */
   async function sessionOf(
     c: Context,
-  ): Promise<{ projectId: string; keyId: string; userId?: string; csrf: string } | undefined> {
+  ): Promise<
+    { projectId: string; keyId: string; userId?: string; user?: Principal['user']; csrf: string } | undefined
+  > {
     const p = decode(getCookie(c, SESSION_COOKIE));
     if (!p) return undefined;
     const key = await deps.byHash(p.k);
     return key
-      ? { projectId: key.projectId, keyId: key.id, ...(key.userId ? { userId: key.userId } : {}), csrf: p.c }
+      ? {
+          projectId: key.projectId,
+          keyId: key.id,
+          ...(key.userId ? { userId: key.userId } : {}),
+          ...(key.user ? { user: key.user } : {}),
+          csrf: p.c,
+        }
       : undefined;
   }
 
@@ -135,7 +145,10 @@ export function createSessions(deps: SessionDeps) {
     return next();
   };
 
-  /** `POST /api/v1/session` {apiKey} signs in; `DELETE` signs out; `GET` says who is signed in. */
+  /**
+   * `POST /api/v1/session` {apiKey} signs in; `DELETE` signs out; `GET` says who is signed in (with
+   * `user: { name, role }` for a person; an API key has no `user` and may do everything).
+   */
   const routes = new Hono();
   routes.post('/api/v1/session', async (c) => {
     // A sign-in form posted from another site is refused (login CSRF).
@@ -195,7 +208,12 @@ export function createSessions(deps: SessionDeps) {
   routes.get('/api/v1/session', async (c) => {
     const s = await sessionOf(c);
     if (!s) return c.json({ error: { code: 'unauthorized', message: 'not signed in' } }, 401);
-    return c.json({ projectId: s.projectId, keyId: s.keyId, ...(s.userId ? { userId: s.userId } : {}) });
+    return c.json({
+      projectId: s.projectId,
+      keyId: s.keyId,
+      ...(s.userId ? { userId: s.userId } : {}),
+      ...(s.user ? { user: s.user } : {}),
+    });
   });
   routes.delete('/api/v1/session', async (c) => {
     const s = await sessionOf(c);
