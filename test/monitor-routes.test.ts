@@ -3,6 +3,7 @@ import { monitorSchema } from '../src/config/monitor.js';
 import type { TraceStore } from '../src/core/trace-store.js';
 import { recordAlerts } from '../src/monitor/alerting.js';
 import { createApiKey } from '../src/monitor/api-keys.js';
+import type { DriftExample, DriftReportJson } from '../src/monitor/drift-json.js';
 import { IngestQueue } from '../src/monitor/ingest-queue.js';
 import { createApp } from '../src/server/app.js';
 import { kyselyAlertStore } from '../src/store/alert-store.js';
@@ -64,15 +65,31 @@ describe('monitoring JSON API', () => {
   it('GET /api/v1/monitor/drift computes the windows and the alerts from stored traffic', async () => {
     const res = await get(`/api/v1/monitor/drift?from=${iso(0)}&to=${iso(20)}&window=1d`);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as {
-      windows: { from: string; status: string; tests: { kind: string }[] }[];
-      alerts: { kind: string; window: { from: string } }[];
-    };
+    const body = (await res.json()) as DriftReportJson;
     expect(body.windows).toHaveLength(20);
     expect(body.windows[15]!.status).toBe('tested');
     expect(body.windows[15]!.tests.map((t) => t.kind)).toContain('drift.outputs.length');
     expect(body.alerts.find((a) => a.kind === 'drift.outputs.refusal')?.window.from).toBe(iso(16));
     expect(body.alerts.filter((a) => a.window.from < iso(16))).toEqual([]);
+    // The traces behind the alert: refusals of that window, by id, readable through the traces API.
+    const refusal = body.windows[16]!.tests.find((t) => t.kind === 'drift.outputs.refusal')!;
+    expect(refusal.alert).toBe(true);
+    const examples = refusal.details!.examples as DriftExample[];
+    expect(examples).toHaveLength(3);
+    for (const e of examples) {
+      expect(e.output).toMatch(/can't help/);
+      const trace = await get(`/api/v1/traces/${e.traceId}`);
+      expect(trace.status).toBe(200);
+      expect(JSON.stringify(await trace.json())).toContain(iso(16).slice(0, 10));
+    }
+    // And what the figures were judged against.
+    expect(body.settings).toEqual({
+      window: DAY,
+      alpha: 0.02,
+      reference: { from: iso(0), to: iso(14) },
+      inputs: 'off',
+      correlation: null,
+    });
   });
 
   it('GET /api/v1/monitor/alerts lists the recorded alerts; bad input is a 400 with the reason; no key is a 401', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DAY, START, syntheticTraffic } from '../../test/helpers/synthetic-traffic.js';
 import { createLocalEmbedder } from '../embeddings/local.js';
 import { type DriftOptions, detectDrift } from './detect.js';
+import type { DriftExample } from './drift-examples.js';
 
 const embedder = createLocalEmbedder();
 const embed = (texts: string[]) => embedder.embed(texts);
@@ -35,9 +36,16 @@ describe('detectDrift', () => {
     expect(alerts.filter((a) => a.window.from < iso(18))).toEqual([]);
     // A person can act on it: the cluster that grew, with example inputs of the new topic.
     const test = windows[18]!.tests.find((t) => t.kind === 'drift.inputs')!;
-    const clusters = test.details!.clusters as { change: number; examples: string[] }[];
+    const clusters = test.details!.clusters as { change: number; examples: string[]; traceIds: string[] }[];
     expect(clusters[0]!.change).toBeGreaterThan(0.15);
     expect(clusters[0]!.examples.join(' ')).toMatch(/thermostat|vacuum|earbuds|camera/);
+    // Each example names its trace, a trace of that window, so the page can link to it.
+    const byId = new Map(traffic.map((t) => [t.id, t]));
+    expect(clusters[0]!.traceIds).toHaveLength(clusters[0]!.examples.length);
+    clusters[0]!.traceIds.forEach((id, i) => {
+      expect(byId.get(id)?.input).toBe(clusters[0]!.examples[i]);
+      expect(byId.get(id)!.timestamp).toBeGreaterThanOrEqual(START + 18 * DAY);
+    });
     expect(test.effect).toBeGreaterThan(0.15);
   });
 
@@ -49,7 +57,7 @@ describe('detectDrift', () => {
       refusal: { base: 0.03, from: 16, to: 0.2 },
       thumbsDown: { base: 0.1, from: 17, to: 0.35 },
     });
-    const { alerts } = await detectDrift(traffic, {
+    const { windows, alerts } = await detectDrift(traffic, {
       ...base,
       inputs: 'off',
       from: START,
@@ -62,6 +70,18 @@ describe('detectDrift', () => {
     const refusal = alerts.find((a) => a.kind === 'drift.outputs.refusal')!;
     expect(refusal.message).toMatch(/refusal rate \d+(\.\d+)?% → \d+(\.\d+)?%/);
     expect(refusal.p).toBeLessThanOrEqual(0.05);
+    // The examples behind each alert are traces of its window that show the change: refusals, thumbs-down.
+    const examplesOf = (day: number, kind: string) =>
+      windows[day]!.tests.find((t) => t.kind === kind)!.details!.examples as DriftExample[];
+    const byId = new Map(traffic.map((t) => [t.id, t]));
+    const refusals = examplesOf(16, 'drift.outputs.refusal');
+    expect(refusals).toHaveLength(3);
+    for (const e of refusals) {
+      expect(e.output).toMatch(/can't help/);
+      expect(byId.get(e.traceId)!.timestamp).toBeGreaterThanOrEqual(START + 16 * DAY);
+    }
+    for (const e of examplesOf(17, 'drift.metric.thumbs-down-rate'))
+      expect(byId.get(e.traceId)!.feedback!.some((f) => f.value < 0)).toBe(true);
   });
 
   it('a rolling reference (previous windows) warms up first, then tests each window against the ones before', async () => {

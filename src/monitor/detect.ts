@@ -2,6 +2,7 @@ import type { DriftReference, MetricDriftName, OutputDriftName } from '../config
 import { AssayError } from '../core/errors.js';
 import { holm } from '../stats/multiple-comparisons.js';
 import type { MonitorAlert } from './alert.js';
+import { driftExamples } from './drift-examples.js';
 import { inputDrift } from './drift-inputs.js';
 import { metricDrift } from './drift-metrics.js';
 import { outputDrift } from './drift-outputs.js';
@@ -115,7 +116,11 @@ export async function detectDrift(
         vectors.set(t.id, Array.from(v[i]!));
       });
     }
-    return { texts: chosen.map((t) => t.input), vectors: chosen.map((t) => vectors.get(t.id)!) };
+    return {
+      texts: chosen.map((t) => t.input),
+      vectors: chosen.map((t) => vectors.get(t.id)!),
+      ids: chosen.map((t) => t.id),
+    };
   };
 
   const starts: number[] = [];
@@ -183,6 +188,10 @@ export async function detectDrift(
     r.tests.forEach((t, j) => {
       t.adjustedP = adjusted[j]!;
       t.alert = adjusted[j]! <= alpha;
+      if (t.kind !== 'drift.inputs') {
+        const examples = driftExamples(t, cur, (x) => featuresOf([x])[0]!);
+        if (examples.length) t.details = { ...t.details, examples };
+      }
     });
   }
   const alerts: MonitorAlert[] = [];

@@ -6,6 +6,8 @@ import { type DriftTest, pct, round } from './drift-test.js';
 export interface EmbeddedInputs {
   texts: string[];
   vectors: number[][];
+  /** The trace of each input, when known: examples then link to their traces. */
+  ids?: string[];
 }
 
 export interface InputDriftOptions {
@@ -25,6 +27,8 @@ export interface ClusterShift {
   change: number;
   /** Inputs of the cluster least like the other side: from the window when it grew, the reference when it shrank. */
   examples: string[];
+  /** The trace of each example, same order (empty when the inputs came without ids). */
+  traceIds: string[];
 }
 
 /** Fewer inputs than this on either side, and input drift is not tested. */
@@ -79,18 +83,18 @@ export function inputDrift(
     // grown cluster shows what is new in it rather than what it shared with the reference.
     const [mine, other, offset] = change >= 0 ? [cur, ref, nr] : [ref, cur, 0];
     const seen = new Set<string>();
-    const examples = mine.vectors
+    const chosen = mine.vectors
       .flatMap((v, i) => (assignment[offset + i] === c ? [{ i, d: nearestDistance(v, other.vectors) }] : []))
       .sort((a, b) => b.d - a.d)
-      .map((m) => mine.texts[m.i]!)
-      .filter((t) => !seen.has(t) && seen.add(t))
+      .filter((m) => !seen.has(mine.texts[m.i]!) && seen.add(mine.texts[m.i]!))
       .slice(0, 3);
     return {
       cluster: c,
       referenceShare: round(referenceShare, 4),
       currentShare: round(currentShare, 4),
       change: round(change, 4),
-      examples,
+      examples: chosen.map((m) => mine.texts[m.i]!),
+      traceIds: mine.ids ? chosen.map((m) => mine.ids![m.i]!) : [],
     };
   });
   const effect = shifts.reduce((a, s) => a + Math.abs(s.currentShare - s.referenceShare), 0) / 2;

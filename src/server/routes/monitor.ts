@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import type { MonitorConfig } from '../../config/monitor.js';
 import type { Store } from '../../core/store.js';
 import type { AlertStore } from '../../monitor/alert-store.js';
+import { DEFAULT_ALPHA } from '../../monitor/detect.js';
+import type { DriftReportJson, DriftSettings } from '../../monitor/drift-json.js';
 import { loadTraffic } from '../../monitor/from-store.js';
 import { runMonitor } from '../../monitor/run-monitor.js';
 import type { AppDeps, AppEnv } from '../env.js';
@@ -24,7 +26,8 @@ export const MAX_WINDOWS = 120;
 /**
  * The monitoring page's JSON: `GET /api/v1/monitor/alerts?since=7d` (recorded alerts, newest first)
  * and `GET /api/v1/monitor/drift?from=&to=&window=` (every window's drift tests, sampling, the
- * correlation and the alerts found, computed on request from stored traffic; no judge is called).
+ * correlation and the alerts found, computed on request from stored traffic; no judge is called),
+ * with the `settings` they were computed with (window, alpha, reference, correlation thresholds).
  */
 export function monitorRoutes(deps: AppDeps, monitor: MonitorDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -56,7 +59,15 @@ export function monitorRoutes(deps: AppDeps, monitor: MonitorDeps): Hono<AppEnv>
       ...(monitor.runs ? { runs: await monitor.runs.listRuns({ limit: 10_000 }) } : {}),
     });
     const { windows, correlation, predictors, alerts } = report;
-    return c.json({ windows, correlation, predictors, alerts });
+    // What the figures were computed with, so a page can draw the thresholds it is judged against.
+    const settings: DriftSettings = {
+      window,
+      alpha: DEFAULT_ALPHA,
+      reference: config.drift.reference,
+      inputs: config.drift.inputs,
+      correlation: config.correlation ?? null,
+    };
+    return c.json({ windows, correlation, predictors, alerts, settings } satisfies DriftReportJson);
   });
   return app;
 }

@@ -30,3 +30,13 @@ export interface TraceListJson {
   nextCursor: string | null;
 }
 export type { StoredAlert } from '../../../src/monitor/alert-store.js';
+export type {
+  ClusterShift,
+  CorrelationWindow,
+  DriftExample,
+  DriftReportJson,
+  DriftSettings,
+  DriftTest,
+  MonitorWindow,
+  PredictorRow,
+} from '../../../src/monitor/drift-json.js';
