@@ -22,6 +22,8 @@ export interface LoadedConfig {
   hash: string;
   /** The `${VAR}`s the config names and their values: to be redacted from anything stored. */
   secrets?: Record<string, string>;
+  /** The line of a field in the config file (for cases written in the config). */
+  lineOf?: LineOf;
 }
 
 export const DEFAULT_CONFIG_NAMES = [
@@ -172,7 +174,7 @@ export async function loadConfig(
     ids.add(id);
   });
   const config = { ...parsed.data, targets } as Config;
-  return { config, file, baseDir: dirname(file), hash, secrets: envValuesUsed(raw, env) };
+  return { config, file, baseDir: dirname(file), hash, secrets: envValuesUsed(raw, env), lineOf };
 }
 
 function duplicate(message: string): z.ZodError {

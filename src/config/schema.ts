@@ -76,9 +76,11 @@ export const evaluatorConfigSchema = z.looseObject({
 
 export const configSchema = z.strictObject({
   description: z.string().optional(),
+  /** A dataset file, or the cases written in the config itself (`{ name?, cases: [...] }`). */
   dataset: z.union([
     z.string().min(1),
     z.strictObject({ path: z.string().min(1), name: z.string().optional() }),
+    z.strictObject({ name: z.string().min(1).optional(), cases: z.array(z.unknown()).min(1) }),
   ]),
   prompt: promptSchema.optional(),
   targets: z.array(targetShape).min(1),

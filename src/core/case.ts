@@ -28,6 +28,8 @@ export interface Case {
   promotedFrom?: PromotedFrom;
   /** A regression case: what the target answered when the case failed, kept for context only. */
   observed?: unknown;
+  /** Evaluators of this case alone, applied after the suite's (configs, built with the suite). */
+  evaluators?: unknown[];
 }
 
 export interface PromotedFrom {
@@ -48,6 +50,7 @@ export const RESERVED_CASE_KEYS = [
   'origin',
   'promotedFrom',
   'observed',
+  'evaluators',
 ] as const;
 
 const scopes = new WeakMap<Case, Record<string, unknown>>();

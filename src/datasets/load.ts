@@ -57,6 +57,23 @@ export function datasetName(file: string): string {
   return basename(file, extname(file));
 }
 
+/**
+ * Builds a dataset from rows written in a config (`dataset: { cases: [...] }`): each row is checked
+ * as a file's would be, and an error names the config file and the row's line.
+ */
+export function datasetFromRows(
+  rows: unknown[],
+  at: { file: string; name: string; lineOf: (index: number) => number | undefined },
+): Dataset {
+  const located = rows.map((value, i) => {
+    const where = { file: at.file, line: at.lineOf(i) ?? 0 };
+    return { c: normalizeRow(value, where), at: where };
+  });
+  checkUniqueIds(located);
+  const cases = located.map((x) => x.c);
+  return { name: at.name, version: datasetVersion(cases), path: at.file, cases };
+}
+
 /** Builds a dataset from cases made in code. */
 export function datasetFromCases(name: string, cases: Case[]): Dataset {
   return { name, version: datasetVersion(cases), cases };

@@ -81,7 +81,10 @@ export function normalizeRow(row: unknown, at: RowLocation): Case {
 
   let id: string;
   if (r.id === undefined || r.id === null || r.id === '') {
-    id = contentHash({ vars, expected: r.expected, turns: r.turns }).slice(0, 12);
+    // A case's own evaluators tell it apart from another with the same variables; without them the
+    // hash is what it always was, so existing datasets keep their ids.
+    const own = r.evaluators === undefined || r.evaluators === null ? {} : { evaluators: r.evaluators };
+    id = contentHash({ vars, expected: r.expected, turns: r.turns, ...own }).slice(0, 12);
   } else if (typeof r.id === 'string' || typeof r.id === 'number') {
     id = String(r.id);
   } else {
@@ -96,7 +99,19 @@ export function normalizeRow(row: unknown, at: RowLocation): Case {
   if (r.promotedFrom !== undefined && r.promotedFrom !== null)
     c.promotedFrom = promotedFrom(r.promotedFrom, at);
   if (r.observed !== undefined && r.observed !== null) c.observed = r.observed;
+  if (r.evaluators !== undefined && r.evaluators !== null) c.evaluators = caseEvaluators(r.evaluators, at);
   return c;
+}
+
+/** A case's own evaluators: each a config with a `type`, checked fully when the suite builds them. */
+function caseEvaluators(value: unknown, at: RowLocation): unknown[] {
+  if (!Array.isArray(value)) fail(at, `must be a list of evaluators, got ${describe(value)}`, 'evaluators');
+  value.forEach((e, i) => {
+    const type = (e as { type?: unknown } | null)?.type;
+    if (e === null || typeof e !== 'object' || Array.isArray(e) || typeof type !== 'string' || !type)
+      fail(at, 'must be an evaluator: {type: ..., ...options}', `evaluators[${i}]`);
+  });
+  return value;
 }
 
 /** `promotedFrom` links a regression case to the run it came from: it must say which run, case and target. */

@@ -39,6 +39,8 @@ export interface EvalSpec {
   provenance?: Provenance;
   /** Evaluators of scripted turns, by `<caseId>#<turn index>` (built with the suite). */
   turnEvaluators?: Map<string, Evaluator[]>;
+  /** Each case's own evaluators, by case id, applied after `evaluators`. */
+  caseEvaluators?: Map<string, Evaluator[]>;
   /** Plays the user beyond the scripted turns, for cases with a `simulate` variable. */
   simulator?: UserSimulator;
   /**
@@ -272,7 +274,8 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
       const other = targetsById.get(id);
       return other ? outputOf(c, other, rep).catch(() => undefined) : undefined;
     };
-    const scores: Score[] = await scoreOutput(spec.evaluators, {
+    const own = spec.caseEvaluators?.get(c.id);
+    const scores: Score[] = await scoreOutput(own ? [...spec.evaluators, ...own] : spec.evaluators, {
       case: c,
       output,
       target: target.id,

@@ -1,12 +1,13 @@
-import { resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { importModule, type LoadedConfig, resolvePrompt } from '../config/load.js';
 import type { Dataset } from '../core/dataset.js';
+import { AssayError } from '../core/errors.js';
 import { redactSecrets } from '../core/redact.js';
 import type { Provenance } from '../core/run.js';
 import type { Evaluator } from '../core/score.js';
 import type { UserSimulator } from '../core/simulator.js';
 import type { Target } from '../core/target.js';
-import { loadDataset } from '../datasets/load.js';
+import { datasetFromRows, loadDataset } from '../datasets/load.js';
 import { createEmbeddingService } from '../embeddings/service.js';
 import type { EvaluatorContext } from '../evaluators/factory.js';
 import { createEvaluators } from '../evaluators/registry.js';
@@ -25,6 +26,8 @@ export interface Suite {
   pricing?: Record<string, Price>;
   /** Evaluators of scripted turns, by `<caseId>#<turn index>`. */
   turnEvaluators?: Map<string, Evaluator[]>;
+  /** Each case's own evaluators, by case id, applied after the suite's. */
+  caseEvaluators?: Map<string, Evaluator[]>;
   simulator?: UserSimulator;
 }
 
@@ -40,8 +43,7 @@ export interface SuiteOptions {
  */
 export async function buildSuite(loaded: LoadedConfig, options: SuiteOptions): Promise<Suite> {
   const { config, baseDir, file } = loaded;
-  const datasetRef = typeof config.dataset === 'string' ? { path: config.dataset } : config.dataset;
-  const dataset = await loadDataset(resolve(baseDir, datasetRef.path), datasetRef.name);
+  const { dataset, datasetPath } = await readSuiteDataset(loaded);
   const prompt = await resolvePrompt(config.prompt, baseDir);
   const targets = await createTargets(config.targets, {
     baseDir,
@@ -70,9 +72,11 @@ export async function buildSuite(loaded: LoadedConfig, options: SuiteOptions): P
     },
   };
   const evaluators = await createEvaluators(config.evaluators, ctx, { file });
+  const caseEvaluators = await buildCaseEvaluators(dataset, evaluators, ctx);
   const scenario = await buildScenarioParts(config, dataset.cases, ctx, file);
   const judgePrompts = [
     ...evaluators.flatMap((e) => e.judgePrompts ?? []),
+    ...[...(caseEvaluators?.values() ?? [])].flat().flatMap((e) => e.judgePrompts ?? []),
     ...[...(scenario.turnEvaluators?.values() ?? [])].flat().flatMap((e) => e.judgePrompts ?? []),
   ];
   // Stored and printed: the values of ${VAR}s (a judge's API key, say) are put back as ${VAR}.
@@ -83,7 +87,7 @@ export async function buildSuite(loaded: LoadedConfig, options: SuiteOptions): P
       dataset: {
         name: dataset.name,
         version: dataset.version,
-        path: datasetRef.path,
+        path: datasetPath,
         cases: dataset.cases.length,
       },
       ...(prompt ? { promptHash: contentHash(prompt.prompt).slice(0, 16) } : {}),
@@ -105,8 +109,53 @@ export async function buildSuite(loaded: LoadedConfig, options: SuiteOptions): P
     evaluators,
     provenance,
     ...(config.pricing ? { pricing: config.pricing } : {}),
+    ...(caseEvaluators ? { caseEvaluators } : {}),
     ...scenario,
   };
+}
+
+/** The config's dataset: a file beside it, or the cases written in the config itself. */
+async function readSuiteDataset(loaded: LoadedConfig): Promise<{ dataset: Dataset; datasetPath: string }> {
+  const { config, baseDir, file } = loaded;
+  const ref = typeof config.dataset === 'string' ? { path: config.dataset } : config.dataset;
+  if ('path' in ref) {
+    return { dataset: await loadDataset(resolve(baseDir, ref.path), ref.name), datasetPath: ref.path };
+  }
+  const name = ref.name ?? basename(file, extname(file));
+  const dataset = datasetFromRows(ref.cases, {
+    file,
+    name,
+    lineOf: (i) => loaded.lineOf?.(['dataset', 'cases', i]),
+  });
+  return { dataset, datasetPath: `${basename(file)}#dataset` };
+}
+
+/**
+ * Each case's own evaluators, built (and so checked) before anything runs. A name shared with a
+ * suite evaluator would make two scores of one name in a result: refused, naming the case.
+ */
+async function buildCaseEvaluators(
+  dataset: Dataset,
+  suiteEvaluators: Evaluator[],
+  ctx: EvaluatorContext,
+): Promise<Map<string, Evaluator[]> | undefined> {
+  const map = new Map<string, Evaluator[]>();
+  const suiteNames = new Set(suiteEvaluators.map((e) => e.name));
+  for (const c of dataset.cases) {
+    if (!c.evaluators?.length) continue;
+    const at = { ...(dataset.path ? { file: dataset.path } : {}), path: [`case ${c.id}`, 'evaluators'] };
+    const built = await createEvaluators(c.evaluators as Record<string, unknown>[], ctx, at);
+    const clash = built.find((e) => suiteNames.has(e.name));
+    if (clash) {
+      throw new AssayError(
+        'evaluator.invalid',
+        `case ${c.id} has an evaluator named "${clash.name}" like one of the suite's; give it a "name"`,
+        { ...(dataset.path ? { file: dataset.path } : {}), field: `case ${c.id}.evaluators` },
+      );
+    }
+    map.set(c.id, built);
+  }
+  return map.size ? map : undefined;
 }
 
 /** Turn evaluators repeat per case: each prompt record once. */

@@ -135,6 +135,7 @@ export function evalSuite(suite: Suite, run: RunRecord, options: EvalSuiteOption
       ...(options.maxUnwritten === undefined ? {} : { maxUnwritten: options.maxUnwritten }),
       ...(options.gates ? { gates: options.gates } : {}),
       ...(suite.turnEvaluators ? { turnEvaluators: suite.turnEvaluators } : {}),
+      ...(suite.caseEvaluators ? { caseEvaluators: suite.caseEvaluators } : {}),
       ...(suite.simulator ? { simulator: suite.simulator } : {}),
       ...(suite.pricing ? { pricing: suite.pricing } : {}),
       provenance: run.provenance,
