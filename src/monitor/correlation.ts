@@ -17,10 +17,23 @@ export interface CorrelationPoint {
 export interface CorrelationOptions {
   /** Points (periods) each correlation is computed over (the config's `periods`, default 8). */
   periods: number;
-  /** Alert when rho falls under this (default 0.7). */
+  /** Alert when rho is credibly under this (default 0.7). */
   alertBelow: number;
-  seed?: number;
 }
+
+/**
+ * What a window's interval says about the threshold: `below` (the whole 95% interval is under it: an
+ * alert), `above` (the whole interval is at or over it), `undecided` (the interval straddles it), or
+ * `insufficient data` (fewer than MIN_CORRELATION_PERIODS points, or a metric that does not vary).
+ */
+export type CorrelationVerdict = 'below' | 'above' | 'undecided' | 'insufficient data';
+
+/**
+ * Fewer periods than this give no verdict. Below it a Spearman rho must be about -0.6 (5 periods)
+ * or lower for its interval to clear 0.7: a window without an alert would read as "fine" when it
+ * only means "too few points to tell".
+ */
+export const MIN_CORRELATION_PERIODS = 8;
 
 export interface CorrelationWindow {
   segment?: string;
@@ -28,46 +41,73 @@ export interface CorrelationWindow {
   to: string;
   n: number;
   rho: number | null;
+  /** 95% interval of rho by Fisher's z (Bonett–Wright standard error). */
   lo: number | null;
   hi: number | null;
+  /** The threshold it was judged against (`alertBelow`). */
+  threshold: number;
+  verdict: CorrelationVerdict;
+  /** True when the verdict is `below`. */
   alert: boolean;
   message: string;
 }
+
+const r2 = (v: number) => round(v, 2);
 
 function window(points: CorrelationPoint[], opts: CorrelationOptions, segment?: string): CorrelationWindow {
   const from = points[0]!.period;
   const last = points[points.length - 1]!;
   const to = last.end ?? last.period;
-  const base = { ...(segment ? { segment } : {}), from, to, n: points.length };
+  const n = points.length;
+  const where = segment ? ` in ${segment}` : '';
+  const base = { ...(segment ? { segment } : {}), from, to, n, threshold: opts.alertBelow };
   const x = points.map((p) => p.offline);
   const y = points.map((p) => p.online);
-  if (allTied(x) || allTied(y)) {
+  const constant = allTied(x) ? 'offline' : allTied(y) ? 'online' : undefined;
+  if (constant) {
     return {
       ...base,
       rho: null,
       lo: null,
       hi: null,
+      verdict: 'insufficient data',
       alert: false,
-      message: 'a metric is constant: no correlation',
+      message: `insufficient data: the ${constant} metric is constant over ${n} periods${where}, so no correlation`,
     };
   }
-  const r = spearmanInterval(x, y, { iterations: 2000, seed: opts.seed ?? 0 });
-  const alert = r.estimate < opts.alertBelow;
-  const where = segment ? ` in ${segment}` : '';
+  const r = spearmanInterval(x, y);
+  const figures = `offline↔online Spearman rho ${r2(r.estimate)} [${r2(r.lo)}, ${r2(r.hi)}] over ${n} periods${where}`;
+  const verdict: CorrelationVerdict =
+    n < MIN_CORRELATION_PERIODS
+      ? 'insufficient data'
+      : r.hi < opts.alertBelow
+        ? 'below'
+        : r.lo >= opts.alertBelow
+          ? 'above'
+          : 'undecided';
+  const says: Record<CorrelationVerdict, string> = {
+    below: `, credibly under ${opts.alertBelow}: the offline metric no longer predicts the online one`,
+    above: `, credibly at or over ${opts.alertBelow}`,
+    undecided: `: the interval straddles ${opts.alertBelow}, no verdict yet`,
+    'insufficient data': `: insufficient data (fewer than ${MIN_CORRELATION_PERIODS} periods)`,
+  };
   return {
     ...base,
     rho: r.estimate,
     lo: r.lo,
     hi: r.hi,
-    alert,
-    message: `offline↔online Spearman rho ${round(r.estimate, 2)} [${round(r.lo, 2)}, ${round(r.hi, 2)}] over ${points.length} periods${where}${alert ? `, under ${opts.alertBelow}: the offline metric no longer predicts the online one` : ''}`,
+    verdict,
+    alert: verdict === 'below',
+    message: figures + says[verdict],
   };
 }
 
 /**
  * The offline↔online correlation, rolling: for each period from the `periods`-th on, Spearman's rho
- * (with a bootstrap interval) over the last `periods` points, per segment when the points carry one.
- * A window whose rho is under `alertBelow` is an alert. Fewer points than `periods`: nothing yet.
+ * with its 95% interval over the last `periods` points, per segment when the points carry one. A
+ * window alerts only when the interval's upper bound is under `alertBelow` — the correlation is
+ * credibly below it — so when the true correlation is at or over the threshold a window alerts with
+ * probability at most 2.5% (docs/statistics.md). Fewer points than `periods`: nothing yet.
  *
  * @example
  * rollingCorrelation(points, { periods: 8, alertBelow: 0.7 }).filter((w) => w.alert)
@@ -91,7 +131,7 @@ export function rollingCorrelation(
   return out;
 }
 
-/** Correlation windows that alert, as alerts (`kind: 'correlation'`). */
+/** Correlation windows that alert, as alerts (`kind: 'correlation'`, `statistic` rho). */
 export function correlationAlerts(windows: readonly CorrelationWindow[]): MonitorAlert[] {
   return windows
     .filter((w) => w.alert && w.rho !== null)
@@ -114,14 +154,13 @@ export interface PredictorRow {
 }
 
 /**
- * Which offline evaluators best predict online satisfaction: for each, Spearman's rho (with a
- * bootstrap interval) between its per-period mean and the online metric over the periods both have,
+ * Which offline evaluators best predict online satisfaction: for each, Spearman's rho (with its
+ * Fisher-z interval) between its per-period mean and the online metric over the periods both have,
  * best first; evaluators with fewer than 3 shared periods or a constant series have rho null, last.
  */
 export function predictorTable(
   offline: Record<string, { period: string; value: number }[]>,
   online: readonly { period: string; value: number }[],
-  seed = 0,
 ): PredictorRow[] {
   const onlineBy = new Map(online.map((p) => [p.period, p.value]));
   const rows = Object.entries(offline).map(([name, series]): PredictorRow => {
@@ -131,7 +170,7 @@ export function predictorTable(
     if (pairs.length < 3 || allTied(x) || allTied(y)) {
       return { offline: name, n: pairs.length, rho: null, lo: null, hi: null };
     }
-    const r = spearmanInterval(x, y, { seed });
+    const r = spearmanInterval(x, y);
     return { offline: name, n: pairs.length, rho: r.estimate, lo: r.lo, hi: r.hi };
   });
   return rows.sort((a, b) => (b.rho ?? Number.NEGATIVE_INFINITY) - (a.rho ?? Number.NEGATIVE_INFINITY));

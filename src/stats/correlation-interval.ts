@@ -1,47 +1,30 @@
 import { spearman } from './correlation.js';
-import { allTied, centralInterval } from './descriptive.js';
+import { fisherInterval } from './fisher-interval.js';
 import type { Interval } from './intervals.js';
-import { createRng, DEFAULT_SEED } from './random.js';
-import { checkConfidence, checkInteger, fail } from './validate.js';
+import { checkConfidence, fail } from './validate.js';
 
 /**
- * Spearman's rho with a percentile bootstrap interval: the pairs are resampled together
- * `iterations` times; resamples in which either side is constant (rho undefined) are skipped.
- * Needs at least 3 pairs and two distinct values on each side.
+ * Spearman's rho with its confidence interval by Fisher's z and the Bonett–Wright (2000) standard
+ * error sqrt((1 + rho²/2) / (n − 3)), as `assay calibrate` computes it. Analytic: a bootstrap must
+ * drop the resamples in which a side is constant (rho undefined), and conditioning on the others
+ * narrows the interval exactly when the data are few or heavily tied. Ties get average ranks; they
+ * lower the attainable rho and make the interval conservative (docs/statistics.md has the figures).
+ * Needs at least 3 pairs; throws when a side is constant (to within floating-point noise); with 3
+ * pairs the interval is [−1, 1].
  *
  * @example
- * spearmanInterval([1, 2, 3, 4, 5, 6, 7, 8], [2, 1, 4, 3, 6, 5, 8, 7]); // { estimate: 0.905, lo, hi }
+ * spearmanInterval([1, 2, 3, 4, 5, 6, 7, 8], [2, 1, 4, 3, 6, 5, 8, 7]); // { estimate: 0.905, lo: 0.428, hi: 0.988, n: 8 }
  */
 export function spearmanInterval(
   x: number[],
   y: number[],
-  opts: { iterations?: number; confidence?: number; seed?: number } = {},
-): Interval {
+  opts: { confidence?: number } = {},
+): Interval & { n: number } {
   const fn = 'spearmanInterval';
   if (x.length < 3) fail(fn, `needs at least 3 pairs (got ${x.length})`);
-  const estimate = spearman(x, y).rho;
-  const iterations = opts.iterations ?? 2000;
   const confidence = opts.confidence ?? 0.95;
-  checkInteger(fn, 'iterations', iterations, 1);
   checkConfidence(fn, confidence);
-  const rng = createRng(opts.seed ?? DEFAULT_SEED);
-  const n = x.length;
-  const index = new Uint32Array(n);
-  const bx = new Array<number>(n);
-  const by = new Array<number>(n);
-  const dist: number[] = [];
-  for (let b = 0; b < iterations; b++) {
-    rng.fillInt(index, n);
-    for (let i = 0; i < n; i++) {
-      bx[i] = x[index[i]!]!;
-      by[i] = y[index[i]!]!;
-    }
-    // Constant as spearman ranks it (ties within floating-point noise): no rho.
-    if (allTied(bx) || allTied(by)) continue;
-    dist.push(spearman(bx, by).rho);
-  }
-  if (dist.length === 0) return { estimate, lo: estimate, hi: estimate };
-  const sorted = Float64Array.from(dist).sort();
-  const [lo, hi] = centralInterval(sorted, confidence);
-  return { estimate, lo, hi };
+  const estimate = spearman(x, y).rho;
+  const [lo, hi] = fisherInterval(estimate, x.length, 'spearman', confidence);
+  return { estimate, lo, hi, n: x.length };
 }

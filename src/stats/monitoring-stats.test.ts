@@ -4,6 +4,7 @@ import { ewmaChart } from './control-chart.js';
 import { spearmanInterval } from './correlation-interval.js';
 import { psiFromCounts } from './drift.js';
 import { fisherExact } from './fisher.js';
+import { fisherInterval } from './fisher-interval.js';
 import { kmeans } from './kmeans.js';
 import { mmdTest } from './mmd.js';
 import { createRng } from './random.js';
@@ -164,13 +165,17 @@ describe('ewmaChart', () => {
 });
 
 describe('spearmanInterval', () => {
-  it('gives rho with a bootstrap interval around it', () => {
-    const r = spearmanInterval([1, 2, 3, 4, 5, 6, 7, 8], [2, 1, 4, 3, 6, 5, 8, 7], { seed: 1 });
+  it("gives rho with the Fisher-z interval (Bonett–Wright standard error), as calibrate's", () => {
+    const r = spearmanInterval([1, 2, 3, 4, 5, 6, 7, 8], [2, 1, 4, 3, 6, 5, 8, 7]);
     expect(r.estimate).toBeCloseTo(0.9048, 3);
-    expect(r.lo).toBeLessThan(r.estimate);
-    expect(r.hi).toBeLessThanOrEqual(1);
-    expect(r.hi).toBeGreaterThan(0.9);
+    expect([r.lo, r.hi]).toEqual(fisherInterval(r.estimate, 8, 'spearman'));
+    expect(r.lo).toBeCloseTo(0.4279, 3);
+    expect(r.hi).toBeCloseTo(0.9876, 3);
+    expect(r.n).toBe(8);
     expect(() => spearmanInterval([1, 2], [1, 2])).toThrow(/at least 3/);
+    // Three pairs: the formula has no degrees of freedom left, the interval is everything.
+    const three = spearmanInterval([1, 2, 3], [1, 3, 2]);
+    expect([three.lo, three.hi]).toEqual([-1, 1]);
   });
 });
 
@@ -184,12 +189,13 @@ describe('fisherExact', () => {
 });
 
 describe('spearmanInterval with values equal up to rounding', () => {
-  it('skips a resample that is constant to within floating-point noise instead of throwing', () => {
-    // 0.1 + 0.2 and 0.3 are one value to spearman's ranking; a resample of only those is constant.
+  it('ranks them as ties, and refuses a side that is constant up to rounding instead of resampling around it', () => {
+    // 0.1 + 0.2 and 0.3 are one value to spearman's ranking.
     const x = [0.1 + 0.2, 0.3, 0.5, 0.7, 0.9];
     const y = [1, 2, 3, 4, 5];
-    const r = spearmanInterval(x, y, { seed: 3, iterations: 500 });
+    const r = spearmanInterval(x, y);
     expect(r.estimate).toBeCloseTo(0.9746794344808963, 12);
     expect(Number.isFinite(r.lo) && Number.isFinite(r.hi)).toBe(true);
+    expect(() => spearmanInterval([0.1 + 0.2, 0.3, 0.3, 0.3], [1, 2, 3, 4])).toThrow(/x is constant/);
   });
 });
