@@ -38,6 +38,7 @@ describe('GET /metrics', () => {
           gen('m1', 'gpt-4o', 80),
           gen('m2', 'gpt-4o', 300, { error: 'timeout' }),
           gen('m3', 'claude "x"', 2000),
+          gen('m4', 'gpt-4o', 120, { promptVersion: 'v2' }),
         ],
       }),
     });
@@ -47,13 +48,22 @@ describe('GET /metrics', () => {
     expect(m.headers.get('content-type')).toContain('text/plain; version=0.0.4');
     const text = await m.text();
     expect(text).toContain('# TYPE assay_llm_latency_ms histogram');
-    expect(text).toContain('assay_llm_calls_total{model="gpt-4o",segment="billing"} 2');
-    expect(text).toContain('assay_llm_errors_total{model="gpt-4o",segment="billing"} 1');
-    expect(text).toContain('assay_llm_output_tokens_total{model="gpt-4o",segment="billing"} 8');
-    expect(text).toContain('assay_llm_latency_ms_bucket{model="gpt-4o",segment="billing",le="100"} 1');
-    expect(text).toContain('assay_llm_latency_ms_bucket{model="gpt-4o",segment="billing",le="500"} 2');
-    expect(text).toContain('assay_llm_latency_ms_sum{model="gpt-4o",segment="billing"} 380');
+    expect(text).toContain('assay_llm_calls_total{model="gpt-4o",segment="billing",prompt_version=""} 2');
+    expect(text).toContain('assay_llm_errors_total{model="gpt-4o",segment="billing",prompt_version=""} 1');
+    expect(text).toContain(
+      'assay_llm_output_tokens_total{model="gpt-4o",segment="billing",prompt_version=""} 8',
+    );
+    expect(text).toContain(
+      'assay_llm_latency_ms_bucket{model="gpt-4o",segment="billing",prompt_version="",le="100"} 1',
+    );
+    expect(text).toContain(
+      'assay_llm_latency_ms_bucket{model="gpt-4o",segment="billing",prompt_version="",le="500"} 2',
+    );
+    expect(text).toContain(
+      'assay_llm_latency_ms_sum{model="gpt-4o",segment="billing",prompt_version=""} 380',
+    );
     expect(text).toContain('model="claude \\"x\\""');
+    expect(text).toContain('assay_llm_calls_total{model="gpt-4o",segment="billing",prompt_version="v2"} 1');
     expect(text).toMatch(/^assay_ingest_records_committed_total [1-9]\d*$/m);
     expect(text).toMatch(/^assay_ingest_rejections_total 0$/m);
     expect(text).toMatch(/^assay_ingest_queue_depth \d+$/m);

@@ -116,6 +116,68 @@ describe('GET /api/v1/metrics', () => {
     checkModels(body.groups);
   });
 
+  it('takes promptVersion at ingestion and filters and groups traces, the series and the metrics by it', async () => {
+    const at = T0 + 5 * HOUR;
+    const event = (id: string, promptVersion?: string) => ({
+      type: 'generation',
+      id,
+      timestamp: at + 1000,
+      model: 'gpt-4o',
+      input: 'q',
+      output: 'a',
+      latencyMs: 300,
+      tags: { segment: 'pro' },
+      ...(promptVersion ? { promptVersion } : {}),
+    });
+    const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const ingest = await fetch(`${server.url}/api/v1/ingest`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({
+        events: [event('pv-a', 'v1'), event('pv-b', 'v2'), event('pv-c', 'v2'), event('pv-d')],
+      }),
+    });
+    expect(ingest.status).toBe(200);
+    const json = async (path: string) => {
+      const res = await fetch(`${server.url}${path}`, { headers: auth });
+      expect(res.status, path).toBe(200);
+      return res.json() as Promise<Record<string, unknown>>;
+    };
+    const window = `from=${at}&to=${at + HOUR}`;
+    const traces = (await json(`/api/v1/traces?${window}&promptVersion=v2`)) as {
+      traces: { traceId: string; promptVersion: string }[];
+    };
+    expect(traces.traces.map((t) => [t.traceId, t.promptVersion]).sort()).toEqual([
+      ['pv-b', 'v2'],
+      ['pv-c', 'v2'],
+    ]);
+    const series = (await json(`/api/v1/metrics/traffic?${window}&bucket=1h&promptVersion=v1`)) as {
+      buckets: { traces: number }[];
+      promptVersions: string[];
+    };
+    expect(series.buckets.map((b) => b.traces)).toEqual([1]);
+    expect(series.promptVersions).toEqual(['v1', 'v2']);
+    const ops = (await json(`/api/v1/metrics?${window}&groupBy=promptVersion`)) as {
+      groups: OpsMetricsGroup[];
+    };
+    expect(ops.groups.map((g) => [g.key, g.queries])).toEqual([
+      ['(none)', 1],
+      ['v1', 1],
+      ['v2', 2],
+    ]);
+    const v2 = (await json(`/api/v1/metrics?${window}&groupBy=segment&promptVersion=v2`)) as {
+      groups: OpsMetricsGroup[];
+    };
+    expect(v2.groups.map((g) => [g.key, g.queries])).toEqual([['pro', 2]]);
+    const bad = await fetch(`${server.url}/api/v1/ingest`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ events: [{ ...event('pv-e'), promptVersion: 3 }] }),
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('events[0].promptVersion');
+  });
+
   it('answers 400 naming the parameter on bad input, 401 without a key', async () => {
     for (const [q, field] of [
       ['?groupBy=day', 'groupBy'],

@@ -22,6 +22,11 @@ export function prepareEvent(event: unknown, nowMs: number): Prepared {
   if (typeof e.model !== 'string' || e.model === '') return { invalid: 'event.model: expected a model name' };
   if (!isContent(e.input)) return { invalid: 'event.input: expected text or messages' };
   if (!isContent(e.output)) return { invalid: 'event.output: expected text or messages' };
+  if (
+    e.promptVersion !== undefined &&
+    (typeof e.promptVersion !== 'string' || e.promptVersion === '' || e.promptVersion.length > 200)
+  )
+    return { invalid: 'event.promptVersion: expected text of 1 to 200 characters' };
   if (e.id === undefined) e.id = randomUUID();
   if (e.timestamp === undefined) {
     const latency = typeof e.latencyMs === 'number' && Number.isFinite(e.latencyMs) ? e.latencyMs : 0;

@@ -27,6 +27,8 @@ export interface GenerationEvent {
   costUsd?: number;
   error?: string;
   tags?: Record<string, string>;
+  /** The version of the prompt used (`v3`, a hash): traffic, metrics and the monitoring page slice by it. */
+  promptVersion?: string;
   metadata?: Record<string, unknown>;
 }
 

@@ -76,7 +76,7 @@ export const METRIC_DRIFT = [
  */
 export const monitorSchema = z.strictObject({
   project: z.string().min(1).default('default'),
-  /** Dot paths into a trace (`tags.segment`, `model`, `metadata.plan`) whose values stratify traffic. */
+  /** Dot paths into a trace (`tags.segment`, `model`, `promptVersion`, `metadata.plan`) whose values stratify traffic. */
   segments: z.array(z.string().min(1)).default(['tags.segment']),
   sampling: z
     .strictObject({

@@ -2,11 +2,15 @@
 export interface OpsMetricsQuery {
   fromMs: number;
   toMs: number;
-  groupBy: 'model' | 'segment' | 'hour';
+  groupBy: 'model' | 'segment' | 'promptVersion' | 'hour';
+  /** Only the calls of this model, segment or prompt version. */
+  model?: string;
+  segment?: string;
+  promptVersion?: string;
 }
 
 export interface OpsMetricsGroup {
-  /** The model, the segment (`(none)` when untagged) or the hour's start as ISO 8601. */
+  /** The model, the segment or prompt version (`(none)` when absent) or the hour's start as ISO 8601. */
   key: string;
   /** LLM calls (spans with a model). */
   queries: number;
@@ -29,5 +33,8 @@ export interface OpsMetrics {
   groupBy: OpsMetricsQuery['groupBy'];
   fromMs: number;
   toMs: number;
+  model?: string;
+  segment?: string;
+  promptVersion?: string;
   groups: OpsMetricsGroup[];
 }

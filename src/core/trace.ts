@@ -64,6 +64,8 @@ export interface SpanRecord {
   userId: string | null;
   /** Strata of the traffic (`segment` and any other), as on dataset cases. */
   tags: Record<string, string>;
+  /** The version of the prompt the call used (`assay.prompt.version`, native `promptVersion`). */
+  promptVersion?: string | null;
   /** Where the span came from: `otlp` or `native`. */
   source: 'otlp' | 'native';
 }
@@ -128,6 +130,8 @@ export interface TraceSummary {
   sessionId: string | null;
   userId: string | null;
   segment: string | null;
+  /** The first prompt version any of its spans named. */
+  promptVersion: string | null;
 }
 
 export interface StoredSpan extends SpanRecord {
@@ -146,6 +150,7 @@ export interface TraceQuery {
   sessionId?: string;
   model?: string;
   segment?: string;
+  promptVersion?: string;
   limit?: number;
   cursor?: string;
 }

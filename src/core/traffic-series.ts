@@ -7,6 +7,8 @@ export interface TrafficQuery {
   segment?: string;
   /** Only traces with an LLM span of this model. */
   model?: string;
+  /** Only traces whose prompt version is this. */
+  promptVersion?: string;
 }
 
 export interface TrafficBucket {
@@ -35,9 +37,10 @@ export interface TrafficBucket {
 export interface TrafficSeries {
   bucketMs: number;
   buckets: TrafficBucket[];
-  /** Distinct segments and models seen in the window, for the filters. */
+  /** Distinct segments, models and prompt versions of the project, for the filters. */
   segments: string[];
   models: string[];
+  promptVersions: string[];
 }
 
 /** Log-histogram bins per unit of ln(ms): 20 → bins about 5% wide. */

@@ -27,6 +27,7 @@ beforeAll(async () => {
     output: 'an answer',
     latencyMs: 100,
     metadata: { plan: i === 0 ? 'pro' : 'free' },
+    ...(i > 0 ? { promptVersion: `v${i}` } : {}),
   }));
   await store.writeIngest(nativeToBatch({ events }, projectId, T0 + 60_000));
   // The signals stored for the session: the third turn rephrased the second.
@@ -62,6 +63,15 @@ describe('loadTraffic', () => {
       'metadata.plan=pro',
       'metadata.plan=free',
       'metadata.plan=free',
+    ]);
+  });
+
+  it('carries the prompt version, so monitor.segments can name promptVersion', async () => {
+    const traffic = await loadTraffic(store, projectId, T0, T0 + 60_000);
+    expect(traffic.map((t) => segmentOf(t, ['promptVersion']))).toEqual([
+      'promptVersion=(none)',
+      'promptVersion=v1',
+      'promptVersion=v2',
     ]);
   });
 });

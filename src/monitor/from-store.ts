@@ -42,6 +42,7 @@ export function monitoredFromDetail(d: TraceDetail, signals: readonly SignalReco
       ? lastOf(last.output, 'assistant') || (last.output[last.output.length - 1]?.content ?? '')
       : '',
     ...(d.models[0] ? { model: d.models[0] } : {}),
+    ...(d.promptVersion ? { promptVersion: d.promptVersion } : {}),
     tags,
     ...(Object.keys(metadata).length ? { metadata } : {}),
     ...(error || d.errorCount > 0 ? { error: error ?? 'error' } : {}),

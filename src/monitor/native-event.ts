@@ -48,6 +48,8 @@ export const generationEvent = z.strictObject({
   costUsd: z.number().nonnegative().optional(),
   error: z.string().optional(),
   tags: z.record(z.string(), z.string()).optional(),
+  /** The version of the prompt the app used, to slice traffic by (`v3`, a hash, a date). */
+  promptVersion: z.string().min(1).max(200).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -155,6 +157,7 @@ function toSpan(
     sessionId: e.sessionId ?? null,
     userId: e.userId ?? null,
     tags: e.tags ?? {},
+    promptVersion: e.promptVersion ?? null,
     source: 'native',
   };
 }

@@ -3,7 +3,7 @@ import type { IngestStats } from './ingest-queue.js';
 
 /** Latency histogram bounds of `assay_llm_latency_ms`, in milliseconds. */
 export const LATENCY_BUCKETS_MS = [50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000];
-/** Distinct (model, segment) label sets kept per project; more fold into model="other". */
+/** Distinct (model, segment, prompt version) label sets kept per project; more fold into model="other". */
 const MAX_SERIES = 500;
 
 interface Series {
@@ -32,7 +32,7 @@ const newSeries = (): Series => ({
 const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 /**
- * Counters of committed LLM spans per project, model and segment, fed by `queue.observe` after each
+ * Counters of committed LLM spans per project, model, segment and prompt version, fed by `queue.observe` after each
  * commit, rendered in the Prometheus text format (0.0.4) by `GET /metrics`. Latency is a histogram
  * so Grafana computes p50/p95/p99 with `histogram_quantile`; cost and tokens are counters.
  */
@@ -48,8 +48,8 @@ export class TrafficCounters {
         series = new Map();
         this.projects.set(s.projectId, series);
       }
-      let key = JSON.stringify([s.model, s.tags.segment ?? '']);
-      if (!series.has(key) && series.size >= MAX_SERIES) key = JSON.stringify(['other', '']);
+      let key = JSON.stringify([s.model, s.tags.segment ?? '', s.promptVersion ?? '']);
+      if (!series.has(key) && series.size >= MAX_SERIES) key = JSON.stringify(['other', '', '']);
       let x = series.get(key);
       if (!x) {
         x = newSeries();
@@ -104,8 +104,11 @@ export class TrafficCounters {
     metric('assay_feedback_total', 'counter', 'Feedback records committed for this project.');
     out.push(`assay_feedback_total ${this.feedback.get(projectId) ?? 0}`);
     const series = [...(this.projects.get(projectId) ?? new Map<string, Series>())].map(([key, x]) => {
-      const [model, segment] = JSON.parse(key) as [string, string];
-      return { labels: `model="${esc(model)}",segment="${esc(segment)}"`, x };
+      const [model, segment, version] = JSON.parse(key) as [string, string, string];
+      return {
+        labels: `model="${esc(model)}",segment="${esc(segment)}",prompt_version="${esc(version)}"`,
+        x,
+      };
     });
     const counter = (name: string, help: string, value: (x: Series) => number) => {
       metric(name, 'counter', help);

@@ -21,6 +21,7 @@ export function traceSummaryJson(t: TraceSummary) {
     sessionId: t.sessionId,
     userId: t.userId,
     segment: t.segment,
+    promptVersion: t.promptVersion,
   };
 }
 
@@ -48,6 +49,7 @@ export function spanJson(s: StoredSpan) {
     sessionId: s.sessionId,
     userId: s.userId,
     tags: s.tags,
+    promptVersion: s.promptVersion ?? null,
     attributes: s.attributes,
     source: s.source,
     scores: s.scores.map((x) => ({

@@ -11,6 +11,8 @@ export interface MonitoredTrace {
   /** The assistant's answer as text; '' when there was none. */
   output: string;
   model?: string;
+  /** The prompt version the trace's calls named (`promptVersion` in `monitor.segments`). */
+  promptVersion?: string;
   tags?: Record<string, string>;
   metadata?: Record<string, unknown>;
   /** Set when the call failed. */

@@ -179,6 +179,7 @@ export class KyselyTraceStore implements TraceStore {
     if (query.toMs !== undefined) q = q.where('start_ms', '<', query.toMs);
     if (query.sessionId !== undefined) q = q.where('session_id', '=', query.sessionId);
     if (query.segment !== undefined) q = q.where('segment', '=', query.segment);
+    if (query.promptVersion !== undefined) q = q.where('prompt_version', '=', query.promptVersion);
     if (query.model !== undefined) {
       const model = query.model;
       q = q.where('trace_id', 'in', (eb) =>

@@ -143,3 +143,14 @@ export async function createTraceTables(db: AnyDb, dialect: Dialect): Promise<vo
     .addPrimaryKeyConstraint('events_pk', ['project_id', 'id'])
     .execute();
 }
+
+/** `prompt_version` on traces and spans (null before this migration: nothing named one). */
+export async function addPromptVersion(db: AnyDb): Promise<void> {
+  await db.schema.alterTable('traces').addColumn('prompt_version', 'text').execute();
+  await db.schema.alterTable('spans').addColumn('prompt_version', 'text').execute();
+  await db.schema
+    .createIndex('traces_prompt_version_idx')
+    .on('traces')
+    .columns(['project_id', 'prompt_version', 'start_ms'])
+    .execute();
+}

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { createReviewTables } from './migration-review.js';
 import { createSignalTables } from './migration-signals.js';
-import { createTraceTables } from './migration-traces.js';
+import { addPromptVersion, createTraceTables } from './migration-traces.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -177,6 +177,11 @@ export const MIGRATIONS: Migration[] = [
     // Implicit signals per trace (src/monitor/signals*.ts).
     name: '007_signals',
     up: (db) => createSignalTables(db as AnyDb),
+  },
+  {
+    // The prompt version a call used, to slice traffic by; indexed on traces as the segment is.
+    name: '008_prompt_version',
+    up: (db) => addPromptVersion(db as AnyDb),
   },
 ];
 

@@ -24,7 +24,9 @@ export async function opsMetrics(
       ? sql<string>`s.model`
       : q.groupBy === 'segment'
         ? sql<string>`coalesce(s.segment, '(none)')`
-        : sql<string>`cast(floor(s.start_ms / ${HOUR}) as bigint)`;
+        : q.groupBy === 'promptVersion'
+          ? sql<string>`coalesce(s.prompt_version, '(none)')`
+          : sql<string>`cast(floor(s.start_ms / ${HOUR}) as bigint)`;
   const ok = sql`s.status <> 'error'`;
   const rows = await db
     .selectFrom('spans as s')
@@ -32,6 +34,9 @@ export async function opsMetrics(
     .where('s.start_ms', '>=', q.fromMs)
     .where('s.start_ms', '<', q.toMs)
     .where('s.model', 'is not', null)
+    .$if(Boolean(q.model), (b) => b.where('s.model', '=', q.model!))
+    .$if(Boolean(q.segment), (b) => b.where('s.segment', '=', q.segment!))
+    .$if(Boolean(q.promptVersion), (b) => b.where('s.prompt_version', '=', q.promptVersion!))
     .select([
       key.as('k'),
       latencyBin('s', dialect).as('bin'),
@@ -73,5 +78,13 @@ export async function opsMetrics(
     };
   });
   out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { groupBy: q.groupBy, fromMs: q.fromMs, toMs: q.toMs, groups: out };
+  return {
+    groupBy: q.groupBy,
+    fromMs: q.fromMs,
+    toMs: q.toMs,
+    ...(q.model ? { model: q.model } : {}),
+    ...(q.segment ? { segment: q.segment } : {}),
+    ...(q.promptVersion ? { promptVersion: q.promptVersion } : {}),
+    groups: out,
+  };
 }

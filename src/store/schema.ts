@@ -67,6 +67,7 @@ export interface Database {
     session_id: string | null;
     user_id: string | null;
     segment: string | null;
+    prompt_version: string | null;
   };
   spans: SpanRow;
   span_scores: {
@@ -184,5 +185,6 @@ export interface SpanRow {
   user_id: string | null;
   tags: string;
   segment: string | null;
+  prompt_version: string | null;
   source: string;
 }

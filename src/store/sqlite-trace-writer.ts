@@ -29,6 +29,7 @@ const SPAN_COLUMNS = [
   'user_id',
   'tags',
   'segment',
+  'prompt_version',
   'source',
 ] as const;
 
@@ -47,6 +48,7 @@ const TRACE_COLUMNS = [
   'session_id',
   'user_id',
   'segment',
+  'prompt_version',
 ] as const;
 
 const insertSql = (table: string, columns: readonly string[]) =>

@@ -45,7 +45,8 @@ export function spanRow(s: SpanRecord): SpanRow {
     session_id: s.sessionId,
     user_id: s.userId,
     tags: JSON.stringify(s.tags),
-    segment: s.tags.segment ?? null,
+    segment: s.tags.segment || null,
+    prompt_version: s.promptVersion || null,
     source: s.source,
   };
 }
@@ -78,6 +79,7 @@ export function toSpan(r: SpanRow): SpanRecord {
     sessionId: r.session_id,
     userId: r.user_id,
     tags: JSON.parse(r.tags),
+    promptVersion: r.prompt_version,
     source: r.source as SpanRecord['source'],
   };
 }
@@ -108,6 +110,7 @@ export function traceDeltas(spans: SpanRecord[]): TraceDelta[] {
         session_id: null,
         user_id: null,
         segment: null,
+        prompt_version: null,
       };
       byTrace.set(key, t);
     } else {
@@ -125,7 +128,8 @@ export function traceDeltas(spans: SpanRecord[]): TraceDelta[] {
     if (s.status === 'error') t.error_count += 1;
     t.session_id ??= s.sessionId;
     t.user_id ??= s.userId;
-    t.segment ??= s.tags.segment ?? null;
+    t.segment ??= s.tags.segment || null;
+    t.prompt_version ??= s.promptVersion || null;
   }
   return [...byTrace.values()];
 }
@@ -153,6 +157,7 @@ export function traceMerge(
     session_id: 'coalesce(traces.session_id, excluded.session_id)',
     user_id: 'coalesce(traces.user_id, excluded.user_id)',
     segment: 'coalesce(traces.segment, excluded.segment)',
+    prompt_version: 'coalesce(traces.prompt_version, excluded.prompt_version)',
   };
 }
 
@@ -171,6 +176,7 @@ export function toTraceSummary(r: Selectable<Database['traces']>, models: string
     sessionId: r.session_id,
     userId: r.user_id,
     segment: r.segment,
+    promptVersion: r.prompt_version,
   };
 }
 

@@ -33,7 +33,7 @@ export function latencyBin(alias: 't' | 's', dialect: Dialect) {
 async function distinctValues(
   db: Kysely<Database>,
   table: 'traces' | 'spans',
-  column: 'segment' | 'model',
+  column: 'segment' | 'model' | 'prompt_version',
   projectId: string,
 ) {
   const col = sql.ref(column);
@@ -68,6 +68,7 @@ export async function trafficSeries(
       .where('t.start_ms', '>=', q.fromMs)
       .where('t.start_ms', '<', q.toMs);
     if (q.segment) b = b.where('t.segment', '=', q.segment);
+    if (q.promptVersion) b = b.where('t.prompt_version', '=', q.promptVersion);
     if (q.model)
       b = b.where(
         't.trace_id',
@@ -84,8 +85,8 @@ export async function trafficSeries(
   };
   // Feedback and scores are found by their own time (a trace's feedback comes after it); with a
   // segment or model filter, only those of the matching traces.
-  const sliced = Boolean(q.segment || q.model);
-  const [cells, feedback, scores, segments, models] = await Promise.all([
+  const sliced = Boolean(q.segment || q.model || q.promptVersion);
+  const [cells, feedback, scores, segments, models, promptVersions] = await Promise.all([
     // One pass over the window: per bucket and latency bin, the sums; folded per bucket below.
     traces()
       .select([
@@ -130,6 +131,7 @@ export async function trafficSeries(
       .execute(),
     distinctValues(db, 'traces', 'segment', projectId),
     distinctValues(db, 'spans', 'model', projectId),
+    distinctValues(db, 'traces', 'prompt_version', projectId),
   ]);
   const hist = new Map<number, [number, number][]>();
   const totals = new Map<
@@ -187,5 +189,6 @@ export async function trafficSeries(
     buckets,
     segments: segments.map((r) => String(r.segment)).sort(),
     models: models.map((r) => String(r.model)).sort(),
+    promptVersions: promptVersions.map((r) => String(r.prompt_version)).sort(),
   };
 }

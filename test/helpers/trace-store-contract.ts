@@ -40,6 +40,7 @@ export function span(
     sessionId: 'sess-1',
     userId: 'user-1',
     tags: { segment: 'enterprise' },
+    promptVersion: null,
     source: 'otlp',
     ...extra,
   };
@@ -265,6 +266,41 @@ export function traceStoreContract(name: string, makeFixture: () => Promise<Trac
       }
       expect(seen).toEqual(all.traces.map((t) => t.traceId));
       await expect(store.listTraces(p2, { cursor: 'garbage' })).rejects.toThrow(/cursor/);
+    });
+
+    it('prompt version: kept on the span, the trace takes the first named, and lists, series and metrics filter by it', async () => {
+      const at = 43_200_000;
+      await store.writeIngest(
+        batch({
+          spans: [
+            span(p2, 'pv-1', 'a', { startMs: at, endMs: at + 100, promptVersion: 'v1' }),
+            span(p2, 'pv-2', 'a', { startMs: at + 1000, endMs: at + 1300, model: null }),
+          ],
+        }),
+      );
+      // The second trace's prompt version arrives with a later span.
+      await store.writeIngest(
+        batch({
+          spans: [span(p2, 'pv-2', 'b', { startMs: at + 1100, endMs: at + 1200, promptVersion: 'v2' })],
+        }),
+      );
+      const t2 = await store.getTrace(p2, 'pv-2');
+      expect(t2!.promptVersion).toBe('v2');
+      expect(t2!.spans.map((s) => s.promptVersion)).toEqual([null, 'v2']);
+      const range = { fromMs: at, toMs: at + 3_600_000 };
+      expect(
+        (await store.listTraces(p2, { ...range, promptVersion: 'v1' })).traces.map((t) => t.traceId),
+      ).toEqual(['pv-1']);
+      const series = await store.trafficSeries(p2, { ...range, bucketMs: 3_600_000, promptVersion: 'v2' });
+      expect(series.buckets.map((b) => b.traces)).toEqual([1]);
+      expect(series.promptVersions).toEqual(['v1', 'v2']);
+      const ops = await store.opsMetrics(p2, { ...range, groupBy: 'promptVersion' });
+      expect(ops.groups.map((g) => [g.key, g.queries])).toEqual([
+        ['v1', 1],
+        ['v2', 1],
+      ]);
+      const v1 = await store.opsMetrics(p2, { ...range, groupBy: 'model', promptVersion: 'v1' });
+      expect(v1.groups.map((g) => [g.key, g.queries])).toEqual([['gpt-4o-mini', 1]]);
     });
 
     it('what was written is there after reopening', async () => {

@@ -55,6 +55,19 @@ describe('interpret', () => {
     expect(it_.consumed.has('llm.input_messages.0.message.role')).toBe(true);
   });
 
+  it('reads the prompt version under Assay, GenAI-style, OpenInference and Langfuse names, and keeps it', () => {
+    const of = (attrs: Record<string, unknown>) => interpret({ 'gen_ai.request.model': 'm', ...attrs }, []);
+    expect(of({ 'assay.prompt.version': 'v3', 'gen_ai.prompt.version': 'v2' }).promptVersion).toBe('v3');
+    expect(of({ 'gen_ai.prompt.version': 'v2' }).promptVersion).toBe('v2');
+    expect(of({ 'llm.prompt_template.version': 'v1.0' }).promptVersion).toBe('v1.0');
+    expect(of({ 'langfuse.observation.prompt.version': 7 }).promptVersion).toBe('7');
+    expect(of({}).promptVersion).toBeNull();
+    // Not a flattened prompt message: the JSON prompt is still read, and the version stays an attribute.
+    const it_ = of({ 'gen_ai.prompt.version': 'v2', 'gen_ai.prompt': '[{"role":"user","content":"hi"}]' });
+    expect(it_.input).toEqual([{ role: 'user', content: 'hi' }]);
+    expect(it_.consumed.has('gen_ai.prompt.version')).toBe(false);
+  });
+
   it('a span with no known attribute is a plain span and nothing is consumed', () => {
     const it_ = interpret({ 'http.method': 'GET' }, []);
     expect([it_.kind, it_.model, it_.input, it_.consumed.size]).toEqual(['span', null, [], 0]);

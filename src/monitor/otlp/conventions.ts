@@ -27,6 +27,7 @@ export interface Interpreted {
   sessionId: string | null;
   userId: string | null;
   segment: string | null;
+  promptVersion: string | null;
   /** Scores from `gen_ai.evaluation.result` events. */
   evaluations: { name: string; value: number | null; label: string | null; explanation: string | null }[];
   /** Attributes that were turned into the fields above and need not be kept twice. */
@@ -93,6 +94,17 @@ const CONTENT_KEYS = [
   'output.value',
 ];
 
+/**
+ * The prompt version a call used: Assay's name, the GenAI-style name, OpenInference's prompt template
+ * version and Langfuse's linked prompt version. Kept in the attributes too (nothing is consumed).
+ */
+export const PROMPT_VERSION_KEYS = [
+  'assay.prompt.version',
+  'gen_ai.prompt.version',
+  'llm.prompt_template.version',
+  'langfuse.observation.prompt.version',
+];
+
 const FLAT_PREFIXES = [
   'gen_ai.prompt.',
   'gen_ai.completion.',
@@ -108,7 +120,8 @@ export function interpret(attrs: Record<string, unknown>, events: SpanEvent[]): 
   const flat: Record<string, string[]> = {};
   for (const key of Object.keys(attrs)) {
     for (const prefix of FLAT_PREFIXES) {
-      if (key.startsWith(prefix)) {
+      // Indexed keys only: `gen_ai.prompt.0.content` is a message, `gen_ai.prompt.version` is not.
+      if (key.startsWith(prefix) && /^\d/.test(key.slice(prefix.length))) {
         flat[prefix] ??= [];
         flat[prefix].push(key);
         consumed.add(key);
@@ -231,6 +244,7 @@ export function interpret(attrs: Record<string, unknown>, events: SpanEvent[]): 
     sessionId: first(read, ['gen_ai.conversation.id', 'session.id'], str),
     userId: first(read, ['user.id', 'enduser.id', 'gen_ai.user.id'], str),
     segment: first(read, ['assay.segment', 'segment'], str),
+    promptVersion: first(read, PROMPT_VERSION_KEYS, str),
     evaluations,
     consumed,
     consumedEvents,

@@ -108,6 +108,7 @@ function toSpan(
     sessionId: it.sessionId,
     userId: it.userId,
     tags,
+    promptVersion: it.promptVersion,
     source: 'otlp',
   };
   out.batch.spans.push(record);

@@ -25,7 +25,8 @@ export function traceQuery(q: Record<string, string | undefined>): TraceQuery {
       );
     query.limit = n;
   }
-  for (const key of ['sessionId', 'model', 'segment', 'cursor'] as const) if (q[key]) query[key] = q[key];
+  for (const key of ['sessionId', 'model', 'segment', 'promptVersion', 'cursor'] as const)
+    if (q[key]) query[key] = q[key];
   return query;
 }
 

@@ -26,22 +26,33 @@ export function trafficQuery(q: Record<string, string | undefined>, now: number)
     bucketMs,
     ...(q.segment ? { segment: q.segment } : {}),
     ...(q.model ? { model: q.model } : {}),
+    ...(q.promptVersion ? { promptVersion: q.promptVersion } : {}),
   };
 }
 
-const GROUPS = ['model', 'segment', 'hour'] as const;
+const GROUPS = ['model', 'segment', 'promptVersion', 'hour'] as const;
 
-/** Reads `from`, `to` (default: the last 24 hours) and `groupBy` (`model`, `segment`, `hour`; default `model`). */
+/**
+ * Reads `from`, `to` (default: the last 24 hours), `groupBy` (`model`, `segment`, `promptVersion`,
+ * `hour`; default `model`) and the filters `model`, `segment`, `promptVersion`.
+ */
 export function opsMetricsQuery(q: Record<string, string | undefined>, now: number): OpsMetricsQuery {
   const toMs = queryTime(q.to, 'to') ?? now;
   const fromMs = queryTime(q.from, 'from') ?? toMs - DAY;
   if (!(fromMs < toMs)) throw new HttpError(400, 'invalid', 'from: must be before to', 'from');
   const groupBy = q.groupBy ?? 'model';
   if (!(GROUPS as readonly string[]).includes(groupBy))
-    throw new HttpError(400, 'invalid', 'groupBy: expected model, segment or hour', 'groupBy');
+    throw new HttpError(400, 'invalid', 'groupBy: expected model, segment, promptVersion or hour', 'groupBy');
   if (groupBy === 'hour' && (toMs - fromMs) / 3_600_000 > MAX_BUCKETS)
     throw new HttpError(400, 'invalid', `from: at most ${MAX_BUCKETS} hours per query`, 'from');
-  return { fromMs, toMs, groupBy: groupBy as OpsMetricsQuery['groupBy'] };
+  return {
+    fromMs,
+    toMs,
+    groupBy: groupBy as OpsMetricsQuery['groupBy'],
+    ...(q.model ? { model: q.model } : {}),
+    ...(q.segment ? { segment: q.segment } : {}),
+    ...(q.promptVersion ? { promptVersion: q.promptVersion } : {}),
+  };
 }
 
 /**
