@@ -26,6 +26,16 @@ export interface SessionActivity {
   feedback: FeedbackRecord[];
 }
 
+/** A session with recent traffic: when its last trace ended, and when its signals were last computed. */
+export interface RecentSession {
+  projectId: string;
+  sessionId: string;
+  /** The latest end (or start, without an end) of its traces. */
+  lastMs: number;
+  /** The latest `computedMs` of its signals; null when none is stored. */
+  computedMs: number | null;
+}
+
 /**
  * The store port of production traffic: projects and API keys, the ingest write path, and reads.
  * SQLite and PostgreSQL adapters implement it and pass one contract suite
@@ -80,6 +90,8 @@ export interface TraceStore {
   signalsBetween(projectId: string, fromMs: number, toMs: number): Promise<SignalRecord[]>;
   /** The session's latest `limit` traces: their spans with a model and their feedback. */
   sessionActivity(projectId: string, sessionId: string, limit: number): Promise<SessionActivity>;
+  /** Sessions (of every project) with a trace started since `sinceMs`: what a restart resumes. */
+  recentSessions(sinceMs: number): Promise<RecentSession[]>;
 
   /** Whether the database answers (for `/readyz`). */
   ping(): Promise<void>;

@@ -21,12 +21,15 @@ const QUIET_MS = 100;
 
 const keyOf = (projectId: string, sessionId: string) => JSON.stringify([projectId, sessionId]);
 
+/** How far past its timeout a restart still looks for a session the sweep may have missed (a day). */
+const RESTORE_LOOKBACK_MS = 24 * 3_600_000;
+
 /**
  * Keeps signals current as traffic arrives: after each commit the sessions it touched (by their
  * spans, or by the trace a feedback names) are recomputed, one at a time, off the request path.
  * A session's last conversation is abandoned only once its timeout has passed with no new message:
- * a sweep (an unref'd timer) recomputes those sessions then. What is pending lives in memory: a
- * restart forgets sessions waiting for their timeout until their next traffic.
+ * a sweep (an unref'd timer) recomputes those sessions then. What is pending lives in memory and
+ * is rebuilt from the store on start (`restore`), so a restart still marks abandonment at the timeout.
  */
 export class SignalTracker {
   private readonly dirty = new Map<string, [string, string]>();
@@ -68,6 +71,28 @@ export class SignalTracker {
     for (const s of batch.spans) if (s.sessionId) this.mark(s.projectId, s.sessionId);
     if (batch.feedback.length > 0) this.enqueue(() => this.markFeedback(batch));
     this.kick();
+  }
+
+  /**
+   * Picks up, after a restart, what the sweep was waiting for: sessions whose last trace ended less
+   * than the timeout ago wait for it again (from that trace's end), and sessions whose timeout passed
+   * while the server was down (no signal computed since) are recomputed now. Runs in the background,
+   * like every recompute.
+   */
+  restore(): void {
+    this.enqueue(async () => {
+      const now = this.now();
+      const since = now - this.options.abandonMs - RESTORE_LOOKBACK_MS;
+      for (const s of await this.store.recentSessions(since)) {
+        const due = s.lastMs + this.options.abandonMs;
+        const key = keyOf(s.projectId, s.sessionId);
+        if (due > now) {
+          if (!this.waitingTimeout.has(key))
+            this.waitingTimeout.set(key, { at: s.lastMs, session: [s.projectId, s.sessionId] });
+        } else if (s.computedMs === null || s.computedMs < due) this.mark(s.projectId, s.sessionId, false);
+      }
+      this.kick();
+    });
   }
 
   /** Marks sessions whose last message is older than the timeout for a recompute. */

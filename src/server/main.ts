@@ -75,6 +75,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
             abandonMs: (signalConfig?.abandonMinutes ?? 30) * 60_000,
           },
         }).attach(queue);
+  signals?.restore();
   let draining = false;
   const pool = new ConvertPool(options.threads ?? 0);
   const monitor = options.monitor;

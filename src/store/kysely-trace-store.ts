@@ -13,7 +13,13 @@ import type {
   TracePage,
   TraceQuery,
 } from '../core/trace.js';
-import type { IngestWriteResult, PruneResult, SessionActivity, TraceStore } from '../core/trace-store.js';
+import type {
+  IngestWriteResult,
+  PruneResult,
+  RecentSession,
+  SessionActivity,
+  TraceStore,
+} from '../core/trace-store.js';
 import type { TrafficQuery, TrafficSeries } from '../core/traffic-series.js';
 import { chunks } from './kysely-store.js';
 import type { Dialect } from './migrations.js';
@@ -289,6 +295,10 @@ export class KyselyTraceStore implements TraceStore {
 
   sessionActivity(projectId: string, sessionId: string, limit: number): Promise<SessionActivity> {
     return signalStore.sessionActivity(this.db, projectId, sessionId, limit);
+  }
+
+  recentSessions(sinceMs: number): Promise<RecentSession[]> {
+    return signalStore.recentSessions(this.db, sinceMs);
   }
 
   async ping(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { SignalKind, SignalRecord } from '../core/signal.js';
-import type { SessionActivity } from '../core/trace-store.js';
+import type { RecentSession, SessionActivity } from '../core/trace-store.js';
 import type { Database } from './schema.js';
 import { toFeedback, toSpan } from './trace-rows.js';
 
@@ -121,4 +121,41 @@ export async function sessionActivity(
     .orderBy('timestamp_ms')
     .execute();
   return { spans: spans.map(toSpan), feedback: feedback.map(toFeedback) };
+}
+
+/**
+ * Sessions with a trace started since `sinceMs`, project by project (each query on the
+ * `(project_id, start_ms)` index): their last trace's end and their signals' latest computation.
+ */
+export async function recentSessions(db: Kysely<Database>, sinceMs: number): Promise<RecentSession[]> {
+  const projects = await db.selectFrom('projects').select('id').execute();
+  const out: RecentSession[] = [];
+  for (const { id } of projects) {
+    const rows = await db
+      .selectFrom('traces as t')
+      .select(['t.session_id'])
+      .select((eb) => eb.fn.max(eb.fn.coalesce('t.end_ms', 't.start_ms')).as('last_ms'))
+      .select((eb) =>
+        eb
+          .selectFrom('signals as s')
+          .select((e) => e.fn.max('s.computed_ms').as('m'))
+          .where('s.project_id', '=', id)
+          .whereRef('s.session_id', '=', 't.session_id')
+          .as('computed_ms'),
+      )
+      .where('t.project_id', '=', id)
+      .where('t.start_ms', '>=', sinceMs)
+      .where('t.session_id', 'is not', null)
+      .groupBy('t.session_id')
+      .orderBy('t.session_id')
+      .execute();
+    for (const r of rows)
+      out.push({
+        projectId: id,
+        sessionId: r.session_id!,
+        lastMs: Number(r.last_ms),
+        computedMs: r.computed_ms === null || r.computed_ms === undefined ? null : Number(r.computed_ms),
+      });
+  }
+  return out;
 }

@@ -360,6 +360,34 @@ export function traceStoreContract(name: string, makeFixture: () => Promise<Trac
       expect(await store.signalsForTrace(p1, 'sig-t2')).toEqual([]);
     });
 
+    it('recentSessions: sessions with a trace since a time, their last end and last signal computation', async () => {
+      await store.writeIngest(
+        batch({
+          spans: [
+            span(p2, 'rs-t1', 'a', { sessionId: 'rs-s1', startMs: 9_000_000, endMs: 9_000_500 }),
+            span(p2, 'rs-t2', 'a', { sessionId: 'rs-s1', startMs: 9_001_000, endMs: 9_002_000 }),
+            span(p2, 'rs-t3', 'a', { sessionId: 'rs-s2', startMs: 9_003_000, endMs: null }),
+            span(p2, 'rs-t4', 'a', { sessionId: 'rs-old', startMs: 100, endMs: 200 }),
+          ],
+        }),
+      );
+      await store.replaceSessionSignals(p2, 'rs-s1', [
+        {
+          projectId: p2,
+          traceId: 'rs-t2',
+          sessionId: 'rs-s1',
+          kind: 'turns',
+          value: 2,
+          computedMs: 9_100_000,
+        },
+      ]);
+      const found = (await store.recentSessions(8_000_000)).filter((s) => s.sessionId.startsWith('rs-'));
+      expect(found).toEqual([
+        { projectId: p2, sessionId: 'rs-s1', lastMs: 9_002_000, computedMs: 9_100_000 },
+        { projectId: p2, sessionId: 'rs-s2', lastMs: 9_003_000, computedMs: null },
+      ]);
+    });
+
     it('prune deletes traces older than the horizon with their spans, scores, feedback and events', async () => {
       const old = 1_000_000;
       const kept = await store.getTrace(p1, 't1');
