@@ -3,7 +3,6 @@ import { findConfig, loadConfig } from '../config/load.js';
 import { AssayError } from '../core/errors.js';
 import { redactCredentials } from '../core/redact.js';
 import { parseTagFilters } from '../datasets/filter.js';
-import { parseSampleSize, type SampleOptions } from '../datasets/sample.js';
 import { writeResultsJson } from '../report/json.js';
 import { formatRebroken } from '../report/rebroken.js';
 import { formatSampleDraw } from '../report/sample-draw.js';
@@ -16,6 +15,7 @@ import { gitCommit } from './git.js';
 import { memoryGovernor } from './memory-governor.js';
 import { otlpExport } from './otlp-export.js';
 import { progressObserver } from './progress.js';
+import { sampleFlags } from './sample-flags.js';
 import { assayVersion } from './version.js';
 
 export interface EvalFlags {
@@ -42,19 +42,6 @@ export interface EvalFlags {
   workers?: boolean;
   /** Seconds before a job a worker took and did not finish is handed out again. */
   jobExpiry?: number;
-}
-
-/** `--sample 10% --stratify-by type,difficulty --seed 7`. */
-function sampleFlags(flags: EvalFlags): SampleOptions | undefined {
-  if (!flags.sample) {
-    if (flags.stratifyBy) throw new AssayError('usage', '--stratify-by goes with --sample');
-    return undefined;
-  }
-  const by = (flags.stratifyBy ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return { size: parseSampleSize(flags.sample), by, seed: flags.seed ?? 1 };
 }
 
 type ReadyPlan = Parameters<NonNullable<Parameters<typeof runPipeline>[1]['onReady']>>[0];

@@ -3,6 +3,7 @@ import { addDatasetCommands } from './dataset-commands.js';
 import { EXIT, reportError } from './exit-codes.js';
 import { addMonitorCommands } from './monitor-commands.js';
 import { addProductionCommands } from './production-commands.js';
+import { addReviewCommands } from './review-commands.js';
 import { assayVersion } from './version.js';
 
 function positiveInt(value: string): number {
@@ -245,6 +246,7 @@ export function buildProgram(): Command {
   addProductionCommands(program, run, dbOption);
   addMonitorCommands(program, run, dbOption);
   addDatasetCommands(program, run, dbOption);
+  addReviewCommands(program, run, dbOption);
 
   // After a usage error, a hint to the help rather than the help itself (36 lines for `eval`).
   addHelpHints(program);

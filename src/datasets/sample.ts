@@ -111,3 +111,23 @@ export interface SampleDraw {
   /** Strata of the filtered dataset with no case in the sample. */
   leftOut: string[];
 }
+
+/**
+ * A stratified sample and what it drew (per stratum, and the strata left out): what `assay eval
+ * --sample` and `assay review add --sample` both take.
+ *
+ * @example drawSample(cases, { size: 50, by: ['type'], seed: 1 }).draw.leftOut // ['type=rare']
+ */
+export function drawSample(cases: Case[], options: SampleOptions): { cases: Case[]; draw: SampleDraw } {
+  const chosen = stratifiedSample(cases, options);
+  const strata = sampleStrata(cases, chosen, options.by ?? []);
+  return {
+    cases: chosen,
+    draw: {
+      selected: chosen.length,
+      of: cases.length,
+      strata,
+      leftOut: strata.filter((s) => s.selected === 0).map((s) => s.stratum),
+    },
+  };
+}

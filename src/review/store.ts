@@ -23,6 +23,15 @@ export interface ReviewStore {
     items: { id: string; content: ItemContent; gold?: Scores; createdBy?: string }[],
     nowMs: number,
   ): Promise<void>;
+  /**
+   * Adds the items whose id is not taken yet (in any queue), in one transaction, and returns the ids
+   * it added: sources with a stable id per item (a run's case, a trace) add each once, however often run.
+   */
+  addItemsIfNew(
+    queueId: string,
+    items: { id: string; content: ItemContent; createdBy?: string }[],
+    nowMs: number,
+  ): Promise<string[]>;
   getItem(id: string): Promise<Item | undefined>;
   listItems(queueId: string): Promise<Item[]>;
   /** Records a calibration consensus; with `asTrap` it becomes the item's gold too (a trap from then on). */

@@ -152,6 +152,50 @@ export function kyselyReviewStore(db: Kysely<Database>): ReviewStore {
         }
       });
     },
+    async addItemsIfNew(queueId, items, nowMs) {
+      return db.transaction().execute(async (trx) => {
+        const taken = new Set<string>();
+        for (let i = 0; i < items.length; i += 500) {
+          const ids = items.slice(i, i + 500).map((it) => it.id);
+          const rows = await trx.selectFrom('review_items').select('id').where('id', 'in', ids).execute();
+          for (const r of rows) taken.add(r.id);
+        }
+        // Taken already, or given twice in this call: the first one counts.
+        const fresh = items.filter((it) => {
+          if (taken.has(it.id)) return false;
+          taken.add(it.id);
+          return true;
+        });
+        const top = await trx
+          .selectFrom('review_items')
+          .select((eb) => eb.fn.max('seq').as('m'))
+          .where('queue_id', '=', queueId)
+          .executeTakeFirst();
+        let seq = Number(top?.m ?? 0);
+        const added: string[] = [];
+        for (let i = 0; i < fresh.length; i += 200) {
+          // A concurrent writer may take an id between the check and the insert: nothing is doubled.
+          const rows = await trx
+            .insertInto('review_items')
+            .values(
+              fresh.slice(i, i + 200).map((it) => ({
+                id: it.id,
+                queue_id: queueId,
+                seq: ++seq,
+                data: JSON.stringify(it.content),
+                gold: null,
+                created_by: it.createdBy ?? null,
+                created_ms: nowMs,
+              })),
+            )
+            .onConflict((oc) => oc.column('id').doNothing())
+            .returning('id')
+            .execute();
+          added.push(...rows.map((r) => r.id));
+        }
+        return added;
+      });
+    },
     async getItem(id) {
       const r = await db.selectFrom('review_items').selectAll().where('id', '=', id).executeTakeFirst();
       return r ? itemOf(r) : undefined;

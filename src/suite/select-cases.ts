@@ -1,7 +1,7 @@
 import type { Case } from '../core/case.js';
 import { AssayError } from '../core/errors.js';
 import { filterCases } from '../datasets/filter.js';
-import { type SampleDraw, type SampleOptions, sampleStrata, stratifiedSample } from '../datasets/sample.js';
+import { drawSample, type SampleDraw, type SampleOptions } from '../datasets/sample.js';
 import { datasetVersion } from '../datasets/version.js';
 import type { Suite } from './build-suite.js';
 
@@ -35,16 +35,10 @@ export function selectCases(suite: Suite, selection: CaseSelection): SampleDraw 
   }
   let draw: SampleDraw | undefined;
   if (selection.sample) {
-    const before = cases;
-    cases = stratifiedSample(before, selection.sample);
-    const strata = sampleStrata(before, cases, selection.sample.by ?? []);
-    draw = {
-      selected: cases.length,
-      of: before.length,
-      strata,
-      leftOut: strata.filter((s) => s.selected === 0).map((s) => s.stratum),
-    };
-    suite.provenance.sample = { ...selection.sample, selected: cases.length, of: before.length };
+    const sampled = drawSample(cases, selection.sample);
+    cases = sampled.cases;
+    draw = sampled.draw;
+    suite.provenance.sample = { ...selection.sample, selected: draw.selected, of: draw.of };
   }
   suite.dataset.cases = cases;
   return draw;

@@ -1,0 +1,30 @@
+import { type Command, InvalidArgumentError } from 'commander';
+
+type Run = (body: () => Promise<number>) => Promise<void>;
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+const projectOption = ['--project <name>', 'the project of the queue (default: default)'] as const;
+
+/** `assay review …`: filling review queues from eval runs, and exporting their labels as a golden set. */
+export function addReviewCommands(program: Command, run: Run, dbOption: readonly [string, string]): void {
+  const review = program
+    .command('review')
+    .description('human review queues: add a run’s outputs, export the aggregated labels');
+  review
+    .command('add')
+    .description('add the outputs of a stored run to a review queue (each case × target once)')
+    .requiredOption('--queue <name>', 'the review queue (created with POST /api/v1/review/queues)')
+    .requiredOption('--run <id>', 'the run whose outputs are reviewed (an id or a unique prefix)')
+    .option('--failed', 'only the outputs an evaluator failed')
+    .option('--sample <size>', 'a stratified subset: a count (50) or a percentage (10%)')
+    .option('--stratify-by <tags>', 'tags whose combinations keep their proportions in --sample (type)')
+    .option('--seed <n>', 'seed of --sample (the same seed picks the same outputs)', positiveInt)
+    .option(...projectOption)
+    .option(...dbOption)
+    .action((flags) => run(async () => (await import('./review.js')).reviewAddCommand(flags)));
+}

@@ -1,0 +1,64 @@
+import { AssayError } from '../core/errors.js';
+import { formatSampleDraw } from '../report/sample-draw.js';
+import { runItems } from '../review/from-run.js';
+import { addSourcedItems, queueNamed } from '../review/sourced.js';
+import { openStores } from '../store/open.js';
+import { EXIT } from './exit-codes.js';
+import { type SampleFlags, sampleFlags } from './sample-flags.js';
+
+export interface ReviewAddFlags extends SampleFlags {
+  queue: string;
+  run: string;
+  failed?: boolean;
+  project?: string;
+  db?: string;
+}
+
+type Stores = Awaited<ReturnType<typeof openStores>>;
+
+/** The stores and the project a review command works in; closes them after `body`. */
+export async function inProject<T>(
+  flags: { db?: string; project?: string },
+  body: (stores: Stores, projectId: string) => Promise<T>,
+): Promise<T> {
+  const stores = await openStores(flags.db);
+  try {
+    const name = flags.project ?? 'default';
+    const project = await stores.traces.projectByName(name);
+    if (!project)
+      throw new AssayError('usage', `no project "${name}" in this store (no review queue either)`, {
+        field: '--project',
+      });
+    return await body(stores, project.id);
+  } finally {
+    await stores.traces.close();
+  }
+}
+
+/**
+ * `assay review add --queue Q --run RUN [--failed] [--sample 50 --stratify-by type] [--seed N]`:
+ * the outputs of a stored run become review items, each once (adding the same run again adds only
+ * what is not there yet).
+ */
+export async function reviewAddCommand(flags: ReviewAddFlags): Promise<number> {
+  const sample = sampleFlags(flags);
+  return inProject(flags, async (stores, projectId) => {
+    const queue = await queueNamed(stores.reviews, projectId, flags.queue);
+    const built = await runItems(stores.runs, {
+      runId: flags.run,
+      ...(flags.failed ? { failed: true } : {}),
+      ...(sample ? { sample } : {}),
+    });
+    if (built.draw) process.stderr.write(formatSampleDraw(built.draw));
+    for (const id of built.missing)
+      process.stderr.write(`assay: case ${id}: its content is no longer in the store or the dataset file\n`);
+    const { added, already } = await addSourcedItems(stores.reviews, queue, built.items, Date.now());
+    const what = flags.failed ? 'failed outputs' : 'outputs';
+    process.stdout.write(
+      built.items.length === 0
+        ? `assay: no ${what} to review in run ${built.run.id}\n`
+        : `assay: added ${added.length} ${what} of run ${built.run.id} to review queue "${queue.name}"${already ? ` (${already} already there)` : ''}\n`,
+    );
+    return built.missing.length > 0 ? EXIT.usage : EXIT.ok;
+  });
+}

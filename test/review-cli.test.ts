@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Item } from '../src/review/model.js';
+import { reviewService } from '../src/review/service.js';
+import { openStores } from '../src/store/open.js';
+import { BUILD_TIMEOUT_MS, ensureBuilt } from './helpers/build.js';
+import { runCli } from './helpers/cli.js';
+import { freshSchema, PG_URL, pgExec, probePostgres } from './helpers/postgres.js';
+import { type SeededCase, seedRun } from './helpers/review-run.js';
+import { tempDir } from './helpers/suite.js';
+
+// Child processes on a shared machine: generous, though each takes about a second.
+vi.setConfig({ testTimeout: 120_000 });
+
+/** 60 cases: 40 of type a, 20 of type b; every third answer fails. */
+const CASES: SeededCase[] = Array.from({ length: 60 }, (_, i) => ({
+  id: `c${String(i).padStart(2, '0')}`,
+  question: `question ${i}`,
+  expected: `answer ${i}`,
+  tags: { type: i < 40 ? 'a' : 'b' },
+  answer: i % 3 === 0 ? 'no idea' : `answer ${i}`,
+  pass: i % 3 !== 0,
+  judge: i % 3 === 0 ? 2 : 4,
+}));
+
+const QUEUE = {
+  name: 'answers',
+  dimensions: [
+    { name: 'accuracy', scale: [1, 5] },
+    { name: 'verdict', labels: ['good', 'bad'] },
+  ],
+  raters: 2,
+  trapRate: 0,
+};
+
+/** Seeds the store `db` with run `run-1` and the queue `answers`. */
+async function seed(db: string): Promise<void> {
+  const stores = await openStores(db);
+  try {
+    await seedRun(stores.runs, 'run-1', CASES);
+    const project = await stores.traces.ensureProject('default');
+    await reviewService(stores.reviews).createQueue({ projectId: project.id }, QUEUE);
+  } finally {
+    await stores.traces.close();
+  }
+}
+
+async function itemsOf(db: string, queue = 'answers'): Promise<Item[]> {
+  const stores = await openStores(db);
+  try {
+    const project = await stores.traces.ensureProject('default');
+    const q = await stores.reviews.queueByName(project.id, queue);
+    return q ? await stores.reviews.listItems(q.id) : [];
+  } finally {
+    await stores.traces.close();
+  }
+}
+
+const cli = (args: string[], cwd: string) => runCli(args, { cwd });
+
+function addTests(store: () => { db: string; cwd: string }) {
+  it('adds a stratified sample of the failed outputs, each with its input, output, contexts, reference and link', async () => {
+    const { db, cwd } = store();
+    const args = ['review', 'add', '--queue', 'answers', '--run', 'run-1', '--failed', '--db', db];
+    const res = await cli([...args, '--sample', '10', '--stratify-by', 'type', '--seed', '3'], cwd);
+    expect(res.stderr).toMatch(/sample 10 of 20 cases/);
+    expect(res.stdout).toMatch(/added 10 failed outputs of run run-1 to review queue "answers"/);
+    expect(res.code).toBe(0);
+    const items = await itemsOf(db);
+    expect(items).toHaveLength(10);
+    // 20 failed: 14 of type a, 6 of type b → 7 and 3 in a sample of 10.
+    const types = items.map((i) => (i.source as { tags: Record<string, string> }).tags.type);
+    expect(types.filter((t) => t === 'a')).toHaveLength(7);
+    const first = items[0]!;
+    const caseId = (first.source as { caseId: string }).caseId;
+    const n = Number(caseId.slice(1));
+    expect(n % 3).toBe(0);
+    expect(first).toMatchObject({
+      input: `question ${n}`,
+      output: 'no idea',
+      contexts: [`doc for ${caseId}`],
+      reference: `answer ${n}`,
+      source: {
+        kind: 'run',
+        runId: 'run-1',
+        caseId,
+        target: 'bot',
+        dataset: 'golden@v-run-1',
+        vars: { question: `question ${n}` },
+        pass: false,
+      },
+    });
+  });
+
+  it('adds the same run’s cases once, however often it is run', async () => {
+    const { db, cwd } = store();
+    const again = await cli(
+      ['review', 'add', '--queue', 'answers', '--run', 'run-1', '--failed', '--db', db],
+      cwd,
+    );
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/added 10 failed outputs .* \(10 already there\)/);
+    const all = await cli(['review', 'add', '--queue', 'answers', '--run', 'run-1', '--db', db], cwd);
+    expect(all.stdout).toMatch(/added 40 outputs .* \(20 already there\)/);
+    const items = await itemsOf(db);
+    expect(items).toHaveLength(60);
+    expect(new Set(items.map((i) => (i.source as { caseId: string }).caseId)).size).toBe(60);
+  });
+
+  it('an unknown queue or run exits 2 naming it; a bad flag is one line naming the flag', async () => {
+    const { db, cwd } = store();
+    const q = await cli(['review', 'add', '--queue', 'nope', '--run', 'run-1', '--db', db], cwd);
+    expect(q.code).toBe(2);
+    expect(q.stderr.trim()).toBe(
+      'assay: error: --queue: no review queue "nope" in this project (queues: answers)',
+    );
+    const r = await cli(['review', 'add', '--queue', 'answers', '--run', 'run-9', '--db', db], cwd);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('assay: error: --run: no run "run-9" in the store');
+    const s = await cli(
+      ['review', 'add', '--queue', 'answers', '--run', 'run-1', '--sample', 'x', '--db', db],
+      cwd,
+    );
+    expect(s.code).toBe(2);
+    expect(s.stderr.trim().split('\n')).toHaveLength(1);
+    expect(s.stderr).toMatch(/--sample expects a count/);
+    const by = await cli(
+      ['review', 'add', '--queue', 'answers', '--run', 'run-1', '--stratify-by', 'type', '--db', db],
+      cwd,
+    );
+    expect(by.code).toBe(2);
+    expect(by.stderr.trim()).toBe('assay: error: --stratify-by goes with --sample');
+  });
+}
+
+describe('assay review add on SQLite', () => {
+  const tmp = tempDir('assay-review-cli-');
+  const db = `${tmp.dir}/assay.db`;
+  beforeAll(async () => {
+    await ensureBuilt();
+    await seed(db);
+  }, BUILD_TIMEOUT_MS);
+  afterAll(() => tmp.cleanup());
+  addTests(() => ({ db, cwd: tmp.dir }));
+});
+
+const probe = await probePostgres();
+
+describe.runIf(probe.ok || process.env.CI)('assay review add on PostgreSQL', () => {
+  const tmp = tempDir('assay-review-pg-');
+  const schema = freshSchema('assay_review_cli');
+  const db = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  beforeAll(async () => {
+    await ensureBuilt();
+    await pgExec(`CREATE SCHEMA "${schema}"`);
+    await seed(db);
+  }, BUILD_TIMEOUT_MS);
+  afterAll(async () => {
+    tmp.cleanup();
+    await pgExec(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  });
+  addTests(() => ({ db, cwd: tmp.dir }));
+});
