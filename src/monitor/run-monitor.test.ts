@@ -8,14 +8,14 @@ import type { MonitoredTrace } from './traffic.js';
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-11-01T00:00:00Z');
 
-/** 16 days: nightly runs whose pass rate predicts the thumbs-up rate for 8 days, then does not. */
+/** 16 days: nightly runs whose pass rate predicts the thumbs-up rate for 8 days, then moves against it. */
 function planted() {
   const rng = createRng(8);
   const traffic: MonitoredTrace[] = [];
   const runs: RunRecord[] = [];
   for (let d = 0; d < 16; d++) {
     const offline = 0.6 + 0.3 * rng.next();
-    const online = d < 8 ? offline : 0.6 + 0.3 * rng.next();
+    const online = d < 8 ? offline : 1.5 - offline;
     for (let i = 0; i < 100; i++) {
       traffic.push({
         id: `t${d}-${i}`,
@@ -57,7 +57,12 @@ describe('runMonitor: the offline↔online correlation', () => {
     const alerts = report.alerts.filter((a) => a.kind === 'correlation');
     expect(alerts.length).toBeGreaterThan(0);
     expect(alerts[0]!.statistic).toBeLessThan(0.7);
-    expect(report.predictors.map((p) => p.offline)).toContain('faithfulness');
-    expect(report.predictors[report.predictors.length - 1]!.offline).toBe('length');
+    expect(report.correlation[report.correlation.length - 1]).toMatchObject({ verdict: 'below' });
+    // Every offline evaluator and the pass rate, over the 16 periods, best first (the ranking itself
+    // is tested in correlation.test.ts).
+    expect(report.predictors.map((p) => p.offline).sort()).toEqual(['faithfulness', 'length', 'pass-rate']);
+    expect(report.predictors.every((p) => p.n === 16)).toBe(true);
+    const rhos = report.predictors.map((p) => p.rho!);
+    expect(rhos).toEqual([...rhos].sort((a, b) => b - a));
   });
 });
