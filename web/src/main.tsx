@@ -10,6 +10,10 @@ import { CasePage } from './pages/case-page';
 import { CompareCasePage } from './pages/compare-case-page';
 import { ComparePage } from './pages/compare-page';
 import { MonitoringPage } from './pages/monitoring-page';
+import { ReviewAnnotatePage } from './pages/review-annotate-page';
+import { ReviewCalibrationPage } from './pages/review-calibration-page';
+import { ReviewQueuePage } from './pages/review-queue-page';
+import { ReviewQueuesPage } from './pages/review-queues-page';
 import { RunPage } from './pages/run-page';
 import { RunsPage } from './pages/runs-page';
 import { SignInPage } from './pages/sign-in-page';
@@ -29,6 +33,10 @@ const router = createBrowserRouter([
       { path: '/monitoring', element: <MonitoringPage /> },
       { path: '/monitoring/traces', element: <TracesPage /> },
       { path: '/traces/:traceId', element: <TracePage /> },
+      { path: '/review', element: <ReviewQueuesPage /> },
+      { path: '/review/:queue', element: <ReviewQueuePage /> },
+      { path: '/review/:queue/rate', element: <ReviewAnnotatePage /> },
+      { path: '/review/:queue/calibration', element: <ReviewCalibrationPage /> },
       { path: '*', element: <p>No such page.</p> },
     ],
   },
