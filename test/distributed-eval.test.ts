@@ -48,11 +48,14 @@ describe.runIf(probe.ok || process.env.CI)('distributed evaluation on PostgreSQL
     // finish everything, the killed worker's expired chunk included.
     const doomed = worker();
     workers.push(doomed);
-    const evalRun = spawnCli(['eval', '-c', suite.config, '--db', url, '--workers', '--job-expiry', '10'], {
-      cwd: suite.dir,
-      env,
-      timeoutMs: 120_000,
-    });
+    const evalRun = spawnCli(
+      ['eval', '-c', suite.config, '--db', url, '--workers', '--job-expiry', '10', '--project', 'team-a'],
+      {
+        cwd: suite.dir,
+        env,
+        timeoutMs: 120_000,
+      },
+    );
     const insideChunk = () =>
       server.stats.chat >= 200 && server.stats.chat % 50 >= 10 && server.stats.chat % 50 <= 40;
     while (!insideChunk() && evalRun.child.exitCode === null && doomed.child.exitCode === null) {
@@ -76,8 +79,9 @@ describe.runIf(probe.ok || process.env.CI)('distributed evaluation on PostgreSQL
            from "${schema}".results`,
       );
       expect(rows[0]).toEqual({ n: CASES, keys: CASES, errors: 0 });
-      const runs = await client.query(`select status from "${schema}".runs`);
-      expect(runs.rows).toEqual([{ status: 'completed' }]);
+      // The run is stored under the project given with --project.
+      const runs = await client.query(`select status, project from "${schema}".runs`);
+      expect(runs.rows).toEqual([{ status: 'completed', project: 'team-a' }]);
       // The killed worker's chunk expired and was handed out again.
       const retried = await client.query(
         `select count(*)::int as n from "${queueSchema}".job where retry_count > 0`,

@@ -54,6 +54,19 @@ function countingUpdates(inner: Store): { store: Store; updates: Parameters<Stor
 }
 
 describe('runPipeline: assay eval as a library function', () => {
+  it("stores a run under the config's project:, the one given (--project) first, default otherwise", async () => {
+    const loaded = await setUp({ project: 'beta' }, numberedCases(3));
+    const fromConfig = await runPipeline(loaded, { store, build });
+    expect((await store.getRun(fromConfig.run.id))!.project).toBe('beta');
+    const given = await runPipeline(loaded, { store, build, project: 'gamma' });
+    expect((await store.getRun(given.run.id, { project: 'gamma' }))!.project).toBe('gamma');
+    const plain = await runPipeline(
+      { ...loaded, config: { ...loaded.config, project: undefined } },
+      { store, build },
+    );
+    expect((await store.getRun(plain.run.id))!.project).toBe('default');
+  });
+
   it('resumes an interrupted run in process: completed cases are not called again', async () => {
     const loaded = await setUp({ cache: false });
     const controller = new AbortController();

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { findConfig, loadConfig } from '../config/load.js';
 import { AssayError } from '../core/errors.js';
 import { redactCredentials } from '../core/redact.js';
+import { PROJECT_NAME } from '../core/run.js';
 import { parseTagFilters } from '../datasets/filter.js';
 import { writeResultsJson } from '../report/json.js';
 import { formatRebroken } from '../report/rebroken.js';
@@ -32,6 +33,8 @@ export interface EvalFlags {
   stratifyBy?: string;
   seed?: number;
   description?: string;
+  /** The project the run is stored under (overrides the config's `project:`). */
+  project?: string;
   fault?: string;
   faultSeed?: number;
   html?: string;
@@ -68,6 +71,11 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
   const cwd = process.cwd();
   const out = process.stdout;
   const color = Boolean(out.isTTY);
+  if (flags.project !== undefined && !PROJECT_NAME.test(flags.project))
+    throw new AssayError(
+      'usage',
+      `--project "${flags.project}": use letters, digits, ".", "_" or "-" (at most 64)`,
+    );
   const loaded = await loadConfig(findConfig(flags.config, cwd), process.env);
   const sample = sampleFlags(flags);
   const otlp = otlpExport(flags.otlpEndpoint, process.env);
@@ -113,6 +121,7 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
         env: process.env,
         ...(flags.repeat ? { repeat: flags.repeat } : {}),
         ...(flags.description ? { description: flags.description } : {}),
+        ...(flags.project ? { project: flags.project } : {}),
         ...(flags.jobExpiry ? { expireInSeconds: flags.jobExpiry } : {}),
         cache: flags.cache,
         ...(suite.provenance.gitCommit
@@ -133,6 +142,7 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
         ...(flags.resume ? { resume: flags.resume === true ? true : flags.resume } : {}),
         ...(flags.replay ? { replay: flags.replay } : {}),
         ...(flags.description ? { description: flags.description } : {}),
+        ...(flags.project ? { project: flags.project } : {}),
         ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
         ...(flags.repeat ? { repeat: flags.repeat } : {}),
         // Injected faults must reach the targets, not be answered from the cache.

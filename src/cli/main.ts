@@ -87,6 +87,10 @@ export function buildProgram(): Command {
     .option('--filter-tag <key=value>', 'only cases with this tag (repeatable)', collect)
     .option('--description <text>', 'a note stored with the run')
     .option(
+      '--project <name>',
+      "the project the run is stored under (default: the config's project:, else default)",
+    )
+    .option(
       '--replay <run-id>',
       'replay the conversations of a stored run (simulated users included) as scripted turns',
     )

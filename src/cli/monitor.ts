@@ -112,7 +112,7 @@ export async function monitorRunCommand(
       traffic: (a, b) => loadTraffic(stores.traces, project.id, a, b),
       embed: parts.embed,
       ...(parts.evaluators ? { evaluators: parts.evaluators, models: parts.models } : {}),
-      runs: await stores.runs.listRuns({ limit: 10_000 }),
+      runs: await stores.runs.listRuns({ limit: 10_000, project: project.name }),
     });
     const written = await writeOnlineScores(stores.traces, project.id, report.newScores, Date.now());
     if (otlp) {

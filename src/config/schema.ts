@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROJECT_NAME } from '../core/run.js';
 import { embedderSpecSchema } from '../embeddings/spec.js';
 import { gatesSchema } from '../gates/schema.js';
 import { ingestSchema } from './ingest.js';
@@ -76,6 +77,11 @@ export const evaluatorConfigSchema = z.looseObject({
 
 export const configSchema = z.strictObject({
   description: z.string().optional(),
+  /** The project runs of this suite are stored under (`default`); `assay eval --project` overrides it. */
+  project: z
+    .string()
+    .regex(PROJECT_NAME, 'a project name: letters, digits, ".", "_" or "-" (at most 64)')
+    .optional(),
   /** A dataset file, or the cases written in the config itself (`{ name?, cases: [...] }`). */
   dataset: z.union([
     z.string().min(1),

@@ -23,6 +23,12 @@ export interface Provenance {
   faults?: { spec: string; seed: number };
 }
 
+/** The project of a run recorded without one (and of every run stored before runs had projects). */
+export const DEFAULT_PROJECT = 'default';
+
+/** What a project name may be (the same rule as `assay keys create --project`). */
+export const PROJECT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 export type RunStatus = 'running' | 'completed' | 'aborted' | 'interrupted';
 
 export interface RunRecord {
@@ -31,6 +37,8 @@ export interface RunRecord {
   finishedAt?: string;
   status: RunStatus;
   description?: string;
+  /** The project the run belongs to (a name, as `assay keys create --project`); `default` when not set. */
+  project?: string;
   configHash: string;
   provenance: Provenance;
   summary?: RunSummary;

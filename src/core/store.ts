@@ -10,6 +10,11 @@ export interface DatasetRecord {
   createdAt: string;
 }
 
+/** Narrows run lookups to one project (by name): what the server's runs API passes for a caller. */
+export interface RunScope {
+  project?: string;
+}
+
 /**
  * The store port. SQLite (default), PostgreSQL and in-memory adapters implement it and pass one
  * contract test suite. Every method is async so a networked database fits the same shape.
@@ -26,9 +31,12 @@ export interface Store {
     id: string,
     patch: Partial<Pick<RunRecord, 'status' | 'finishedAt' | 'summary' | 'error'>>,
   ): Promise<void>;
-  /** By id, or by a unique prefix of one; throws (`usage`, listing them) when the prefix starts several. */
-  getRun(id: string): Promise<RunRecord | undefined>;
-  listRuns(options?: { limit?: number; configHash?: string }): Promise<RunRecord[]>;
+  /**
+   * By id, or by a unique prefix of one; throws (`usage`, listing them) when the prefix starts several.
+   * With `project`, only that project's runs are found (another project's id is undefined).
+   */
+  getRun(id: string, scope?: RunScope): Promise<RunRecord | undefined>;
+  listRuns(options?: { limit?: number; configHash?: string } & RunScope): Promise<RunRecord[]>;
   /** The newest run of a config that did not complete, for `--resume`. */
   latestUnfinished(configHash: string): Promise<RunRecord | undefined>;
   /** Writes results in one transaction: when this resolves, they are durable. */

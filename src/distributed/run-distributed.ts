@@ -20,6 +20,8 @@ export interface DistributedOptions {
   env?: Record<string, string | undefined>;
   repeat?: number;
   description?: string;
+  /** The project the run is stored under (default: the config's `project:`, else `default`). */
+  project?: string;
   /** `false` bypasses the response cache, in the workers as in closing the run. */
   cache?: boolean;
   /** Cases per job (default 50). */
@@ -45,7 +47,12 @@ export async function runDistributed(
   const repeat = options.repeat ?? 1;
   const runId = newRunId();
   const description = options.description ?? loaded.config.description;
-  const run = newRunRecord(suite, runId, { repeat, ...(description ? { description } : {}) });
+  const project = options.project ?? loaded.config.project;
+  const run = newRunRecord(suite, runId, {
+    repeat,
+    ...(description ? { description } : {}),
+    ...(project ? { project } : {}),
+  });
   const cases = suite.dataset.cases;
   const total = cases.length * suite.targets.length * repeat;
   const spec: RunSpec = {

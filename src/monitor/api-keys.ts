@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AssayError } from '../core/errors.js';
+import { PROJECT_NAME } from '../core/run.js';
 import type { ApiKeyRecord, Project } from '../core/trace.js';
 import type { TraceStore } from '../core/trace-store.js';
 
@@ -32,7 +33,7 @@ export async function createApiKey(
   store: TraceStore,
   projectName: string,
 ): Promise<{ token: string; key: ApiKeyRecord; project: Project }> {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(projectName))
+  if (!PROJECT_NAME.test(projectName))
     throw new AssayError(
       'input.invalid',
       `project name "${projectName}": use letters, digits, ".", "_" or "-" (at most 64)`,

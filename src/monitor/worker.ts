@@ -58,7 +58,7 @@ export function startMonitorWorker(opts: WorkerOptions): MonitorWorker {
         budget,
         ...(opts.embed ? { embed: opts.embed } : {}),
         ...(opts.evaluators && opts.models ? { evaluators: opts.evaluators, models: opts.models } : {}),
-        ...(opts.runs ? { runs: await opts.runs.listRuns({ limit: 10_000 }) } : {}),
+        ...(opts.runs ? { runs: await opts.runs.listRuns({ limit: 10_000, project: project.name }) } : {}),
         now,
       });
       await writeOnlineScores(opts.traces, project.id, report.newScores, now());

@@ -3,13 +3,14 @@ import { AssayError } from '../core/errors.js';
 import { redactCredentials, redactSecrets } from '../core/redact.js';
 import type { ResultDetail, ResultPage, ResultQuery } from '../core/result-query.js';
 import type { ResultRecord, RunRecord } from '../core/run.js';
-import { resultKey } from '../core/run.js';
-import type { DatasetRecord, Store } from '../core/store.js';
+import { DEFAULT_PROJECT, resultKey } from '../core/run.js';
+import type { DatasetRecord, RunScope, Store } from '../core/store.js';
 import type { Dialect } from './migrations.js';
 import { queryResults, resultDetail } from './result-query.js';
 import type { Database } from './schema.js';
 
 const PAGE = 500;
+
 /** Runs an ambiguous id prefix lists. */
 const AMBIGUOUS_SHOWN = 5;
 /** Rows per multi-row INSERT: well under both dialects' bound-parameter limits. */
@@ -116,6 +117,7 @@ export class KyselyStore implements Store {
         finished_at: run.finishedAt ?? null,
         status: run.status,
         description: run.description ?? null,
+        project: run.project ?? DEFAULT_PROJECT,
         config_hash: run.configHash,
         provenance: JSON.stringify(redactSecrets(run.provenance)),
         summary: json(run.summary),
@@ -138,15 +140,17 @@ export class KyselyStore implements Store {
     await this.db.updateTable('runs').set(set).where('id', '=', id).execute();
   }
 
-  async getRun(id: string): Promise<RunRecord | undefined> {
-    const row = await this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+  async getRun(id: string, scope: RunScope = {}): Promise<RunRecord | undefined> {
+    const runs = () => {
+      const q = this.db.selectFrom('runs').selectAll();
+      return scope.project === undefined ? q : q.where('project', '=', scope.project);
+    };
+    const row = await runs().where('id', '=', id).executeTakeFirst();
     if (row) return toRun(row);
     const prefix = id.replace(/[%_]/g, '');
     if (prefix === '') return undefined;
     // A unique prefix of an id is enough, as with git commits; an ambiguous one lists the runs.
-    const like = await this.db
-      .selectFrom('runs')
-      .selectAll()
+    const like = await runs()
       .where('id', 'like', `${prefix}%`)
       .orderBy('id', 'desc')
       .limit(AMBIGUOUS_SHOWN + 1)
@@ -162,9 +166,10 @@ export class KyselyStore implements Store {
     return like.length === 1 ? toRun(like[0]!) : undefined;
   }
 
-  async listRuns(options: { limit?: number; configHash?: string } = {}): Promise<RunRecord[]> {
+  async listRuns(options: { limit?: number; configHash?: string } & RunScope = {}): Promise<RunRecord[]> {
     let q = this.db.selectFrom('runs').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc');
     if (options.configHash) q = q.where('config_hash', '=', options.configHash);
+    if (options.project !== undefined) q = q.where('project', '=', options.project);
     const rows = await q.limit(options.limit ?? 50).execute();
     return rows.map(toRun);
   }
@@ -348,6 +353,7 @@ function toRun(row: Selectable<Database['runs']>): RunRecord {
     id: row.id,
     createdAt: row.created_at,
     status: row.status as RunRecord['status'],
+    project: row.project,
     configHash: row.config_hash,
     provenance: JSON.parse(row.provenance),
   };

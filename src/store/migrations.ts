@@ -183,6 +183,19 @@ export const MIGRATIONS: Migration[] = [
     name: '008_prompt_version',
     up: (db) => addPromptVersion(db as AnyDb),
   },
+  {
+    // Runs belong to a project, as traces do: the runs API shows a key only its project's runs.
+    // Runs stored before this belong to `default`.
+    name: '009_run_projects',
+    async up(typed) {
+      const db = typed as AnyDb;
+      await db.schema
+        .alterTable('runs')
+        .addColumn('project', 'text', (c) => c.notNull().defaultTo('default'))
+        .execute();
+      await db.schema.createIndex('runs_project_idx').on('runs').columns(['project', 'created_at']).execute();
+    },
+  },
 ];
 
 /**

@@ -11,6 +11,8 @@ export interface Database {
     finished_at: string | null;
     status: string;
     description: string | null;
+    /** The project's name (migration 009_run_projects; earlier runs are `default`). */
+    project: string;
     config_hash: string;
     provenance: string;
     summary: string | null;

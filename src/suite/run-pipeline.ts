@@ -28,6 +28,8 @@ export interface PipelineOptions {
   replay?: string;
   /** Overrides the config's description for this run. */
   description?: string;
+  /** Overrides the config's `project:` (default `default`): the project the run is stored under. */
+  project?: string;
   /** Overrides the config's concurrency. */
   concurrency?: number;
   /** `false` bypasses the response cache; it is also bypassed for repeats. */
@@ -101,12 +103,14 @@ export async function runPipeline(loaded: LoadedConfig, options: PipelineOptions
   options.onReady?.({ runId, resumed: Boolean(resume), suite, ...(sample ? { sample } : {}) });
   const repeat = resume?.provenance.repeat ?? options.repeat ?? 1;
   const description = options.description ?? config.description;
+  const project = options.project ?? config.project;
   let artefacts: RunArtefacts = {};
   const { run, outcome } = await runSuite(suite, {
     store,
     runId,
     datasetSaved: true,
     ...(description ? { description } : {}),
+    ...(project ? { project } : {}),
     concurrency: options.concurrency ?? config.concurrency,
     retries: config.retries,
     timeoutMs: config.timeoutMs,

@@ -1,6 +1,6 @@
 import type { Case } from '../core/case.js';
 import { AssayError } from '../core/errors.js';
-import type { ResultRecord, RunRecord } from '../core/run.js';
+import { DEFAULT_PROJECT, type ResultRecord, type RunRecord } from '../core/run.js';
 import type { Store } from '../core/store.js';
 import { datasetVersion } from '../datasets/version.js';
 import type { Gates } from '../gates/schema.js';
@@ -12,6 +12,8 @@ export interface RunSuiteOptions {
   store: Store;
   runId: string;
   description?: string;
+  /** The project the run is stored under (default `default`). */
+  project?: string;
   concurrency?: number;
   retries?: number;
   timeoutMs?: number;
@@ -87,12 +89,13 @@ export async function runSuite(
 export function newRunRecord(
   suite: Suite,
   id: string,
-  options: { repeat?: number; description?: string } = {},
+  options: { repeat?: number; description?: string; project?: string } = {},
 ): RunRecord {
   return {
     id,
     createdAt: new Date().toISOString(),
     status: 'running',
+    project: options.project ?? DEFAULT_PROJECT,
     configHash: suite.provenance.configHash,
     provenance: {
       ...suite.provenance,

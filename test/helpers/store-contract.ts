@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Provenance, ResultRecord, RunRecord } from '../../src/core/run.js';
 import type { Store } from '../../src/core/store.js';
@@ -81,8 +81,9 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
     it('createRun / getRun round-trip, and a unique id prefix finds the run', async () => {
       const r = run('20260101-000000-aaaa');
       await store.createRun(r);
-      expect(await store.getRun(r.id)).toEqual(r);
-      expect(await store.getRun('20260101-000000-a')).toEqual(r);
+      // A run recorded without a project belongs to `default`.
+      expect(await store.getRun(r.id)).toEqual({ ...r, project: 'default' });
+      expect(await store.getRun('20260101-000000-a')).toEqual({ ...r, project: 'default' });
       await store.createRun(run('20260101-000000-aaab'));
       // Ambiguous: an error that lists the candidates (issue 10, item 10); unknown: nothing.
       await expect(store.getRun('20260101-000000-aa')).rejects.toThrow(
@@ -122,6 +123,43 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
         'list-a',
       ]);
       expect(await store.listRuns({ limit: 1 })).toHaveLength(1);
+    });
+
+    it('runs belong to a project: getRun and listRuns with a project see only its runs', async () => {
+      await store.createRun({ ...run('prj-a1', 'cfg-prj', '2032-01-01T00:00:00.000Z'), project: 'alpha' });
+      await store.createRun({ ...run('prj-a2', 'cfg-prj', '2032-01-02T00:00:00.000Z'), project: 'alpha' });
+      await store.createRun({ ...run('prj-b1', 'cfg-prj', '2032-01-03T00:00:00.000Z'), project: 'beta' });
+      expect((await store.getRun('prj-a1', { project: 'alpha' }))?.project).toBe('alpha');
+      expect(await store.getRun('prj-a1', { project: 'beta' })).toBeUndefined();
+      // A prefix is resolved inside the project: 'prj-' is unique in beta, and names no alpha run there.
+      expect((await store.getRun('prj-', { project: 'beta' }))?.id).toBe('prj-b1');
+      expect(await store.getRun('prj-a', { project: 'beta' })).toBeUndefined();
+      expect((await store.listRuns({ configHash: 'cfg-prj', project: 'alpha' })).map((r) => r.id)).toEqual([
+        'prj-a2',
+        'prj-a1',
+      ]);
+      expect((await store.listRuns({ configHash: 'cfg-prj', project: 'beta' })).map((r) => r.id)).toEqual([
+        'prj-b1',
+      ]);
+      expect(await store.listRuns({ configHash: 'cfg-prj' })).toHaveLength(3);
+    });
+
+    it('runs stored before runs had projects belong to `default` after the migration', async () => {
+      const db = (store as unknown as { db: Kysely<Database> }).db;
+      // The database as it was before 009_run_projects, with one run in it.
+      await db.schema.dropIndex('runs_project_idx').execute();
+      await db.schema.alterTable('runs').dropColumn('project').execute();
+      await db.deleteFrom('assay_migrations').where('name', '=', '009_run_projects').execute();
+      await sql`insert into runs (id, created_at, status, config_hash, provenance)
+        values ('old-run', '2020-01-01T00:00:00.000Z', 'completed', 'cfg-old', ${JSON.stringify(provenance('cfg-old'))})`.execute(
+        db,
+      );
+      await store.close();
+      store = await fixture.open();
+      expect((await store.getRun('old-run'))?.project).toBe('default');
+      expect((await store.listRuns({ configHash: 'cfg-old', project: 'default' })).map((r) => r.id)).toEqual([
+        'old-run',
+      ]);
     });
 
     it('latestUnfinished: the newest run of the config that did not complete', async () => {

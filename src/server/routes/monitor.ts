@@ -8,6 +8,7 @@ import { loadTraffic } from '../../monitor/from-store.js';
 import { runMonitor } from '../../monitor/run-monitor.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { HttpError } from '../http-error.js';
+import { projectNames } from '../project-name.js';
 import { queryDuration, queryTime } from '../query.js';
 
 /** What the monitoring routes need besides the trace store. */
@@ -32,6 +33,8 @@ export const MAX_WINDOWS = 120;
 export function monitorRoutes(deps: AppDeps, monitor: MonitorDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const now = deps.now ?? Date.now;
+  // The correlation reads the caller's project's offline runs only.
+  const nameOf = projectNames(deps.store);
   app.get('/api/v1/monitor/alerts', async (c) => {
     const since = queryDuration(c.req.query('since'), 'since') ?? 7 * DAY;
     return c.json({ alerts: await monitor.alerts.listAlerts(c.get('projectId'), now() - since) });
@@ -56,7 +59,9 @@ export function monitorRoutes(deps: AppDeps, monitor: MonitorDeps): Hono<AppEnv>
       window,
       traffic: (a, b) => loadTraffic(deps.store, projectId, a, b),
       ...(monitor.embed ? { embed: monitor.embed } : {}),
-      ...(monitor.runs ? { runs: await monitor.runs.listRuns({ limit: 10_000 }) } : {}),
+      ...(monitor.runs
+        ? { runs: await monitor.runs.listRuns({ limit: 10_000, project: (await nameOf(projectId)) ?? '' }) }
+        : {}),
     });
     const { windows, correlation, predictors, alerts } = report;
     // What the figures were computed with, so a page can draw the thresholds it is judged against.

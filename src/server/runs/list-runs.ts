@@ -4,6 +4,8 @@ import { latestComparison, regressionFlag } from './regression.js';
 import type { Progress, RunList, RunListItem } from './views.js';
 
 export interface RunFilter {
+  /** Only this project's runs (by name). */
+  project?: string;
   config?: string;
   /** A dataset version (content hash), or a dataset name. */
   dataset?: string;
@@ -55,6 +57,7 @@ export async function listRunViews(store: Store, filter: RunFilter = {}): Promis
   const all = await store.listRuns({
     limit: MAX_RUNS,
     ...(filter.config ? { configHash: filter.config } : {}),
+    ...(filter.project !== undefined ? { project: filter.project } : {}),
   });
   const facets = {
     configs: new Set<string>(),

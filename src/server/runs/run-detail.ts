@@ -1,5 +1,5 @@
 import type { RunRecord } from '../../core/run.js';
-import type { Store } from '../../core/store.js';
+import type { RunScope, Store } from '../../core/store.js';
 import type { RunSummary } from '../../core/summary.js';
 import type { JudgeBiasReport } from '../../judge/bias/report.js';
 import type { Calibration } from '../../judge/calibration/calibrate.js';
@@ -20,10 +20,14 @@ async function currentSummary(store: Store, run: RunRecord): Promise<RunSummary>
 /**
  * The run page's header data: summary per evaluator and stratum with intervals, gates, the judge's
  * bias checks and calibrations, the latest comparison against a baseline, and progress while running.
- * Undefined when there is no such run.
+ * Undefined when there is no such run (in the scope's project, when given).
  */
-export async function runDetail(store: Store, id: string): Promise<RunDetail | undefined> {
-  const run = await store.getRun(id);
+export async function runDetail(
+  store: Store,
+  id: string,
+  scope: RunScope = {},
+): Promise<RunDetail | undefined> {
+  const run = await store.getRun(id, scope);
   if (!run) return undefined;
   const [summary, progress, artifacts, comparison] = await Promise.all([
     currentSummary(store, run),

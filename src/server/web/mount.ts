@@ -4,6 +4,7 @@ import type { TraceStore } from '../../core/trace-store.js';
 import { authenticate, hashKey } from '../../monitor/api-keys.js';
 import type { ReviewStore } from '../../review/store.js';
 import { checkPassword } from '../../review/users.js';
+import { projectNames } from '../project-name.js';
 import { runRoutes } from '../routes/runs.js';
 import { createSessions } from './session.js';
 import { webRoutes } from './static.js';
@@ -70,7 +71,11 @@ export function webParts(deps: WebDeps) {
       app.use('/api/*', sessions.middleware);
     },
     afterAuth<E extends Env>(app: Hono<E>) {
-      app.route('/api/v1', runRoutes({ store: deps.runs }));
+      const nameOf = projectNames(deps.keys);
+      app.route(
+        '/api/v1',
+        runRoutes({ store: deps.runs, project: (c) => nameOf(c.get('projectId' as never) as string) }),
+      );
       app.route('/', webRoutes(deps.dir ? { dir: deps.dir } : {}));
     },
   };
