@@ -121,11 +121,26 @@ describe.skipIf(!HAVE_CHROMIUM)(
           ],
           reference: 'Settings › Security › Reset password. javascript:window.__pwned = 7',
         },
-        ...Array.from({ length: 7 }, (_, i) => ({
-          id: `a${i + 2}`,
-          input: { question: `Question ${i + 2}: can I change plan ${i + 2}?` },
-          output: `Answer ${i + 2}: yes, from the billing page.`,
-        })),
+        ...Array.from({ length: 7 }, (_, i) =>
+          i === 2
+            ? // A scenario's conversation, as `assay review add` makes it from a multi-turn run.
+              {
+                id: 'a4',
+                input: { plan: 'pro', turns: ['Hi, can I upgrade?', 'And then?'] },
+                output: [
+                  {
+                    user: 'Hi, can I upgrade?',
+                    assistant: 'Yes: open Billing. <script>window.__pwned = 8</script>',
+                  },
+                  { user: 'And then?', assistant: 'Then you pick the Pro plan.' },
+                ],
+              }
+            : {
+                id: `a${i + 2}`,
+                input: { question: `Question ${i + 2}: can I change plan ${i + 2}?` },
+                output: `Answer ${i + 2}: yes, from the billing page.`,
+              },
+        ),
         {
           id: 'a9',
           input: { question: 'Question 9: what is the refund window?' },
@@ -299,6 +314,18 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await a1.getByText(HOSTILE_COMMENT).waitFor();
       await a1.getByText('sam on a1').waitFor();
       await shot(admin, 'review-calibration');
+      // A multi-turn output is shown as the conversation, turn by turn.
+      const a4 = admin
+        .locator('article')
+        .filter({ has: admin.getByRole('heading', { name: /\. a4 disagreement/ }) });
+      await a4.getByText('Then you pick the Pro plan.').waitFor();
+      await a4.getByText('Yes: open Billing. <script>window.__pwned = 8</script>').waitFor();
+      expect(await a4.getByTestId('review-output').locator('.role').allTextContents()).toEqual([
+        'user',
+        'assistant',
+        'user',
+        'assistant',
+      ]);
       await a1.getByLabel('correctness').selectOption('4');
       await a1.getByLabel('tone').selectOption('friendly');
       await a1.getByLabel(/Make it a trap/).check();

@@ -25,21 +25,36 @@ function messagesOf(input: unknown): Message[] | undefined {
   }));
 }
 
+/** A multi-turn output (`assay review add` of a scenario run): `[{ user, assistant }]` turns. */
+function exchangesOf(output: unknown): Message[] | undefined {
+  if (!Array.isArray(output) || output.length === 0) return undefined;
+  if (!output.every((t) => isObj(t) && 'assistant' in t)) return undefined;
+  return output.flatMap((t) => [
+    ...((t as Record<string, unknown>).user !== undefined
+      ? [{ role: 'user', content: (t as Record<string, unknown>).user }]
+      : []),
+    { role: 'assistant', content: (t as Record<string, unknown>).assistant },
+  ]);
+}
+
+function Turns({ messages }: { messages: Message[] }) {
+  return (
+    <ol className="messages review-turns">
+      {messages.map((m, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a conversation is a fixed sequence.
+        <li key={i} className={`turn turn-${m.role === 'user' ? 'user' : 'other'}`}>
+          <div className="role">{m.role}</div>
+          <pre className="text">{asText(m.content)}</pre>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
 /** The conversation or the input, as text: a chat as turns, template variables as a list, anything else as JSON. */
 export function ItemInput({ input }: { input: unknown }) {
   const messages = messagesOf(input);
-  if (messages)
-    return (
-      <ol className="messages review-turns">
-        {messages.map((m, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: a conversation is a fixed sequence.
-          <li key={i} className={`turn turn-${m.role === 'user' ? 'user' : 'other'}`}>
-            <div className="role">{m.role}</div>
-            <pre className="text">{asText(m.content)}</pre>
-          </li>
-        ))}
-      </ol>
-    );
+  if (messages) return <Turns messages={messages} />;
   if (isObj(input))
     return (
       <dl className="vars">
@@ -47,7 +62,18 @@ export function ItemInput({ input }: { input: unknown }) {
           <div key={k}>
             <dt>{k}</dt>
             <dd>
-              <pre className="text">{asText(v)}</pre>
+              {Array.isArray(v) && v.every((x) => typeof x === 'string') ? (
+                <ol>
+                  {v.map((x, i) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: a list keeps its order.
+                    <li key={i}>
+                      <pre className="text">{x}</pre>
+                    </li>
+                  ))}
+                </ol>
+              ) : (
+                <pre className="text">{asText(v)}</pre>
+              )}
             </dd>
           </div>
         ))}
@@ -63,6 +89,7 @@ export function ItemInput({ input }: { input: unknown }) {
  */
 export function ItemView({ item, headingLevel = 2 }: { item: RaterItem; headingLevel?: 2 | 3 }) {
   const H = headingLevel === 2 ? 'h2' : 'h3';
+  const exchanges = exchangesOf(item.output);
   return (
     <div className="review-item">
       <section aria-label="Input">
@@ -71,9 +98,15 @@ export function ItemView({ item, headingLevel = 2 }: { item: RaterItem; headingL
       </section>
       <section aria-label="Output">
         <H>Output</H>
-        <pre className="text review-output" data-testid="review-output">
-          {asText(item.output)}
-        </pre>
+        {exchanges ? (
+          <div className="review-output" data-testid="review-output">
+            <Turns messages={exchanges} />
+          </div>
+        ) : (
+          <pre className="text review-output" data-testid="review-output">
+            {asText(item.output)}
+          </pre>
+        )}
       </section>
       {item.contexts && item.contexts.length > 0 ? (
         <section aria-label="Retrieved contexts">
