@@ -8,6 +8,7 @@ import { type Series, TimeChart } from '../components/time-chart';
 import { count, ms, num, pct, usd } from '../format';
 import { useUrlState } from '../url-state';
 import { AlertsPanel } from './alerts-panel';
+import { DriftPanels } from './drift-panels';
 
 const RANGES: [string, number][] = [
   ['last 24 hours', 86_400_000],
@@ -105,7 +106,8 @@ export function MonitoringPage() {
       <h1>Monitoring</h1>
       <p className="lead">
         Production traffic received by <code>assay serve</code>, per time bucket. Click a point of any chart
-        (or a row of the table) to see the traces behind it.
+        (or a row of the table) to see the traces behind it. Below: <a href="#drift-title">drift</a> with the
+        traces behind each alert, and the <a href="#correlation-title">offline ↔ online correlation</a>.
       </p>
       <div className="controls">
         <label>
@@ -245,6 +247,15 @@ export function MonitoringPage() {
           </Section>
         </>
       ) : null}
+      <DriftPanels
+        from={filter.from}
+        to={filter.to}
+        {...(filter.segment || filter.model
+          ? {
+              note: 'Drift is tested on the whole traffic: the segment and model filters do not apply to it.',
+            }
+          : {})}
+      />
     </>
   );
 }
