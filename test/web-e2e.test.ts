@@ -451,8 +451,8 @@ describe.skipIf(!HAVE_CHROMIUM)(
       const rows = page.getByTestId('correlation-table').locator('tbody tr');
       expect(await rows.count()).toBeGreaterThan(5);
       // Agreement first (runs that track the thumbs), then the divergence alerts, newest first.
-      expect(await rows.first().textContent()).toMatch(/⚠ under 0\.7/);
-      expect(await rows.last().textContent()).toMatch(/✓ predicts/);
+      expect(await rows.first().textContent()).toMatch(/⚠ credibly under 0\.7/);
+      expect(await rows.last().textContent()).toMatch(/✓ credibly at or over 0\.7/);
       const predictors = page.getByTestId('predictors');
       for (const name of ['pass-rate', 'contains', 'similar'])
         await predictors.getByRole('rowheader', { name, exact: true }).waitFor();

@@ -10,7 +10,25 @@ const RHO_RANGE: [number, number] = [-1, 1];
 const interval = (lo: number | null, hi: number | null) =>
   lo === null || hi === null ? '–' : `[${num(lo)}, ${num(hi)}]`;
 
-function CorrelationTable({ rows, alertBelow }: { rows: CorrelationWindow[]; alertBelow: number }) {
+/** A window's verdict on its 95% interval against the threshold, in words and a shape. */
+function CorrelationVerdictBadge({ window: c }: { window: CorrelationWindow }) {
+  switch (c.verdict) {
+    case 'below':
+      return <span className="badge badge-fail">⚠ credibly under {c.threshold}</span>;
+    case 'above':
+      return <span className="badge badge-pass">✓ credibly at or over {c.threshold}</span>;
+    case 'undecided':
+      return (
+        <span className="badge badge-no-significant-change">
+          undecided: the interval straddles {c.threshold}
+        </span>
+      );
+    default:
+      return <span className="muted">insufficient data</span>;
+  }
+}
+
+function CorrelationTable({ rows }: { rows: CorrelationWindow[] }) {
   return (
     <div className="table-wrap">
       <table className="data" data-testid="correlation-table">
@@ -43,13 +61,7 @@ function CorrelationTable({ rows, alertBelow }: { rows: CorrelationWindow[]; ale
               <td className="num">{num(c.rho)}</td>
               <td className="num">{interval(c.lo, c.hi)}</td>
               <td>
-                {c.rho === null ? (
-                  <span className="muted">{c.message}</span>
-                ) : c.alert ? (
-                  <span className="badge badge-fail">⚠ under {alertBelow}</span>
-                ) : (
-                  <span className="badge badge-pass">✓ predicts</span>
-                )}
+                <CorrelationVerdictBadge window={c} />
               </td>
             </tr>
           ))}
@@ -100,17 +112,16 @@ function Predictors({
                 <td className="num">{num(r.rho)}</td>
                 <td className="num">{interval(r.lo, r.hi)}</td>
                 <td>
-                  {r.rho === null ? (
+                  {r.rho === null || r.lo === null || r.hi === null ? (
                     <span className="muted">too few periods or constant</span>
-                  ) : r.rho >= alertBelow ? (
-                    <span className="badge badge-pass">
-                      ✓ {r === best ? 'best predictor' : `ρ ≥ ${alertBelow}`}
-                    </span>
+                  ) : r.lo >= alertBelow ? (
+                    <span className="badge badge-pass">✓ predicts (interval over {alertBelow})</span>
+                  ) : r.hi < alertBelow ? (
+                    <span className="badge badge-fail">✗ does not predict (interval under {alertBelow})</span>
                   ) : (
-                    <span className="badge badge-no-significant-change">
-                      {r === best ? 'best, but ' : ''}weak (ρ under {alertBelow})
-                    </span>
+                    <span className="badge badge-no-significant-change">undecided</span>
                   )}
+                  {r === best ? <strong> best</strong> : null}
                 </td>
               </tr>
             ))}
@@ -123,7 +134,7 @@ function Predictors({
 
 /**
  * The offline↔online correlation: the rolling Spearman ρ between the offline metric of each
- * period's runs and the online metric of its traffic, its 95% bootstrap interval as a band, the
+ * period's runs and the online metric of its traffic, its 95% interval as a band, the
  * `alertBelow` line, a table of the same numbers, and which offline evaluators best predict the
  * online metric. A point or a row leads to the traffic of its periods.
  */
@@ -157,8 +168,8 @@ export function CorrelationPanel({ data }: { data: DriftReportJson }) {
       <p className="small">
         Spearman's ρ between <code>{settings.offline}</code> of the runs of each period and{' '}
         <code>{settings.online}</code> of its traffic, over the last {settings.periods} periods, with its 95%
-        bootstrap interval. Under {settings.alertBelow} the offline metric no longer predicts the online one:
-        an alert.
+        interval (Fisher's z). When the whole interval is under {settings.alertBelow}, the offline metric no
+        longer predicts the online one: an alert.
       </p>
       {latest ? (
         <p className={latest.alert ? 'banner banner-bad' : 'banner banner-ok'} role="status">
@@ -189,7 +200,7 @@ export function CorrelationPanel({ data }: { data: DriftReportJson }) {
           />
         </div>
       ) : null}
-      {rows.length ? <CorrelationTable rows={rows} alertBelow={settings.alertBelow} /> : null}
+      {rows.length ? <CorrelationTable rows={rows} /> : null}
       <Predictors rows={data.predictors} online={settings.online} alertBelow={settings.alertBelow} />
     </Section>
   );
