@@ -4,11 +4,11 @@ type Run = (body: () => Promise<number>) => Promise<void>;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** `assay dataset …`: hygiene of golden datasets (contamination, health, versions, diff; refresh is not built yet). */
+/** `assay dataset …`: hygiene of golden datasets (contamination, health, versions, diff, refresh). */
 export function addDatasetCommands(program: Command, run: Run, dbOption: readonly [string, string]): void {
   const dataset = program
     .command('dataset')
-    .description('golden dataset hygiene: contamination, health, versions, diff');
+    .description('golden dataset hygiene: contamination, health, versions, diff, refresh');
   dataset
     .command('contamination')
     .description(
@@ -49,5 +49,29 @@ export function addDatasetCommands(program: Command, run: Run, dbOption: readonl
     .option('--json', 'print the diff as JSON')
     .action((a, b, flags) =>
       run(async () => (await import('./dataset-versions.js')).datasetDiffCommand(a, b, flags)),
+    );
+  dataset
+    .command('refresh')
+    .description(
+      'propose new golden cases from production traffic: stratified, uncovered inputs and failures first, PII masked',
+    )
+    .requiredOption('--to <file>', 'the proposals file (JSONL dataset rows, origin: production)')
+    .option('--since <duration>', 'traffic of this long ago until now (default 90d)')
+    .option('--percent <p>', 'propose this share of the golden set (default 15)')
+    .option('--count <n>', 'propose this many cases (instead of --percent)')
+    .option(
+      '--stratify-by <path...>',
+      'trace fields whose values are the strata (tags.segment, model)',
+      collect,
+    )
+    .option('--golden <file>', "the golden set (default: the config's dataset)")
+    .option('-c, --config <file>', 'the suite whose dataset and embedder apply (default ./assay.yaml)')
+    .option('--project <name>', 'the project whose traffic is read (default "default")')
+    .option('--input-var <name>', "the variable the input goes in (default: the golden set's text variable)")
+    .option('--seed <n>', 'seed of the clustering (default 1)')
+    .option('--json', 'print the summary as JSON')
+    .option(...dbOption)
+    .action((flags) =>
+      run(async () => (await import('./dataset-refresh.js')).datasetRefreshCommand(flags, process.env)),
     );
 }

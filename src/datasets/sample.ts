@@ -34,6 +34,26 @@ export function parseSampleSize(text: string): number {
 }
 
 /**
+ * Seats for `want` draws shared in proportion to `sizes` (largest remainder: the floor of each
+ * quota, then the leftover seats by largest fractional part, ties to the earlier stratum). The
+ * seats sum to `want` when `want` ≤ the total size.
+ *
+ * @example largestRemainder([60, 30, 10], 7) // [4, 2, 1]
+ */
+export function largestRemainder(sizes: readonly number[], want: number): number[] {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (total === 0) return sizes.map(() => 0);
+  const quotas = sizes.map((n) => (n * want) / total);
+  const seats = quotas.map(Math.floor);
+  const order = sizes
+    .map((_, i) => i)
+    .sort((a, b) => quotas[b]! - seats[b]! - (quotas[a]! - seats[a]!) || a - b);
+  for (let left = want - seats.reduce((a, b) => a + b, 0), j = 0; left > 0; left--, j++)
+    seats[order[j % order.length]!]!++;
+  return seats;
+}
+
+/**
  * A stratified random subset with the same proportions per stratum as the whole set (largest
  * remainder allocation), the same for the same seed on every machine. Cases keep dataset order.
  *
@@ -53,13 +73,10 @@ export function stratifiedSample(cases: Case[], options: SampleOptions): Case[] 
     else strata.set(key, [i]);
   });
   const keys = [...strata.keys()].sort();
-  // Largest remainder: floor of each quota, then the leftover seats by largest fractional part.
-  const quotas = keys.map((k) => (strata.get(k)!.length * want) / total);
-  const seats = quotas.map(Math.floor);
-  const order = keys
-    .map((_, i) => i)
-    .sort((a, b) => quotas[b]! - seats[b]! - (quotas[a]! - seats[a]!) || a - b);
-  for (let left = want - seats.reduce((a, b) => a + b, 0), j = 0; left > 0; left--, j++) seats[order[j]!]!++;
+  const seats = largestRemainder(
+    keys.map((k) => strata.get(k)!.length),
+    want,
+  );
   const rng = createRng(options.seed ?? 1);
   const chosen: number[] = [];
   keys.forEach((k, s) => {

@@ -115,7 +115,9 @@ export async function buildSuite(loaded: LoadedConfig, options: SuiteOptions): P
 }
 
 /** The config's dataset: a file beside it, or the cases written in the config itself. */
-async function readSuiteDataset(loaded: LoadedConfig): Promise<{ dataset: Dataset; datasetPath: string }> {
+export async function readSuiteDataset(
+  loaded: LoadedConfig,
+): Promise<{ dataset: Dataset; datasetPath: string }> {
   const { config, baseDir, file } = loaded;
   const ref = typeof config.dataset === 'string' ? { path: config.dataset } : config.dataset;
   if ('path' in ref) {
