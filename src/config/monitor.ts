@@ -113,6 +113,8 @@ export const monitorSchema = z.strictObject({
       inputs: z.enum(['embedding', 'off']).default('embedding'),
       outputs: z.array(z.enum(OUTPUT_DRIFT)).default([...OUTPUT_DRIFT]),
       metrics: z.array(z.enum(METRIC_DRIFT)).default([...METRIC_DRIFT]),
+      /** Also test each segment (by `segments`) against its own reference, in the window's one Holm family. */
+      bySegment: z.boolean().default(false),
     })
     .default({
       reference: { 'previous-windows': 7 },
@@ -120,6 +122,7 @@ export const monitorSchema = z.strictObject({
       inputs: 'embedding',
       outputs: [...OUTPUT_DRIFT],
       metrics: [...METRIC_DRIFT],
+      bySegment: false,
     }),
   correlation: z
     .strictObject({

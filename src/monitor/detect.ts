@@ -6,6 +6,7 @@ import { driftExamples } from './drift-examples.js';
 import { inputDrift } from './drift-inputs.js';
 import { metricDrift } from './drift-metrics.js';
 import { outputDrift } from './drift-outputs.js';
+import { inSegment, permutationsFor, segmentScopes } from './drift-segments.js';
 import type { DriftTest } from './drift-test.js';
 import { type OutputFeatures, outputFeatures } from './output-features.js';
 import { traceDraw } from './sampling.js';
@@ -37,6 +38,13 @@ export interface DriftOptions {
   /** Inputs embedded per window (the lowest trace draws: stable), four times as many for the reference. Default 200. */
   maxInputs?: number;
   permutations?: number;
+  /**
+   * Also test each segment of a window (these dot paths, the config's `segments`) against the same
+   * segment of the reference, when the window holds two or more. Every test of the window, whole
+   * traffic and segments, goes into one Holm correction, so the false-alarm rate per window stays
+   * at most `alpha`.
+   */
+  segments?: readonly string[];
   seed?: number;
 }
 
@@ -172,24 +180,50 @@ export async function detectDrift(
       reference = inRange(sorted, s - k * w, s);
       r.tests.push(...metricDrift(reference, [{ traces: cur }], opts.metrics, { lambda: 1 })[0]!);
     }
-    r.tests.push(...outputDrift(fixedFeatures ?? featuresOf(reference), featuresOf(cur), opts.outputs, seed));
+    const scopes = opts.segments?.length ? segmentScopes(reference, cur, opts.segments) : [];
+    // Per-segment tests multiply the window's tests: permutation and Monte-Carlo p-values need more
+    // draws to reach alpha after Holm.
+    const count = (1 + opts.outputs.length + opts.metrics.length) * (scopes.length + 1);
+    const permutations = scopes.length
+      ? permutationsFor(count, alpha, opts.permutations ?? 999)
+      : opts.permutations;
+    const draws = scopes.length ? permutations : undefined;
+    r.tests.push(
+      ...outputDrift(fixedFeatures ?? featuresOf(reference), featuresOf(cur), opts.outputs, seed, draws),
+    );
     if (opts.inputs === 'embedding') {
       const test = inputDrift(
         fixedInputs ?? (await embedded(reference, REFERENCE_FACTOR * maxInputs)),
         await embedded(cur, maxInputs),
         {
           seed,
-          ...(opts.permutations ? { permutations: opts.permutations } : {}),
+          ...(permutations ? { permutations } : {}),
         },
       );
       if (test) r.tests.push(test);
+    }
+    for (const scope of scopes) {
+      const tests = [
+        ...metricDrift(scope.reference, [{ traces: scope.current }], opts.metrics, { lambda: 1 })[0]!,
+        ...outputDrift(featuresOf(scope.reference), featuresOf(scope.current), opts.outputs, seed, draws),
+      ];
+      if (opts.inputs === 'embedding') {
+        const test = inputDrift(
+          await embedded(scope.reference, REFERENCE_FACTOR * maxInputs),
+          await embedded(scope.current, maxInputs),
+          { seed, permutations },
+        );
+        if (test) tests.push(test);
+      }
+      r.tests.push(...tests.map((t) => inSegment(t, scope.segment)));
     }
     const adjusted = holm(r.tests.map((t) => t.p));
     r.tests.forEach((t, j) => {
       t.adjustedP = adjusted[j]!;
       t.alert = adjusted[j]! <= alpha;
       if (t.kind !== 'drift.inputs') {
-        const examples = driftExamples(t, cur, (x) => featuresOf([x])[0]!);
+        const own = t.segment ? scopes.find((x) => x.segment === t.segment)!.current : cur;
+        const examples = driftExamples(t, own, (x) => featuresOf([x])[0]!);
         if (examples.length) t.details = { ...t.details, examples };
       }
     });
@@ -201,6 +235,7 @@ export async function detectDrift(
       alerts.push({
         kind: t.kind,
         window: { from: r.from, to: r.to },
+        ...(t.segment ? { segment: t.segment } : {}),
         statistic: t.statistic,
         p: t.adjustedP!,
         ...(t.effect === undefined ? {} : { effect: t.effect }),

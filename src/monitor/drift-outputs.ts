@@ -15,11 +15,14 @@ function countsOf(values: string[], categories: string[]): number[] {
   return categories.map((c) => m.get(c) ?? 0);
 }
 
-function categorical(kind: string, ref: string[], cur: string[], seed: number): DriftTest {
+function categorical(kind: string, ref: string[], cur: string[], seed: number, draws?: number): DriftTest {
   const categories = [...new Set([...ref, ...cur])].sort();
   const r = countsOf(ref, categories);
   const c = countsOf(cur, categories);
-  const test = chiSquareTest([r, c], { seed });
+  let test = chiSquareTest([r, c], { seed });
+  // A Monte-Carlo p is at least 1 / (draws + 1): with many tests in a window, draw enough tables.
+  if (test.simulated && draws && draws > test.simulated)
+    test = chiSquareTest([r, c], { seed, simulate: draws });
   const shares = (counts: number[], n: number) =>
     Object.fromEntries(categories.map((k, i) => [k, round(counts[i]! / n, 4)]));
   return {
@@ -34,8 +37,15 @@ function categorical(kind: string, ref: string[], cur: string[], seed: number): 
   };
 }
 
-function binary(kind: string, label: string, ref: boolean[], cur: boolean[], seed: number): DriftTest {
-  const t = categorical(kind, ref.map(String), cur.map(String), seed);
+function binary(
+  kind: string,
+  label: string,
+  ref: boolean[],
+  cur: boolean[],
+  seed: number,
+  draws?: number,
+): DriftTest {
+  const t = categorical(kind, ref.map(String), cur.map(String), seed, draws);
   const rate = (v: boolean[]) => v.filter(Boolean).length / v.length;
   const [a, b] = [rate(ref), rate(cur)];
   return {
@@ -47,13 +57,15 @@ function binary(kind: string, label: string, ref: boolean[], cur: boolean[], see
 /**
  * Output drift of one window: answer length (two-sample KS, PSI over the reference's deciles), JSON
  * validity and refusal rate (chi-square on the 2×2 table), language (chi-square over the languages
- * seen). Each test gets a PSI as its effect size.
+ * seen). Each test gets a PSI as its effect size. `draws`: Monte-Carlo tables for a chi-square with
+ * small expected counts, when more than its default 999 are needed (many tests in one Holm family).
  */
 export function outputDrift(
   ref: OutputFeatures[],
   cur: OutputFeatures[],
   names: readonly OutputDriftName[],
   seed = 0,
+  draws?: number,
 ): DriftTest[] {
   if (ref.length < MIN_OUTPUTS || cur.length < MIN_OUTPUTS) return [];
   const out: DriftTest[] = [];
@@ -86,6 +98,7 @@ export function outputDrift(
           ref.map((f) => f.jsonValid),
           cur.map((f) => f.jsonValid),
           seed,
+          draws,
         ),
       );
     } else if (name === 'refusal') {
@@ -96,6 +109,7 @@ export function outputDrift(
           ref.map((f) => f.refusal),
           cur.map((f) => f.refusal),
           seed,
+          draws,
         ),
       );
     } else {
@@ -104,6 +118,7 @@ export function outputDrift(
         ref.map((f) => f.language),
         cur.map((f) => f.language),
         seed,
+        draws,
       );
       const top = (shares: unknown) =>
         Object.entries(shares as Record<string, number>)

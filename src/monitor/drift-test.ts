@@ -2,6 +2,8 @@
 export interface DriftTest {
   /** `drift.inputs`, `drift.outputs.<name>` or `drift.metric.<name>`. */
   kind: string;
+  /** Set on a test of one segment's traffic (`drift.bySegment`); absent for the whole traffic. */
+  segment?: string;
   /** The test behind the p-value: `mmd`, `ks`, `chi-square`, `ewma`. */
   test: string;
   statistic: number;

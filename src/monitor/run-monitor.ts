@@ -145,6 +145,7 @@ export async function runMonitor(opts: MonitorRunOptions): Promise<MonitorReport
     inputs: config.drift.inputs,
     outputs: config.drift.outputs,
     metrics: config.drift.metrics,
+    ...(config.drift.bySegment ? { segments: config.segments } : {}),
     historyFrom: loadFrom,
     ...(opts.embed ? { embed: opts.embed } : {}),
   });
