@@ -202,8 +202,12 @@ describe.skipIf(!HAVE_CHROMIUM)(
       // 4 scores correctness (the highlighted dimension), then the highlight moves to tone: 1 is "friendly".
       await page.keyboard.press('4');
       await page.keyboard.press('1');
-      expect(await page.getByRole('radio', { name: '4' }).isChecked()).toBe(true);
-      expect(await page.getByRole('radio', { name: /friendly/ }).isChecked()).toBe(true);
+      await expect
+        .poll(() => page.getByRole('radio', { name: '4' }).isChecked(), { timeout: 15_000 })
+        .toBe(true);
+      await expect
+        .poll(() => page.getByRole('radio', { name: /friendly/ }).isChecked(), { timeout: 15_000 })
+        .toBe(true);
       await page.keyboard.press('c');
       await page.keyboard.type(HOSTILE_COMMENT);
       await page.keyboard.press('Escape');
@@ -225,7 +229,9 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await expect
         .poll(() => output.textContent(), { timeout: 15_000 })
         .toBe('Answer 3: yes, from the billing page.');
-      await expect.poll(() => page.locator('#my-progress').getAttribute('value')).toBe('2');
+      await expect
+        .poll(() => page.locator('#my-progress').getAttribute('value'), { timeout: 15_000 })
+        .toBe('2');
 
       // Read back through the API: one label with its comment, one skip.
       const rita = await call('/queues/support-answers/raters', users.rita!.token);
@@ -246,7 +252,9 @@ describe.skipIf(!HAVE_CHROMIUM)(
         .toBe('Answer 3: yes, from the billing page.');
       await fits(page, 'annotation page at 390 px');
       await page.keyboard.press('3');
-      expect(await page.getByRole('radio', { name: '3' }).isChecked()).toBe(true);
+      await expect
+        .poll(() => page.getByRole('radio', { name: '3' }).isChecked(), { timeout: 15_000 })
+        .toBe(true);
       await shot(page, 'review-annotate-phone');
       await page.setViewportSize({ width: 1280, height: 900 });
     });
@@ -337,6 +345,14 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await inert(admin, 'calibration page');
       const after = await call('/queues/support-answers', server.key);
       expect(after.json.progress.traps).toBe(2);
+      // The admin pages fit a phone too (wide tables scroll inside their panel).
+      await admin.setViewportSize({ width: 390, height: 844 });
+      for (const path of ['/review', '/review/support-answers', '/review/support-answers/calibration']) {
+        await admin.goto(`${server.url}${path}`);
+        await admin.locator('h1').first().waitFor();
+        await admin.waitForLoadState('networkidle');
+        await fits(admin, `${path} at 390 px`);
+      }
       await admin.close();
     });
 
