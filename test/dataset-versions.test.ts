@@ -1,12 +1,14 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Case } from '../src/core/case.js';
 import { diffDatasets } from '../src/datasets/hygiene/diff.js';
-import { datasetVersions, storedVersionCases } from '../src/datasets/hygiene/versions.js';
+import { healthOf } from '../src/datasets/hygiene/health.js';
+import { datasetVersions, firstSeen, storedVersionCases } from '../src/datasets/hygiene/versions.js';
 import { datasetVersion } from '../src/datasets/version.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
+import { runCli } from './helpers/cli.js';
 
 const base: Case[] = Array.from({ length: 50 }, (_, i) => ({
   id: `c${i}`,
@@ -71,5 +73,53 @@ describe('dataset versions and diff', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('ages a case without a created field by the first stored version that held it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'assay-first-seen-'));
+    const db = join(dir, 'assay.db');
+    const store = await openSqliteStore(db);
+    const later = [...base.slice(0, 40), { id: 'c99', vars: { question: 'asked this year' }, tags: {} }];
+    try {
+      await store.saveDataset(
+        {
+          name: 'golden',
+          version: datasetVersion(base),
+          caseCount: 50,
+          createdAt: '2024-01-01T00:00:00.000Z',
+        },
+        base,
+      );
+      await store.saveDataset(
+        {
+          name: 'golden',
+          version: datasetVersion(later),
+          caseCount: 41,
+          createdAt: '2026-11-01T00:00:00.000Z',
+        },
+        later,
+      );
+      const seen = await firstSeen(store, 'golden');
+      expect(seen.get('c0')).toBe('2024-01-01T00:00:00.000Z');
+      expect(seen.get('c99')).toBe('2026-11-01T00:00:00.000Z');
+      const report = healthOf(later, { firstSeen: seen, now: Date.parse('2026-12-01T00:00:00Z') });
+      expect(report.stale).toHaveLength(40);
+      expect(report.stale[0]).toEqual({
+        caseId: 'c0',
+        created: '2024-01-01T00:00:00.000Z',
+        since: 'first-version',
+      });
+      expect(report.stale.some((s) => s.caseId === 'c99')).toBe(false);
+    } finally {
+      await store.close();
+    }
+    // The command reads the store it is given: the same cases, written as a file, are stale.
+    writeFileSync(
+      join(dir, 'golden.jsonl'),
+      later.map((c) => JSON.stringify({ id: c.id, ...c.vars, tags: c.tags })).join('\n'),
+    );
+    const r = await runCli(['dataset', 'health', 'golden.jsonl', '--db', db, '--json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).stale.map((s: { caseId: string }) => s.caseId)).toHaveLength(40);
   });
 });

@@ -1,8 +1,12 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { parseDuration } from '../core/duration.js';
 import { healthOf } from '../datasets/hygiene/health.js';
+import { firstSeen } from '../datasets/hygiene/versions.js';
 import { loadDataset } from '../datasets/load.js';
+import { openStore } from '../store/open.js';
+import { DEFAULT_DB } from '../store/sqlite.js';
 import { printable } from '../util/text-file.js';
 import { EXIT } from './exit-codes.js';
 
@@ -23,7 +27,7 @@ const NEEDS_EXPECTED = new Set([
  */
 export async function datasetHealthCommand(
   file: string,
-  flags: { config?: string; json?: boolean; horizon?: string },
+  flags: { config?: string; json?: boolean; horizon?: string; db?: string },
   env: Record<string, string | undefined>,
 ): Promise<number> {
   const dataset = await loadDataset(file);
@@ -31,7 +35,9 @@ export async function datasetHealthCommand(
   const needsExpected = (config?.evaluators ?? []).some(
     (e) => NEEDS_EXPECTED.has(e.type) && !('expected' in e) && !('value' in e),
   );
+  const firstSeen = await storedFirstSeen(flags.db, dataset.name);
   const report = healthOf(dataset.cases, {
+    ...(firstSeen ? { firstSeen } : {}),
     ...(config?.strata ? { strata: config.strata as Record<string, Record<string, number>> } : {}),
     needsExpected,
     ...(flags.horizon ? { horizonMs: parseDuration(flags.horizon, { field: '--horizon' }) } : {}),
@@ -50,4 +56,18 @@ export async function datasetHealthCommand(
     process.stdout.write(`${printable(lines.join('\n'))}\n`);
   }
   return report.problems.length ? EXIT.gatesFailed : EXIT.ok;
+}
+
+/** The first stored version of each case, from `--db` or the default store when it exists (never created here). */
+async function storedFirstSeen(
+  db: string | undefined,
+  name: string,
+): Promise<Map<string, string> | undefined> {
+  if (db === undefined && !existsSync(DEFAULT_DB)) return undefined;
+  const store = await openStore(db);
+  try {
+    return await firstSeen(store, name);
+  } finally {
+    await store.close();
+  }
 }

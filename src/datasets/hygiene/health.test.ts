@@ -72,7 +72,7 @@ describe('healthOf', () => {
     ]);
     expect(report.missingExpected).toEqual(['c3']);
     expect(report.lengthOutliers.map((o) => o.caseId)).toEqual(['c8', 'c9']);
-    expect(report.stale).toEqual([{ caseId: 'c9', created: '2020-01-01' }]);
+    expect(report.stale).toEqual([{ caseId: 'c9', created: '2020-01-01', since: 'created' }]);
     // Two strata off target, one missing expected, one line of outliers, one of stale cases.
     expect(report.problems.length).toBe(5);
   });

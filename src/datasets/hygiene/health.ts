@@ -21,6 +21,8 @@ export interface HealthOptions {
   lengthZ?: number;
   /** Cases whose `created` field is older than this many ms are stale (default 365 days). */
   horizonMs?: number;
+  /** When each case id was first stored (`firstSeen`): the age of a case without `created`. */
+  firstSeen?: ReadonlyMap<string, string>;
   now?: number;
 }
 
@@ -30,7 +32,8 @@ export interface HealthReport {
   duplicates: DuplicateReport;
   missingExpected: string[];
   lengthOutliers: { caseId: string; words: number; z: number }[];
-  stale: { caseId: string; created: string }[];
+  /** `since`: the case's `created` field, or the first stored version that held it. */
+  stale: { caseId: string; created: string; since: 'created' | 'first-version' }[];
   reviewLabels: { checked: false; reason: string };
   /** One line per problem above its threshold; non-empty means exit 1. */
   problems: string[];
@@ -79,9 +82,13 @@ export function healthOf(cases: readonly Case[], options: HealthOptions = {}): H
   const now = options.now ?? Date.now();
   const horizon = options.horizonMs ?? 365 * DAY;
   const stale = cases.flatMap((c) => {
-    const created = getPath(c.vars, 'created');
-    const ms = typeof created === 'string' ? Date.parse(created) : Number.NaN;
-    return Number.isFinite(ms) && now - ms > horizon ? [{ caseId: c.id, created: created as string }] : [];
+    const field = getPath(c.vars, 'created');
+    const [created, since] =
+      typeof field === 'string'
+        ? [field, 'created' as const]
+        : [options.firstSeen?.get(c.id), 'first-version' as const];
+    const ms = created === undefined ? Number.NaN : Date.parse(created);
+    return Number.isFinite(ms) && now - ms > horizon ? [{ caseId: c.id, created: created!, since }] : [];
   });
   if (stale.length)
     problems.push(`${stale.length} case(s) created more than ${Math.round(horizon / DAY)} days ago`);
@@ -94,7 +101,7 @@ export function healthOf(cases: readonly Case[], options: HealthOptions = {}): H
     stale,
     reviewLabels: {
       checked: false,
-      reason: 'no review label tables in this store yet: expected answers not compared',
+      reason: 'expected answers are not compared with review labels yet',
     },
     problems,
   };

@@ -46,3 +46,16 @@ export async function storedVersionCases(
   if (versions.length !== 1) return undefined;
   return { version: versions[0]!, cases: (await store.datasetCases(versions[0]!)) as Case[] };
 }
+
+/**
+ * When each case id was first stored: the creation date of the oldest stored version of the dataset
+ * `name` that holds it. What `assay dataset health` ages a case by when it has no `created` field.
+ */
+export async function firstSeen(store: Store, name: string): Promise<Map<string, string>> {
+  const records = (await store.listDatasets(name)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const out = new Map<string, string>();
+  for (const rec of records)
+    for (const c of (await store.datasetCases(rec.version)) as Case[])
+      if (!out.has(c.id)) out.set(c.id, rec.createdAt);
+  return out;
+}
