@@ -1,6 +1,10 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseDataset } from '../src/datasets/load.js';
 import type { Item } from '../src/review/model.js';
 import { reviewService } from '../src/review/service.js';
+import { addUser } from '../src/review/users.js';
 import { openStores } from '../src/store/open.js';
 import { BUILD_TIMEOUT_MS, ensureBuilt } from './helpers/build.js';
 import { runCli } from './helpers/cli.js';
@@ -56,6 +60,39 @@ async function itemsOf(db: string, queue = 'answers'): Promise<Item[]> {
 }
 
 const cli = (args: string[], cwd: string) => runCli(args, { cwd });
+
+const caseNumber = (i: Item) => Number((i.source as { caseId: string }).caseId.slice(1));
+
+/**
+ * Two reviewers rate the first `count` items of the queue: on a failed answer (every third case)
+ * accuracy 2 and 1, verdict bad; otherwise 4 and 5, good.
+ */
+async function rate(db: string, count: number): Promise<void> {
+  const stores = await openStores(db);
+  try {
+    const project = await stores.traces.ensureProject('default');
+    const service = reviewService(stores.reviews);
+    const raters = [];
+    for (const name of ['ana', 'ben']) {
+      const existing = await stores.reviews.userByName(project.id, name);
+      raters.push(
+        existing ?? (await addUser(stores.reviews, stores.traces, { name, role: 'reviewer' })).user,
+      );
+    }
+    const q = (await stores.reviews.queueByName(project.id, 'answers'))!;
+    const items = (await stores.reviews.listItems(q.id)).slice(0, count);
+    for (const item of items) {
+      const bad = caseNumber(item) % 3 === 0;
+      for (const [k, user] of raters.entries()) {
+        await service.label({ projectId: project.id, user }, item.id, {
+          scores: { accuracy: bad ? 2 - k : 4 + k, verdict: bad ? 'bad' : 'good' },
+        });
+      }
+    }
+  } finally {
+    await stores.traces.close();
+  }
+}
 
 function addTests(store: () => { db: string; cwd: string }) {
   it('adds a stratified sample of the failed outputs, each with its input, output, contexts, reference and link', async () => {
@@ -130,9 +167,89 @@ function addTests(store: () => { db: string; cwd: string }) {
     expect(by.code).toBe(2);
     expect(by.stderr.trim()).toBe('assay: error: --stratify-by goes with --sample');
   });
+
+  it('exports the aggregated labels as a golden set that `assay eval` runs', async () => {
+    const { db, cwd } = store();
+    await rate(db, 20);
+    const res = await cli(
+      ['review', 'export', '--queue', 'answers', '--to', 'reviewed.jsonl', '--db', db],
+      cwd,
+    );
+    expect(res.stderr).toBe('');
+    expect(res.stdout).toMatch(
+      /exported 20 reviewed items of queue "answers" \(mean\) to reviewed.jsonl; 40 without labels yet left out/,
+    );
+    expect(res.code).toBe(0);
+    const rows = readFileSync(join(cwd, 'reviewed.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(rows).toHaveLength(20);
+    for (const row of rows) {
+      const n = Number(row.reviewedFrom.caseId.slice(1));
+      const bad = n % 3 === 0;
+      expect(row).toMatchObject({
+        question: `question ${n}`,
+        output: bad ? 'no idea' : `answer ${n}`,
+        reference: `answer ${n}`,
+        expected: { scores: { accuracy: bad ? 1.5 : 4.5, verdict: bad ? 'bad' : 'good' } },
+        ratings: 2,
+        tags: { type: n < 40 ? 'a' : 'b' },
+        origin: 'review',
+        reviewedFrom: {
+          queue: 'answers',
+          item: row.id,
+          aggregation: 'mean',
+          ratings: 2,
+          runId: 'run-1',
+          target: 'bot',
+        },
+      });
+      expect(row.input).toBeUndefined();
+    }
+    // A golden case with its provenance apart from the template variables.
+    const text = readFileSync(join(cwd, 'reviewed.jsonl'), 'utf8');
+    const c = parseDataset(text, 'reviewed.jsonl').cases[0]!;
+    expect(c).toMatchObject({ origin: 'review', reviewedFrom: { queue: 'answers', runId: 'run-1' } });
+    expect(Object.keys(c.vars).sort()).toEqual(['contexts', 'output', 'question', 'ratings', 'reference']);
+    // The labels are the expected values of a suite that reads them.
+    writeFileSync(
+      join(cwd, 'app.mjs'),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the app's own template literal.
+      'export const answer = (c) => `verdict: ${c.expected.scores.verdict}`;\n',
+    );
+    writeFileSync(
+      join(cwd, 'reviewed.yaml'),
+      [
+        'dataset: ./reviewed.jsonl',
+        'targets:',
+        '  - { id: app, provider: function, module: ./app.mjs#answer }',
+        'evaluators:',
+        "  - { type: contains, value: '{{ expected.scores.verdict }}' }",
+        '',
+      ].join('\n'),
+    );
+    const ev = await cli(['eval', '-c', 'reviewed.yaml', '--db', join(cwd, 'eval.db'), '-o', 'ev.json'], cwd);
+    expect(ev.code).toBe(0);
+    const out = JSON.parse(readFileSync(join(cwd, 'ev.json'), 'utf8'));
+    expect(out.results).toHaveLength(20);
+    expect(out.results.every((r: { pass: boolean }) => r.pass)).toBe(true);
+  });
+
+  it('export: an unknown queue exits 2; --to must be JSONL', async () => {
+    const { db, cwd } = store();
+    const q = await cli(['review', 'export', '--queue', 'nope', '--to', 'x.jsonl', '--db', db], cwd);
+    expect(q.code).toBe(2);
+    expect(q.stderr).toMatch(/^assay: error: --queue: no review queue "nope"/);
+    const to = await cli(['review', 'export', '--queue', 'answers', '--to', 'x.csv', '--db', db], cwd);
+    expect(to.code).toBe(2);
+    expect(to.stderr.trim()).toBe(
+      'assay: error: --to: the golden dataset must be a .jsonl file, got "x.csv"',
+    );
+  });
 }
 
-describe('assay review add on SQLite', () => {
+describe('assay review add and export on SQLite', () => {
   const tmp = tempDir('assay-review-cli-');
   const db = `${tmp.dir}/assay.db`;
   beforeAll(async () => {
@@ -145,7 +262,7 @@ describe('assay review add on SQLite', () => {
 
 const probe = await probePostgres();
 
-describe.runIf(probe.ok || process.env.CI)('assay review add on PostgreSQL', () => {
+describe.runIf(probe.ok || process.env.CI)('assay review add and export on PostgreSQL', () => {
   const tmp = tempDir('assay-review-pg-');
   const schema = freshSchema('assay_review_cli');
   const db = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;

@@ -27,4 +27,12 @@ export function addReviewCommands(program: Command, run: Run, dbOption: readonly
     .option(...projectOption)
     .option(...dbOption)
     .action((flags) => run(async () => (await import('./review.js')).reviewAddCommand(flags)));
+  review
+    .command('export')
+    .description('write the queue’s aggregated labels as a golden dataset (JSONL, origin: review)')
+    .requiredOption('--queue <name>', 'the review queue')
+    .requiredOption('--to <file>', 'the golden dataset to write (.jsonl; replaced)')
+    .option(...projectOption)
+    .option(...dbOption)
+    .action((flags) => run(async () => (await import('./review.js')).reviewExportCommand(flags)));
 }

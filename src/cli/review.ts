@@ -1,6 +1,10 @@
+import { extname, resolve } from 'node:path';
 import { AssayError } from '../core/errors.js';
 import { formatSampleDraw } from '../report/sample-draw.js';
+import { writeFileStreaming } from '../report/write-file.js';
+import { exportRow, isLabelled } from '../review/export.js';
 import { runItems } from '../review/from-run.js';
+import { reviewService } from '../review/service.js';
 import { addSourcedItems, queueNamed } from '../review/sourced.js';
 import { openStores } from '../store/open.js';
 import { EXIT } from './exit-codes.js';
@@ -60,5 +64,39 @@ export async function reviewAddCommand(flags: ReviewAddFlags): Promise<number> {
         : `assay: added ${added.length} ${what} of run ${built.run.id} to review queue "${queue.name}"${already ? ` (${already} already there)` : ''}\n`,
     );
     return built.missing.length > 0 ? EXIT.usage : EXIT.ok;
+  });
+}
+
+export interface ReviewExportFlags {
+  queue: string;
+  to: string;
+  project?: string;
+  db?: string;
+}
+
+/**
+ * `assay review export --queue Q --to golden.jsonl`: the queue's labelled items, aggregated by its
+ * method, as a golden dataset `assay eval` reads (`expected` rubric scores, `origin: review`,
+ * `reviewedFrom`). The file is written whole each time (a snapshot of the queue), through the one
+ * file writer: a reader never sees half of it.
+ */
+export async function reviewExportCommand(flags: ReviewExportFlags): Promise<number> {
+  const ext = extname(flags.to).toLowerCase();
+  if (ext !== '.jsonl' && ext !== '.ndjson')
+    throw new AssayError('usage', `the golden dataset must be a .jsonl file, got "${flags.to}"`, {
+      field: '--to',
+    });
+  return inProject(flags, async (stores, projectId) => {
+    const queue = await queueNamed(stores.reviews, projectId, flags.queue);
+    const { items } = await reviewService(stores.reviews).aggregated({ projectId }, queue.name);
+    const labelled = items.filter(isLabelled);
+    await writeFileStreaming(resolve(process.cwd(), flags.to), async (write) => {
+      for (const item of labelled) await write(`${JSON.stringify(exportRow(queue, item))}\n`);
+    });
+    const left = items.length - labelled.length;
+    process.stdout.write(
+      `assay: exported ${labelled.length} reviewed item${labelled.length === 1 ? '' : 's'} of queue "${queue.name}" (${queue.aggregation}) to ${flags.to}${left ? `; ${left} without labels yet left out` : ''}\n`,
+    );
+    return EXIT.ok;
   });
 }

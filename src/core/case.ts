@@ -28,6 +28,8 @@ export interface Case {
   promotedFrom?: PromotedFrom;
   /** A regression case: what the target answered when the case failed, kept for context only. */
   observed?: unknown;
+  /** A case exported from a human-review queue (`assay review export`): where its labels came from. */
+  reviewedFrom?: ReviewedFrom;
   /** Evaluators of this case alone, applied after the suite's (configs, built with the suite). */
   evaluators?: unknown[];
 }
@@ -41,6 +43,22 @@ export interface PromotedFrom {
   promotedAt?: string;
 }
 
+export interface ReviewedFrom {
+  queue: string;
+  /** The review item. */
+  item: string;
+  /** How the raters' labels were combined (mean, median, majority, dawid-skene), or `consensus`. */
+  aggregation?: string;
+  /** Ratings that went into the labels. */
+  ratings?: number;
+  /** The eval result the item was made from. */
+  runId?: string;
+  caseId?: string;
+  target?: string;
+  /** The production trace the item was made from. */
+  traceId?: string;
+}
+
 export const RESERVED_CASE_KEYS = [
   'id',
   'expected',
@@ -51,6 +69,7 @@ export const RESERVED_CASE_KEYS = [
   'promotedFrom',
   'observed',
   'evaluators',
+  'reviewedFrom',
 ] as const;
 
 const scopes = new WeakMap<Case, Record<string, unknown>>();

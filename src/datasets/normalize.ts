@@ -99,6 +99,8 @@ export function normalizeRow(row: unknown, at: RowLocation): Case {
   if (r.promotedFrom !== undefined && r.promotedFrom !== null)
     c.promotedFrom = promotedFrom(r.promotedFrom, at);
   if (r.observed !== undefined && r.observed !== null) c.observed = r.observed;
+  if (r.reviewedFrom !== undefined && r.reviewedFrom !== null)
+    c.reviewedFrom = reviewedFrom(r.reviewedFrom, at);
   if (r.evaluators !== undefined && r.evaluators !== null) c.evaluators = caseEvaluators(r.evaluators, at);
   return c;
 }
@@ -124,6 +126,18 @@ function promotedFrom(value: unknown, at: RowLocation): NonNullable<Case['promot
     if (typeof v[key] !== 'string') fail(at, 'must be a string', `promotedFrom.${key}`);
   }
   return v as unknown as NonNullable<Case['promotedFrom']>;
+}
+
+/** `reviewedFrom` links an exported review label to its queue and item. */
+function reviewedFrom(value: unknown, at: RowLocation): NonNullable<Case['reviewedFrom']> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    fail(at, `must be {queue, item, …}, got ${describe(value)}`, 'reviewedFrom');
+  }
+  const v = value as Record<string, unknown>;
+  for (const key of ['queue', 'item'] as const) {
+    if (typeof v[key] !== 'string') fail(at, 'must be a string', `reviewedFrom.${key}`);
+  }
+  return v as unknown as NonNullable<Case['reviewedFrom']>;
 }
 
 /** Duplicate ids would make results ambiguous: refuse them, naming both lines. */

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
+import { exportRow } from '../../review/export.js';
 import { type Actor, ReviewError, reviewService } from '../../review/service.js';
 import type { ReviewStore } from '../../review/store.js';
 import { userByToken } from '../../review/users.js';
@@ -63,8 +64,8 @@ export function reviewRoutes(reviews: ReviewStore, now?: () => number): Hono<App
   );
   app.get('/queues/:q/raters', async (c) => c.json(await service.raters(await actor(c), c.req.param('q'))));
   app.get('/queues/:q/export', async (c) => {
-    const { items } = await service.aggregated(await actor(c), c.req.param('q'));
-    return c.json({ items: items.map(exportedCase) });
+    const { queue, items } = await service.aggregated(await actor(c), c.req.param('q'));
+    return c.json({ items: items.map((i) => exportRow(queue, i)) });
   });
   app.get('/queues/:q/calibration', async (c) =>
     c.json(await service.calibration(await actor(c), c.req.param('q'))),
@@ -73,25 +74,4 @@ export function reviewRoutes(reviews: ReviewStore, now?: () => number): Hono<App
     c.json(await service.consensus(await actor(c), c.req.param('id'), await body(c))),
   );
   return app;
-}
-
-/** One exported item: a golden case with the aggregated labels as `expected` rubric scores, `origin: review`. */
-export function exportedCase(item: {
-  id: string;
-  input: unknown;
-  output: unknown;
-  contexts?: unknown[];
-  reference?: unknown;
-  aggregate: { scores: Record<string, unknown>; n: number };
-}) {
-  return {
-    id: item.id,
-    input: item.input,
-    output: item.output,
-    ...(item.contexts ? { contexts: item.contexts } : {}),
-    ...(item.reference !== undefined ? { reference: item.reference } : {}),
-    expected: { scores: item.aggregate.scores },
-    ratings: item.aggregate.n,
-    origin: 'review',
-  };
 }
