@@ -152,7 +152,7 @@ function addTests(store: () => { db: string; cwd: string }) {
     );
     const r = await cli(['review', 'add', '--queue', 'answers', '--run', 'run-9', '--db', db], cwd);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe('assay: error: --run: no run "run-9" in the store');
+    expect(r.stderr.trim()).toBe('assay: error: --run: no run "run-9" of project "default" in the store');
     const s = await cli(
       ['review', 'add', '--queue', 'answers', '--run', 'run-1', '--sample', 'x', '--db', db],
       cwd,

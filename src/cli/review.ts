@@ -23,7 +23,7 @@ type Stores = Awaited<ReturnType<typeof openStores>>;
 /** The stores and the project a review command works in; closes them after `body`. */
 export async function inProject<T>(
   flags: { db?: string; project?: string },
-  body: (stores: Stores, projectId: string) => Promise<T>,
+  body: (stores: Stores, projectId: string, projectName: string) => Promise<T>,
 ): Promise<T> {
   const stores = await openStores(flags.db);
   try {
@@ -33,7 +33,7 @@ export async function inProject<T>(
       throw new AssayError('usage', `no project "${name}" in this store (no review queue either)`, {
         field: '--project',
       });
-    return await body(stores, project.id);
+    return await body(stores, project.id, name);
   } finally {
     await stores.traces.close();
   }
@@ -46,10 +46,11 @@ export async function inProject<T>(
  */
 export async function reviewAddCommand(flags: ReviewAddFlags): Promise<number> {
   const sample = sampleFlags(flags);
-  return inProject(flags, async (stores, projectId) => {
+  return inProject(flags, async (stores, projectId, project) => {
     const queue = await queueNamed(stores.reviews, projectId, flags.queue);
     const built = await runItems(stores.runs, {
       runId: flags.run,
+      project,
       ...(flags.failed ? { failed: true } : {}),
       ...(sample ? { sample } : {}),
     });

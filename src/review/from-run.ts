@@ -24,6 +24,8 @@ export interface RunSource {
 
 export interface RunItemsOptions {
   runId: string;
+  /** The project (name) the run must belong to: the queue's. */
+  project?: string;
   /** Only the outputs a run's evaluators failed. */
   failed?: boolean;
   /** A stratified sample of them (the `assay eval --sample` code), by result tags. */
@@ -51,9 +53,13 @@ export async function runItems(
   store: Pick<Store, 'getRun' | 'results' | 'datasetCases'>,
   options: RunItemsOptions,
 ): Promise<RunItems> {
-  const run = await store.getRun(options.runId);
-  if (!run)
-    throw new AssayError('run.not-found', `no run "${options.runId}" in the store`, { field: '--run' });
+  const run = await store.getRun(options.runId, options.project ? { project: options.project } : {});
+  if (!run) {
+    const where = options.project ? ` of project "${options.project}"` : '';
+    throw new AssayError('run.not-found', `no run "${options.runId}"${where} in the store`, {
+      field: '--run',
+    });
+  }
   let results: ResultRecord[] = [];
   for await (const r of store.results(run.id)) {
     if (r.repeat !== 0 || r.error || !r.output) continue;
