@@ -415,7 +415,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await inert('drift panels');
       expect(await page.locator('.drift-group .chart canvas').count()).toBeGreaterThan(0);
       if (SHOTS) {
-        await page.locator('#drift-title').scrollIntoViewIfNeeded();
+        await page.evaluate("document.getElementById('drift-title').scrollIntoView()");
         await page.screenshot({ path: join(SHOTS, 'web-drift.png') });
       }
       await refusal.locator('.drift-examples a').first().click();
@@ -457,7 +457,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       for (const name of ['pass-rate', 'contains', 'similar'])
         await predictors.getByRole('rowheader', { name, exact: true }).waitFor();
       if (SHOTS) {
-        await page.locator('#correlation-title').scrollIntoViewIfNeeded();
+        await page.evaluate("document.getElementById('correlation-title').scrollIntoView()");
         await page.screenshot({ path: join(SHOTS, 'web-correlation.png') });
       }
       await inert('correlation panel');
