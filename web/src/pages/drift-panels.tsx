@@ -35,33 +35,39 @@ export interface KindRow {
   test: DriftTest;
 }
 
-/** Per kind of test, its rows over the tested windows, in the order the server listed the kinds. */
+/** A panel's id: the kind of test, and its segment for a per-segment test (`drift.bySegment`). */
+export const panelId = (t: DriftTest) => (t.segment ? `${t.kind}[${t.segment}]` : t.kind);
+
+/** Per kind of test (and segment), its rows over the tested windows, in the order the server listed them. */
 export function rowsByKind(windows: MonitorWindow[]): Map<string, KindRow[]> {
   const out = new Map<string, KindRow[]>();
   for (const w of windows) {
     for (const t of w.tests) {
-      const list = out.get(t.kind);
+      const id = panelId(t);
+      const list = out.get(id);
       if (list) list.push({ window: w, test: t });
-      else out.set(t.kind, [{ window: w, test: t }]);
+      else out.set(id, [{ window: w, test: t }]);
     }
   }
   return out;
 }
 
-/** `kind@windowStart`: the test whose details are open (the `drift` URL parameter). */
+/** `panel@windowStart`: the test whose details are open (the `drift` URL parameter). */
 const key = (kind: string, from: string) => `${kind}@${from}`;
 
 function KindPanel(props: {
-  kind: string;
+  /** `panelId`: the kind, with the segment for a per-segment test. */
+  id: string;
   rows: KindRow[];
   open: string | undefined;
   onOpen(k: string): void;
 }) {
-  const { kind, rows, open, onOpen } = props;
+  const { id: kind, rows, open, onOpen } = props;
   const alerts = rows.filter((r) => r.test.alert);
   // The test shown in full: the one picked (URL), else the latest alert of this kind.
   const shown = rows.find((r) => key(kind, r.window.from) === open) ?? (open ? undefined : alerts.at(-1));
-  const label = KIND_LABELS[kind] ?? kind;
+  const first = rows[0]!.test;
+  const label = `${KIND_LABELS[first.kind] ?? first.kind}${first.segment ? `, segment ${first.segment}` : ''}`;
   return (
     <details
       className="drift-kind"
@@ -221,7 +227,7 @@ export function DriftPanels({ from, to, note }: { from?: string; to?: string; no
                 <h3>{g.title}</h3>
                 {g.prefix === 'drift.metric.' ? <MetricCharts kinds={g.kinds} onPick={onOpen} /> : null}
                 {g.kinds.map(([kind, rows]) => (
-                  <KindPanel key={kind} kind={kind} rows={rows} open={open} onOpen={onOpen} />
+                  <KindPanel key={kind} id={kind} rows={rows} open={open} onOpen={onOpen} />
                 ))}
               </div>
             ))}

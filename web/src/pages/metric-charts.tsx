@@ -36,7 +36,16 @@ export function MetricCharts({ kinds, onPick }: { kinds: [string, KindRow[]][]; 
           { label: 'window', colour: '#1d4ed8', values: current },
           { label: 'reference', colour: '#5b6470', values: reference },
         ];
-        return { kind, rows, times: rows.map((r) => Date.parse(r.window.from)), series };
+        const t = rows[0]!.test;
+        const title = `${TITLES[t.kind] ?? t.kind} per window${t.segment ? `, segment ${t.segment}` : ''}`;
+        return {
+          id: kind,
+          kind: t.kind,
+          title,
+          rows,
+          times: rows.map((r) => Date.parse(r.window.from)),
+          series,
+        };
       }),
     [kinds],
   );
@@ -44,14 +53,14 @@ export function MetricCharts({ kinds, onPick }: { kinds: [string, KindRow[]][]; 
     <div className="charts">
       {charts.map((c) => (
         <TimeChart
-          key={c.kind}
-          title={`${TITLES[c.kind] ?? c.kind} per window`}
+          key={c.id}
+          title={c.title}
           times={c.times}
           series={c.series}
           format={FORMATS[c.kind] ?? share}
           onPick={(i) => {
             const r = c.rows[i];
-            if (r) onPick(`${c.kind}@${r.window.from}`);
+            if (r) onPick(`${c.id}@${r.window.from}`);
           }}
         />
       ))}
