@@ -70,11 +70,15 @@ describe('the web app on assay serve: sign-in sessions, CSRF, static pages under
 
   it('rejects a tampered or foreign-origin session, and sign-out without the CSRF token', async () => {
     const { cookie, csrf } = await signIn();
-    const tampered = cookie.replace(
-      /assay_session=([^.]+)\./,
-      (_m, body: string) => `assay_session=${body}x.`,
-    );
+    // One character of the token changed, and a token made up: neither is a session.
+    const tampered = cookie.replace(/assay_session=([^;]+)/, (_m, t: string) => {
+      const last = t.at(-1) === 'A' ? 'B' : 'A';
+      return `assay_session=${t.slice(0, -1)}${last}`;
+    });
+    expect(tampered).not.toBe(cookie);
     expect((await fetch(`${server.url}/api/v1/runs`, { headers: { cookie: tampered } })).status).toBe(401);
+    const forged = `assay_session=${'A'.repeat(43)}; assay_csrf=${csrf}`;
+    expect((await fetch(`${server.url}/api/v1/runs`, { headers: { cookie: forged } })).status).toBe(401);
     const foreign = await fetch(`${server.url}/api/v1/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
@@ -89,6 +93,8 @@ describe('the web app on assay serve: sign-in sessions, CSRF, static pages under
       headers: { cookie, 'x-csrf-token': csrf },
     });
     expect(out.status).toBe(204);
+    // Signed out in the store: the old cookie, replayed, is no session anywhere.
+    expect((await fetch(`${server.url}/api/v1/runs`, { headers: { cookie } })).status).toBe(401);
   });
 
   it('ends every session of a key the moment the key is revoked', async () => {

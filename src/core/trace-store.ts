@@ -62,6 +62,8 @@ export interface TraceStore {
   revokeApiKey(id: string, at: string): Promise<boolean>;
   /** The key whose hash this is, revoked or not; the caller checks `revokedAt`. */
   apiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  /** The key with this id, revoked or not (a web session names its key by id). */
+  apiKeyById(id: string): Promise<ApiKeyRecord | undefined>;
 
   /**
    * Writes a batch in one transaction, skipping records whose ids are stored already. When this

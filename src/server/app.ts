@@ -29,6 +29,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
         runs: deps.runs,
         keys: deps.store,
         ...(deps.reviews ? { reviews: deps.reviews } : {}),
+        ...(deps.sessions ? { sessions: deps.sessions } : {}),
         ...deps.web,
       })
     : undefined;

@@ -1,6 +1,7 @@
 import type { Store } from '../core/store.js';
 import type { IngestBatch } from '../core/trace.js';
 import type { TraceStore } from '../core/trace-store.js';
+import type { SessionStore } from '../core/web-session.js';
 import type { IngestQueue } from '../monitor/ingest-queue.js';
 import type { ConvertJob } from '../monitor/otlp/convert.js';
 import type { OtlpConversion } from '../monitor/otlp/to-batch.js';
@@ -27,13 +28,15 @@ export interface AppDeps {
   monitor?: MonitorDeps;
   /** With it, human review (`/api/v1/review/…`, src/review/) and people's tokens and passwords. */
   reviews?: ReviewStore;
-  /** The web app's build (default: the package's web/dist) and its session-cookie secret. */
-  web?: { dir?: string; sessionSecret?: Buffer; secureCookies?: boolean };
+  /** Where the web app's sign-in sessions are kept (`assay serve`: the database; default: memory). */
+  sessions?: SessionStore;
+  /** The web app's build (default: the package's web/dist), and `Secure` cookies on plain HTTP. */
+  web?: { dir?: string; secureCookies?: boolean };
 }
 
 /** The Hono environment of every route: the authenticated key's project. */
 export interface AppEnv {
-  Variables: { projectId: string; keyId: string; userId?: string };
+  Variables: { projectId: string; keyId: string; userId?: string; role?: 'admin' | 'reviewer' };
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;

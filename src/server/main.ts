@@ -60,7 +60,7 @@ export interface RunningServer {
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const host = options.host ?? '127.0.0.1';
-  const { runs, traces: store, alerts, reviews } = await openStores(options.db);
+  const { runs, traces: store, alerts, reviews, sessions } = await openStores(options.db);
   const firstKey = await bootstrapProject(store);
   const queue = new IngestQueue((batch) => store.writeIngest(batch), { capacity: options.queueCapacity });
   const signalConfig = options.ingest?.signals;
@@ -86,6 +86,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     isDraining: () => draining,
     runs,
     reviews,
+    sessions,
     convertOtlp: (job) => pool.convert(job),
     // Without a monitor: section the monitoring page still reads recorded alerts (`assay monitor
     // run`) and drift, with default settings.

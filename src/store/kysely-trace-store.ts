@@ -122,6 +122,11 @@ export class KyselyTraceStore implements TraceStore {
     return r && toApiKey(r);
   }
 
+  async apiKeyById(id: string): Promise<ApiKeyRecord | undefined> {
+    const r = await this.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toApiKey(r);
+  }
+
   async writeIngest(batch: IngestBatch): Promise<IngestWriteResult> {
     const merge = Object.entries(traceMerge(this.dialect)).map(([column, value]) => [column, sql.raw(value)]);
     return this.db.transaction().execute(async (trx) => {

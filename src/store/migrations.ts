@@ -196,6 +196,34 @@ export const MIGRATIONS: Migration[] = [
       await db.schema.createIndex('runs_project_idx').on('runs').columns(['project', 'created_at']).execute();
     },
   },
+  {
+    // The web app's sign-in sessions, kept server-side (src/server/web/session.ts): only the SHA-256
+    // of the cookie's random token, so a session survives a restart and works on every instance.
+    name: '010_web_sessions',
+    async up(typed) {
+      const db = typed as AnyDb;
+      await db.schema
+        .createTable('web_sessions')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('principal_kind', 'text', (c) => c.notNull())
+        .addColumn('principal_id', 'text', (c) => c.notNull())
+        .addColumn('project_id', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('created_ms', 'double precision', (c) => c.notNull())
+        .addColumn('expires_ms', 'double precision', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('web_sessions_expiry_idx')
+        .on('web_sessions')
+        .column('expires_ms')
+        .execute();
+      await db.schema
+        .createIndex('web_sessions_principal_idx')
+        .on('web_sessions')
+        .columns(['principal_kind', 'principal_id'])
+        .execute();
+    },
+  },
 ];
 
 /**

@@ -1,5 +1,6 @@
 import type { Store } from '../core/store.js';
 import type { TraceStore } from '../core/trace-store.js';
+import type { SessionStore } from '../core/web-session.js';
 import type { AlertStore } from '../monitor/alert-store.js';
 import type { ReviewStore } from '../review/store.js';
 import type { KyselyStore } from './kysely-store.js';
@@ -25,18 +26,24 @@ export async function openTraceStore(db: string | undefined): Promise<TraceStore
 }
 
 /** Runs and traces on one connection (what `assay serve` reads and writes); closing `traces` closes both. */
-export async function openStores(
-  db: string | undefined,
-): Promise<{ runs: Store; traces: TraceStore; alerts: AlertStore; reviews: ReviewStore }> {
+export async function openStores(db: string | undefined): Promise<{
+  runs: Store;
+  traces: TraceStore;
+  alerts: AlertStore;
+  reviews: ReviewStore;
+  sessions: SessionStore;
+}> {
   const { traceStoreOn } = await import('./trace-store.js');
   const { kyselyAlertStore } = await import('./alert-store.js');
   const { kyselyReviewStore } = await import('./review-store.js');
+  const { kyselySessionStore } = await import('./session-store.js');
   const store = await openKyselyStore(db);
   return {
     runs: store,
     traces: traceStoreOn(store),
     alerts: kyselyAlertStore(store.db),
     reviews: kyselyReviewStore(store.db),
+    sessions: kyselySessionStore(store.db),
   };
 }
 

@@ -127,6 +127,15 @@ export interface Database {
     notified: number;
     notify_error: string | null;
   };
+  web_sessions: {
+    token_hash: string;
+    principal_kind: string;
+    principal_id: string;
+    project_id: string;
+    role: string;
+    created_ms: number;
+    expires_ms: number;
+  };
   review_users: {
     id: string;
     project_id: string;

@@ -5,6 +5,7 @@ import type { Store } from '../../src/core/store.js';
 import type { RunSummary } from '../../src/core/summary.js';
 import { kyselyReviewStore } from '../../src/store/review-store.js';
 import type { Database } from '../../src/store/schema.js';
+import { kyselySessionStore } from '../../src/store/session-store.js';
 
 /**
  * A store under test: `open()` opens the same database every time it is called (so durability can
@@ -303,6 +304,40 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       store = await fixture.open();
       expect((await store.getRun('dur-1'))?.status).toBe('running');
       expect((await collect(store, 'dur-1')).map((r) => r.caseId)).toEqual(['a', 'b']);
+    });
+
+    it('web sessions: found by token hash until they expire, ended one by one or per key, pruned', async () => {
+      const sessions = kyselySessionStore((store as unknown as { db: Kysely<Database> }).db);
+      const base = {
+        principalKind: 'key' as const,
+        principalId: 'key_1',
+        projectId: 'p1',
+        role: 'admin' as const,
+        createdMs: 1000,
+      };
+      await sessions.create({ ...base, tokenHash: 'h-live', expiresMs: 5000 });
+      await sessions.create({ ...base, tokenHash: 'h-old', expiresMs: 2000 });
+      await sessions.create({
+        ...base,
+        tokenHash: 'h-user',
+        principalKind: 'user',
+        principalId: 'usr_1',
+        role: 'reviewer',
+        expiresMs: 5000,
+      });
+      expect(await sessions.byHash('h-live', 3000)).toEqual({
+        ...base,
+        tokenHash: 'h-live',
+        expiresMs: 5000,
+      });
+      expect(await sessions.byHash('h-old', 3000)).toBeUndefined();
+      expect(await sessions.byHash('h-live', 5000)).toBeUndefined();
+      expect(await sessions.prune(3000)).toBe(1);
+      expect(await sessions.byHash('h-old', 0)).toBeUndefined();
+      expect(await sessions.deleteFor('key', 'key_1')).toBe(1);
+      expect((await sessions.byHash('h-user', 3000))?.role).toBe('reviewer');
+      await sessions.delete('h-user');
+      expect(await sessions.byHash('h-user', 3000)).toBeUndefined();
     });
 
     it('review tables: users by token hash, queues, items in order, one label row per item x rater, consensus', async () => {

@@ -1,12 +1,14 @@
 import type { Env, Hono } from 'hono';
 import type { Store } from '../../core/store.js';
 import type { TraceStore } from '../../core/trace-store.js';
+import type { SessionStore } from '../../core/web-session.js';
 import { authenticate, hashKey } from '../../monitor/api-keys.js';
-import type { ReviewStore } from '../../review/store.js';
+import type { ReviewStore, StoredUser } from '../../review/store.js';
 import { checkPassword } from '../../review/users.js';
+import { memorySessionStore } from '../../store/session-store.js';
 import { projectNames } from '../project-name.js';
 import { runRoutes } from '../routes/runs.js';
-import { createSessions } from './session.js';
+import { createSessions, type Principal } from './session.js';
 import { webRoutes } from './static.js';
 
 export interface WebDeps {
@@ -14,10 +16,11 @@ export interface WebDeps {
   runs: Store;
   /** Projects and API keys: sessions are made from, and checked against, its keys. */
   keys: TraceStore;
+  /** Where sign-in sessions are kept (default: in memory, so they end with the process). */
+  sessions?: SessionStore;
   /** Where the built web app is (default: the package's web/dist). */
   dir?: string;
-  /** Session-cookie HMAC secret (default: random per process, so sessions end with the process). */
-  sessionSecret?: Buffer;
+  /** `Secure` cookies even on plain HTTP requests (an HTTPS proxy that sends no x-forwarded-proto). */
   secureCookies?: boolean;
   /** People (`assay users add`): their tokens and passwords sign in too. */
   reviews?: ReviewStore;
@@ -30,26 +33,29 @@ export interface WebDeps {
  */
 export function webParts(deps: WebDeps) {
   const reviews = deps.reviews;
+  const person = (user: StoredUser): Principal => ({
+    id: `user:${user.id}`,
+    projectId: user.projectId,
+    userId: user.id,
+    user: { name: user.name, role: user.role },
+  });
   const userByHash = async (hash: string) => {
     const user = reviews ? await reviews.userByTokenHash(hash) : undefined;
-    return user
-      ? {
-          id: `user:${user.id}`,
-          projectId: user.projectId,
-          userId: user.id,
-          user: { name: user.name, role: user.role },
-        }
-      : undefined;
-  };
-  const byHash = async (hash: string) => {
-    const key = await deps.keys.apiKeyByHash(hash);
-    return key && key.revokedAt === null ? { id: key.id, projectId: key.projectId } : userByHash(hash);
+    return user ? person(user) : undefined;
   };
   const sessions = createSessions({
-    byHash,
+    store: deps.sessions ?? memorySessionStore(),
     byToken: async (token) => {
       const key = await authenticate(deps.keys, token);
       return key ? { id: key.id, projectId: key.projectId } : userByHash(hashKey(token));
+    },
+    byPrincipal: async (kind, id) => {
+      if (kind === 'user') {
+        const user = reviews ? await reviews.userById(id) : undefined;
+        return user ? person(user) : undefined;
+      }
+      const key = await deps.keys.apiKeyById(id);
+      return key && key.revokedAt === null ? { id: key.id, projectId: key.projectId } : undefined;
     },
     ...(reviews
       ? {
@@ -57,12 +63,11 @@ export function webParts(deps: WebDeps) {
             const p = await deps.keys.projectByName(project ?? 'default');
             const user = p ? await reviews.userByName(p.id, name) : undefined;
             return user?.passwordHash && checkPassword(password, user.passwordHash)
-              ? user.tokenHash
+              ? person(user)
               : undefined;
           },
         }
       : {}),
-    ...(deps.sessionSecret ? { secret: deps.sessionSecret } : {}),
     ...(deps.secureCookies ? { secure: true } : {}),
   });
   return {

@@ -2,6 +2,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { SessionStore, WebSession } from '../../core/web-session.js';
 
 export const SESSION_COOKIE = 'assay_session';
 export const CSRF_COOKIE = 'assay_csrf';
@@ -17,36 +18,30 @@ export interface Principal {
   /** The person's name and role, for the web app to show (and hide) the right pages. */
   user?: { name: string; role: 'reviewer' | 'admin' };
 }
-/** The live key (or person) a stored token hash belongs to; undefined when unknown or revoked. */
-export type KeyByHash = (hash: string) => Promise<Principal | undefined>;
 /** The live key (or person) a presented token is (the server's API-key check). */
 export type KeyByToken = (token: string) => Promise<Principal | undefined>;
-/** A person signing in with a name and password: their token hash, when the password is right. */
-export type ByPassword = (name: string, password: string, project?: string) => Promise<string | undefined>;
+/** The live key or person a session names; undefined once the key is revoked or the person removed. */
+export type ByPrincipal = (kind: WebSession['principalKind'], id: string) => Promise<Principal | undefined>;
+/** A person signing in with a name and password, when the password is right. */
+export type ByPassword = (name: string, password: string, project?: string) => Promise<Principal | undefined>;
 
 export interface SessionDeps {
+  /** Where sessions are kept (the database in `assay serve`). */
+  store: SessionStore;
   byToken: KeyByToken;
-  byHash: KeyByHash;
+  byPrincipal: ByPrincipal;
   /** Password sign-in (`POST /api/v1/session` { name, password }); without it only tokens sign in. */
   byPassword?: ByPassword;
-  /** HMAC secret of the session cookies; a random one per process by default. */
-  secret?: Buffer;
   now?: () => number;
-  /** Set `Secure` on the cookies (behind HTTPS). */
+  /** Set `Secure` on the cookies whatever the request says (behind an HTTPS proxy that hides it). */
   secure?: boolean;
 }
 
-interface Payload {
-  /** SHA-256 of the API key signed in with (what the store keeps), so revoking the key ends the session. */
-  k: string;
-  /** Expiry, epoch ms. */
-  e: number;
-  /** The CSRF token of this session. */
-  c: string;
-}
-
-const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64url');
+/** The session token's bytes: 256 random bits, like an API key. */
+const TOKEN_BYTES = 32;
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+/** The CSRF token of a session, derived from its token: nothing more to store, nothing to forge. */
+const csrfOf = (token: string) => createHmac('sha256', token).update('assay-csrf').digest('base64url');
 
 function same(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -54,80 +49,99 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+const principalOf = (p: Principal) =>
+  p.userId ? { kind: 'user' as const, id: p.userId } : { kind: 'key' as const, id: p.id };
+
+const forbidden = (c: Context, message: string) => c.json({ error: { code: 'forbidden', message } }, 403);
+
 /**
- * Browser sessions for the web app, on the API keys: signing in with a key sets an httpOnly,
- * SameSite=Strict cookie holding the key's hash and an expiry, signed with HMAC (no key in the
- * browser, nothing in server memory, and a revoked key ends its sessions at once since every request
- * looks the hash up). State-changing requests on a session need the CSRF token (double submit).
+ * Browser sessions for the web app, kept server-side: signing in (with an API key, a personal token
+ * or a password) stores a session — the SHA-256 of a random 256-bit token, the key or person, the
+ * project, the role, the expiry — and sets the token in an httpOnly, SameSite=Strict cookie (Secure
+ * over HTTPS). Nothing in server memory: a session survives a restart and works on every instance
+ * of one store. Every request looks the session up and checks its key or person is still live, so
+ * sign-out, a revoked key or a removed person ends it at once. State-changing requests on a session
+ * need the CSRF token (double submit: a readable cookie, sent back in `x-csrf-token`).
  */
 export function createSessions(deps: SessionDeps) {
-  const secret = deps.secret ?? randomBytes(32);
   const now = deps.now ?? Date.now;
-  const sign = (payload: string) => createHmac('sha256', secret).update(payload).digest('base64url');
 
-  const encode = (p: Payload) => {
-    const body = b64(JSON.stringify(p));
-    return `${body}.${sign(body)}`;
-  };
-  const decode = (cookie: string | undefined): Payload | undefined => {
-    if (!cookie || cookie.length > 1000) return undefined;
-    const [body, mac] = cookie.split('.');
-    if (!body || !mac || !same(mac, sign(body))) return undefined;
-    try {
-      const p = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Payload;
-      return typeof p.k === 'string' && typeof p.e === 'number' && typeof p.c === 'string' && p.e > now()
-        ? p
-        : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-
-  const cookieOptions = (maxAge: number, httpOnly: boolean) => ({
+  const cookieOptions = (c: Context, maxAge: number, httpOnly: boolean) => ({
     path: '/',
     httpOnly,
     sameSite: 'Strict' as const,
-    secure: deps.secure ?? false,
+    secure:
+      deps.secure === true ||
+      new URL(c.req.url).protocol === 'https:' ||
+      c.req.header('x-forwarded-proto') === 'https',
     maxAge,
   });
 
-  /** The session of a request, checked against the store: the key's project, or undefined. */
-  async function sessionOf(
-    c: Context,
-  ): Promise<
-    { projectId: string; keyId: string; userId?: string; user?: Principal['user']; csrf: string } | undefined
+  /** The session of a request, checked against the store and the live key or person; or undefined. */
+  async function sessionOf(c: Context): Promise<
+    | {
+        projectId: string;
+        keyId: string;
+        userId?: string;
+        user?: Principal['user'];
+        csrf: string;
+        hash: string;
+      }
+    | undefined
   > {
-    const p = decode(getCookie(c, SESSION_COOKIE));
-    if (!p) return undefined;
-    const key = await deps.byHash(p.k);
-    return key
-      ? {
-          projectId: key.projectId,
-          keyId: key.id,
-          ...(key.userId ? { userId: key.userId } : {}),
-          ...(key.user ? { user: key.user } : {}),
-          csrf: p.c,
-        }
-      : undefined;
+    const token = getCookie(c, SESSION_COOKIE);
+    if (!token || token.length > 100) return undefined;
+    const hash = sha256(token);
+    const session = await deps.store.byHash(hash, now());
+    if (!session) return undefined;
+    const who = await deps.byPrincipal(session.principalKind, session.principalId);
+    if (!who || who.projectId !== session.projectId) {
+      await deps.store.delete(hash);
+      return undefined;
+    }
+    return {
+      projectId: who.projectId,
+      keyId: who.id,
+      ...(who.userId ? { userId: who.userId } : {}),
+      ...(who.user ? { user: who.user } : {}),
+      csrf: csrfOf(token),
+      hash,
+    };
   }
 
-  /** Sets the session and CSRF cookies for a token hash. */
-  function startSession(c: Context, hash: string): void {
-    const csrf = b64(randomBytes(24));
+  /** Stores a new session for a key or person and sets its cookies; expired sessions are pruned. */
+  async function startSession(c: Context, who: Principal): Promise<string> {
+    const token = randomBytes(TOKEN_BYTES).toString('base64url');
+    const at = now();
+    const { kind, id } = principalOf(who);
+    await deps.store.prune(at);
+    await deps.store.create({
+      tokenHash: sha256(token),
+      principalKind: kind,
+      principalId: id,
+      projectId: who.projectId,
+      role: who.user?.role ?? 'admin',
+      createdMs: at,
+      expiresMs: at + SESSION_MS,
+    });
     const seconds = Math.floor(SESSION_MS / 1000);
-    setCookie(
-      c,
-      SESSION_COOKIE,
-      encode({ k: hash, e: now() + SESSION_MS, c: csrf }),
-      cookieOptions(seconds, true),
-    );
-    setCookie(c, CSRF_COOKIE, csrf, cookieOptions(seconds, false));
+    setCookie(c, SESSION_COOKIE, token, cookieOptions(c, seconds, true));
+    setCookie(c, CSRF_COOKIE, csrfOf(token), cookieOptions(c, seconds, false));
+    return new Date(at + SESSION_MS).toISOString();
   }
+
+  const signedIn = (who: Principal, expiresAt: string) => ({
+    projectId: who.projectId,
+    keyId: who.id,
+    ...(who.userId ? { userId: who.userId } : {}),
+    ...(who.user ? { user: who.user } : {}),
+    expiresAt,
+  });
 
   /**
    * Authenticates `/api/*` requests that carry a session cookie and no API key header: sets the
    * project like the key check does, and refuses a state-changing request without the CSRF token.
-   * Requests with a key header, or with no session, go on to the key check unchanged.
+   * Requests with a key header, or with no live session, go on to the key check (401 there).
    */
   const middleware: MiddlewareHandler = async (c, next) => {
     if (c.req.header('authorization') || c.req.header('x-api-key')) return next();
@@ -135,26 +149,25 @@ export function createSessions(deps: SessionDeps) {
     const session = await sessionOf(c);
     if (!session) return next();
     if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
-      const token = c.req.header(CSRF_HEADER) ?? '';
-      if (!same(token, session.csrf))
-        return c.json({ error: { code: 'forbidden', message: 'missing or wrong CSRF token' } }, 403);
+      if (!same(c.req.header(CSRF_HEADER) ?? '', session.csrf))
+        return forbidden(c, 'missing or wrong CSRF token (send the assay_csrf cookie in x-csrf-token)');
     }
     c.set('projectId' as never, session.projectId as never);
     c.set('keyId' as never, session.keyId as never);
     if (session.userId) c.set('userId' as never, session.userId as never);
+    if (session.user) c.set('role' as never, session.user.role as never);
     return next();
   };
 
   /**
-   * `POST /api/v1/session` {apiKey} signs in; `DELETE` signs out; `GET` says who is signed in (with
-   * `user: { name, role }` for a person; an API key has no `user` and may do everything).
+   * `POST /api/v1/session` {apiKey} or {name, password} signs in; `DELETE` signs out; `GET` says who
+   * is signed in (with `user: { name, role }` for a person; an API key has no `user` and may do everything).
    */
   const routes = new Hono();
   routes.post('/api/v1/session', async (c) => {
     // A sign-in form posted from another site is refused (login CSRF).
     const origin = c.req.header('origin');
-    if (origin && origin !== new URL(c.req.url).origin)
-      return c.json({ error: { code: 'forbidden', message: 'sign-in from another origin' } }, 403);
+    if (origin && origin !== new URL(c.req.url).origin) return forbidden(c, 'sign-in from another origin');
     const body = (await c.req.json().catch(() => null)) as {
       apiKey?: unknown;
       name?: unknown;
@@ -162,21 +175,13 @@ export function createSessions(deps: SessionDeps) {
       project?: unknown;
     } | null;
     if (deps.byPassword && typeof body?.name === 'string' && typeof body.password === 'string') {
-      const hash = await deps.byPassword(
+      const who = await deps.byPassword(
         body.name,
         body.password,
         typeof body.project === 'string' ? body.project : undefined,
       );
-      const who = hash ? await deps.byHash(hash) : undefined;
-      if (!hash || !who)
-        return c.json({ error: { code: 'unauthorized', message: 'wrong name or password' } }, 401);
-      startSession(c, hash);
-      return c.json({
-        projectId: who.projectId,
-        keyId: who.id,
-        ...(who.userId ? { userId: who.userId } : {}),
-        expiresAt: new Date(now() + SESSION_MS).toISOString(),
-      });
+      if (!who) return c.json({ error: { code: 'unauthorized', message: 'wrong name or password' } }, 401);
+      return c.json(signedIn(who, await startSession(c, who)));
     }
     const token = typeof body?.apiKey === 'string' ? body.apiKey.trim() : '';
     if (!token)
@@ -186,13 +191,7 @@ export function createSessions(deps: SessionDeps) {
       );
     const key = await deps.byToken(token);
     if (!key) return c.json({ error: { code: 'unauthorized', message: 'the API key is not valid' } }, 401);
-    startSession(c, sha256(token));
-    return c.json({
-      projectId: key.projectId,
-      keyId: key.id,
-      ...(key.userId ? { userId: key.userId } : {}),
-      expiresAt: new Date(now() + SESSION_MS).toISOString(),
-    });
+    return c.json(signedIn(key, await startSession(c, key)));
   });
   // The sign-in link `assay users add` prints: a personal token in the query sets the session, then
   // the browser goes to `/` (the redirect drops the token from the address bar).
@@ -201,7 +200,7 @@ export function createSessions(deps: SessionDeps) {
     const key = token ? await deps.byToken(token) : undefined;
     if (!key)
       return c.json({ error: { code: 'unauthorized', message: 'the sign-in link is not valid' } }, 401);
-    startSession(c, sha256(token));
+    await startSession(c, key);
     c.header('Referrer-Policy', 'no-referrer');
     return c.redirect('/', 303);
   });
@@ -218,7 +217,9 @@ export function createSessions(deps: SessionDeps) {
   routes.delete('/api/v1/session', async (c) => {
     const s = await sessionOf(c);
     if (s && !same(c.req.header(CSRF_HEADER) ?? '', s.csrf))
-      return c.json({ error: { code: 'forbidden', message: 'missing or wrong CSRF token' } }, 403);
+      return forbidden(c, 'missing or wrong CSRF token (send the assay_csrf cookie in x-csrf-token)');
+    // The session ends in the store, not only in this browser: the old cookie is worthless everywhere.
+    if (s) await deps.store.delete(s.hash);
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     deleteCookie(c, CSRF_COOKIE, { path: '/' });
     return c.body(null, 204);
