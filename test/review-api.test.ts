@@ -279,6 +279,58 @@ describe('review API: leases, skips, creators', () => {
   });
 });
 
+describe('review API: pairwise items', () => {
+  it("each rater sees the two outputs in an order of their own; answers are stored in the item's order", async () => {
+    const admin = tokens.dana as string;
+    const made = await call('/queues', admin, 'POST', {
+      name: 'pairs',
+      dimensions: [{ name: 'better', labels: ['A', 'B', 'tie'] }],
+      raters: 3,
+      trapRate: 0,
+    });
+    expect(made.status).toBe(201);
+    const bad = await call('/queues/pairs/items', admin, 'POST', {
+      items: [{ input: 'q', outputs: ['only one'] }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.message).toMatch(/items\[0\]\.outputs/);
+    const items = Array.from({ length: 8 }, (_, i) => ({
+      id: `P${i}`,
+      input: `question ${i}`,
+      outputs: [`first ${i}`, `second ${i}`],
+    }));
+    expect((await call('/queues/pairs/items', admin, 'POST', { items })).status).toBe(201);
+    const orders = new Set<string>();
+    for (const name of ['alice', 'bob', 'carol']) {
+      const token = tokens[name] as string;
+      for (;;) {
+        const next = await call('/queues/pairs/next', token, 'POST');
+        if (next.status === 204) break;
+        const item = next.json.item;
+        expect(Object.keys(item).sort()).toEqual(['id', 'input', 'outputs']);
+        const swapped = item.outputs[0].startsWith('second');
+        orders.add(swapped ? 'swapped' : 'as given');
+        // Asking again (a reload) shows the same order.
+        expect((await call('/queues/pairs/next', token, 'POST')).json.item.outputs).toEqual(item.outputs);
+        // The rater prefers the output shown first, and is told back what they said.
+        const res = await call(`/items/${item.id}/labels`, token, 'POST', { scores: { better: 'A' } });
+        expect(res.json.scores).toEqual({ better: 'A' });
+        const users = await reviews.listUsers((await traces.projectByName('default'))?.id as string);
+        const me = users.find((u) => u.name === name)?.id;
+        const queue = (await reviews.listQueues(users[0]?.projectId as string)).find(
+          (q) => q.name === 'pairs',
+        );
+        const row = (await reviews.labelRows(queue?.id as string)).find(
+          (r) => r.itemId === item.id && r.userId === me,
+        );
+        expect(row?.scores).toEqual({ better: swapped ? 'B' : 'A' });
+      }
+    }
+    // 24 coin flips: both orders occur (all alike has a chance of 2^-23).
+    expect([...orders].sort()).toEqual(['as given', 'swapped']);
+  });
+});
+
 describe('people sign in', () => {
   const cookiesOf = (res: Response) =>
     (res.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');

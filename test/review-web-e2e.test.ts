@@ -152,6 +152,28 @@ describe.skipIf(!HAVE_CHROMIUM)(
       expect(added.status).toBe(201);
       expect(added.json).toMatchObject({ added: 9, traps: 1 });
 
+      // A pairwise queue: which of two answers is better, the order drawn per rater.
+      expect(
+        (
+          await call('/queues', key, 'POST', {
+            name: 'which-better',
+            dimensions: [
+              { name: 'better', labels: ['A', 'B', 'tie'], description: 'Which answer helps more?' },
+            ],
+            raters: 2,
+          })
+        ).status,
+      ).toBe(201);
+      expect(
+        (
+          await call('/queues/which-better/items', key, 'POST', {
+            items: [
+              { id: 'p1', input: 'Where is my invoice?', outputs: ['Under Billing › Invoices.', 'No idea.'] },
+            ],
+          })
+        ).status,
+      ).toBe(201);
+
       browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       watch(page);
@@ -257,6 +279,26 @@ describe.skipIf(!HAVE_CHROMIUM)(
         .toBe(true);
       await shot(page, 'review-annotate-phone');
       await page.setViewportSize({ width: 1280, height: 900 });
+    });
+
+    it("a pairwise item shows two outputs as A and B in the rater's order; the answer is stored in the item's order", async () => {
+      await page.goto(`${server.url}/review/which-better/rate`);
+      const a = page.getByTestId('review-output-a');
+      await expect.poll(() => a.textContent(), { timeout: 15_000 }).toMatch(/Invoices|No idea/);
+      const swapped = (await a.textContent()) === 'No idea.';
+      expect(await page.getByTestId('review-output-b').textContent()).toBe(
+        swapped ? 'Under Billing › Invoices.' : 'No idea.',
+      );
+      // 1 picks A, the output shown first.
+      await page.keyboard.press('1');
+      await expect
+        .poll(() => page.getByRole('radio', { name: 'A' }).isChecked(), { timeout: 15_000 })
+        .toBe(true);
+      await page.keyboard.press('n');
+      await page.getByTestId('review-empty').waitFor();
+      const exported = await call('/queues/which-better/export', server.key);
+      expect(exported.json.items[0].expected.scores).toEqual({ better: swapped ? 'B' : 'A' });
+      expect(exported.json.items[0].outputs).toEqual(['Under Billing › Invoices.', 'No idea.']);
     });
 
     it('the queue page shows agreement per dimension and the raters, flagged or not', async () => {

@@ -40,6 +40,7 @@ export function exportRow(queue: Queue, item: AggregatedReviewItem) {
     id: item.id,
     ...(fromRun ? (source.vars as Record<string, unknown>) : { input: item.input }),
     output: item.output,
+    ...(item.outputs ? { outputs: item.outputs } : {}),
     ...(item.contexts ? { contexts: item.contexts } : {}),
     ...(item.reference !== undefined ? { reference: item.reference } : {}),
     ...(fromRun && Array.isArray(source.sources) ? { sources: source.sources } : {}),

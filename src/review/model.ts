@@ -37,7 +37,10 @@ export type Scores = Record<string, Score>;
 
 export interface ItemContent {
   input: unknown;
+  /** The output to rate; absent on a pairwise item, which has `outputs`. */
   output: unknown;
+  /** A pairwise item's two outputs [A, B]: each rater sees them in an order of their own (pairwise.ts). */
+  outputs?: [unknown, unknown];
   contexts?: unknown[];
   reference?: unknown;
   /** Where it came from: trace, run, pairwise, disagreement, calibration. */
@@ -193,13 +196,19 @@ export function parseItems(
     const f = `items[${i}]`;
     if (!isObj(it)) return bad(f, 'expected an object');
     if (it.input === undefined) bad(`${f}.input`, 'missing');
-    if (it.output === undefined) bad(`${f}.output`, 'missing');
+    if (it.outputs !== undefined) {
+      if (!Array.isArray(it.outputs) || it.outputs.length !== 2 || it.outputs.includes(undefined))
+        bad(`${f}.outputs`, 'expected the two outputs of a pairwise item, [A, B]');
+      if (it.output !== undefined)
+        bad(`${f}.output`, 'give output, or outputs for a pairwise item, not both');
+    } else if (it.output === undefined) bad(`${f}.output`, 'missing');
     if (it.id !== undefined && (typeof it.id !== 'string' || !/^[A-Za-z0-9._:-]{1,128}$/.test(it.id)))
       bad(`${f}.id`, 'use letters, digits, ".", "_", ":" or "-" (at most 128)');
     if (it.contexts !== undefined && !Array.isArray(it.contexts)) bad(`${f}.contexts`, 'expected an array');
     const content: ItemContent = {
       input: it.input,
       output: it.output,
+      ...(Array.isArray(it.outputs) ? { outputs: it.outputs as [unknown, unknown] } : {}),
       ...(it.contexts !== undefined ? { contexts: it.contexts as unknown[] } : {}),
       ...(it.reference !== undefined ? { reference: it.reference } : {}),
       ...(isObj(it.source) ? { source: it.source } : {}),

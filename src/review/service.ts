@@ -4,6 +4,7 @@ import { type AggregatedItem, aggregate } from './aggregate.js';
 import { agreement } from './agreement.js';
 import { leftFor, pickNext } from './assign.js';
 import { type Item, type LabelRow, parseItems, parseQueueSpec, parseScores, type Queue } from './model.js';
+import { swappedFor, unswapped } from './pairwise.js';
 import { raterQuality } from './quality.js';
 import type { ReviewStore, StoredUser } from './store.js';
 
@@ -33,12 +34,18 @@ const requireUser = (a: Actor): StoredUser => {
   return a.user;
 };
 
-/** What a rater sees of an item: never its gold, its creator or its source. */
-export function raterView(item: Item) {
+/**
+ * What a rater sees of an item: never its gold, its creator or its source. A pairwise item's two
+ * outputs come in the order of that rater (`userId`); without one, in the item's own order.
+ */
+export function raterView(item: Item, userId?: string) {
+  const outputs =
+    item.outputs && userId && swappedFor(item.id, userId) ? [item.outputs[1], item.outputs[0]] : item.outputs;
   return {
     id: item.id,
     input: item.input,
     output: item.output,
+    ...(outputs ? { outputs } : {}),
     ...(item.contexts !== undefined ? { contexts: item.contexts } : {}),
     ...(item.reference !== undefined ? { reference: item.reference } : {}),
   };
@@ -167,7 +174,7 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
         leaseUntilMs: nowMs + q.leaseMinutes * 60_000,
         updatedMs: nowMs,
       });
-      return raterView(item);
+      return raterView(item, user.id);
     },
 
     /** A rater's label on an item (or a skip with a reason); posting again replaces it. */
@@ -190,9 +197,11 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
         await store.putLabelRow({ ...base, state: 'skipped', reason: reason.slice(0, 1000), ...comment });
         return { item: itemId, skipped: true };
       }
-      const scores = parseScores(q, b.scores, 'scores');
+      const given = parseScores(q, b.scores, 'scores');
+      // Stored in the item's own order: a rater who saw the pair swapped meant the other output.
+      const scores = item.outputs && swappedFor(item.id, user.id) ? unswapped(q, given) : given;
       await store.putLabelRow({ ...base, state: 'labelled', scores, ...comment });
-      return { item: itemId, scores };
+      return { item: itemId, scores: given };
     },
 
     async agreement(actor: Actor, name: string, includeFlagged = false) {

@@ -25,7 +25,9 @@ export interface QueueJson extends QueueSpec {
 export interface RaterItem {
   id: string;
   input: unknown;
-  output: unknown;
+  output?: unknown;
+  /** A pairwise item's two outputs, in this rater's order: the first is A, the second B. */
+  outputs?: [unknown, unknown];
   contexts?: unknown[];
   reference?: unknown;
 }

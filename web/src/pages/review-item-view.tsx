@@ -96,18 +96,31 @@ export function ItemView({ item, headingLevel = 2 }: { item: RaterItem; headingL
         <H>Input</H>
         <ItemInput input={item.input} />
       </section>
-      <section aria-label="Output">
-        <H>Output</H>
-        {exchanges ? (
-          <div className="review-output" data-testid="review-output">
-            <Turns messages={exchanges} />
-          </div>
-        ) : (
-          <pre className="text review-output" data-testid="review-output">
-            {asText(item.output)}
-          </pre>
-        )}
-      </section>
+      {item.outputs ? (
+        <section aria-label="Outputs A and B" className="review-pair">
+          {item.outputs.map((o, i) => (
+            <div key={i === 0 ? 'A' : 'B'}>
+              <H>Output {i === 0 ? 'A' : 'B'}</H>
+              <pre className="text review-output" data-testid={`review-output-${i === 0 ? 'a' : 'b'}`}>
+                {asText(o)}
+              </pre>
+            </div>
+          ))}
+        </section>
+      ) : (
+        <section aria-label="Output">
+          <H>Output</H>
+          {exchanges ? (
+            <div className="review-output" data-testid="review-output">
+              <Turns messages={exchanges} />
+            </div>
+          ) : (
+            <pre className="text review-output" data-testid="review-output">
+              {asText(item.output)}
+            </pre>
+          )}
+        </section>
+      )}
       {item.contexts && item.contexts.length > 0 ? (
         <section aria-label="Retrieved contexts">
           <H>Retrieved contexts ({item.contexts.length})</H>
