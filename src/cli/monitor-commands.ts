@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 
 type Run = (body: () => Promise<number>) => Promise<void>;
 
-/** `assay monitor run --once` and `assay alerts`: watching production traffic. */
+/** `assay monitor run --once`, `assay monitor report` and `assay alerts`: watching production traffic. */
 export function addMonitorCommands(program: Command, run: Run, dbOption: readonly [string, string]): void {
   const monitor = program
     .command('monitor')
@@ -28,6 +28,24 @@ export function addMonitorCommands(program: Command, run: Run, dbOption: readonl
     )
     .option(...dbOption)
     .action((flags) => run(async () => (await import('./monitor.js')).monitorRunCommand(flags, process.env)));
+  monitor
+    .command('report')
+    .description(
+      'a self-contained HTML report of a range: time series per segment, alerts, drift, correlation',
+    )
+    .option('--since <duration>', 'how far back from --to: 7d, 30d', '30d')
+    .option('--from <iso>', 'start of the first window (instead of --since)')
+    .option('--to <iso>', 'end of the last window (default: now, rounded down to a window)')
+    .option('--window <duration>', 'window length: 1h, 1d (default: monitor.drift.window)')
+    .option('--html <file>', 'where to write the report')
+    .option(
+      '-c, --config <file>',
+      'the file with the monitor: section (default: assay.yaml here, else defaults)',
+    )
+    .option(...dbOption)
+    .action((flags) =>
+      run(async () => (await import('./monitor-report.js')).monitorReportCommand(flags, process.env)),
+    );
   program
     .command('alerts')
     .description('the alerts the monitor recorded lately')

@@ -17,7 +17,7 @@ import { standaloneModelCaller } from '../runner/call-model.js';
 import { openMonitorStores } from '../store/open.js';
 import { EXIT } from './exit-codes.js';
 
-function instant(text: string, field: string): number {
+export function instant(text: string, field: string): number {
   const ms = Date.parse(text);
   if (!Number.isFinite(ms))
     throw new AssayError('usage', `expected an ISO date or time, got "${text}"`, { field });

@@ -57,12 +57,14 @@ function chartJs(): { source: string; version: string } {
 }
 
 /**
- * The parts of the report's script, in order. Each is a plain file (linted on its own); they are joined
- * into one function body, so they share one scope and leave nothing on `window`.
+ * The parts of a report's script, in order. Each is a plain file (linted on its own); they are joined
+ * into one function body, so they share one scope and leave nothing on `window`. `dom.js` (building
+ * elements as text) and `chart-common.js` (colours, Chart.js defaults) serve both reports.
  */
-const CLIENT_PARTS = [
+export const RUN_REPORT_PARTS = [
   'data.js',
   'dom.js',
+  'chart-common.js',
   'summary.js',
   'charts.js',
   'analysis.js',
@@ -71,17 +73,26 @@ const CLIENT_PARTS = [
   'main.js',
 ];
 
-function clientScript(): string {
-  return `(() => {\n'use strict';\n${CLIENT_PARTS.map(clientFile).join('\n')}})();\n`;
+export const MONITOR_REPORT_PARTS = [
+  'dom.js',
+  'chart-common.js',
+  'monitor-data.js',
+  'monitor-charts.js',
+  'monitor-sections.js',
+  'monitor-main.js',
+];
+
+function clientScript(parts: readonly string[]): string {
+  return `(() => {\n'use strict';\n${parts.map(clientFile).join('\n')}})();\n`;
 }
 
-/** Reads the charting library and the report's own script and styles. */
-export function loadAssets(): ReportAssets {
+/** Reads the charting library and a report's own script (the run report's by default) and styles. */
+export function loadAssets(parts: readonly string[] = RUN_REPORT_PARTS): ReportAssets {
   const chart = chartJs();
   const assets = {
     chartJs: chart.source,
     chartJsVersion: chart.version,
-    app: clientScript(),
+    app: clientScript(parts),
     styles: clientFile('styles.css'),
   };
   for (const [name, text] of Object.entries({ chartJs: assets.chartJs, app: assets.app })) {

@@ -8,7 +8,12 @@ export interface PageParts {
   styles: string;
 }
 
-export function pageHead(parts: PageParts): string {
+/**
+ * The document up to the open body, shared by every HTML report (the run report, the monitoring
+ * report): the CSP that allows only the page's own inline script and style, no referrer, the styles.
+ * `title` is static text; a report sets its real title from the data with `document.title`.
+ */
+export function documentHead(parts: PageParts & { title: string }): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -16,11 +21,16 @@ export function pageHead(parts: PageParts): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${parts.csp}">
 <meta name="referrer" content="no-referrer">
-<title>Assay report</title>
+<title>${parts.title}</title>
 <style>${parts.styles}</style>
 </head>
 <body>
-<header>
+`;
+}
+
+/** The run report's page around its data. */
+export function pageHead(parts: PageParts): string {
+  return `${documentHead({ ...parts, title: 'Assay report' })}<header>
   <h1 id="run-title">Assay report</h1>
   <div id="run-meta" class="muted"></div>
   <noscript><p>This report needs JavaScript to show its data.</p></noscript>
@@ -83,6 +93,9 @@ export function pageHead(parts: PageParts): string {
 </div>
 `;
 }
+
+/** Opens the block the report's data is written into (as JSON escaped by `escapeJsonForHtml`). */
+export const DATA_OPEN = '<script type="application/json" id="assay-data">';
 
 /** The closing scripts: the charting library, then the report's own script. */
 export function pageTail(scripts: string[]): string {

@@ -5,7 +5,7 @@ import { writeFileStreaming } from '../write-file.js';
 import { contentSecurityPolicy, loadAssets } from './assets.js';
 import { escapeJsonForHtml } from './escape-json.js';
 import type { HtmlDataBuilder } from './report-data.js';
-import { pageHead, pageTail } from './template.js';
+import { DATA_OPEN, pageHead, pageTail } from './template.js';
 import { passRateTone } from './tone.js';
 
 export interface HtmlReportInput {
@@ -53,7 +53,7 @@ export async function writeHtmlReport(file: string, input: HtmlReportInput): Pro
   };
   await writeFileStreaming(file, async (write) => {
     await write(pageHead({ csp, styles: assets.styles }));
-    await write('<script type="application/json" id="assay-data">');
+    await write(DATA_OPEN);
     const head = JSON.stringify(meta);
     await write(escapeJsonForHtml(`${head.slice(0, -1)},"strings":[`));
     for (let i = 0; i < data.strings.length; i += BATCH) {

@@ -1,8 +1,6 @@
 // biome-ignore-all lint/correctness/noUnusedVariables: a part of the report script; assets.ts joins the parts in one scope.
 // The charts, drawn with Chart.js (inlined before this script).
 
-const COLORS = ['#3b6fd8', '#e0793a', '#2e9e6b', '#b04fc0', '#c9a227', '#d94e5d', '#4bb3c9', '#7a7a7a'];
-
 // Draws each bar's 95% interval as a whisker; Chart.js has no error bars of its own.
 const whiskers = {
   id: 'assayWhiskers',
@@ -38,16 +36,7 @@ const whiskers = {
 const charts = [];
 
 function renderCharts() {
-  if (typeof Chart === 'undefined') {
-    append(
-      clear($('charts')),
-      h('p', { class: 'muted', text: 'Charts are unavailable: the charting library did not load.' }),
-    );
-    return;
-  }
-  Chart.defaults.animation = false;
-  Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
-  Chart.defaults.maintainAspectRatio = false;
+  if (!setupCharts($('charts'))) return;
   strataChart();
   scoresChart();
   latencyChart();

@@ -39,3 +39,14 @@ const plural = (n, word) => `${int(n)} ${word}${n === 1 ? '' : 's'}`;
 const msPair = (a, b) =>
   a < 1000 && b < 1000 ? `${Math.round(a)} / ${Math.round(b)} ms` : `${ms(a)} / ${ms(b)}`;
 const clip = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+// A summary card: a label, a big value, a line under it; `cls` its tone (good, warn, bad).
+function card(label, value, sub, cls) {
+  return h(
+    'div',
+    { class: `card ${cls || ''}` },
+    h('div', { class: 'card-label', text: label }),
+    h('div', { class: 'card-value', text: value }),
+    sub ? h('div', { class: 'card-sub', text: sub }) : null,
+  );
+}

@@ -15,16 +15,6 @@ function renderHeader() {
   append(clear($('run-meta')), meta.join(' · '));
 }
 
-function card(label, value, sub, cls) {
-  return h(
-    'div',
-    { class: `card ${cls || ''}` },
-    h('div', { class: 'card-label', text: label }),
-    h('div', { class: 'card-value', text: value }),
-    sub ? h('div', { class: 'card-sub', text: sub }) : null,
-  );
-}
-
 function renderCards() {
   const s = data.summary;
   const judged = s.passed + s.failed;
