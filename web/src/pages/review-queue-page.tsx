@@ -108,7 +108,11 @@ export function ReviewQueuePage() {
       {admin ? (
         <>
           <div className="cards">
-            <Card label="Items" value={count(p.items)} sub={`${count(p.traps)} traps besides`} />
+            <Card
+              label="Items"
+              value={count(p.items)}
+              sub={`and ${count(p.traps)} trap${p.traps === 1 ? '' : 's'}`}
+            />
             <Card label="Fully rated" value={<QueueBar queue={q} />} />
             <Card label="Labels" value={count(p.labels)} sub={`${q.raters} raters per item`} />
             <Card
