@@ -103,7 +103,23 @@ describe('weighted', () => {
       },
     );
     await expect(
-      createEvaluator({ type: 'weighted', evaluators: [{ type: 'f1', weight: 0 }] }, ctx),
+      createEvaluator({ type: 'weighted', evaluators: [{ type: 'f1', weight: -1 }] }, ctx),
     ).rejects.toThrow();
+  });
+
+  it('leaves a weight-0 child out of the mean, and counts a scoreAs: pass child as 1 or 0', async () => {
+    const config = {
+      type: 'weighted',
+      threshold: 0.5,
+      evaluators: [
+        // Passes (distance 1 ≤ 2) with a similarity of 0.8 as its value: counted as 1.
+        { type: 'levenshtein', value: 'abcde', maxDistance: 2, scoreAs: 'pass' },
+        { ...has('zzz'), weight: 0 },
+        { ...has('nope'), weight: 1 },
+      ],
+    };
+    const r = await run(config, 'abcdX');
+    expect(r.score.value).toBeCloseTo(0.5, 12);
+    expect(r.score.pass).toBe(true);
   });
 });

@@ -102,22 +102,32 @@ export const not: EvaluatorFactory = async (config, ctx) => {
 
 /**
  * `weighted`: the weighted mean of the children's values (`weight` beside each nested config,
- * default 1), passing at `threshold`. Children that do not apply are left out and the weights
- * renormalised; an error makes the whole score an error.
+ * default 1; 0 reports a child without letting it count), passing at `threshold`. `scoreAs: pass`
+ * beside a child counts it as 1 when it passes and 0 when it fails, whatever its value (a
+ * `levenshtein` with `maxDistance` is pass/fail, its value a similarity). Children that do not apply
+ * are left out and the weights renormalised; an error makes the whole score an error.
  */
 export const weighted: EvaluatorFactory = async (config, ctx) => {
   const o = parseOptions(
     z.strictObject({
       type: z.string(),
       name: z.string().optional(),
-      evaluators: z.array(nested.extend({ weight: z.number().positive().default(1) })).min(1),
+      evaluators: z
+        .array(
+          nested.extend({
+            weight: z.number().nonnegative().default(1),
+            scoreAs: z.enum(['value', 'pass']).default('value'),
+          }),
+        )
+        .min(1),
       threshold: z.number().min(0).max(1).default(0.5),
     }),
     config,
   );
   const weights = o.evaluators.map((e) => e.weight);
+  const byPass = o.evaluators.map((e) => e.scoreAs === 'pass');
   const kids = await children(
-    o.evaluators.map(({ weight: _, ...rest }) => rest),
+    o.evaluators.map(({ weight: _, scoreAs: __, ...rest }) => rest),
     'evaluators',
     ctx,
   );
@@ -134,8 +144,9 @@ export const weighted: EvaluatorFactory = async (config, ctx) => {
       let total = 0;
       perChild.forEach((scores, i) => {
         for (const s of scores) {
-          if (s.value === null) continue;
-          sum += weights[i]! * s.value;
+          const v = byPass[i] ? (s.pass === null ? null : s.pass ? 1 : 0) : s.value;
+          if (v === null) continue;
+          sum += weights[i]! * v;
           total += weights[i]!;
         }
       });

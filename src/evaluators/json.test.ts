@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EvaluatorInput, Score } from '../core/score.js';
 import type { EvaluatorContext, EvaluatorFactory } from './factory.js';
-import { isJson, jsonSchema } from './json.js';
+import { containsJson, isJson, jsonSchema } from './json.js';
 
 const ctx: EvaluatorContext = { baseDir: '.', loadModule: async () => ({}) };
 
@@ -84,5 +84,18 @@ describe('json-schema', () => {
 
   it('non-JSON output fails with a reason', async () => {
     expect((await score(jsonSchema, { schema: SCHEMA }, 'nope')).reason).toMatch(/^not JSON/);
+  });
+});
+
+describe('contains-json', () => {
+  it('finds a JSON object inside prose, and checks it against a schema when given one', async () => {
+    const prose = 'Here you go: {"answer": "Paris", "confidence": 0.9} — anything else?';
+    expect((await score(containsJson, {}, prose)).pass).toBe(true);
+    expect((await score(containsJson, {}, 'no braces here')).pass).toBe(false);
+    expect((await score(containsJson, {}, 'a {broken one} then {"ok": true}')).pass).toBe(true);
+    expect((await score(containsJson, { schema: SCHEMA }, prose)).pass).toBe(true);
+    const wrong = await score(containsJson, { schema: SCHEMA }, 'x {"answer": 3} y');
+    expect(wrong.pass).toBe(false);
+    expect(wrong.reason).toMatch(/no JSON object matches the schema/);
   });
 });

@@ -4,7 +4,7 @@ import type { EvaluatorInput, Score } from '../core/score.js';
 import type { EvaluatorContext, EvaluatorFactory } from './factory.js';
 import { numeric } from './numeric.js';
 import { parseNumbers } from './parse-numbers.js';
-import { bleu, exactMatch, f1, levenshtein, rougeL } from './reference.js';
+import { bleu, exactMatch, f1, levenshtein, rougeL, rougeN } from './reference.js';
 
 const ctx: EvaluatorContext = { baseDir: '.', loadModule: async () => ({}) };
 
@@ -132,5 +132,22 @@ describe('numbers in text', () => {
     expect((await score(numeric, { value: '{{ n }}' }, input('It is 7', { vars: { n: 7 } }))).pass).toBe(
       true,
     );
+  });
+});
+
+describe('rouge-n', () => {
+  it('is the n-gram overlap F-measure, n-grams counted with multiplicity', async () => {
+    // Unigrams: 5 of 6 output tokens in the 6-token reference → P = R = F = 5/6.
+    const one = await score(rougeN, { value: 'the cat sat on the mat' }, input('the cat sat on the rug'));
+    expect(one.value).toBeCloseTo(5 / 6, 12);
+    // Bigrams: "the cat", "cat sat", "sat on", "on the" shared of 5 each → 4/5.
+    const two = await score(
+      rougeN,
+      { value: 'the cat sat on the mat', n: 2 },
+      input('the cat sat on the rug'),
+    );
+    expect(two.value).toBeCloseTo(4 / 5, 12);
+    const short = await score(rougeN, { value: 'a b', n: 3 }, input('a b c'));
+    expect(short).toMatchObject({ value: 0, pass: false });
   });
 });

@@ -97,6 +97,39 @@ export const exactMatch: EvaluatorFactory = (config) => {
 };
 
 /**
+ * `rouge-n`: n-gram overlap F-measure (ROUGE-N, Lin 2004; `n` default 1), n-grams counted with
+ * multiplicity, on `rouge-score`'s tokens. Use, like `rouge-l`, for summaries close to a reference;
+ * promptfoo's `rouge-n` imports as this (its threshold default 0.75).
+ */
+export const rougeN: EvaluatorFactory = (config) => {
+  const o = parseOptions(
+    z.strictObject({
+      ...base,
+      value,
+      n: z.number().int().min(1).max(4).default(1),
+      threshold: unit.default(0.5),
+      charset: z.enum(['unicode', 'ascii']).default('unicode'),
+    }),
+    config,
+  );
+  const name = o.name ?? 'rouge-n';
+  const grams = (text: string) => {
+    const t = rougeTokens(text, o.charset);
+    return Array.from({ length: Math.max(0, t.length - o.n + 1) }, (_, i) => t.slice(i, i + o.n).join(' '));
+  };
+  return bestOfReferences(name, o.value, o.threshold, (out, ref) => {
+    const [p, r] = [grams(out), grams(ref)];
+    // Too short for one n-gram on either side: nothing overlaps.
+    const s = p.length && r.length ? tokenF1(p, r) : { precision: 0, recall: 0, f1: 0 };
+    return {
+      value: s.f1,
+      reason: `ROUGE-${o.n} f ${fmt(s.f1)} (precision ${fmt(s.precision)}, recall ${fmt(s.recall)})`,
+      details: { precision: s.precision, recall: s.recall, f: s.f1 },
+    };
+  });
+};
+
+/**
  * `rouge-l`: the longest-common-subsequence F-measure (Lin 2004) as `rouge-score` computes `rougeL`.
  * Use for summaries whose wording should follow a reference; it rewards word order, not meaning.
  */

@@ -106,10 +106,18 @@ export const icontains = containsFactory('icontains');
 /** `not-contains`: none of the values appears. Use for forbidden words; for PII use `safety`. */
 export const notContains = containsFactory('not-contains');
 
-/** `starts-with`: the output (trimmed at its start) starts with the value. */
+/**
+ * `starts-with`: the output starts with the value, after leading whitespace is trimmed (`trim:
+ * false` keeps it, as promptfoo's `starts-with` does).
+ */
 export const startsWith: EvaluatorFactory = (config) => {
   const o = parseOptions(
-    z.strictObject({ ...base, value: valueOrList, ignoreCase: z.boolean().default(false) }),
+    z.strictObject({
+      ...base,
+      value: valueOrList,
+      ignoreCase: z.boolean().default(false),
+      trim: z.boolean().default(true),
+    }),
     config,
   );
   const name = o.name ?? 'starts-with';
@@ -118,7 +126,7 @@ export const startsWith: EvaluatorFactory = (config) => {
     name,
     evaluate(input) {
       const norm = (s: string) => (o.ignoreCase ? s.toLowerCase() : s);
-      const text = norm(input.output.text.trimStart());
+      const text = norm(o.trim ? input.output.text.trimStart() : input.output.text);
       const prefixes = get(input);
       const pass = prefixes.some((p) => text.startsWith(norm(p)));
       return boolScore(
