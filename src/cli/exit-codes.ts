@@ -49,6 +49,9 @@ export function reportError(error: unknown): number {
   const code = exitCodeFor(error);
   const message = printable(errorMessage(error).split('\n')[0]!);
   process.stderr.write(`assay: error: ${message}\n`);
+  // One line says what went wrong; a list of the places it went wrong follows, one a line.
+  for (const line of isAssayError(error) ? (error.details ?? []) : [])
+    process.stderr.write(`  ${printable(redactCredentials(line))}\n`);
   if (process.env.ASSAY_DEBUG && error instanceof Error && error.stack)
     process.stderr.write(`${redactCredentials(error.stack)}\n`);
   return code;

@@ -73,6 +73,17 @@ export function buildProgram(): Command {
     .action((flags) => run(async () => (await import('./init.js')).initCommand(flags)));
 
   program
+    .command('import')
+    .description(
+      "convert another tool's suite to an Assay config on stdout: import promptfoo promptfooconfig.yaml > assay.yaml",
+    )
+    .argument('<kind>', 'promptfoo')
+    .argument('<file>', 'the suite to convert')
+    .action((kind: string, file: string) =>
+      run(async () => (await import('./import.js')).importCommand(kind, file)),
+    );
+
+  program
     .command('eval')
     .description('run a suite: dataset × targets × evaluators, stored, summarised and gated')
     .option('-c, --config <file>', 'the suite (default: assay.yaml in this folder)')

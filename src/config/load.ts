@@ -6,6 +6,7 @@ import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } fr
 import type { z } from 'zod';
 import { AssayError } from '../core/errors.js';
 import { formatPath } from '../core/field-path.js';
+import { convertPromptfoo, isPromptfooConfig } from '../promptfoo/convert.js';
 import { contentHash } from '../util/hash.js';
 import { importOptional } from '../util/optional-package.js';
 import { readTextFile } from '../util/text-file.js';
@@ -148,13 +149,19 @@ export async function loadConfig(
   file: string,
   env: Record<string, string | undefined>,
 ): Promise<LoadedConfig> {
-  const { raw, lineOf } = await readRaw(file);
+  const read = await readRaw(file);
+  let { raw, lineOf } = read;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new AssayError('config.invalid', 'the config must be a mapping of keys (description, dataset, …)', {
       file,
     });
   }
   const hash = contentHash(raw).slice(0, 16);
+  if (isPromptfooConfig(raw, file)) {
+    // A promptfoo suite runs as the Assay config it converts to; its own lines do not apply to that.
+    raw = (await convertPromptfoo(raw as Record<string, unknown>, file, lineOf, env)).config;
+    lineOf = () => undefined;
+  }
   const filled = interpolateEnv(raw, env, file, [], lineOf);
   const parsed = configSchema.safeParse(filled);
   if (!parsed.success) zodFailure(parsed.error, file, lineOf);

@@ -49,6 +49,8 @@ export interface AssayErrorOptions extends ErrorLocation {
   /** Seconds the server asked us to wait (Retry-After), when it said. */
   retryAfterMs?: number;
   status?: number;
+  /** Further places that share this error (every unsupported part of an imported suite), one a line. */
+  details?: string[];
 }
 
 export class AssayError extends Error {
@@ -59,6 +61,7 @@ export class AssayError extends Error {
   readonly retryable: boolean;
   readonly retryAfterMs?: number;
   readonly status?: number;
+  readonly details?: string[];
 
   constructor(code: ErrorCode, message: string, options: AssayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -70,6 +73,7 @@ export class AssayError extends Error {
     this.retryable = options.retryable ?? false;
     this.retryAfterMs = options.retryAfterMs;
     this.status = options.status;
+    if (options.details) this.details = options.details;
   }
 
   /** One line: `file:line: field: message`, with whichever parts are known. */
