@@ -370,6 +370,20 @@ describe.skipIf(!HAVE_CHROMIUM)(
       // What `assay serve -c assay.yaml` runs with: the config, the local embedder.
       server = await startAssayServe(join(dir, 'assay.db'), { monitor: await monitorParts(config, {}) });
       await ingestTraffic(server.url, server.key, traffic);
+      // The refusal alert of day 20, as the monitor records it.
+      const side = await openSqliteStore(join(dir, 'assay.db'));
+      await kyselyAlertStore(side.db).saveAlert({
+        id: 'alert-refusal',
+        projectId: (await server.store.projectByName('default'))!.id,
+        kind: 'drift.outputs.refusal',
+        window: { from: dayIso(20), to: dayIso(21) },
+        statistic: 31.2,
+        p: 0.0001,
+        message: 'refusal rate 3.0% → 21.0%',
+        createdMs: Date.now(),
+        notified: false,
+      });
+      await side.close();
       browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -440,6 +454,23 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await expect
         .poll(() => page.getByTestId('trace-list').locator('tbody tr').count(), { timeout: 15_000 })
         .toBe(50);
+    }, 400_000);
+
+    it('leads from a recorded drift alert to the test that raised it, open with its examples', async () => {
+      await page.goto(`${server.url}/monitoring?${range}`);
+      const alerts = page.getByTestId('alerts');
+      await alerts.waitFor({ timeout: 60_000 });
+      await alerts.getByRole('link', { name: 'what moved, with examples' }).click();
+      await page.waitForURL(/drift=drift\.outputs\.refusal%402026-11-21/);
+      expect(new URL(page.url()).searchParams.get('window')).toBe('1d');
+      const detail = page.getByTestId('drift-drift.outputs.refusal').getByTestId('drift-detail');
+      await detail.waitFor({ timeout: 240_000 });
+      expect(await detail.locator('h4').textContent()).toMatch(/^2026-11-21 00:00 → 2026-11-22 00:00 UTC/);
+      expect(await detail.locator('.drift-examples pre.text').allTextContents()).toContainEqual(
+        expect.stringContaining("can't help"),
+      );
+      expect(await page.getByTestId('drift-detail').count()).toBe(1);
+      await inert('drift panel opened from an alert');
     }, 400_000);
 
     it('charts the rolling offline↔online Spearman with its interval band and the 0.7 line, and ranks the predictors', async () => {

@@ -10,6 +10,7 @@ import type { AppDeps, AppEnv } from '../env.js';
 import { HttpError } from '../http-error.js';
 import { projectNames } from '../project-name.js';
 import { queryDuration, queryTime } from '../query.js';
+import { ShortCache } from '../short-cache.js';
 
 /** What the monitoring routes need besides the trace store. */
 export interface MonitorDeps {
@@ -21,6 +22,12 @@ export interface MonitorDeps {
 }
 
 const DAY = 86_400_000;
+/**
+ * How long a drift answer is kept per project and parameters. Computing it takes seconds (tens of
+ * seconds with input drift over a month), and the page asks again on every load; a request while
+ * one is computing shares it rather than queueing a second computation behind it.
+ */
+export const DRIFT_CACHE_MS = 60_000;
 /** Most windows one drift request computes. */
 export const MAX_WINDOWS = 120;
 
@@ -39,15 +46,8 @@ export function monitorRoutes(deps: AppDeps, monitor: MonitorDeps): Hono<AppEnv>
     const since = queryDuration(c.req.query('since'), 'since') ?? 7 * DAY;
     return c.json({ alerts: await monitor.alerts.listAlerts(c.get('projectId'), now() - since) });
   });
-  app.get('/api/v1/monitor/drift', async (c) => {
-    const q = c.req.query();
-    const window = queryDuration(q.window, 'window') ?? monitor.config.drift.window;
-    const to = queryTime(q.to, 'to') ?? Math.floor(now() / window) * window;
-    const from = queryTime(q.from, 'from') ?? to - 30 * window;
-    if (!(from < to)) throw new HttpError(400, 'invalid', 'from: must be before to', 'from');
-    if ((to - from) / window > MAX_WINDOWS)
-      throw new HttpError(400, 'invalid', `window: at most ${MAX_WINDOWS} windows per request`, 'window');
-    const projectId = c.get('projectId');
+  const drift = new ShortCache<DriftReportJson>(DRIFT_CACHE_MS, 32, now);
+  const driftReport = async (projectId: string, from: number, to: number, window: number) => {
     const config =
       monitor.config.drift.inputs === 'embedding' && !monitor.embed
         ? { ...monitor.config, drift: { ...monitor.config.drift, inputs: 'off' as const } }
@@ -72,7 +72,20 @@ export function monitorRoutes(deps: AppDeps, monitor: MonitorDeps): Hono<AppEnv>
       inputs: config.drift.inputs,
       correlation: config.correlation ?? null,
     };
-    return c.json({ windows, correlation, predictors, alerts, settings } satisfies DriftReportJson);
+    return { windows, correlation, predictors, alerts, settings } satisfies DriftReportJson;
+  };
+  app.get('/api/v1/monitor/drift', async (c) => {
+    const q = c.req.query();
+    const window = queryDuration(q.window, 'window') ?? monitor.config.drift.window;
+    const to = queryTime(q.to, 'to') ?? Math.floor(now() / window) * window;
+    const from = queryTime(q.from, 'from') ?? to - 30 * window;
+    if (!(from < to)) throw new HttpError(400, 'invalid', 'from: must be before to', 'from');
+    if ((to - from) / window > MAX_WINDOWS)
+      throw new HttpError(400, 'invalid', `window: at most ${MAX_WINDOWS} windows per request`, 'window');
+    const projectId = c.get('projectId');
+    const key = `${projectId}|${from}|${to}|${window}`;
+    const body = await drift.get(key, () => driftReport(projectId, from, to, window));
+    return c.json(body);
   });
   return app;
 }

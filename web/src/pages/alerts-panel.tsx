@@ -4,6 +4,7 @@ import { ApiError, api, qs } from '../api/client';
 import type { StoredAlert } from '../api/types';
 import { ErrorBox, Section } from '../components/bits';
 import { num, when } from '../format';
+import { driftAlertLink } from './drift-query';
 
 /**
  * Alerts recorded by `assay monitor run` (drift, metric charts, correlation, budget), newest first,
@@ -46,6 +47,12 @@ export function AlertsPanel({ since }: { since: string }) {
                 <Link to={`/monitoring/traces${qs({ from: a.window.from, to: a.window.to })}`}>
                   the traces behind it
                 </Link>
+                {a.kind.startsWith('drift.') ? (
+                  <>
+                    {' · '}
+                    <Link to={driftAlertLink(a)}>what moved, with examples</Link>
+                  </>
+                ) : null}
               </div>
             </li>
           ))}

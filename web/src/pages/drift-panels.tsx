@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { DriftReportJson, DriftTest, MonitorWindow } from '../api/types';
 import { ErrorBox, Loading, Section } from '../components/bits';
 import { count, pct, when } from '../format';
@@ -66,6 +66,12 @@ function KindPanel(props: {
   const alerts = rows.filter((r) => r.test.alert);
   // The test shown in full: the one picked (URL), else the latest alert of this kind.
   const shown = rows.find((r) => key(kind, r.window.from) === open) ?? (open ? undefined : alerts.at(-1));
+  // A test picked from its row, a chart or an alert's link is brought into view once drawn.
+  const detail = useRef<HTMLDivElement>(null);
+  const picked = shown !== undefined && open === key(kind, shown.window.from);
+  useEffect(() => {
+    if (picked) detail.current?.scrollIntoView({ block: 'nearest' });
+  }, [picked]);
   const first = rows[0]!.test;
   const label = `${KIND_LABELS[first.kind] ?? first.kind}${first.segment ? `, segment ${first.segment}` : ''}`;
   return (
@@ -144,7 +150,11 @@ function KindPanel(props: {
           </tbody>
         </table>
       </div>
-      {shown ? <DriftDetail test={shown.test} window={shown.window} /> : null}
+      {shown ? (
+        <div ref={detail}>
+          <DriftDetail test={shown.test} window={shown.window} />
+        </div>
+      ) : null}
     </details>
   );
 }
@@ -202,7 +212,7 @@ export function DriftPanels({ from, to, note }: { from?: string; to?: string; no
             Drift window
             <select value={window ?? ''} onChange={(e) => update({ window: e.target.value, drift: null })}>
               <option value="">as configured</option>
-              {['1h', '6h', '1d', '7d'].map((w) => (
+              {[...new Set(['1h', '6h', '1d', '7d', ...(window ? [window] : [])])].map((w) => (
                 <option key={w} value={w}>
                   {w}
                 </option>

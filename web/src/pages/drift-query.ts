@@ -41,3 +41,36 @@ export const pValue = (p: number | undefined) =>
 
 /** A window's start as `2026-11-19 00:00`, UTC. */
 export const windowLabel = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+
+/** A duration in the API's form (`1d`, `6h`, `15m`, `500ms`). */
+export function durationParam(ms: number): string {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+/**
+ * The monitoring page opened on a drift alert: its window and the six before it (the context of the
+ * panel's table), that window's drift window, and the alert's test open with the traces behind it.
+ */
+export function driftAlertLink(a: {
+  kind: string;
+  segment?: string;
+  window: { from: string; to: string };
+}): string {
+  const from = Date.parse(a.window.from);
+  const to = Date.parse(a.window.to);
+  const panel = a.segment ? `${a.kind}[${a.segment}]` : a.kind;
+  return `/monitoring${qs({
+    from: new Date(from - 6 * (to - from)).toISOString(),
+    to: a.window.to,
+    window: durationParam(to - from),
+    drift: `${panel}@${a.window.from}`,
+  })}#drift-title`;
+}
