@@ -372,3 +372,91 @@ describe('people sign in', () => {
     expect((await post({ name: 'grace', password: 'wrong horse' })).status).toBe(401);
   });
 });
+
+describe('a reviewer reaches only review work; admins and API keys reach everything', () => {
+  const as = async (path: string, token: string, method = 'GET', body?: unknown, cookie?: string) => {
+    const res = await app.request(path, {
+      method,
+      headers: {
+        ...(cookie ? { cookie } : { authorization: `Bearer ${token}` }),
+        'content-type': 'application/json',
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : undefined };
+  };
+  const refused: [string, string, unknown?][] = [
+    ['GET', '/api/v1/runs'],
+    ['GET', '/api/v1/runs/some-run'],
+    ['GET', '/api/v1/compare?baseline=a&candidate=b'],
+    ['GET', '/api/v1/traces'],
+    ['GET', '/api/v1/metrics'],
+    ['GET', '/api/v1/metrics/traffic'],
+    ['GET', '/api/v1/monitor/alerts'],
+    ['POST', '/api/v1/ingest', { events: [] }],
+    ['POST', '/api/v1/feedback', { traceId: 't', value: 1 }],
+    ['POST', '/api/v1/review/queues', { name: 'mine', dimensions: [{ name: 'ok', labels: ['y'] }] }],
+    ['POST', '/api/v1/review/queues/answers/items', { items: [{ input: 'x', output: 'y' }] }],
+    ['GET', '/api/v1/review/queues/answers/agreement'],
+    ['GET', '/api/v1/review/queues/answers/export'],
+    ['POST', '/api/v1/review/items/L1/consensus', { scores: { ok: 'y' } }],
+  ];
+
+  it('a reviewer’s token is 403 with a JSON reason on runs, traces, metrics, ingestion and queue administration', async () => {
+    for (const [method, path, body] of refused) {
+      const res = await as(path, tokens.alice as string, method, body);
+      expect(res.status, `${method} ${path}`).toBe(403);
+      expect(res.json.error.code, path).toBe('forbidden');
+      expect(res.json.error.message, path).toMatch(/reviewer reaches only review work/);
+    }
+  });
+
+  it('a reviewer still lists and opens queues, gets the next item, labels it and sees their own row', async () => {
+    const alice = tokens.alice as string;
+    expect((await as('/api/v1/review/queues', alice)).status).toBe(200);
+    expect((await as('/api/v1/review/queues/answers', alice)).status).toBe(200);
+    const raters = await as('/api/v1/review/queues/answers/raters', alice);
+    expect(raters.status).toBe(200);
+    expect(raters.json.map((r: { user: string }) => r.user)).toEqual(['alice']);
+    expect((await as('/api/v1/review/queues/answers/calibration', alice)).status).toBe(200);
+    await as('/api/v1/review/queues', apiKey, 'POST', {
+      name: 'scope',
+      dimensions: [{ name: 'ok', labels: ['y', 'n'] }],
+      raters: 1,
+      trapRate: 0,
+    });
+    await as('/api/v1/review/queues/scope/items', apiKey, 'POST', {
+      items: [{ id: 'S1', input: 'q', output: 'a' }],
+    });
+    const next = await as('/api/v1/review/queues/scope/next', alice, 'POST');
+    expect(next.status).toBe(200);
+    expect(next.json.item.id).toBe('S1');
+    expect((await as('/api/v1/review/items/S1/labels', alice, 'POST', { scores: { ok: 'y' } })).status).toBe(
+      200,
+    );
+  });
+
+  it('a reviewer’s session cookie is held to the same routes', async () => {
+    const res = await app.request(grace);
+    const cookie = (res.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
+    expect((await as('/api/v1/runs', '', 'GET', undefined, cookie)).status).toBe(403);
+    expect((await as('/api/v1/traces', '', 'GET', undefined, cookie)).status).toBe(403);
+    expect((await as('/api/v1/review/queues', '', 'GET', undefined, cookie)).status).toBe(200);
+  });
+
+  it('an admin user and an API key reach every route of their project', async () => {
+    for (const token of [tokens.dana as string, apiKey]) {
+      for (const path of [
+        '/api/v1/runs',
+        '/api/v1/traces',
+        '/api/v1/metrics',
+        '/api/v1/review/queues/answers/agreement',
+        '/api/v1/review/queues/answers/export',
+      ])
+        expect((await as(path, token)).status, path).toBe(200);
+    }
+    const ingest = await as('/api/v1/ingest', tokens.dana as string, 'POST', { events: [] });
+    expect(ingest.status).not.toBe(403);
+  });
+});

@@ -205,6 +205,8 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
     },
 
     async agreement(actor: Actor, name: string, includeFlagged = false) {
+      // Reviewers see only their own work; agreement compares everyone's (issue 16).
+      requireAdmin(actor);
       const q = await queueOf(actor, name);
       const s = await state(q);
       const { itemIds, rows } = counted(s, includeFlagged);

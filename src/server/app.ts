@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { requireKey } from './auth.js';
 import type { AppDeps, AppEnv } from './env.js';
 import { errorBody, respondError } from './http-error.js';
+import { reviewerScope } from './reviewer-scope.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
@@ -37,6 +38,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   if (deps.reviews) app.use('/api/*', userTokens(deps.reviews));
   app.use('/v1/*', requireKey(deps.store));
   app.use('/api/*', requireKey(deps.store));
+  // A reviewer's token or session reaches the review work only (403 elsewhere).
+  app.use('/api/*', reviewerScope());
   app.route('/', otlpRoutes(deps));
   app.route('/', ingestRoutes(deps));
   app.route('/', feedbackRoutes(deps));

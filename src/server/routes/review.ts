@@ -22,6 +22,7 @@ export function userTokens(reviews: ReviewStore): MiddlewareHandler<AppEnv> {
     c.set('projectId', user.projectId);
     c.set('keyId', `user:${user.id}`);
     c.set('userId', user.id);
+    c.set('role', user.role);
     return next();
   };
 }
