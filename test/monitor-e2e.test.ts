@@ -2,12 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FeedbackRecord } from '../src/core/trace.js';
-import { createApiKey } from '../src/monitor/api-keys.js';
-import { IngestQueue } from '../src/monitor/ingest-queue.js';
-import { createApp } from '../src/server/app.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { traceStoreOn } from '../src/store/trace-store.js';
+import { backfillTraffic } from './helpers/backfill-traffic.js';
 import { runCli, spawnCli } from './helpers/cli.js';
 import { DAY, START, syntheticTraffic } from './helpers/synthetic-traffic.js';
 
@@ -18,15 +15,12 @@ const iso = (day: number) => new Date(START + day * DAY).toISOString();
 /**
  * 24 days of backfilled traffic through the native ingest API (past timestamps): 14 stationary
  * reference days, then 30% of inputs on a new topic from day 18, refusals from 3% to 20% from day
- * 20, thumbs-down from 10% to 35% from day 21. The feedback endpoint is not on main yet, so the
- * thumbs are written through the store's ingest path directly.
+ * 20, thumbs-down from 10% to 35% from day 21 (thumbs written through the store's ingest path).
  */
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'assay-monitor-e2e-'));
   db = join(dir, 'assay.db');
   const store = traceStoreOn(await openSqliteStore(db));
-  const { token, project } = await createApiKey(store, 'default');
-  const app = createApp({ store, queue: new IngestQueue((b) => store.writeIngest(b)) });
   const traffic = syntheticTraffic({
     days: 24,
     perDay: 120,
@@ -35,42 +29,7 @@ beforeAll(async () => {
     refusal: { base: 0.03, from: 20, to: 0.2 },
     thumbsDown: { base: 0.1, from: 21, to: 0.35 },
   });
-  for (let i = 0; i < traffic.length; i += 500) {
-    const events = traffic.slice(i, i + 500).map((t) => ({
-      type: 'generation',
-      id: t.id,
-      traceId: t.id,
-      timestamp: new Date(t.timestamp).toISOString(),
-      model: t.model,
-      input: t.input,
-      output: t.output,
-      latencyMs: t.latencyMs,
-      costUsd: t.costUsd,
-      tags: t.tags,
-      ...(t.error ? { error: t.error } : {}),
-    }));
-    const res = await app.request('/api/v1/ingest', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ events }),
-    });
-    expect(res.status).toBe(200);
-  }
-  const feedback: FeedbackRecord[] = traffic.flatMap((t) =>
-    (t.feedback ?? []).map((f, k) => ({
-      projectId: project.id,
-      id: `${t.id}-fb${k}`,
-      traceId: t.id,
-      name: 'thumbs',
-      value: f.value,
-      comment: null,
-      correction: null,
-      escalated: false,
-      userId: null,
-      timestampMs: t.timestamp + 60_000,
-    })),
-  );
-  await store.writeIngest({ spans: [], scores: [], feedback, events: [] });
+  await backfillTraffic(store, traffic);
   await store.close();
   writeFileSync(
     join(dir, 'assay.yaml'),
