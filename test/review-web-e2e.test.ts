@@ -296,6 +296,10 @@ describe.skipIf(!HAVE_CHROMIUM)(
         .toBe(true);
       await page.keyboard.press('n');
       await page.getByTestId('review-empty').waitFor();
+      // Nothing left to rate, and ? still opens the help.
+      await page.keyboard.press('?');
+      await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+      await page.keyboard.press('Escape');
       const exported = await call('/queues/which-better/export', server.key);
       expect(exported.json.items[0].expected.scores).toEqual({ better: swapped ? 'B' : 'A' });
       expect(exported.json.items[0].outputs).toEqual(['Under Billing › Invoices.', 'No idea.']);

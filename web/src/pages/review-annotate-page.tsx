@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../api/client';
 import type { QueueJson, RaterItem } from '../api/review-types';
@@ -38,6 +38,15 @@ export function ReviewAnnotatePage() {
   const queue = useQuery({ queryKey: ['review-queue', name], queryFn: () => api<QueueJson>(base) });
   // `next` leases an item; asking again returns the same lease, so a refetch is harmless, but only a
   // saved or skipped item moves `turn` on.
+  // With no item on screen, `?` still opens the help (the item's own keys live in Annotator).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === '?' && !document.querySelector('.annotate') && !document.querySelector('dialog[open]'))
+        setHelp(true);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   const next = useQuery({
     queryKey: ['review-next', name, turn],
     queryFn: async () =>
@@ -49,6 +58,8 @@ export function ReviewAnnotatePage() {
   });
   const done = (what: string) => {
     setSaid(`${what}. Next item.`);
+    // The next item is read from its top (on a phone the rubric is below the item).
+    window.scrollTo(0, 0);
     void client.invalidateQueries({ queryKey: ['review-queue', name] });
     setTurn((t) => t + 1);
   };
