@@ -13,7 +13,8 @@ afterAll(() => dir.cleanup());
 // server stopped before it passes.
 writeFileSync(join(dir.dir, 'serve.yaml'), 'ingest:\n  signals:\n    abandonMinutes: 0.05\n');
 
-async function start(): Promise<{ server: RunningCli; url: string; key: string | undefined }> {
+/** Starts the server; the first start on the empty store prints its key on the lines after the URL. */
+async function start(first: boolean): Promise<{ server: RunningCli; url: string; key: string | undefined }> {
   const server = spawnCli(['serve', '--port', '0', '--db', 'assay.db', '-c', 'serve.yaml'], {
     cwd: dir.dir,
     timeoutMs: 120_000,
@@ -21,11 +22,8 @@ async function start(): Promise<{ server: RunningCli; url: string; key: string |
   for (;;) {
     const out = server.stdout();
     const url = /^assay: listening on (http:\/\/\S+)\n/.exec(out)?.[1];
-    if (url) {
-      // The first start prints the key on the lines after the URL.
-      await new Promise((r) => setTimeout(r, 50));
-      return { server, url, key: /\n {2}(assay_\S+)\n/.exec(server.stdout())?.[1] };
-    }
+    const key = /\n {2}(assay_\S+)\n/.exec(out)?.[1];
+    if (url && (key || !first)) return { server, url, key };
     if (server.child.exitCode !== null) throw new Error(server.stderr());
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -56,7 +54,7 @@ async function kinds(url: string, key: string, traceId: string): Promise<string[
 
 describe('signals across a restart', () => {
   it('a session waiting for its timeout when the server stopped is marked abandoned after the restart', async () => {
-    const first = await start();
+    const first = await start(true);
     const key = first.key!;
     const res = await fetch(`${first.url}/api/v1/ingest`, {
       method: 'POST',
@@ -67,7 +65,7 @@ describe('signals across a restart', () => {
     // Stopped right away: the session's timeout has not passed, nothing says it was abandoned.
     await stop(first.server);
 
-    const second = await start();
+    const second = await start(false);
     try {
       expect(second.key).toBeUndefined();
       // No new traffic: only the restored sweep can mark it (the test's timeout bounds the wait).

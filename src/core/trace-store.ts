@@ -36,6 +36,19 @@ export interface RecentSession {
   computedMs: number | null;
 }
 
+/** The signals of some traces of one project, replacing every signal those traces had. */
+export interface TraceSignals {
+  projectId: string;
+  traceIds: string[];
+  signals: SignalRecord[];
+}
+
+/** A trace as the incremental signals check it: the session it belongs to and its span count. */
+export interface TraceSessionRow {
+  sessionId: string | null;
+  spanCount: number;
+}
+
 /**
  * The store port of production traffic: projects and API keys, the ingest write path, and reads.
  * SQLite and PostgreSQL adapters implement it and pass one contract suite
@@ -92,6 +105,12 @@ export interface TraceStore {
   signalsBetween(projectId: string, fromMs: number, toMs: number): Promise<SignalRecord[]>;
   /** The session's latest `limit` traces: their spans with a model and their feedback. */
   sessionActivity(projectId: string, sessionId: string, limit: number): Promise<SessionActivity>;
+  /** Replaces the signals of these traces, all in one transaction (a session extended by new turns). */
+  replaceTraceSignals(changes: TraceSignals[]): Promise<void>;
+  /** How many traces each of these sessions has (sessions without any are absent). */
+  sessionTraceCounts(projectId: string, sessionIds: string[]): Promise<Map<string, number>>;
+  /** The session and span count of each of these traces that is stored. */
+  traceSessions(projectId: string, traceIds: string[]): Promise<Map<string, TraceSessionRow>>;
   /** Sessions (of every project) with a trace started since `sinceMs`: what a restart resumes. */
   recentSessions(sinceMs: number): Promise<RecentSession[]>;
 

@@ -63,3 +63,37 @@ describe('IngestQueue.quiet', () => {
     expect(quiet).toBe(true);
   });
 });
+
+describe('IngestQueue commits', () => {
+  it('a batch submitted as soon as the previous one is acknowledged is committed too', async () => {
+    const queue = new IngestQueue(async () => ({ spans: 1, scores: 0, feedback: 0, events: 0 }));
+    const batch = { ...emptyBatch(), spans: [{} as never] };
+    for (let i = 0; i < 3; i++)
+      expect(await Promise.race([queue.submit(batch).then(() => 'committed'), pause(2000)])).toBe(
+        'committed',
+      );
+    expect(queue.stats().commits).toBe(3);
+  });
+
+  it('between: no commit runs during the section, and commits before it were told to observers', async () => {
+    const log: string[] = [];
+    const queue = new IngestQueue(async () => {
+      log.push('write');
+      await pause(20);
+      return { spans: 1, scores: 0, feedback: 0, events: 0 };
+    });
+    queue.observe(() => log.push('observed'));
+    const batch = { ...emptyBatch(), spans: [{} as never] };
+    const first = queue.submit(batch);
+    await pause(5);
+    const section = queue.between(async () => {
+      log.push('section');
+      await pause(30);
+      log.push('section end');
+    });
+    await pause(5);
+    const second = queue.submit(batch);
+    await Promise.all([first, section, second]);
+    expect(log).toEqual(['write', 'observed', 'section', 'section end', 'write', 'observed']);
+  });
+});

@@ -59,6 +59,8 @@ export class IngestQueue {
   /** When the queue last went idle (`performance.now()`), and who waits for it to. */
   private idleSince = performance.now();
   private idleWaiters: (() => void)[] = [];
+  /** Commits and `between` sections run one at a time, in the order they were asked for. */
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly write: (batch: IngestBatch) => Promise<IngestWriteResult>,
@@ -124,14 +126,27 @@ export class IngestQueue {
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ batch, size, resolve, reject });
       this.depth += size;
-      this.running ??= this.run().finally(() => {
-        this.running = undefined;
-      });
+      this.running ??= this.run();
     });
   }
 
   observe(observer: CommitObserver): void {
     this.observers.push(observer);
+  }
+
+  /**
+   * Runs `fn` between two commits: none starts until it is done, and every commit before it has
+   * been told to the observers. What an observer collected and what the store holds then agree
+   * (the signal tracker takes its pending traces and counts the store's in one such section).
+   */
+  between<T>(fn: () => Promise<T>): Promise<T> {
+    return this.exclusive(fn);
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn);
+    this.tail = result.catch(() => {});
+    return result;
   }
 
   stats(): IngestStats {
@@ -144,39 +159,47 @@ export class IngestQueue {
   }
 
   private async run(): Promise<void> {
-    while (this.waiting.length > 0) {
-      // Let requests that arrived meanwhile join this commit.
-      await new Promise((resolve) => setImmediate(resolve));
-      const taken: Waiting[] = [];
-      let records = 0;
-      while (
-        this.waiting.length > 0 &&
-        (taken.length === 0 || records + this.waiting[0]!.size <= this.maxCommit)
-      ) {
-        const w = this.waiting.shift()!;
-        taken.push(w);
-        records += w.size;
-      }
-      const batch = taken.length === 1 ? taken[0]!.batch : merge(taken.map((w) => w.batch));
-      try {
-        const written = await this.write(batch);
-        this.depth -= records;
-        this.counts.committed += records;
-        this.counts.commits += 1;
-        for (const w of taken) w.resolve();
-        for (const o of this.observers) {
-          try {
-            o(batch, written);
-          } catch {
-            // An observer's failure must not undo or block the commit it was told of.
-          }
+    try {
+      while (this.waiting.length > 0) {
+        // Let requests that arrived meanwhile join this commit.
+        await new Promise((resolve) => setImmediate(resolve));
+        const taken: Waiting[] = [];
+        let records = 0;
+        while (
+          this.waiting.length > 0 &&
+          (taken.length === 0 || records + this.waiting[0]!.size <= this.maxCommit)
+        ) {
+          const w = this.waiting.shift()!;
+          taken.push(w);
+          records += w.size;
         }
-      } catch (error) {
-        this.depth -= records;
-        this.counts.failures += 1;
-        for (const w of taken) w.reject(error);
+        const batch = taken.length === 1 ? taken[0]!.batch : merge(taken.map((w) => w.batch));
+        try {
+          await this.exclusive(async () => {
+            const written = await this.write(batch);
+            for (const o of this.observers) {
+              try {
+                o(batch, written);
+              } catch {
+                // An observer's failure must not undo or block the commit it was told of.
+              }
+            }
+          });
+          this.depth -= records;
+          this.counts.committed += records;
+          this.counts.commits += 1;
+          for (const w of taken) w.resolve();
+        } catch (error) {
+          this.depth -= records;
+          this.counts.failures += 1;
+          for (const w of taken) w.reject(error);
+        }
+        this.settle();
       }
-      this.settle();
+    } finally {
+      // Cleared as the loop ends, in the same tick: a request submitted from an acknowledgement's
+      // continuation (nothing else waiting) would otherwise find this run still set, and wait forever.
+      this.running = undefined;
     }
   }
 

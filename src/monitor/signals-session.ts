@@ -74,11 +74,21 @@ export async function recomputeSession(
   sessionId: string,
   options: RecomputeOptions,
 ): Promise<SignalRecord[]> {
+  return (await fullRecompute(store, projectId, sessionId, options)).signals;
+}
+
+/** `recomputeSession`, also giving the turns it read (the incremental path keeps its state from them). */
+export async function fullRecompute(
+  store: TraceStore,
+  projectId: string,
+  sessionId: string,
+  options: RecomputeOptions,
+): Promise<{ signals: SignalRecord[]; turns: SessionTurn[] }> {
   const activity = await store.sessionActivity(projectId, sessionId, options.maxTraces ?? 200);
   const turns = sessionTurns(activity.spans, activity.feedback);
   const similarity = await pairSimilarity(turns, options.embedder, options.signals);
   const now = (options.now ?? Date.now)();
   const signals = sessionSignals(projectId, sessionId, turns, similarity, now, options.signals);
   await store.replaceSessionSignals(projectId, sessionId, signals);
-  return signals;
+  return { signals, turns };
 }

@@ -3,13 +3,23 @@ import type { TraceStore } from '../core/trace-store.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import type { IngestQueue } from './ingest-queue.js';
 import { DEFAULT_SIGNAL_OPTIONS, type SignalOptions } from './signals.js';
-import { recomputeSession } from './signals-session.js';
+import { addSpans, type PendingTrace, traceKey } from './signals-pending.js';
+import {
+  checkRound,
+  type DirtySession,
+  type Round,
+  recomputeRound,
+  SessionStates,
+  sessionKey,
+} from './signals-round.js';
 
 export interface SignalTrackerOptions {
   embedder: Embedder;
   signals?: SignalOptions;
   /** Sessions waiting for a recompute at most; more are dropped and counted (default 10,000). */
   maxPending?: number;
+  /** Sessions whose last turn is kept in memory to extend them without reading the store (default 10,000). */
+  maxSessions?: number;
   now?: () => number;
 }
 
@@ -19,20 +29,33 @@ export interface SignalTrackerOptions {
  */
 const QUIET_MS = 100;
 
-const keyOf = (projectId: string, sessionId: string) => JSON.stringify([projectId, sessionId]);
+const keyOf = sessionKey;
+
+/** Sessions recomputed in one round (one transaction for all the extended ones). */
+const ROUND = 256;
+/** New traces kept for one pending session at most; past that it is recomputed from the store. */
+const MAX_PENDING_TRACES = 64;
+/** Traces remembered as having had feedback before they were stored (their sessions are read in full). */
+const MAX_EARLY_FEEDBACK = 10_000;
 
 /** How far past its timeout a restart still looks for a session the sweep may have missed (a day). */
 const RESTORE_LOOKBACK_MS = 24 * 3_600_000;
 
 /**
  * Keeps signals current as traffic arrives: after each commit the sessions it touched (by their
- * spans, or by the trace a feedback names) are recomputed, one at a time, off the request path.
+ * spans, or by the trace a feedback names) are recomputed off the request path, in rounds of up to
+ * 256 sessions: extended by their new turns from what is kept of each (signals-round.ts), or read
+ * from the store when that cannot be trusted.
  * A session's last conversation is abandoned only once its timeout has passed with no new message:
  * a sweep (an unref'd timer) recomputes those sessions then. What is pending lives in memory and
  * is rebuilt from the store on start (`restore`), so a restart still marks abandonment at the timeout.
  */
 export class SignalTracker {
-  private readonly dirty = new Map<string, [string, string]>();
+  private readonly dirty = new Map<string, DirtySession>();
+  /** The committed traces not yet taken by a round, by `traceKey`. */
+  private readonly pending = new Map<string, PendingTrace>();
+  private readonly earlyFeedback = new Set<string>();
+  private readonly states: SessionStates;
   private readonly waitingTimeout = new Map<string, { at: number; session: [string, string] }>();
   private readonly options: SignalOptions;
   private readonly now: () => number;
@@ -47,8 +70,11 @@ export class SignalTracker {
   private readonly closed = new Promise<void>((resolve) => {
     this.stopWaiting = resolve;
   });
-  /** Sessions not recomputed because too many were pending, and recomputes that failed. */
-  readonly counts = { dropped: 0, failures: 0, recomputed: 0 };
+  /**
+   * Sessions not recomputed because too many were pending, recomputes that failed, and sessions
+   * recomputed (`incremental` of them extended from their kept state, `full` read from the store).
+   */
+  readonly counts = { dropped: 0, failures: 0, recomputed: 0, incremental: 0, full: 0 };
 
   constructor(
     private readonly store: TraceStore,
@@ -56,6 +82,7 @@ export class SignalTracker {
   ) {
     this.options = tracker.signals ?? DEFAULT_SIGNAL_OPTIONS;
     this.now = tracker.now ?? Date.now;
+    this.states = new SessionStates(tracker.maxSessions ?? 10_000);
     this.timer = setInterval(() => this.sweep(), Math.min(this.options.abandonMs, 60_000));
     this.timer.unref();
   }
@@ -68,7 +95,44 @@ export class SignalTracker {
   }
 
   onCommit(batch: IngestBatch): void {
-    for (const s of batch.spans) if (s.sessionId) this.mark(s.projectId, s.sessionId);
+    const byTrace = new Map<string, IngestBatch['spans']>();
+    for (const s of batch.spans) {
+      const key = traceKey(s.projectId, s.traceId);
+      const list = byTrace.get(key);
+      if (list) list.push(s);
+      else byTrace.set(key, [s]);
+    }
+    for (const [key, spans] of byTrace) {
+      const known = this.pending.get(key);
+      if (known) addSpans(known, spans);
+      else {
+        // The trace's session, as the writer sets it: its first span's that has one.
+        const sessionId = spans.find((s) => s.sessionId)?.sessionId;
+        if (!sessionId) continue;
+        const session = this.mark(spans[0]!.projectId, sessionId);
+        if (!session || session.full) continue;
+        if (session.traces.length >= MAX_PENDING_TRACES) {
+          this.forget(session);
+          session.full = true;
+          continue;
+        }
+        const trace: PendingTrace = {
+          projectId: spans[0]!.projectId,
+          traceId: spans[0]!.traceId,
+          sessionId,
+          spanIds: new Set(),
+          endMs: Number.NEGATIVE_INFINITY,
+        };
+        addSpans(trace, spans);
+        session.traces.push(trace);
+        this.pending.set(key, trace);
+      }
+      // Every session the trace's spans name is marked (as before): one that does not own the
+      // trace is only rechecked.
+      const named = new Set<string>();
+      for (const s of spans) if (s.sessionId) named.add(s.sessionId);
+      for (const sessionId of named) this.mark(spans[0]!.projectId, sessionId);
+    }
     if (batch.feedback.length > 0) this.enqueue(() => this.markFeedback(batch));
     this.kick();
   }
@@ -118,20 +182,40 @@ export class SignalTracker {
     await this.settled();
   }
 
-  private mark(projectId: string, sessionId: string, wait = true): void {
+  private mark(projectId: string, sessionId: string, wait = true, full = false): DirtySession | undefined {
     const key = keyOf(projectId, sessionId);
-    if (!this.dirty.has(key) && this.dirty.size >= (this.tracker.maxPending ?? 10_000)) {
-      this.counts.dropped += 1;
-      return;
+    let session = this.dirty.get(key);
+    if (!session) {
+      if (this.dirty.size >= (this.tracker.maxPending ?? 10_000)) {
+        this.counts.dropped += 1;
+        return undefined;
+      }
+      session = { projectId, sessionId, full: false, traces: [] };
+      this.dirty.set(key, session);
     }
-    this.dirty.set(key, [projectId, sessionId]);
+    if (full && !session.full) {
+      this.forget(session);
+      session.full = true;
+    }
     if (wait) this.waitingTimeout.set(key, { at: this.now(), session: [projectId, sessionId] });
+    return session;
+  }
+
+  /** Drops a session's pending traces (it is to be read from the store). */
+  private forget(session: DirtySession): void {
+    for (const t of session.traces) this.pending.delete(traceKey(t.projectId, t.traceId));
+    session.traces = [];
   }
 
   private async markFeedback(batch: IngestBatch): Promise<void> {
     for (const f of batch.feedback) {
       const trace = await this.store.getTrace(f.projectId, f.traceId);
-      if (trace?.sessionId) this.mark(f.projectId, trace.sessionId, false);
+      if (trace?.sessionId) this.mark(f.projectId, trace.sessionId, false, true);
+      else if (!trace) {
+        // Feedback before its trace: when the trace comes, only the store knows it was liked.
+        if (this.earlyFeedback.size >= MAX_EARLY_FEEDBACK) this.earlyFeedback.clear();
+        this.earlyFeedback.add(traceKey(f.projectId, f.traceId));
+      }
     }
     this.kick();
   }
@@ -158,23 +242,53 @@ export class SignalTracker {
     });
   }
 
+  /** Takes up to ROUND dirty sessions with their pending traces, and what the store holds of them. */
+  private async takeRounds(): Promise<Round[]> {
+    const byProject = new Map<string, DirtySession[]>();
+    let taken = 0;
+    for (const [key, session] of this.dirty) {
+      if (taken++ >= ROUND) break;
+      this.dirty.delete(key);
+      for (const t of session.traces) this.pending.delete(traceKey(t.projectId, t.traceId));
+      const list = byProject.get(session.projectId) ?? [];
+      list.push(session);
+      byProject.set(session.projectId, list);
+    }
+    const rounds: Round[] = [];
+    for (const [projectId, sessions] of byProject) {
+      try {
+        rounds.push(await checkRound(this.store, projectId, sessions));
+      } catch {
+        this.counts.failures += sessions.length;
+      }
+    }
+    return rounds;
+  }
+
   private async drainDirty(): Promise<void> {
     while (this.dirty.size > 0) {
-      const [key, [projectId, sessionId]] = this.dirty.entries().next().value as [string, [string, string]];
-      // Ingestion first: a recompute reads the store and embeds texts on this thread. A quiet spell
-      // (100 ms without ingest work), not just a gap between two requests; once in one, the next
-      // sessions go on without waiting again.
+      // Ingestion first: a recompute reads the store on this thread. A quiet spell (100 ms without
+      // ingest work), not just a gap between two requests; once in one, the next rounds go on
+      // without waiting again.
       if (this.queue && !this.closing) await Promise.race([this.queue.quiet(QUIET_MS), this.closed]);
-      this.dirty.delete(key);
-      try {
-        await recomputeSession(this.store, projectId, sessionId, {
-          embedder: this.tracker.embedder,
-          signals: this.options,
-          now: this.now,
-        });
-        this.counts.recomputed += 1;
-      } catch {
-        this.counts.failures += 1;
+      const rounds = this.queue ? await this.queue.between(() => this.takeRounds()) : await this.takeRounds();
+      for (const round of rounds) {
+        try {
+          const done = await recomputeRound(this.store, round, this.states, {
+            embedder: this.tracker.embedder,
+            signals: this.options,
+            maxTraces: 200,
+            now: this.now,
+            hadEarlyFeedback: (p, t) => this.earlyFeedback.has(traceKey(p, t)),
+          });
+          this.counts.incremental += done.incremental;
+          this.counts.full += done.full;
+          this.counts.recomputed += done.incremental + done.full;
+          this.counts.failures += done.failures;
+        } catch {
+          this.counts.failures += round.sessions.length;
+          for (const s of round.sessions) this.states.take(keyOf(round.projectId, s.sessionId));
+        }
       }
     }
   }

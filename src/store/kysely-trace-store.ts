@@ -18,6 +18,8 @@ import type {
   PruneResult,
   RecentSession,
   SessionActivity,
+  TraceSessionRow,
+  TraceSignals,
   TraceStore,
 } from '../core/trace-store.js';
 import type { TrafficQuery, TrafficSeries } from '../core/traffic-series.js';
@@ -300,6 +302,18 @@ export class KyselyTraceStore implements TraceStore {
 
   sessionActivity(projectId: string, sessionId: string, limit: number): Promise<SessionActivity> {
     return signalStore.sessionActivity(this.db, projectId, sessionId, limit);
+  }
+
+  replaceTraceSignals(changes: TraceSignals[]): Promise<void> {
+    return signalStore.replaceTraceSignals(this.db, changes);
+  }
+
+  sessionTraceCounts(projectId: string, sessionIds: string[]): Promise<Map<string, number>> {
+    return signalStore.sessionTraceCounts(this.db, projectId, sessionIds);
+  }
+
+  traceSessions(projectId: string, traceIds: string[]): Promise<Map<string, TraceSessionRow>> {
+    return signalStore.traceSessions(this.db, projectId, traceIds);
   }
 
   recentSessions(sinceMs: number): Promise<RecentSession[]> {

@@ -388,6 +388,46 @@ export function traceStoreContract(name: string, makeFixture: () => Promise<Trac
       ]);
     });
 
+    it("incremental signals: trace counts per session, a trace's session and spans, signals replaced per trace", async () => {
+      await store.writeIngest(
+        batch({
+          spans: [
+            span(p2, 'is-t1', 'a', { sessionId: 'is-s1' }),
+            span(p2, 'is-t1', 'b', { sessionId: null }),
+            span(p2, 'is-t2', 'a', { sessionId: 'is-s1' }),
+            span(p2, 'is-t3', 'a', { sessionId: null }),
+          ],
+        }),
+      );
+      expect(await store.sessionTraceCounts(p2, ['is-s1', 'is-none'])).toEqual(new Map([['is-s1', 2]]));
+      expect(await store.sessionTraceCounts(p1, ['is-s1'])).toEqual(new Map());
+      expect(await store.traceSessions(p2, ['is-t1', 'is-t3', 'is-none'])).toEqual(
+        new Map([
+          ['is-t1', { sessionId: 'is-s1', spanCount: 2 }],
+          ['is-t3', { sessionId: null, spanCount: 1 }],
+        ]),
+      );
+      const sig = (traceId: string, kind: SignalRecord['kind'], value: number): SignalRecord => ({
+        projectId: p2,
+        traceId,
+        sessionId: 'is-s1',
+        kind,
+        value,
+        computedMs: 7,
+      });
+      await store.replaceSessionSignals(p2, 'is-s1', [sig('is-t1', 'turns', 1), sig('is-t1', 'retry', 1)]);
+      await store.replaceTraceSignals([
+        {
+          projectId: p2,
+          traceIds: ['is-t1', 'is-t2'],
+          signals: [sig('is-t1', 'retry', 1), sig('is-t2', 'turns', 2)],
+        },
+      ]);
+      expect(await store.signalsForTrace(p2, 'is-t1')).toEqual([sig('is-t1', 'retry', 1)]);
+      expect(await store.signalsForTrace(p2, 'is-t2')).toEqual([sig('is-t2', 'turns', 2)]);
+      await store.replaceTraceSignals([]);
+    });
+
     it('prune deletes traces older than the horizon with their spans, scores, feedback and events', async () => {
       const old = 1_000_000;
       const kept = await store.getTrace(p1, 't1');

@@ -1,0 +1,68 @@
+import type { SpanRecord } from '../core/trace.js';
+import type { KeptTurn } from './signals-incremental.js';
+
+/**
+ * What the signal tracker keeps of a committed trace until its session is recomputed: enough to
+ * make its turn as `sessionTurns` (signals-session.ts) would from the store, and to check that the
+ * store holds nothing more of it (its span count).
+ */
+export interface PendingTrace {
+  projectId: string;
+  traceId: string;
+  sessionId: string;
+  spanIds: Set<string>;
+  /** The earliest and latest spans with a model (by start): the turn's user text and reply. */
+  first?: { startMs: number; spanId: string; userText: string };
+  last?: { startMs: number; spanId: string; hasOutput: boolean };
+  endMs: number;
+}
+
+/** The order of a trace's spans as `sessionActivity` gives them: by start, then span id. */
+const before = (a: { startMs: number; spanId: string }, b: { startMs: number; spanId: string }) =>
+  a.startMs < b.startMs || (a.startMs === b.startMs && a.spanId < b.spanId);
+
+export const traceKey = (projectId: string, traceId: string) => `${projectId}\u0000${traceId}`;
+
+/** The last user message of the first LLM call (or its last message), as `sessionTurns` reads it. */
+function userTextOf(span: SpanRecord): string {
+  const users = span.input.filter((m) => m.role === 'user');
+  return (users[users.length - 1] ?? span.input[span.input.length - 1])?.content ?? '';
+}
+
+/**
+ * Adds a commit's spans of one trace (in commit order) to what is pending of it. `sessionId` is the
+ * trace's session as the writer assigns it: the first span's that has one.
+ */
+export function addSpans(pending: PendingTrace, spans: SpanRecord[]): void {
+  for (const s of spans) {
+    pending.spanIds.add(s.spanId);
+    if (s.model === null || s.model === undefined) continue;
+    pending.endMs = Math.max(pending.endMs, s.endMs ?? s.startMs);
+    const { first, last } = pending;
+    if (!first || before(s, first))
+      pending.first = { startMs: s.startMs, spanId: s.spanId, userText: userTextOf(s) };
+    if (!last || before(last, s))
+      pending.last = {
+        startMs: s.startMs,
+        spanId: s.spanId,
+        hasOutput:
+          s.output
+            .map((m) => m.content)
+            .join('\n')
+            .trim() !== '',
+      };
+  }
+}
+
+/** The turn of a pending trace (undefined without a span with a model: such a trace has no turn). */
+export function pendingTurn(p: PendingTrace): KeptTurn | undefined {
+  if (!p.first || !p.last) return undefined;
+  return {
+    traceId: p.traceId,
+    startMs: p.first.startMs,
+    endMs: p.endMs,
+    userText: p.first.userText,
+    hasOutput: p.last.hasOutput,
+    positiveFeedback: false,
+  };
+}
