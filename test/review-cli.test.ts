@@ -23,7 +23,7 @@ const CASES: SeededCase[] = Array.from({ length: 60 }, (_, i) => ({
   tags: { type: i < 40 ? 'a' : 'b' },
   answer: i % 3 === 0 ? 'no idea' : `answer ${i}`,
   pass: i % 3 !== 0,
-  judge: i % 3 === 0 ? 2 : 4,
+  judge: [2, 4, 5][i % 3]!,
 }));
 
 const QUEUE = {
@@ -63,10 +63,11 @@ const cli = (args: string[], cwd: string) => runCli(args, { cwd });
 
 const caseNumber = (i: Item) => Number((i.source as { caseId: string }).caseId.slice(1));
 
-/**
- * Two reviewers rate the first `count` items of the queue: on a failed answer (every third case)
- * accuracy 2 and 1, verdict bad; otherwise 4 and 5, good.
- */
+/** What ana (k = 0) and ben (k = 1) give case n: failed answers 2 and 1, the others 4 or 5, and 3 on every fifth. */
+const accuracyOf = (n: number, k: number) =>
+  n % 5 === 0 ? 3 : n % 3 === 0 ? 2 - k : n % 3 === 1 ? 4 : 4 + k;
+
+/** Two reviewers rate the first `count` items of the queue (verdict bad on a failed answer). */
 async function rate(db: string, count: number): Promise<void> {
   const stores = await openStores(db);
   try {
@@ -85,7 +86,7 @@ async function rate(db: string, count: number): Promise<void> {
       const bad = caseNumber(item) % 3 === 0;
       for (const [k, user] of raters.entries()) {
         await service.label({ projectId: project.id, user }, item.id, {
-          scores: { accuracy: bad ? 2 - k : 4 + k, verdict: bad ? 'bad' : 'good' },
+          scores: { accuracy: accuracyOf(caseNumber(item), k), verdict: bad ? 'bad' : 'good' },
         });
       }
     }
@@ -170,21 +171,21 @@ function addTests(store: () => { db: string; cwd: string }) {
 
   it('exports the aggregated labels as a golden set that `assay eval` runs', async () => {
     const { db, cwd } = store();
-    await rate(db, 20);
+    await rate(db, 30);
     const res = await cli(
       ['review', 'export', '--queue', 'answers', '--to', 'reviewed.jsonl', '--db', db],
       cwd,
     );
     expect(res.stderr).toBe('');
     expect(res.stdout).toMatch(
-      /exported 20 reviewed items of queue "answers" \(mean\) to reviewed.jsonl; 40 without labels yet left out/,
+      /exported 30 reviewed items of queue "answers" \(mean\) to reviewed.jsonl; 30 without labels yet left out/,
     );
     expect(res.code).toBe(0);
     const rows = readFileSync(join(cwd, 'reviewed.jsonl'), 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(rows).toHaveLength(20);
+    expect(rows).toHaveLength(30);
     for (const row of rows) {
       const n = Number(row.reviewedFrom.caseId.slice(1));
       const bad = n % 3 === 0;
@@ -192,7 +193,9 @@ function addTests(store: () => { db: string; cwd: string }) {
         question: `question ${n}`,
         output: bad ? 'no idea' : `answer ${n}`,
         reference: `answer ${n}`,
-        expected: { scores: { accuracy: bad ? 1.5 : 4.5, verdict: bad ? 'bad' : 'good' } },
+        expected: {
+          scores: { accuracy: (accuracyOf(n, 0) + accuracyOf(n, 1)) / 2, verdict: bad ? 'bad' : 'good' },
+        },
         ratings: 2,
         tags: { type: n < 40 ? 'a' : 'b' },
         origin: 'review',
@@ -232,8 +235,61 @@ function addTests(store: () => { db: string; cwd: string }) {
     const ev = await cli(['eval', '-c', 'reviewed.yaml', '--db', join(cwd, 'eval.db'), '-o', 'ev.json'], cwd);
     expect(ev.code).toBe(0);
     const out = JSON.parse(readFileSync(join(cwd, 'ev.json'), 'utf8'));
-    expect(out.results).toHaveLength(20);
+    expect(out.results).toHaveLength(30);
     expect(out.results.every((r: { pass: boolean }) => r.pass)).toBe(true);
+  });
+
+  it('calibrate --review: the judge against the queue’s aggregated labels, as --labels computes it', async () => {
+    const { db, cwd } = store();
+    const res = await cli(
+      ['calibrate', '--review', 'answers', '--run', 'run-1', '--json', 'cal.json', '--db', db],
+      cwd,
+    );
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(
+      /Calibration of rubric.accuracy \(run run-1\) against human labels: 30 outputs/,
+    );
+    const doc = JSON.parse(readFileSync(join(cwd, 'cal.json'), 'utf8'));
+    expect(doc).toMatchObject({ run: 'run-1', labels: 'review:answers', review: 'answers' });
+    // The same ratings as a labels file give the same statistics.
+    const lines = JSON.parse(
+      `[${readFileSync(join(cwd, 'reviewed.jsonl'), 'utf8').trim().split('\n').join(',')}]`,
+    ).flatMap((row: { reviewedFrom: { caseId: string } }) => {
+      const n = Number(row.reviewedFrom.caseId.slice(1));
+      return [0, 1].map((k) =>
+        JSON.stringify({
+          caseId: row.reviewedFrom.caseId,
+          dimension: 'accuracy',
+          rater: `r${k}`,
+          score: accuracyOf(n, k),
+        }),
+      );
+    });
+    writeFileSync(join(cwd, 'human.jsonl'), `${lines.join('\n')}\n`);
+    const file = await cli(
+      ['calibrate', '--labels', 'human.jsonl', '--run', 'run-1', '--json', 'cal-file.json', '--db', db],
+      cwd,
+    );
+    expect(file.code).toBe(0);
+    const fromFile = JSON.parse(readFileSync(join(cwd, 'cal-file.json'), 'utf8'));
+    const strip = (c: { notes: string[] }) => ({ ...c, notes: [] });
+    expect(doc.calibrations.map(strip)).toEqual(fromFile.calibrations.map(strip));
+    expect(doc.calibrations[0].n).toBe(30);
+    expect(doc.calibrations[0].spearman.value).toBeGreaterThan(0.8);
+    expect(doc.calibrations[0].notes).toContain('label dimensions left out (no numeric scale): verdict');
+  });
+
+  it('calibrate: --labels or --review, one of them; an unknown queue exits 2', async () => {
+    const { db, cwd } = store();
+    const none = await cli(['calibrate', '--run', 'run-1', '--db', db], cwd);
+    expect(none.code).toBe(2);
+    expect(none.stderr.trim()).toBe(
+      'assay: error: --labels: give the human labels with --labels FILE or --review QUEUE (one of them)',
+    );
+    const q = await cli(['calibrate', '--review', 'nope', '--run', 'run-1', '--db', db], cwd);
+    expect(q.code).toBe(2);
+    expect(q.stderr).toMatch(/^assay: error: --review: no review queue "nope" in this project/);
   });
 
   it('export: an unknown queue exits 2; --to must be JSONL', async () => {

@@ -200,9 +200,13 @@ export function buildProgram(): Command {
 
   program
     .command('calibrate')
-    .description("compare a run's judge scores with human labels: correlations, kappa, verdict")
+    .description(
+      "compare a run's judge scores with human labels (a file or a review queue): correlations, kappa, verdict",
+    )
     .requiredOption('--run <id>', 'the run whose judge scores are calibrated')
-    .requiredOption('--labels <file>', 'human labels, JSONL: {"caseId", "dimension"?, "score", "rater"?}')
+    .option('--labels <file>', 'human labels, JSONL: {"caseId", "dimension"?, "score", "rater"?}')
+    .option('--review <queue>', "or the aggregated labels of a review queue's items made from this run")
+    .option('--project <name>', 'with --review: the project of the queue and run (default: default)')
     .option('--evaluator <score>', 'the judge score to calibrate, e.g. rubric.accuracy')
     .option('--json <file>', 'also write the calibration as JSON')
     .option(...dbOption)

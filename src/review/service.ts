@@ -241,12 +241,17 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
 
     /**
      * Aggregated labels per item (an admin's consensus wins; flagged raters left out): what
-     * `GET queues/{q}/export` returns. (`assay calibrate --review` is not built yet: docs/review.md.)
+     * `GET queues/{q}/export`, `assay review export` and `assay calibrate --review` read.
      */
     async aggregated(
       actor: Actor,
       name: string,
-    ): Promise<{ queue: Queue; items: (Item & { aggregate: AggregatedItem })[] }> {
+    ): Promise<{
+      queue: Queue;
+      items: (Item & { aggregate: AggregatedItem })[];
+      /** The ratings that went into the aggregates (regular items, flagged raters left out). */
+      rows: LabelRow[];
+    }> {
       requireAdmin(actor);
       const q = await queueOf(actor, name);
       const s = await state(q);
@@ -258,7 +263,7 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
           const a = agg.get(i.id) ?? { itemId: i.id, scores: {}, n: 0 };
           return { ...i, aggregate: i.consensus ? { ...a, scores: { ...a.scores, ...i.consensus } } : a };
         });
-      return { queue: q, items };
+      return { queue: q, items, rows };
     },
 
     /** Items ordered by disagreement (spread of their ratings), with every rating and comment. */

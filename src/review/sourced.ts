@@ -23,14 +23,19 @@ export function sourcedItemId(queueId: string, key: string): string {
 }
 
 /** The queue of that name in the project, or an error naming the queues there are (exit 2 on the CLI). */
-export async function queueNamed(store: ReviewStore, projectId: string, name: string): Promise<Queue> {
+export async function queueNamed(
+  store: ReviewStore,
+  projectId: string,
+  name: string,
+  field = '--queue',
+): Promise<Queue> {
   const queue = await store.queueByName(projectId, name);
   if (queue) return queue;
   const names = (await store.listQueues(projectId)).map((q) => q.name);
   throw new AssayError(
     'input.invalid',
     `no review queue "${name}" in this project (${names.length ? `queues: ${names.join(', ')}` : 'it has none yet: POST /api/v1/review/queues'})`,
-    { field: '--queue' },
+    { field },
   );
 }
 

@@ -11,6 +11,12 @@ export interface CalibrationPair {
   judge: number;
   /** Each human rating, with its rater when known. */
   ratings: { score: number; rater?: string }[];
+  /**
+   * The humans' label when it is not the mean of `ratings`: a review queue's aggregate (median, or an
+   * admin's consensus). Correlations, pass/fail agreement and gaps use it; kappa and the humans' own
+   * agreement still use every rating.
+   */
+  human?: number;
   reasoning?: string;
 }
 
@@ -93,7 +99,7 @@ export function calibrate(
 ): Calibration {
   const notes: string[] = [];
   const judge = pairs.map((p) => p.judge);
-  const human = pairs.map((p) => p.ratings.reduce((s, r) => s + r.score, 0) / p.ratings.length);
+  const human = pairs.map((p) => p.human ?? p.ratings.reduce((s, r) => s + r.score, 0) / p.ratings.length);
   const corr = (
     name: string,
     kind: CorrelationKind,
