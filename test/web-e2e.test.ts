@@ -474,9 +474,11 @@ describe.skipIf(!HAVE_CHROMIUM)(
     }, 400_000);
 
     it('charts the rolling offline↔online Spearman with its interval band and the 0.7 line, and ranks the predictors', async () => {
-      await page.goto(`${server.url}/monitoring?${range}`);
+      // A model filter narrows the traffic charts, not drift or the correlation: the page says so.
+      await page.goto(`${server.url}/monitoring?${range}&model=gpt-4o-mini`);
       const chart = page.getByTestId('correlation-chart');
       await chart.waitFor({ timeout: 240_000 });
+      await page.getByText('the model filter does not apply to it', { exact: false }).waitFor();
       expect(await chart.locator('canvas').count()).toBe(1);
       expect(await chart.textContent()).toContain('alert below 0.7');
       const rows = page.getByTestId('correlation-table').locator('tbody tr');

@@ -188,8 +188,13 @@ function Summary({ data }: { data: DriftReportJson }) {
  * window and the open test live in the URL (`window`, `drift`). The offline↔online correlation,
  * from the same answer, follows.
  */
-export function DriftPanels({ from, to, note }: { from?: string; to?: string; note?: string }) {
+export function DriftPanels({ from, to }: { from?: string | undefined; to?: string | undefined }) {
   const [params, update] = useUrlState();
+  // The page's slicing filters narrow its traffic charts, not drift: say so rather than mislead.
+  const sliced = ['segment', 'model', 'promptVersion'].filter((k) => params.get(k));
+  const note = sliced.length
+    ? `Drift is tested on the whole traffic (and per segment with drift.bySegment): the ${sliced.join(', ')} filter does not apply to it.`
+    : undefined;
   const window = params.get('window') ?? undefined;
   const open = params.get('drift') ?? undefined;
   const q = useDriftReport({ from, to, window });

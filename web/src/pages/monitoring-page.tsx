@@ -247,15 +247,7 @@ export function MonitoringPage() {
           </Section>
         </>
       ) : null}
-      <DriftPanels
-        from={filter.from}
-        to={filter.to}
-        {...(filter.segment || filter.model
-          ? {
-              note: 'Drift is tested on the whole traffic: the segment and model filters do not apply to it.',
-            }
-          : {})}
-      />
+      <DriftPanels from={filter.from} to={filter.to} />
     </>
   );
 }
