@@ -18,6 +18,11 @@ import { join } from 'node:path';
 const SPANS = 512;
 const PER_TRACE = 8;
 const MARK = 'feedface';
+/** Stamped with the request number divided by TURNS: a session gets one turn in each of TURNS requests in a row. */
+const SESSION_MARK = 'sessmark';
+/** Stamped with the request number into each user message: a session's next turn is not a resend. */
+const TEXT_MARK = 'textmark';
+const TURNS = 4;
 
 function words(n: number, seed: number): string {
   const vocab = [
@@ -47,7 +52,11 @@ function spans() {
     const spanId = `${MARK}${(i + 1).toString(16).padStart(8, '0')}`;
     const start = BigInt(Date.now()) * 1_000_000n;
     const attributes: Record<string, string | number> = root
-      ? { 'openinference.span.kind': 'AGENT', 'session.id': `sess-${t}`, 'user.id': `user-${t % 13}` }
+      ? {
+          'openinference.span.kind': 'AGENT',
+          'session.id': `sess-${SESSION_MARK}-${t}`,
+          'user.id': `user-${t % 13}`,
+        }
       : {
           'gen_ai.operation.name': 'chat',
           'gen_ai.provider.name': 'openai',
@@ -58,10 +67,10 @@ function spans() {
           'gen_ai.response.finish_reasons': 'stop',
           'gen_ai.usage.input_tokens': 180 + (i % 50),
           'gen_ai.usage.output_tokens': 60 + (i % 30),
-          'gen_ai.conversation.id': `sess-${t}`,
+          'gen_ai.conversation.id': `sess-${SESSION_MARK}-${t}`,
           'gen_ai.input.messages': JSON.stringify([
             { role: 'system', parts: [{ type: 'text', content: words(20, i) }] },
-            { role: 'user', parts: [{ type: 'text', content: words(80, i + 1) }] },
+            { role: 'user', parts: [{ type: 'text', content: `${words(80, i + 1)} ${TEXT_MARK}` }] },
           ]),
           'gen_ai.output.messages': JSON.stringify([
             {
@@ -101,7 +110,18 @@ function spans() {
   };
 }
 
-/** A body template and a way to stamp a fresh request number into every id (so nothing is a resend). */
+const hex8 = (n: number) => n.toString(16).padStart(8, '0');
+
+/** The stamps of request `n`: its ids, its sessions (TURNS requests share them) and its texts. */
+const stamps = (n: number): [string, string][] => [
+  [SESSION_MARK, hex8(Math.floor(n / TURNS))],
+  [TEXT_MARK, hex8(n)],
+];
+
+/**
+ * A body template and a way to stamp a fresh request number into every id (so nothing is a resend):
+ * each request carries 64 traces of 64 sessions, each session a conversation of TURNS traces.
+ */
 function templates(kind: 'protobuf' | 'json'): {
   stamp(n: number): Buffer;
   contentType: string;
@@ -113,7 +133,11 @@ function templates(kind: 'protobuf' | 'json'): {
     return {
       contentType: 'application/json',
       bytes: text.length,
-      stamp: (n) => Buffer.from(text.replaceAll(MARK, n.toString(16).padStart(8, '0'))),
+      stamp: (n) => {
+        let out = text.replaceAll(MARK, hex8(n));
+        for (const [mark, value] of stamps(n)) out = out.replaceAll(mark, value);
+        return Buffer.from(out);
+      },
     };
   }
   const require = createRequire(import.meta.url);
@@ -127,12 +151,20 @@ function templates(kind: 'protobuf' | 'json'): {
   const mark = Buffer.from(MARK, 'hex');
   const at: number[] = [];
   for (let i = template.indexOf(mark); i >= 0; i = template.indexOf(mark, i + 1)) at.push(i);
+  // The string marks are as long as their stamps (8 characters): no length prefix changes.
+  const textAt = new Map<string, number[]>();
+  for (const m of [SESSION_MARK, TEXT_MARK]) {
+    const list: number[] = [];
+    for (let i = template.indexOf(m); i >= 0; i = template.indexOf(m, i + 1)) list.push(i);
+    textAt.set(m, list);
+  }
   return {
     contentType: 'application/x-protobuf',
     bytes: template.length,
     stamp: (n) => {
       const b = Buffer.from(template);
       for (const i of at) b.writeUInt32BE(n, i);
+      for (const [m, value] of stamps(n)) for (const i of textAt.get(m)!) b.write(value, i, 'latin1');
       return b;
     },
   };
@@ -180,6 +212,20 @@ function cpuSeconds(pid: number, tid?: number): number {
 function peakRssMb(pid: number): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+function signalCoverage(file: string): { sessions: number; withSignals: number } {
+  const Database = createRequire(import.meta.url)('better-sqlite3') as typeof import('better-sqlite3');
+  const db = new Database(file, { readonly: true });
+  try {
+    const count = (q: string) => (db.prepare(q).get() as { n: number }).n;
+    return {
+      sessions: count('select count(distinct session_id) as n from traces where session_id is not null'),
+      withSignals: count("select count(distinct session_id) as n from signals where kind = 'turns'"),
+    };
+  } finally {
+    db.close();
+  }
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -264,8 +310,13 @@ async function main() {
   const rss = peakRssMb(child.pid!);
   const cpu = cpuSeconds(child.pid!) - cpu0;
   const mainCpu = cpuSeconds(child.pid!, child.pid!) - main0;
+  // The server finishes its pending signal recomputes before it exits: the time it takes is the
+  // backlog that load left behind.
+  const stop0 = performance.now();
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
+  const stopMs = performance.now() - stop0;
+  const signals = signalCoverage(join(dir, 'assay.db'));
   rmSync(dir, { recursive: true, force: true });
   console.log(
     JSON.stringify({
@@ -283,6 +334,10 @@ async function main() {
       serverCpuMsPer1kSpans: Math.round((cpu * 1e6) / Math.max(acked, 1)),
       // The main thread's share (HTTP, commits): the part that cannot spread over cores.
       mainThreadCpuMsPer1kSpans: Math.round((mainCpu * 1e6) / Math.max(acked, 1)),
+      // Sessions stored, and those with their signals computed (a `turns` signal) once the server stopped.
+      sessions: signals.sessions,
+      sessionsWithSignals: signals.withSignals,
+      stopMs: Math.round(stopMs),
       load1: Number(loadavg()[0]!.toFixed(2)),
     }),
   );
