@@ -8,6 +8,7 @@ import type {
   FeedbackRecord,
   IngestBatch,
   Project,
+  SpanRecord,
   StoredSpan,
   TraceDetail,
   TracePage,
@@ -27,6 +28,8 @@ import { chunks } from './kysely-store.js';
 import type { Dialect } from './migrations.js';
 import { opsMetrics } from './ops-metrics.js';
 import { pruneTraces } from './prune-traces.js';
+import { modelsBefore, RollupDeltas } from './rollup-cells.js';
+import { TRACE_STATE, writeRollups } from './rollup-write.js';
 import type { Database } from './schema.js';
 import * as signalStore from './signal-store.js';
 import {
@@ -156,13 +159,23 @@ export class KyselyTraceStore implements TraceStore {
       for (const s of batch.spans)
         if (stored.has(spanKey(s.projectId, s.traceId, s.spanId))) inserted.push(s);
       result.spans = inserted.length;
-      for (const part of chunks(traceDeltas(inserted), CHUNK)) {
-        await trx
+      const traces = traceDeltas(inserted);
+      const rolled = new RollupDeltas();
+      for (const s of inserted) rolled.call(s);
+      const old = await this.lockAndRead(trx, traces, inserted, rolled);
+      for (const part of chunks(traces, CHUNK)) {
+        const rows = await trx
           .insertInto('traces')
           .values(part)
           .onConflict((oc) => oc.columns(['project_id', 'trace_id']).doUpdateSet(Object.fromEntries(merge)))
+          .returning([...TRACE_STATE, 'trace_id'])
           .execute();
+        for (const row of rows) {
+          const key = spanKey(row.project_id, row.trace_id, '');
+          rolled.trace({ row, models: old.get(key) ?? [] }, 1);
+        }
       }
+      await writeRollups(trx, rolled);
       const spanIds = new Set(batch.spans.map((s) => spanKey(s.projectId, s.traceId, s.spanId)));
       // A score that came with a span resent by a retrying exporter was stored with it the first time.
       const scores = batch.scores.filter((s) => {
@@ -183,6 +196,70 @@ export class KyselyTraceStore implements TraceStore {
       }
       return result;
     });
+  }
+
+  /**
+   * Before the traces absorb a batch: locks each touched trace (a transaction-scoped advisory lock,
+   * in one order, so two writers of one trace take turns and neither counts it twice), takes each
+   * existing trace's rollup rows out, and answers every touched trace's models after the batch.
+   */
+  private async lockAndRead(
+    trx: Kysely<Database>,
+    traces: { project_id: string; trace_id: string }[],
+    inserted: SpanRecord[],
+    rolled: RollupDeltas,
+  ): Promise<Map<string, string[]>> {
+    const mine = new Map<string, SpanRecord[]>();
+    for (const s of inserted) {
+      const key = spanKey(s.projectId, s.traceId, '');
+      mine.set(key, [...(mine.get(key) ?? []), s]);
+    }
+    const keys = traces.map((t) => `${t.project_id}/${t.trace_id}`).sort();
+    if (this.dialect === 'postgres' && keys.length > 0)
+      await sql`select pg_advisory_xact_lock(k) from (select hashtextextended(x, 0) as k from unnest(${keys}::text[]) as x order by 1) l`.execute(
+        trx,
+      );
+    const models = new Map<string, string[]>();
+    for (const [key, spans] of mine)
+      models.set(
+        key,
+        spans.flatMap((s) => (s.model ? [s.model] : [])),
+      );
+    const byProject = new Map<string, string[]>();
+    for (const t of traces) byProject.set(t.project_id, [...(byProject.get(t.project_id) ?? []), t.trace_id]);
+    for (const [projectId, ids] of byProject) {
+      for (const part of chunks(ids, CHUNK)) {
+        const rows = await trx
+          .selectFrom('traces')
+          .select([...TRACE_STATE, 'trace_id'])
+          .where('project_id', '=', projectId)
+          .where('trace_id', 'in', part)
+          .execute();
+        if (rows.length === 0) continue;
+        const stored = await trx
+          .selectFrom('spans')
+          .select(['trace_id', 'model', (eb) => eb.fn.countAll<number>().as('n')])
+          .where('project_id', '=', projectId)
+          .where(
+            'trace_id',
+            'in',
+            rows.map((r) => r.trace_id),
+          )
+          .where('model', 'is not', null)
+          .groupBy(['trace_id', 'model'])
+          .execute();
+        for (const row of rows) {
+          const key = spanKey(projectId, row.trace_id, '');
+          const before = modelsBefore(
+            stored.filter((r) => r.trace_id === row.trace_id),
+            mine.get(key) ?? [],
+          );
+          rolled.trace({ row, models: before }, -1);
+          models.set(key, [...before, ...(models.get(key) ?? [])]);
+        }
+      }
+    }
+    return models;
   }
 
   async listTraces(projectId: string, query: TraceQuery = {}): Promise<TracePage> {
@@ -285,7 +362,7 @@ export class KyselyTraceStore implements TraceStore {
   }
 
   prune(beforeMs: number): Promise<PruneResult> {
-    return pruneTraces(this.db, beforeMs);
+    return pruneTraces(this.db, this.dialect, beforeMs);
   }
 
   replaceSessionSignals(projectId: string, sessionId: string, signals: SignalRecord[]): Promise<void> {

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Dialect } from './migrations.js';
+import { HOUR } from './rollup-cells.js';
+import { rebuildRollups } from './rollup-rebuild.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: DDL runs before the typed tables exist.
 type AnyDb = Kysely<any>;
@@ -153,4 +155,67 @@ export async function addPromptVersion(db: AnyDb): Promise<void> {
     .on('traces')
     .columns(['project_id', 'prompt_version', 'start_ms'])
     .execute();
+}
+
+/**
+ * The hourly rollups (`rollup-cells.ts`), filled from the traces already stored; and the time
+ * indexes the series' feedback and score counts read. Empty segments and prompt versions become
+ * null first: a rollup key has one "none", as the ingest path has since it stores '' as null.
+ */
+export async function createRollupTables(db: AnyDb, dialect: Dialect): Promise<void> {
+  for (const table of ['traces', 'spans'])
+    for (const column of ['segment', 'prompt_version'])
+      await db
+        .updateTable(table)
+        .set({ [column]: null })
+        .where(column, '=', '')
+        .execute();
+  const key = (t: ReturnType<AnyDb['schema']['createTable']>) =>
+    t
+      .addColumn('project_id', 'text', (c) => c.notNull())
+      .addColumn('hour', 'bigint', (c) => c.notNull())
+      .addColumn('model', 'text', (c) => c.notNull())
+      .addColumn('segment', 'text', (c) => c.notNull())
+      .addColumn('prompt_version', 'text', (c) => c.notNull())
+      .addColumn('bin', 'integer', (c) => c.notNull())
+      .addColumn('n', 'bigint', (c) => c.notNull())
+      .addColumn('errors', 'bigint', (c) => c.notNull())
+      .addColumn('cost_usd', 'double precision', (c) => c.notNull())
+      .addColumn('costed', 'bigint', (c) => c.notNull());
+  const pk = ['project_id', 'hour', 'model', 'segment', 'prompt_version', 'bin'];
+  await key(db.schema.createTable('trace_rollup'))
+    .addColumn('input_tokens', 'bigint', (c) => c.notNull())
+    .addColumn('output_tokens', 'bigint', (c) => c.notNull())
+    .addColumn('latency_ms', 'double precision', (c) => c.notNull())
+    .addPrimaryKeyConstraint('trace_rollup_pk', pk as never)
+    .execute();
+  await key(db.schema.createTable('call_rollup'))
+    .addColumn('ok_output_tokens', 'bigint', (c) => c.notNull())
+    .addColumn('ok_counted', 'bigint', (c) => c.notNull())
+    .addColumn('tokens', 'bigint', (c) => c.notNull())
+    .addColumn('latency_ms', 'double precision', (c) => c.notNull())
+    .addPrimaryKeyConstraint('call_rollup_pk', pk as never)
+    .execute();
+  await db.schema
+    .createIndex('feedback_time_idx')
+    .on('feedback')
+    .columns(['project_id', 'timestamp_ms'])
+    .execute();
+  await db.schema
+    .createIndex('span_scores_time_idx')
+    .on('span_scores')
+    .columns(['project_id', 'created_ms'])
+    .execute();
+  const range = await db
+    .selectFrom('spans')
+    .select([(eb) => eb.fn.min('start_ms').as('lo'), (eb) => eb.fn.max('start_ms').as('hi')])
+    .executeTakeFirst();
+  if (range?.lo === null || range?.lo === undefined) return;
+  // Traces start at their earliest span, so the spans' hours cover the traces' too.
+  await rebuildRollups(
+    db,
+    dialect,
+    Math.floor(Number(range.lo) / HOUR),
+    Math.floor(Number(range.hi) / HOUR) + 1,
+  );
 }

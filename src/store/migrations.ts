@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { createReviewTables } from './migration-review.js';
 import { createSignalTables } from './migration-signals.js';
-import { addPromptVersion, createTraceTables } from './migration-traces.js';
+import { addPromptVersion, createRollupTables, createTraceTables } from './migration-traces.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -223,6 +223,11 @@ export const MIGRATIONS: Migration[] = [
         .columns(['principal_kind', 'principal_id'])
         .execute();
     },
+  },
+  {
+    // Hourly rollups, so monitoring over a million traces reads thousands of rows (rollup-cells.ts).
+    name: '011_traffic_rollups',
+    up: (db, dialect) => createRollupTables(db as AnyDb, dialect),
   },
 ];
 

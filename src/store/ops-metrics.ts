@@ -2,23 +2,20 @@ import { type Kysely, sql } from 'kysely';
 import type { OpsMetrics, OpsMetricsGroup, OpsMetricsQuery } from '../core/ops-metrics.js';
 import { histogramQuantile } from '../core/traffic-series.js';
 import type { Dialect } from './migrations.js';
+import { HOUR, NO_BIN, NONE, splitWindow } from './rollup-cells.js';
 import type { Database } from './schema.js';
 import { latencyBin } from './traffic-series.js';
 
 const num = (x: unknown) => (x === null || x === undefined ? 0 : Number(x));
-const HOUR = 3_600_000;
 
-/**
- * Latency p50/p95/p99, error rate, cost per query and token efficiency of a project's LLM spans
- * (spans with a model) in a window, per model, segment or hour: one GROUP BY over the time index,
- * percentiles from a log histogram (as `trafficSeries` does) rather than a sort.
- */
-export async function opsMetrics(
+/** Raw calls started in [fromMs, toMs), per group key and latency bin. */
+function rawRows(
   db: Kysely<Database>,
   dialect: Dialect,
   projectId: string,
   q: OpsMetricsQuery,
-): Promise<OpsMetrics> {
+  [fromMs, toMs]: [number, number],
+) {
   const key =
     q.groupBy === 'model'
       ? sql<string>`s.model`
@@ -28,11 +25,11 @@ export async function opsMetrics(
           ? sql<string>`coalesce(s.prompt_version, '(none)')`
           : sql<string>`cast(floor(s.start_ms / ${HOUR}) as bigint)`;
   const ok = sql`s.status <> 'error'`;
-  const rows = await db
+  return db
     .selectFrom('spans as s')
     .where('s.project_id', '=', projectId)
-    .where('s.start_ms', '>=', q.fromMs)
-    .where('s.start_ms', '<', q.toMs)
+    .where('s.start_ms', '>=', fromMs)
+    .where('s.start_ms', '<', toMs)
     .where('s.model', 'is not', null)
     .$if(Boolean(q.model), (b) => b.where('s.model', '=', q.model!))
     .$if(Boolean(q.segment), (b) => b.where('s.segment', '=', q.segment!))
@@ -50,6 +47,71 @@ export async function opsMetrics(
     ])
     .groupBy([sql`1`, sql`2`])
     .execute();
+}
+
+/** The calls of whole hours [fromHour, toHour), per group key and latency bin, from `call_rollup`. */
+async function rollupRows(
+  db: Kysely<Database>,
+  projectId: string,
+  q: OpsMetricsQuery,
+  [fromHour, toHour]: [number, number],
+) {
+  const none = sql.lit(NONE);
+  const key =
+    q.groupBy === 'model'
+      ? sql<string>`r.model`
+      : q.groupBy === 'segment'
+        ? sql<string>`case when r.segment = ${none} then '(none)' else r.segment end`
+        : q.groupBy === 'promptVersion'
+          ? sql<string>`case when r.prompt_version = ${none} then '(none)' else r.prompt_version end`
+          : sql<string>`r.hour`;
+  const rows = await db
+    .selectFrom('call_rollup as r')
+    .where('r.project_id', '=', projectId)
+    .where('r.hour', '>=', fromHour)
+    .where('r.hour', '<', toHour)
+    .$if(Boolean(q.model), (b) => b.where('r.model', '=', q.model!))
+    .$if(Boolean(q.segment), (b) => b.where('r.segment', '=', q.segment!))
+    .$if(Boolean(q.promptVersion), (b) => b.where('r.prompt_version', '=', q.promptVersion!))
+    .select([
+      key.as('k'),
+      'r.bin',
+      sql<number>`sum(r.n)`.as('n'),
+      sql<number>`sum(r.errors)`.as('errors'),
+      sql<number>`sum(r.cost_usd)`.as('cost'),
+      sql<number>`sum(r.costed)`.as('costed'),
+      sql<number>`sum(r.ok_output_tokens)`.as('okOut'),
+      sql<number>`sum(r.ok_counted)`.as('okCounted'),
+      sql<number>`sum(r.tokens)`.as('tokens'),
+    ])
+    .groupBy([sql`1`, 'r.bin'])
+    .execute();
+  return rows.map((r) => ({ ...r, bin: Number(r.bin) === NO_BIN ? null : r.bin }));
+}
+
+/**
+ * Latency p50/p95/p99, error rate, cost per query and token efficiency of a project's LLM spans
+ * (spans with a model) in a window, per model, segment, prompt version or hour: the window's whole
+ * hours from the hourly rollup, its partial edge hours from the spans; percentiles from a log
+ * histogram (as `trafficSeries` does) rather than a sort.
+ */
+export async function opsMetrics(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  projectId: string,
+  q: OpsMetricsQuery,
+  /** `rollups: false` reads every span (what the rollup path is tested against). */
+  opts: { rollups?: boolean } = {},
+): Promise<OpsMetrics> {
+  const split =
+    opts.rollups === false
+      ? { hours: null, edges: [[q.fromMs, q.toMs] as [number, number]] }
+      : splitWindow(q.fromMs, q.toMs);
+  const parts = await Promise.all([
+    split.hours ? rollupRows(db, projectId, q, split.hours) : Promise.resolve([]),
+    ...split.edges.map((edge) => rawRows(db, dialect, projectId, q, edge)),
+  ]);
+  const rows = parts.flat();
   const groups = new Map<string, { t: Record<string, number>; hist: [number, number][] }>();
   for (const r of rows) {
     const k = q.groupBy === 'hour' ? new Date(num(r.k) * HOUR).toISOString() : String(r.k ?? '(none)');

@@ -72,6 +72,13 @@ export interface Database {
     prompt_version: string | null;
   };
   spans: SpanRow;
+  trace_rollup: RollupRow & { input_tokens: number; output_tokens: number; latency_ms: number };
+  call_rollup: RollupRow & {
+    ok_output_tokens: number;
+    ok_counted: number;
+    tokens: number;
+    latency_ms: number;
+  };
   span_scores: {
     id: Generated<number>;
     project_id: string;
@@ -167,6 +174,20 @@ export interface Database {
     reason: string | null;
     updated_ms: number;
   };
+}
+
+/** The key and common sums of an hourly rollup row (`rollup-cells.ts`); '' is "none" in key columns. */
+export interface RollupRow {
+  project_id: string;
+  hour: number;
+  model: string;
+  segment: string;
+  prompt_version: string;
+  bin: number;
+  n: number;
+  errors: number;
+  cost_usd: number;
+  costed: number;
 }
 
 /** A span as stored: messages, contexts, attributes and tags are JSON text. */

@@ -1,6 +1,16 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { IngestBatch, SpanRecord } from '../core/trace.js';
 import type { IngestWriteResult } from '../core/trace-store.js';
+import {
+  KEY_COLUMNS,
+  modelsBefore,
+  RollupDeltas,
+  type RollupTable,
+  rollupMerge,
+  SUM_COLUMNS,
+  type TraceState,
+} from './rollup-cells.js';
+import { TRACE_STATE } from './rollup-write.js';
 import { eventRow, feedbackRow, scoreRow, spanKey, spanRow, traceDeltas, traceMerge } from './trace-rows.js';
 
 const SPAN_COLUMNS = [
@@ -54,9 +64,12 @@ const TRACE_COLUMNS = [
 const insertSql = (table: string, columns: readonly string[]) =>
   `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`;
 
+const TRACE_STATE_SQL = TRACE_STATE.join(', ');
+
 /**
  * The ingest write path on SQLite: statements prepared once, one transaction per batch (the
- * committer's group commit), as the run write path does (docs/design/store-write-path.md).
+ * committer's group commit), as the run write path does (docs/design/store-write-path.md). The
+ * hourly rollups are kept in the same transaction (`rollup-cells.ts`).
  */
 export class SqliteTraceWriter {
   private readonly writeBatch: (batch: IngestBatch) => IngestWriteResult;
@@ -65,8 +78,27 @@ export class SqliteTraceWriter {
     const insertSpan = db.prepare(`${insertSql('spans', SPAN_COLUMNS)} ON CONFLICT DO NOTHING`);
     const merge = Object.entries(traceMerge('sqlite')).map(([column, value]) => `${column} = ${value}`);
     const upsertTrace = db.prepare(
-      `${insertSql('traces', TRACE_COLUMNS)} ON CONFLICT (project_id, trace_id) DO UPDATE SET ${merge.join(', ')}`,
+      `${insertSql('traces', TRACE_COLUMNS)} ON CONFLICT (project_id, trace_id) DO UPDATE SET ${merge.join(', ')} RETURNING ${TRACE_STATE_SQL}`,
     );
+    const selectTrace = db.prepare(
+      `SELECT ${TRACE_STATE_SQL} FROM traces WHERE project_id = ? AND trace_id = ?`,
+    );
+    const selectModels = db.prepare(
+      'SELECT model, count(*) AS n FROM spans WHERE project_id = ? AND trace_id = ? AND model IS NOT NULL GROUP BY model',
+    );
+    const rollup = (table: RollupTable) => ({
+      upsert: db.prepare(
+        `${insertSql(table, [...KEY_COLUMNS, ...SUM_COLUMNS[table]])} ON CONFLICT (${KEY_COLUMNS.join(', ')}) DO UPDATE SET ${Object.entries(
+          rollupMerge(table),
+        )
+          .map(([c, v]) => `${c} = ${v}`)
+          .join(', ')}`,
+      ),
+      dropEmpty: db.prepare(
+        `DELETE FROM ${table} WHERE n = 0 AND ${KEY_COLUMNS.map((c) => `${c} = @${c}`).join(' AND ')}`,
+      ),
+    });
+    const rollups = { trace_rollup: rollup('trace_rollup'), call_rollup: rollup('call_rollup') };
     const insertScore = db.prepare(
       insertSql('span_scores', [
         'project_id',
@@ -107,7 +139,30 @@ export class SqliteTraceWriter {
         else skipped.add(spanKey(s.projectId, s.traceId, s.spanId));
       }
       result.spans = inserted.length;
-      for (const t of traceDeltas(inserted)) upsertTrace.run(t);
+      // Each trace's rollup rows: its old state out (when it existed), its merged state in.
+      const rolled = new RollupDeltas();
+      const byTrace = new Map<string, SpanRecord[]>();
+      for (const s of inserted) {
+        const key = spanKey(s.projectId, s.traceId, '');
+        byTrace.set(key, [...(byTrace.get(key) ?? []), s]);
+        rolled.call(s);
+      }
+      for (const t of traceDeltas(inserted)) {
+        const mine = byTrace.get(spanKey(t.project_id, t.trace_id, ''))!;
+        const old = selectTrace.get(t.project_id, t.trace_id) as TraceState['row'] | undefined;
+        let models = mine.flatMap((s) => (s.model ? [s.model] : []));
+        if (old) {
+          const before = modelsBefore(selectModels.all(t.project_id, t.trace_id) as never[], mine);
+          rolled.trace({ row: old, models: before }, -1);
+          models = [...before, ...models];
+        }
+        rolled.trace({ row: upsertTrace.get(t) as TraceState['row'], models }, 1);
+      }
+      for (const { table, values } of rolled.rows()) {
+        rollups[table].upsert.run(values);
+        if (rolled.retracted && (values.n as number) < 0)
+          rollups[table].dropEmpty.run(Object.fromEntries(KEY_COLUMNS.map((c) => [c, values[c]])));
+      }
       for (const s of batch.scores) {
         // A score that came with a span resent by a retrying exporter was stored with it the first time.
         if (skipped.has(spanKey(s.projectId, s.traceId, s.spanId))) continue;

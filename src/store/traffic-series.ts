@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import {
   histogramQuantile,
   LATENCY_BINS_PER_LN,
@@ -7,6 +7,7 @@ import {
   type TrafficSeries,
 } from '../core/traffic-series.js';
 import type { Dialect } from './migrations.js';
+import { HOUR, NO_BIN, NONE, splitWindow } from './rollup-cells.js';
 import type { Database } from './schema.js';
 
 /** Most buckets one query may ask for: a chart has a few hundred points, not millions. */
@@ -48,62 +49,150 @@ async function distinctValues(
   return result.rows.map((r) => ({ [column]: r.v }));
 }
 
+/** One bucket × latency bin of the series: counts and sums, from the rollup or the raw traces. */
+interface Cell {
+  b: unknown;
+  bin: unknown;
+  n: unknown;
+  errors: unknown;
+  cost: unknown;
+  costed: unknown;
+  tin: unknown;
+  tout: unknown;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a query over `traces as t`, whatever else it joins.
+type OverTraces = SelectQueryBuilder<Database & { t: Database['traces'] }, 't', any>;
+
+/** The series' trace filters on a query over `traces as t`: the model is any span's of the trace. */
+function sliceTraces<Q extends OverTraces>(db: Kysely<Database>, b: Q, q: TrafficQuery): Q {
+  let out = b as OverTraces;
+  if (q.segment) out = out.where('t.segment', '=', q.segment);
+  if (q.promptVersion) out = out.where('t.prompt_version', '=', q.promptVersion);
+  if (q.model) {
+    const model = q.model;
+    out = out.where((eb) =>
+      eb.exists(
+        db
+          .selectFrom('spans as s')
+          .select('s.span_id')
+          // Correlated with the outer `traces as t`.
+          .whereRef('s.project_id', '=', 't.project_id' as never)
+          .whereRef('s.trace_id', '=', 't.trace_id' as never)
+          .where('s.model', '=', model),
+      ),
+    );
+  }
+  return out as Q;
+}
+
+/** Cells of the traces started in [fromMs, toMs), from the raw rows: one grouped pass. */
+function rawCells(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  projectId: string,
+  q: TrafficQuery,
+  bucketMs: number,
+  [fromMs, toMs]: [number, number],
+): Promise<Cell[]> {
+  const base = db
+    .selectFrom('traces as t')
+    .where('t.project_id', '=', projectId)
+    .where('t.start_ms', '>=', fromMs)
+    .where('t.start_ms', '<', toMs);
+  return sliceTraces(db, base, q)
+    .select([
+      sql<number>`cast(floor(t.start_ms / ${bucketMs}) as bigint)`.as('b'),
+      latencyBin('t', dialect).as('bin'),
+      sql<number>`count(*)`.as('n'),
+      sql<number>`sum(case when t.error_count > 0 then 1 else 0 end)`.as('errors'),
+      sql<number>`sum(t.cost_usd)`.as('cost'),
+      sql<number>`count(t.cost_usd)`.as('costed'),
+      sql<number>`sum(t.input_tokens)`.as('tin'),
+      sql<number>`sum(t.output_tokens)`.as('tout'),
+    ])
+    .groupBy([sql`1`, sql`2`])
+    .execute();
+}
+
+/** Cells of whole hours [fromHour, toHour), from `trace_rollup` (bucketMs a multiple of an hour). */
+async function rollupCells(
+  db: Kysely<Database>,
+  projectId: string,
+  q: TrafficQuery,
+  bucketMs: number,
+  [fromHour, toHour]: [number, number],
+): Promise<Cell[]> {
+  const rows = await db
+    .selectFrom('trace_rollup as r')
+    .where('r.project_id', '=', projectId)
+    .where('r.hour', '>=', fromHour)
+    .where('r.hour', '<', toHour)
+    .where('r.model', '=', q.model || NONE)
+    .$if(Boolean(q.segment), (b) => b.where('r.segment', '=', q.segment!))
+    .$if(Boolean(q.promptVersion), (b) => b.where('r.prompt_version', '=', q.promptVersion!))
+    .select([
+      sql<number>`r.hour / ${sql.lit(bucketMs / HOUR)}`.as('b'),
+      'r.bin',
+      sql<number>`sum(r.n)`.as('n'),
+      sql<number>`sum(r.errors)`.as('errors'),
+      sql<number>`sum(r.cost_usd)`.as('cost'),
+      sql<number>`sum(r.costed)`.as('costed'),
+      sql<number>`sum(r.input_tokens)`.as('tin'),
+      sql<number>`sum(r.output_tokens)`.as('tout'),
+    ])
+    .groupBy([sql`1`, 'r.bin'])
+    .execute();
+  return rows.map((r) => ({ ...r, bin: Number(r.bin) === NO_BIN ? null : r.bin }));
+}
+
 /**
  * Volume, errors, latency p50/p95, cost, tokens, feedback and online scores of a project's traces,
- * per time bucket: a handful of GROUP BY queries over the time index, so a million traces answer in
- * one pass each, with latency percentiles from a log histogram rather than a sort.
+ * per time bucket. With buckets a whole number of hours, the window's whole hours come from the
+ * hourly rollup and only its partial edge hours from the traces; smaller buckets read the traces
+ * (one grouped pass over the time index). Latency percentiles come from a log histogram either way.
  */
 export async function trafficSeries(
   db: Kysely<Database>,
   dialect: Dialect,
   projectId: string,
   q: TrafficQuery,
+  /** `rollups: false` reads every trace (what the rollup path is tested against). */
+  opts: { rollups?: boolean } = {},
 ): Promise<TrafficSeries> {
   const bucketMs = Math.max(60_000, q.bucketMs);
-  const bucket = sql<number>`cast(floor(t.start_ms / ${bucketMs}) as bigint)`;
-  const traces = () => {
-    let b = db
-      .selectFrom('traces as t')
-      .where('t.project_id', '=', projectId)
-      .where('t.start_ms', '>=', q.fromMs)
-      .where('t.start_ms', '<', q.toMs);
-    if (q.segment) b = b.where('t.segment', '=', q.segment);
-    if (q.promptVersion) b = b.where('t.prompt_version', '=', q.promptVersion);
-    if (q.model)
-      b = b.where(
-        't.trace_id',
-        'in',
+  const split =
+    bucketMs % HOUR === 0 && opts.rollups !== false
+      ? splitWindow(q.fromMs, q.toMs)
+      : { hours: null, edges: [[q.fromMs, q.toMs]] };
+  const slicedTraces = (
+    eb: ExpressionBuilder<Database & { f: Database['feedback'] }, 'f'>,
+    table: 'f' | 's',
+  ) =>
+    eb.exists(
+      sliceTraces(
+        db,
         db
-          .selectFrom('spans as s')
-          .select('s.trace_id')
-          .where('s.project_id', '=', projectId)
-          .where('s.model', '=', q.model)
-          .where('s.start_ms', '>=', q.fromMs - 3_600_000)
-          .where('s.start_ms', '<', q.toMs),
-      );
-    return b;
-  };
+          .selectFrom('traces as t')
+          .select('t.trace_id')
+          .whereRef('t.project_id', '=', `${table}.project_id` as never)
+          .whereRef('t.trace_id', '=', `${table}.trace_id` as never)
+          .where('t.start_ms', '>=', q.fromMs)
+          .where('t.start_ms', '<', q.toMs),
+        q,
+      ),
+    );
   // Feedback and scores are found by their own time (a trace's feedback comes after it); with a
-  // segment or model filter, only those of the matching traces.
+  // segment, model or prompt version filter, only those of the matching traces started in the window.
   const sliced = Boolean(q.segment || q.model || q.promptVersion);
-  const [cells, feedback, scores, segments, models, promptVersions] = await Promise.all([
-    // One pass over the window: per bucket and latency bin, the sums; folded per bucket below.
-    traces()
-      .select([
-        bucket.as('b'),
-        latencyBin('t', dialect).as('bin'),
-        sql<number>`count(*)`.as('n'),
-        sql<number>`sum(case when t.error_count > 0 then 1 else 0 end)`.as('errors'),
-        sql<number>`sum(t.cost_usd)`.as('cost'),
-        sql<number>`count(t.cost_usd)`.as('costed'),
-        sql<number>`sum(t.input_tokens)`.as('tin'),
-        sql<number>`sum(t.output_tokens)`.as('tout'),
-      ])
-      .groupBy([sql`1`, sql`2`])
-      .execute(),
+  const [hourCells, edgeCells, feedback, scores, segments, models, promptVersions] = await Promise.all([
+    split.hours ? rollupCells(db, projectId, q, bucketMs, split.hours) : Promise.resolve([]),
+    Promise.all(
+      split.edges.map((edge) => rawCells(db, dialect, projectId, q, bucketMs, edge as [number, number])),
+    ),
     db
       .selectFrom('feedback as f')
-      .$if(sliced, (qb) => qb.where('f.trace_id', 'in', traces().select('t.trace_id')))
+      .$if(sliced, (qb) => qb.where((eb) => slicedTraces(eb, 'f')))
       .where('f.project_id', '=', projectId)
       .where('f.timestamp_ms', '>=', q.fromMs)
       .where('f.timestamp_ms', '<', q.toMs)
@@ -118,7 +207,7 @@ export async function trafficSeries(
       .execute(),
     db
       .selectFrom('span_scores as s')
-      .$if(sliced, (qb) => qb.where('s.trace_id', 'in', traces().select('t.trace_id')))
+      .$if(sliced, (qb) => qb.where((eb) => slicedTraces(eb as never, 's')))
       .where('s.project_id', '=', projectId)
       .where('s.created_ms', '>=', q.fromMs)
       .where('s.created_ms', '<', q.toMs)
@@ -133,6 +222,7 @@ export async function trafficSeries(
     distinctValues(db, 'spans', 'model', projectId),
     distinctValues(db, 'traces', 'prompt_version', projectId),
   ]);
+  const cells = [...hourCells, ...edgeCells.flat()];
   const hist = new Map<number, [number, number][]>();
   const totals = new Map<
     number,
