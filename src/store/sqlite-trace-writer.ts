@@ -78,7 +78,7 @@ export class SqliteTraceWriter {
     const insertSpan = db.prepare(`${insertSql('spans', SPAN_COLUMNS)} ON CONFLICT DO NOTHING`);
     const merge = Object.entries(traceMerge('sqlite')).map(([column, value]) => `${column} = ${value}`);
     const upsertTrace = db.prepare(
-      `${insertSql('traces', TRACE_COLUMNS)} ON CONFLICT (project_id, trace_id) DO UPDATE SET ${merge.join(', ')} RETURNING ${TRACE_STATE_SQL}`,
+      `${insertSql('traces', TRACE_COLUMNS)} ON CONFLICT (project_id, trace_id) DO UPDATE SET ${merge.join(', ')}`,
     );
     const selectTrace = db.prepare(
       `SELECT ${TRACE_STATE_SQL} FROM traces WHERE project_id = ? AND trace_id = ?`,
@@ -156,7 +156,10 @@ export class SqliteTraceWriter {
           rolled.trace({ row: old, models: before }, -1);
           models = [...before, ...models];
         }
-        rolled.trace({ row: upsertTrace.get(t) as TraceState['row'], models }, 1);
+        upsertTrace.run(t);
+        // A new trace's row is its delta; a merged one is read back (RETURNING costs more on SQLite).
+        const row = old ? (selectTrace.get(t.project_id, t.trace_id) as TraceState['row']) : t;
+        rolled.trace({ row, models }, 1);
       }
       for (const { table, values } of rolled.rows()) {
         rollups[table].upsert.run(values);

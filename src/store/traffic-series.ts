@@ -65,7 +65,7 @@ interface Cell {
 type OverTraces = SelectQueryBuilder<Database & { t: Database['traces'] }, 't', any>;
 
 /** The series' trace filters on a query over `traces as t`: the model is any span's of the trace. */
-function sliceTraces<Q extends OverTraces>(db: Kysely<Database>, b: Q, q: TrafficQuery): Q {
+function sliceTraces<Q extends OverTraces>(db: Kysely<Database>, dialect: Dialect, b: Q, q: TrafficQuery): Q {
   let out = b as OverTraces;
   if (q.segment) out = out.where('t.segment', '=', q.segment);
   if (q.promptVersion) out = out.where('t.prompt_version', '=', q.promptVersion);
@@ -79,7 +79,9 @@ function sliceTraces<Q extends OverTraces>(db: Kysely<Database>, b: Q, q: Traffi
           // Correlated with the outer `traces as t`.
           .whereRef('s.project_id', '=', 't.project_id' as never)
           .whereRef('s.trace_id', '=', 't.trace_id' as never)
-          .where('s.model', '=', model),
+          // By the trace's own spans (the primary key), never by scanning all spans of the model:
+          // SQLite's planner would take the model index without statistics, `+` keeps it off it.
+          .where(dialect === 'sqlite' ? sql`+s.model` : sql`s.model`, '=', model),
       ),
     );
   }
@@ -100,7 +102,7 @@ function rawCells(
     .where('t.project_id', '=', projectId)
     .where('t.start_ms', '>=', fromMs)
     .where('t.start_ms', '<', toMs);
-  return sliceTraces(db, base, q)
+  return sliceTraces(db, dialect, base, q)
     .select([
       sql<number>`cast(floor(t.start_ms / ${bucketMs}) as bigint)`.as('b'),
       latencyBin('t', dialect).as('bin'),
@@ -172,6 +174,7 @@ export async function trafficSeries(
     eb.exists(
       sliceTraces(
         db,
+        dialect,
         db
           .selectFrom('traces as t')
           .select('t.trace_id')
