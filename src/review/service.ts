@@ -162,19 +162,32 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
     async next(actor: Actor, name: string, random?: () => number) {
       const user = requireUser(actor);
       const q = await queueOf(actor, name);
-      const [items, rows] = await Promise.all([store.listItems(q.id), store.labelRows(q.id)]);
-      const nowMs = now();
-      const item = pickNext({ queue: q, items, rows, userId: user.id, nowMs, ...(random ? { random } : {}) });
-      if (!item) return undefined;
-      await store.putLabelRow({
-        itemId: item.id,
-        userId: user.id,
-        queueId: q.id,
-        state: 'leased',
-        leaseUntilMs: nowMs + q.leaseMinutes * 60_000,
-        updatedMs: nowMs,
+      // Picking and leasing under the queue's lock: two calls at the same instant cannot both
+      // see an item one short of k and both take it.
+      const item = await store.withQueueLock(q.id, async (locked) => {
+        const items = await locked.listItems(q.id);
+        const rows = await locked.labelRows(q.id);
+        const nowMs = now();
+        const picked = pickNext({
+          queue: q,
+          items,
+          rows,
+          userId: user.id,
+          nowMs,
+          ...(random ? { random } : {}),
+        });
+        if (!picked) return undefined;
+        await locked.putLabelRow({
+          itemId: picked.id,
+          userId: user.id,
+          queueId: q.id,
+          state: 'leased',
+          leaseUntilMs: nowMs + q.leaseMinutes * 60_000,
+          updatedMs: nowMs,
+        });
+        return picked;
       });
-      return raterView(item, user.id);
+      return item ? raterView(item, user.id) : undefined;
     },
 
     /** A rater's label on an item (or a skip with a reason); posting again replaces it. */

@@ -39,6 +39,12 @@ export interface ReviewStore {
   labelRows(queueId: string): Promise<LabelRow[]>;
   /** Inserts or replaces the row of (item, user). */
   putLabelRow(row: LabelRow): Promise<void>;
+  /**
+   * Runs `work` in one transaction that holds the queue's lock: calls for the same queue run one
+   * after another (across processes and servers too), so reading the rows, picking an item and
+   * leasing it is atomic. `work` must use the store it is given.
+   */
+  withQueueLock<T>(queueId: string, work: (locked: ReviewStore) => Promise<T>): Promise<T>;
 }
 
 export type { Role };

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Item, LabelRow, Queue, QueueSpec } from '../review/model.js';
 import type { ReviewStore, StoredUser } from '../review/store.js';
 import type { Database } from './schema.js';
@@ -238,6 +238,18 @@ export function kyselyReviewStore(db: Kysely<Database>): ReviewStore {
         .values(values)
         .onConflict((oc) => oc.columns(['item_id', 'user_id']).doUpdateSet(rest))
         .execute();
+    },
+    async withQueueLock(queueId, work) {
+      // Already inside a transaction (nested use): the lock is held.
+      if (db.isTransaction) return work(this);
+      return db.transaction().execute(async (trx) => {
+        // A write to the queue's row first: on PostgreSQL it takes the row lock, which a second
+        // caller waits on until this transaction commits (and then, in READ COMMITTED, reads what
+        // it wrote); on SQLite it takes the database's write lock at once (busy_timeout waits),
+        // so no snapshot read before it can go stale.
+        await trx.updateTable('review_queues').set({ name: sql`name` }).where('id', '=', queueId).execute();
+        return work(kyselyReviewStore(trx));
+      });
     },
   };
 }
