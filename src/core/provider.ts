@@ -53,6 +53,8 @@ export interface Provider {
    * same family and endpoint share one pool and one adaptive limit in a run, whoever makes them.
    */
   endpoint?: string;
+  /** USD per million tokens when the provider knows it (0 for a local model); `pricing:` overrides it. */
+  price?: { input: number; output: number };
   generate(request: GenerateRequest, options?: GenerateOptions): Promise<GenerateResponse>;
   /** Embeddings, where the API has them. Vectors in input order (with usage where the API counts it). */
   embed?(texts: string[], options?: GenerateOptions): Promise<ArrayLike<number>[] | EmbedAnswer>;

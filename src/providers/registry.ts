@@ -8,6 +8,7 @@ type Factory = (settings: ProviderSettings) => Provider;
 const FAMILIES = {
   openai: async () => (await import('./openai.js')).createOpenAIProvider,
   anthropic: async () => (await import('./anthropic.js')).createAnthropicProvider,
+  llama: async () => (await import('./llama.js')).createLlamaProvider,
 } satisfies Record<string, () => Promise<Factory>>;
 
 const extra = new Map<string, () => Promise<Factory>>();
@@ -31,6 +32,7 @@ export interface ProviderSpec {
   apiKey?: string;
   headers?: Record<string, string>;
   timeoutMs?: number;
+  baseDir?: string;
 }
 
 /**
@@ -56,5 +58,6 @@ export async function resolveProvider(
     ...(apiKey ? { apiKey } : {}),
     ...(spec.headers ? { headers: spec.headers } : {}),
     ...(spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {}),
+    ...(spec.baseDir ? { baseDir: spec.baseDir } : {}),
   });
 }

@@ -6,4 +6,6 @@ export interface ProviderSettings {
   apiKey?: string;
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** Folder that a local model's relative path is resolved against (the config's; default: cwd). */
+  baseDir?: string;
 }

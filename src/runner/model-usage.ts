@@ -49,7 +49,7 @@ export class ModelUsageTally {
 
   private priceOf(provider: Provider): Price | undefined {
     if (!this.prices.has(provider.model))
-      this.prices.set(provider.model, priceFor(provider.model, this.pricing));
+      this.prices.set(provider.model, priceFor(provider.model, this.pricing) ?? provider.price);
     return this.prices.get(provider.model);
   }
 }

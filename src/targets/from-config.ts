@@ -103,6 +103,7 @@ async function createModelTarget(
         ...(t.apiKey ? { apiKey: t.apiKey } : {}),
         ...(t.headers ? { headers: t.headers } : {}),
         ...(t.timeoutMs ? { timeoutMs: t.timeoutMs } : {}),
+        baseDir: ctx.baseDir,
       },
       ctx.env,
     );
@@ -120,7 +121,7 @@ async function createModelTarget(
     endpoint: t.baseURL ?? 'default',
     ...(t.concurrency ? { maxConcurrency: t.concurrency } : {}),
   });
-  const price = t.price ?? priceFor(provider.model, ctx.pricing);
+  const price = t.price ?? priceFor(provider.model, ctx.pricing) ?? provider.price;
   if (price) target.price = price;
   return target;
 }

@@ -9,6 +9,8 @@ export const OPTIONAL_PACKAGES = {
   // 10.4.x: the last line that runs on Node 20 (pg-boss 11 needs Node 22).
   'pg-boss': { version: '10.4.2', neededFor: 'distributed evaluation (assay eval --workers, assay worker)' },
   tsx: { version: '4.23.15', neededFor: 'TypeScript modules (assay.config.ts, .ts targets and evaluators)' },
+  // 3.21.1: the release tested here; its prebuilt CPU binaries need no compiler.
+  'node-llama-cpp': { version: '3.21.1', neededFor: 'local models (llama:./model.gguf)' },
 } as const;
 
 export type OptionalPackage = keyof typeof OPTIONAL_PACKAGES;
