@@ -11,8 +11,10 @@ import { createEmbeddingService } from '../embeddings/service.js';
 import { recordAlerts } from '../monitor/alerting.js';
 import { loadTraffic, writeOnlineScores } from '../monitor/from-store.js';
 import { createOnlineEvaluators, type OnlineEvaluator } from '../monitor/online-eval.js';
+import { feedReviewQueue } from '../monitor/review-sampling.js';
 import { runMonitor } from '../monitor/run-monitor.js';
 import { otlpSettings } from '../otel/settings.js';
+import { queueNamed } from '../review/sourced.js';
 import { standaloneModelCaller } from '../runner/call-model.js';
 import { openMonitorStores } from '../store/open.js';
 import { EXIT } from './exit-codes.js';
@@ -104,6 +106,9 @@ export async function monitorRunCommand(
       throw new AssayError('usage', `no project "${config.project}" in this store`, {
         field: 'monitor.project',
       });
+    // A `review:` rule naming a missing queue is a config error: said before any work.
+    if (config.review)
+      await queueNamed(stores.reviews, project.id, config.review.queue, 'monitor.review.queue');
     const report = await runMonitor({
       config,
       from,
@@ -129,16 +134,22 @@ export async function monitorRunCommand(
       cooldownMs: config.alerts.cooldown,
       ...(config.alerts.notify.webhook ? { webhook: config.alerts.notify.webhook } : {}),
     });
+    const queued = config.review
+      ? await feedReviewQueue(stores.reviews, project.id, config.review, report.review, Date.now())
+      : undefined;
     const out = {
       windows: report.windows,
       correlation: report.correlation,
       predictors: report.predictors,
       alerts: report.alerts,
+      ...(queued
+        ? { review: { queue: queued.queue, added: queued.added.length, already: queued.already } }
+        : {}),
     };
     if (flags.json) await writeFile(flags.json, `${JSON.stringify(out, null, 2)}\n`);
     const tested = report.windows.filter((w) => w.status === 'tested').length;
     process.stdout.write(
-      `assay monitor: ${report.windows.length} windows (${tested} tested), ${report.alerts.length} alerts (${recorded.recorded.length} new, ${recorded.suppressed.length} held back)${written ? `, ${written} online scores stored` : ''}\n`,
+      `assay monitor: ${report.windows.length} windows (${tested} tested), ${report.alerts.length} alerts (${recorded.recorded.length} new, ${recorded.suppressed.length} held back)${written ? `, ${written} online scores stored` : ''}${queued ? `, ${queued.added.length} traces queued for review in "${queued.queue}"${queued.already ? ` (${queued.already} already there)` : ''}` : ''}\n`,
     );
     for (const a of report.alerts)
       process.stdout.write(`  ${a.window.from.slice(0, 16)}  ${a.kind}  ${a.message}\n`);

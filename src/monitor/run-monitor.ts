@@ -1,6 +1,7 @@
 import type { MonitorConfig } from '../config/monitor.js';
 import type { ModelCaller } from '../core/model-call.js';
 import type { RunRecord } from '../core/run.js';
+import type { SourcedItem } from '../review/sourced.js';
 import type { MonitorAlert } from './alert.js';
 import { JudgeBudget } from './budget.js';
 import {
@@ -14,6 +15,7 @@ import {
 import { detectDrift, type WindowReport } from './detect.js';
 import type { OnlineScores } from './from-store.js';
 import { type OnlineEvaluator, scoreSampled } from './online-eval.js';
+import { reviewSample } from './review-sampling.js';
 import { estimate, type SegmentSampling, sampleWindow, type WeightedEstimate } from './sampling.js';
 import { isNegativeFeedback, isPositiveFeedback, type MonitoredTrace } from './traffic.js';
 
@@ -54,6 +56,8 @@ export interface MonitorReport {
   predictors: PredictorRow[];
   /** Scores of the traces scored in full in this pass, for the caller to store (`writeOnlineScores`). */
   newScores: OnlineScores[];
+  /** With a `review:` rule: the traces sampled for human review, for the caller to add (`feedReviewQueue`). */
+  review: SourcedItem[];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -165,7 +169,15 @@ export async function runMonitor(opts: MonitorRunOptions): Promise<MonitorReport
     predictors = predictors_(traffic, opts.runs, config.correlation.online, loadFrom, loadTo, w);
   }
   alerts.sort((a, b) => (a.window.from < b.window.from ? -1 : a.window.from > b.window.from ? 1 : 0));
-  return { windows, correlation, alerts, predictors, newScores };
+  const review = config.review
+    ? reviewSample(traffic, config.review, {
+        seed: config.sampling.seed,
+        from: opts.from,
+        to: opts.to,
+        window: w,
+      })
+    : [];
+  return { windows, correlation, alerts, predictors, newScores, review };
 }
 
 /** The online metric of a set of traces: a feedback rate or the mean of a stored score. */

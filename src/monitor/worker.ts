@@ -2,11 +2,13 @@ import type { MonitorConfig } from '../config/monitor.js';
 import type { ModelCaller } from '../core/model-call.js';
 import type { Store } from '../core/store.js';
 import type { TraceStore } from '../core/trace-store.js';
+import type { ReviewStore } from '../review/store.js';
 import type { AlertStore } from './alert-store.js';
 import { recordAlerts } from './alerting.js';
 import { JudgeBudget } from './budget.js';
 import { loadTraffic, writeOnlineScores } from './from-store.js';
 import type { OnlineEvaluator } from './online-eval.js';
+import { feedReviewQueue } from './review-sampling.js';
 import { type MonitorReport, runMonitor } from './run-monitor.js';
 
 export interface WorkerOptions {
@@ -14,6 +16,8 @@ export interface WorkerOptions {
   traces: TraceStore;
   alerts: AlertStore;
   runs?: Store;
+  /** Where the `review:` rule's sampled traces go. */
+  reviews?: ReviewStore;
   embed?: (texts: string[]) => Promise<ArrayLike<number>[]>;
   evaluators?: OnlineEvaluator[];
   models?: ModelCaller;
@@ -45,6 +49,8 @@ export function startMonitorWorker(opts: WorkerOptions): MonitorWorker {
   let done = Math.floor(now() / w) * w;
   let running: Promise<void> | undefined;
   let stopped = false;
+  const complain = (error: unknown) =>
+    (opts.onError ?? ((e) => process.stderr.write(`assay: monitor: ${String(e)}\n`)))(error);
   const pass = async () => {
     const project = await opts.traces.projectByName(opts.config.project);
     if (!project) return;
@@ -68,15 +74,18 @@ export function startMonitorWorker(opts: WorkerOptions): MonitorWorker {
         ...(opts.config.alerts.notify.webhook ? { webhook: opts.config.alerts.notify.webhook } : {}),
         now,
       });
+      const rule = opts.config.review;
+      if (rule && opts.reviews && report.review.length) {
+        // A missing queue is reported each window, but never holds back alerts or the next window.
+        await feedReviewQueue(opts.reviews, project.id, rule, report.review, now()).catch(complain);
+      }
       opts.onWindow?.(report);
       done += w;
     }
   };
   const tick = () => {
     running ??= pass()
-      .catch((error) =>
-        (opts.onError ?? ((e) => process.stderr.write(`assay: monitor: ${String(e)}\n`)))(error),
-      )
+      .catch(complain)
       .finally(() => {
         running = undefined;
       });

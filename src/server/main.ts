@@ -112,7 +112,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     print('assay: created project "default" and its first API key (shown once, store it now):');
     print(`  ${firstKey}`);
   }
-  const worker = monitor ? startMonitorWorker({ ...monitor, traces: store, alerts, runs }) : undefined;
+  const worker = monitor
+    ? startMonitorWorker({ ...monitor, traces: store, alerts, runs, reviews })
+    : undefined;
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {

@@ -52,11 +52,19 @@ export async function openMonitorStores(db: string | undefined): Promise<{
   runs: Store;
   traces: TraceStore;
   alerts: AlertStore;
+  reviews: ReviewStore;
   close(): Promise<void>;
 }> {
   const store = await openKyselyStore(db);
   const { traceStoreOn } = await import('./trace-store.js');
   const { kyselyAlertStore } = await import('./alert-store.js');
+  const { kyselyReviewStore } = await import('./review-store.js');
   const traces = traceStoreOn(store);
-  return { runs: store, traces, alerts: kyselyAlertStore(store.db), close: () => traces.close() };
+  return {
+    runs: store,
+    traces,
+    alerts: kyselyAlertStore(store.db),
+    reviews: kyselyReviewStore(store.db),
+    close: () => traces.close(),
+  };
 }
