@@ -116,6 +116,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
           model: 'gpt-4o-mini',
           segment: 'free',
           thumbsDownEvery: 10,
+          promptVersion: 'support-v2',
         },
       ]);
       // A planted alert, as `assay monitor run` records one.
@@ -302,6 +303,26 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await shot('web-trace');
       await inert('trace page');
       await fits('trace page');
+    });
+
+    it('slices the monitoring page by prompt version, kept in the URL and carried to the drill-down', async () => {
+      const window = 'from=2025-01-15T00:00:00.000Z&to=2025-01-15T03:00:00.000Z&bucket=1h';
+      await page.goto(`${server.url}/monitoring?${window}`);
+      const table = page.getByTestId('traffic-table');
+      await expect.poll(() => table.locator('tbody tr').count(), { timeout: 15_000 }).toBe(3);
+      const select = page.getByLabel('Prompt version');
+      await expect.poll(() => select.locator('option').allTextContents()).toEqual(['all', 'support-v2']);
+      await select.selectOption('support-v2');
+      await page.waitForURL(/promptVersion=support-v2/);
+      await expect.poll(() => table.locator('tbody tr').count(), { timeout: 15_000 }).toBe(1);
+      expect(await table.locator('tbody tr').textContent()).toMatch(/2025-01-15 02:00.*30/);
+      await page.reload();
+      await expect.poll(() => select.inputValue(), { timeout: 15_000 }).toBe('support-v2');
+      await table.locator('tbody tr a').first().click();
+      await page.waitForURL(/\/monitoring\/traces\?.*promptVersion=support-v2/);
+      const list = page.getByTestId('trace-list');
+      await expect.poll(() => list.locator('tbody tr').count(), { timeout: 15_000 }).toBe(30);
+      expect(await page.locator('p.lead').textContent()).toContain('prompt support-v2');
     });
 
     it('keeps every page inside a phone-width screen', async () => {

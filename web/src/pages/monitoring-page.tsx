@@ -66,7 +66,7 @@ const CHARTS: { title: string; format: (v: number) => string; lines: [string, Nu
   { title: 'Online score', format: num, lines: [['mean online score', 'meanScore', '#137333']] },
 ];
 
-/** Production traffic over time, sliced by segment and model, with drill-down to the traces of a bucket. */
+/** Production traffic over time, sliced by segment, model and prompt version, with drill-down to the traces of a bucket. */
 export function MonitoringPage() {
   const [params, update] = useUrlState();
   const navigate = useNavigate();
@@ -76,6 +76,7 @@ export function MonitoringPage() {
     bucket: params.get('bucket') ?? undefined,
     segment: params.get('segment') ?? undefined,
     model: params.get('model') ?? undefined,
+    promptVersion: params.get('promptVersion') ?? undefined,
   };
   const q = useQuery({
     queryKey: ['traffic', filter],
@@ -93,9 +94,15 @@ export function MonitoringPage() {
       ),
     };
   }, [data]);
-  /** The traces of the bucket starting at `start`, in this page's segment and model. */
+  /** The traces of the bucket starting at `start`, in this page's segment, model and prompt version. */
   const tracesOf = (start: number, width: number) =>
-    `/monitoring/traces${qs({ from: iso(start), to: iso(start + width), segment: filter.segment, model: filter.model })}`;
+    `/monitoring/traces${qs({
+      from: iso(start),
+      to: iso(start + width),
+      segment: filter.segment,
+      model: filter.model,
+      promptVersion: filter.promptVersion,
+    })}`;
   const drill = (i: number) => {
     const start = data?.buckets[i]?.startMs;
     if (data && start !== undefined) navigate(tracesOf(start, data.bucketMs));
@@ -158,6 +165,20 @@ export function MonitoringPage() {
           <select value={filter.model ?? ''} onChange={(e) => update({ model: e.target.value })}>
             <option value="">all</option>
             {(data?.models ?? []).map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Prompt version
+          <select
+            value={filter.promptVersion ?? ''}
+            onChange={(e) => update({ promptVersion: e.target.value })}
+          >
+            <option value="">all</option>
+            {(data?.promptVersions ?? []).map((s) => (
               <option key={s} value={s}>
                 {s}
               </option>

@@ -6,7 +6,7 @@ import { ErrorBox, Loading, StatusBadge } from '../components/bits';
 import { count, ms, usd, when } from '../format';
 import { useUrlState } from '../url-state';
 
-/** The traces behind a point of a monitoring chart: a time window, a segment, a model. */
+/** The traces behind a point of a monitoring chart: a time window, a segment, a model, a prompt version. */
 export function TracesPage() {
   const [params] = useSearchParams();
   const [, update] = useUrlState();
@@ -15,6 +15,7 @@ export function TracesPage() {
     to: params.get('to') ?? undefined,
     segment: params.get('segment') ?? undefined,
     model: params.get('model') ?? undefined,
+    promptVersion: params.get('promptVersion') ?? undefined,
     sessionId: params.get('sessionId') ?? undefined,
     cursor: params.get('cursor') ?? undefined,
     limit: 50,
@@ -23,7 +24,12 @@ export function TracesPage() {
     queryKey: ['traces', filter],
     queryFn: () => api<TraceListJson>(`/api/v1/traces${qs(filter)}`),
   });
-  const back = qs({ from: filter.from, segment: filter.segment, model: filter.model });
+  const back = qs({
+    from: filter.from,
+    segment: filter.segment,
+    model: filter.model,
+    promptVersion: filter.promptVersion,
+  });
   return (
     <>
       <nav className="crumbs" aria-label="Breadcrumb">
@@ -35,6 +41,7 @@ export function TracesPage() {
         {filter.to ? ` to ${when(filter.to)}` : ''}
         {filter.segment ? ` · segment ${filter.segment}` : ''}
         {filter.model ? ` · model ${filter.model}` : ''}
+        {filter.promptVersion ? ` · prompt ${filter.promptVersion}` : ''}
       </p>
       {q.isPending ? <Loading what="traces" /> : null}
       {q.error ? <ErrorBox error={q.error} /> : null}
@@ -76,6 +83,7 @@ export function TracesPage() {
                       <div className="muted small">
                         {t.name}
                         {t.segment ? ` · ${t.segment}` : ''}
+                        {t.promptVersion ? ` · prompt ${t.promptVersion}` : ''}
                         {t.sessionId ? ` · session ${t.sessionId}` : ''}
                       </div>
                     </td>
