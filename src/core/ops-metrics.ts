@@ -16,7 +16,7 @@ export interface OpsMetricsGroup {
   queries: number;
   errors: number;
   errorRate: number | null;
-  /** Call durations, from a 5%-wide log histogram (exact to about 5%). */
+  /** Call durations, from a 5%-wide log histogram (within 2.5%: docs/design/traffic-rollups.md). */
   latencyP50Ms: number | null;
   latencyP95Ms: number | null;
   latencyP99Ms: number | null;

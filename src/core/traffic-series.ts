@@ -18,7 +18,7 @@ export interface TrafficBucket {
   /** Traces with at least one failed span. */
   errors: number;
   errorRate: number | null;
-  /** Trace durations, from a 5%-wide log histogram (so exact to about 5%). */
+  /** Trace durations, from a 5%-wide log histogram (within 2.5%: docs/design/traffic-rollups.md). */
   latencyP50Ms: number | null;
   latencyP95Ms: number | null;
   costUsd: number;
