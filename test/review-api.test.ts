@@ -250,10 +250,14 @@ describe('review API: leases, skips, creators', () => {
     expect(a.json.item.id).toBe('L1');
     expect((await call('/queues/lease/next', tokens.alice as string, 'POST')).json.item.id).toBe('L1'); // still hers
     // Her progress: nothing done, one item (her lease) left; bob has nothing left while she holds it.
-    expect((await call('/queues/lease', tokens.alice as string)).json.progress).toMatchObject({
+    // A reviewer's bar is their own: no queue-wide counts (items, traps, completion) to tell traps by.
+    expect((await call('/queues/lease', tokens.alice as string)).json.progress).toEqual({
       mine: 0,
       left: 1,
     });
+    const listed = (await call('/queues', tokens.alice as string)).json.queues;
+    expect(listed.find((q: { name: string }) => q.name === 'lease').progress).toEqual({ mine: 0, left: 1 });
+    expect((await call('/queues/lease', admin)).json.progress).toMatchObject({ items: 1, traps: 0, mine: 0 });
     expect((await call('/queues/lease', tokens.bob as string)).json.progress).toMatchObject({
       mine: 0,
       left: 0,

@@ -19,8 +19,9 @@ const holds = (r: LabelRow, nowMs: number) =>
  * - an item they hold a live lease on comes back first (a reload does not lose it);
  * - never an item they have a row on already (labelled, skipped, or an expired lease of theirs), nor one they created;
  * - regular items need fewer than k live holders; the least-covered come first, then the oldest;
- * - traps (items with gold) go to every rater, mixed in at the queue's trap rate, and once the
- *   regular items run out; nothing in what the rater gets tells a trap apart.
+ * - traps (items with gold) go to every rater, mixed in at random: the next item is a trap with
+ *   probability max(trap rate, the traps' share of the items left to the rater), so neither content
+ *   nor position in the sequence tells a trap apart.
  */
 export function pickNext(input: AssignInput): Item | undefined {
   const { queue, items, rows, userId, nowMs } = input;
@@ -41,7 +42,11 @@ export function pickNext(input: AssignInput): Item | undefined {
   const regular = open
     .filter((i) => !i.gold && (holders.get(i.id) ?? 0) < queue.raters)
     .sort((a, b) => (holders.get(a.id) ?? 0) - (holders.get(b.id) ?? 0) || a.seq - b.seq);
-  if (traps.length > 0 && (regular.length === 0 || random() < queue.trapRate)) return traps[0];
+  // A trap comes next with at least the traps' share of what is left to the rater (a uniformly random
+  // order of their remaining items), and at least the queue's trap rate: traps fall anywhere in the
+  // sequence, never bunched at the end where their position would give them away.
+  const share = traps.length / (traps.length + regular.length);
+  if (traps.length > 0 && random() < Math.max(queue.trapRate, share)) return traps[0];
   return regular[0];
 }
 

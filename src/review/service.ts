@@ -93,6 +93,23 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
     };
   }
 
+  /**
+   * The queue's progress as the actor may see it: a signed-in person gets their own bar (what they
+   * did, what is still open to them, traps counted like any item); admins and keys also get the
+   * queue-wide counts. A reviewer does not: items, traps and completion over the whole queue would
+   * let them work out which of the items still coming are traps.
+   */
+  function progressFor(actor: Actor, queue: Queue, items: Item[], rows: LabelRow[]) {
+    const user = actor.user;
+    const own = user
+      ? {
+          mine: rows.filter((r) => r.userId === user.id && r.state !== 'leased').length,
+          left: leftFor({ queue, items, rows, userId: user.id, nowMs: now() }),
+        }
+      : {};
+    return isAdmin(actor) ? { ...progress(queue, items, rows), ...own } : own;
+  }
+
   function queueJson(q: Queue) {
     const { projectId: _p, ...rest } = q;
     return rest;
@@ -119,7 +136,7 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
       return Promise.all(
         queues.map(async (q) => ({
           ...queueJson(q),
-          progress: progress(q, await store.listItems(q.id), await store.labelRows(q.id)),
+          progress: progressFor(actor, q, await store.listItems(q.id), await store.labelRows(q.id)),
         })),
       );
     },
@@ -127,15 +144,7 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
     async getQueue(actor: Actor, name: string) {
       const q = await queueOf(actor, name);
       const [items, rows] = await Promise.all([store.listItems(q.id), store.labelRows(q.id)]);
-      const user = actor.user;
-      // A rater's own bar: what they have done, and what is still open to them (traps included).
-      const own = user
-        ? {
-            mine: rows.filter((r) => r.userId === user.id && r.state !== 'leased').length,
-            left: leftFor({ queue: q, items, rows, userId: user.id, nowMs: now() }),
-          }
-        : {};
-      return { ...queueJson(q), progress: { ...progress(q, items, rows), ...own } };
+      return { ...queueJson(q), progress: progressFor(actor, q, items, rows) };
     },
 
     async addItems(actor: Actor, name: string, body: unknown) {

@@ -4,11 +4,12 @@ import type { Dimension, QueueSpec, Score, Scores } from '../../../src/review/mo
 
 export type { Dimension, Score, Scores };
 
+/** Queue-wide counts go to admins and keys only: a reviewer gets `mine` and `left`. */
 export interface QueueProgress {
-  items: number;
-  traps: number;
-  labels: number;
-  complete: number;
+  items?: number;
+  traps?: number;
+  labels?: number;
+  complete?: number;
   /** The signed-in person's items, rated or skipped. */
   mine?: number;
   /** Items still open to the signed-in person (traps counted like any other). */

@@ -9,7 +9,8 @@ import './review.css';
 
 /** Items with all their k ratings, as a bar and as numbers. */
 export function QueueBar({ queue }: { queue: QueueJson }) {
-  const { items, complete } = queue.progress;
+  // Admins only: a reviewer's queue carries no queue-wide counts.
+  const { items = 0, complete = 0 } = queue.progress;
   const id = `bar-${queue.id}`;
   return (
     <span className="queue-bar">
