@@ -41,8 +41,18 @@ async function seed(db: string): Promise<void> {
   const stores = await openStores(db);
   try {
     await seedRun(stores.runs, 'run-1', CASES);
+    // A second run on the first 50 cases, with other answers: the B side of pairwise items.
+    await seedRun(
+      stores.runs,
+      'run-2',
+      CASES.slice(0, 50).map((c) => ({ ...c, answer: `better ${c.expected}` })),
+    );
     const project = await stores.traces.ensureProject('default');
     await reviewService(stores.reviews).createQueue({ projectId: project.id }, QUEUE);
+    await reviewService(stores.reviews).createQueue(
+      { projectId: project.id },
+      { name: 'pairs', dimensions: [{ name: 'better', labels: ['A', 'B', 'tie'] }], raters: 2, trapRate: 0 },
+    );
   } finally {
     await stores.traces.close();
   }
@@ -149,7 +159,7 @@ function addTests(store: () => { db: string; cwd: string }) {
     const q = await cli(['review', 'add', '--queue', 'nope', '--run', 'run-1', '--db', db], cwd);
     expect(q.code).toBe(2);
     expect(q.stderr.trim()).toBe(
-      'assay: error: --queue: no review queue "nope" in this project (queues: answers)',
+      'assay: error: --queue: no review queue "nope" in this project (queues: answers, pairs)',
     );
     const r = await cli(['review', 'add', '--queue', 'answers', '--run', 'run-9', '--db', db], cwd);
     expect(r.code).toBe(2);
@@ -295,6 +305,26 @@ function addTests(store: () => { db: string; cwd: string }) {
     const q = await cli(['calibrate', '--review', 'nope', '--run', 'run-1', '--db', db], cwd);
     expect(q.code).toBe(2);
     expect(q.stderr).toMatch(/^assay: error: --review: no review queue "nope" in this project/);
+  });
+
+  it('--against: pairwise items of two runs’ answers to the same case, each pair once', async () => {
+    const { db, cwd } = store();
+    const args = ['review', 'add', '--queue', 'pairs', '--run', 'run-1', '--against', 'run-2', '--db', db];
+    const res = await cli(args, cwd);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(/10 output\(s\) of run run-1 have no answer in run run-2: not paired/);
+    expect(res.stdout).toMatch(/added 50 pairs \(against run run-2\) of run run-1 to review queue "pairs"/);
+    const items = await itemsOf(db, 'pairs');
+    expect(items).toHaveLength(50);
+    const n = caseNumber(items[7]!);
+    expect(items[7]).toMatchObject({
+      input: `question ${n}`,
+      outputs: [n % 3 === 0 ? 'no idea' : `answer ${n}`, `better answer ${n}`],
+      source: { kind: 'pairwise', runs: ['run-1', 'run-2'], target: 'bot' },
+    });
+    const again = await cli(args, cwd);
+    expect(again.stdout).toMatch(/added 0 pairs .* \(50 already there\)/);
+    expect(await itemsOf(db, 'pairs')).toHaveLength(50);
   });
 
   it('export: an unknown queue exits 2; --to must be JSONL', async () => {

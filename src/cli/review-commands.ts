@@ -21,6 +21,10 @@ export function addReviewCommands(program: Command, run: Run, dbOption: readonly
     .requiredOption('--queue <name>', 'the review queue (created with POST /api/v1/review/queues)')
     .requiredOption('--run <id>', 'the run whose outputs are reviewed (an id or a unique prefix)')
     .option('--failed', 'only the outputs an evaluator failed')
+    .option(
+      '--against <run>',
+      'pairwise items: each output of --run (A) with the same case’s output of this run (B)',
+    )
     .option('--sample <size>', 'a stratified subset: a count (50) or a percentage (10%)')
     .option('--stratify-by <tags>', 'tags whose combinations keep their proportions in --sample (type)')
     .option('--seed <n>', 'seed of --sample (the same seed picks the same outputs)', positiveInt)

@@ -4,6 +4,7 @@ import { formatSampleDraw } from '../report/sample-draw.js';
 import { writeFileStreaming } from '../report/write-file.js';
 import { exportRow, isLabelled } from '../review/export.js';
 import { runItems } from '../review/from-run.js';
+import { pairItems } from '../review/pairs-from-runs.js';
 import { reviewService } from '../review/service.js';
 import { addSourcedItems, queueNamed } from '../review/sourced.js';
 import { openStores } from '../store/open.js';
@@ -13,6 +14,8 @@ import { type SampleFlags, sampleFlags } from './sample-flags.js';
 export interface ReviewAddFlags extends SampleFlags {
   queue: string;
   run: string;
+  /** A second run: pairwise items, this run's answer (A) against the other's (B). */
+  against?: string;
   failed?: boolean;
   project?: string;
   db?: string;
@@ -48,17 +51,24 @@ export async function reviewAddCommand(flags: ReviewAddFlags): Promise<number> {
   const sample = sampleFlags(flags);
   return inProject(flags, async (stores, projectId, project) => {
     const queue = await queueNamed(stores.reviews, projectId, flags.queue);
-    const built = await runItems(stores.runs, {
+    const options = {
       runId: flags.run,
       project,
       ...(flags.failed ? { failed: true } : {}),
       ...(sample ? { sample } : {}),
-    });
+    };
+    const built: Awaited<ReturnType<typeof runItems>> & { unpaired?: number } = flags.against
+      ? await pairItems(stores.runs, { ...options, against: flags.against })
+      : await runItems(stores.runs, options);
+    if (built.unpaired)
+      process.stderr.write(
+        `assay: ${built.unpaired} output(s) of run ${built.run.id} have no answer in run ${flags.against}: not paired\n`,
+      );
     if (built.draw) process.stderr.write(formatSampleDraw(built.draw));
     for (const id of built.missing)
       process.stderr.write(`assay: case ${id}: its content is no longer in the store or the dataset file\n`);
     const { added, already } = await addSourcedItems(stores.reviews, queue, built.items, Date.now());
-    const what = flags.failed ? 'failed outputs' : 'outputs';
+    const what = `${flags.failed ? 'failed ' : ''}${flags.against ? `pairs (against run ${flags.against})` : 'outputs'}`;
     process.stdout.write(
       built.items.length === 0
         ? `assay: no ${what} to review in run ${built.run.id}\n`
