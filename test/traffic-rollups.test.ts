@@ -226,7 +226,7 @@ function rollupSuite(
           'drop table call_rollup',
           'drop index feedback_time_idx',
           'drop index span_scores_time_idx',
-          "delete from assay_migrations where name = '011_traffic_rollups'",
+          "delete from assay_migrations where name in ('011_traffic_rollups', '012_rollups_clustered')",
         ])
           await sql.raw(stmt).execute(db);
         await store.close();

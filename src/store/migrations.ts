@@ -1,7 +1,12 @@
 import { type Kysely, sql } from 'kysely';
 import { createReviewTables } from './migration-review.js';
 import { createSignalTables } from './migration-signals.js';
-import { addPromptVersion, createRollupTables, createTraceTables } from './migration-traces.js';
+import {
+  addPromptVersion,
+  clusterRollupTables,
+  createRollupTables,
+  createTraceTables,
+} from './migration-traces.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -228,6 +233,11 @@ export const MIGRATIONS: Migration[] = [
     // Hourly rollups, so monitoring over a million traces reads thousands of rows (rollup-cells.ts).
     name: '011_traffic_rollups',
     up: (db, dialect) => createRollupTables(db as AnyDb, dialect),
+  },
+  {
+    // SQLite: the rollups clustered by their key (WITHOUT ROWID), a third less to read per window.
+    name: '012_rollups_clustered',
+    up: (db, dialect) => clusterRollupTables(db as AnyDb, dialect),
   },
 ];
 
