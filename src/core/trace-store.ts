@@ -88,6 +88,11 @@ export interface TraceStore {
   /** A trace with every span, its scores and the trace's feedback; undefined outside this project. */
   getTrace(projectId: string, traceId: string): Promise<TraceDetail | undefined>;
   feedbackFor(projectId: string, traceId: string): Promise<FeedbackRecord[]>;
+  /**
+   * Many traces at once, each as `getTrace` gives it, with its signals as `signalsForTrace` gives
+   * them, in a few queries (the monitor reads a page of traffic this way); ids not stored are absent.
+   */
+  tracesWithSignals(projectId: string, traceIds: readonly string[]): Promise<Map<string, TraceWithSignals>>;
 
   /** Volume, errors, latency, cost, tokens, feedback and scores per time bucket (the monitoring page). */
   trafficSeries(projectId: string, query: TrafficQuery): Promise<TrafficSeries>;
@@ -117,4 +122,10 @@ export interface TraceStore {
   /** Whether the database answers (for `/readyz`). */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A trace with its spans, scores and feedback, and the implicit signals stored for it. */
+export interface TraceWithSignals {
+  detail: TraceDetail;
+  signals: SignalRecord[];
 }

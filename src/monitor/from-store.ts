@@ -74,12 +74,14 @@ export async function loadTraffic(
       limit: 1000,
       ...(cursor ? { cursor } : {}),
     });
+    // The page's spans, scores, feedback and signals in a few queries, not two reads per trace.
+    const details = await store.tracesWithSignals(
+      projectId,
+      page.traces.map((t) => t.traceId),
+    );
     for (const t of page.traces) {
-      const [detail, signals] = await Promise.all([
-        store.getTrace(projectId, t.traceId),
-        store.signalsForTrace(projectId, t.traceId),
-      ]);
-      if (detail) out.push(monitoredFromDetail(detail, signals));
+      const d = details.get(t.traceId);
+      if (d) out.push(monitoredFromDetail(d.detail, d.signals));
     }
     cursor = page.nextCursor ?? undefined;
   } while (cursor);

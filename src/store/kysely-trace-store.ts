@@ -22,6 +22,7 @@ import type {
   TraceSessionRow,
   TraceSignals,
   TraceStore,
+  TraceWithSignals,
 } from '../core/trace-store.js';
 import type { TrafficQuery, TrafficSeries } from '../core/traffic-series.js';
 import { chunks } from './kysely-store.js';
@@ -342,6 +343,75 @@ export class KyselyTraceStore implements TraceStore {
     };
   }
 
+  async tracesWithSignals(
+    projectId: string,
+    traceIds: readonly string[],
+  ): Promise<Map<string, TraceWithSignals>> {
+    const out = new Map<string, TraceWithSignals>();
+    // Four queries per 500 ids (under SQLite's and PostgreSQL's bound-parameter limits), each
+    // ordered within a trace as `getTrace` orders it.
+    for (const ids of chunks([...new Set(traceIds)], 500)) {
+      const rows = await this.db
+        .selectFrom('traces')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .where('trace_id', 'in', ids)
+        .execute();
+      if (!rows.length) continue;
+      const spanRows = await this.db
+        .selectFrom('spans')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .where('trace_id', 'in', ids)
+        .orderBy('trace_id')
+        .orderBy('start_ms')
+        .orderBy('span_id')
+        .execute();
+      const scoreRows = await this.db
+        .selectFrom('span_scores')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .where('trace_id', 'in', ids)
+        .orderBy('id')
+        .execute();
+      const feedbackRows = await this.db
+        .selectFrom('feedback')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .where('trace_id', 'in', ids)
+        .orderBy('trace_id')
+        .orderBy('timestamp_ms')
+        .orderBy('id')
+        .execute();
+      const signals = await signalStore.signalsForTraces(this.db, projectId, ids);
+      const spansOf = new Map<string, StoredSpan[]>();
+      const bySpan = new Map<string, StoredSpan>();
+      for (const r of spanRows) {
+        const s: StoredSpan = { ...toSpan(r), scores: [] };
+        const list = spansOf.get(r.trace_id) ?? [];
+        list.push(s);
+        spansOf.set(r.trace_id, list);
+        bySpan.set(`${r.trace_id}\u0000${r.span_id}`, s);
+      }
+      for (const r of scoreRows) bySpan.get(`${r.trace_id}\u0000${r.span_id}`)?.scores.push(toScore(r));
+      const feedbackOf = new Map<string, FeedbackRecord[]>();
+      for (const r of feedbackRows) {
+        const list = feedbackOf.get(r.trace_id) ?? [];
+        list.push(toFeedback(r));
+        feedbackOf.set(r.trace_id, list);
+      }
+      for (const row of rows) {
+        const spans = spansOf.get(row.trace_id) ?? [];
+        const models = [...new Set(spans.flatMap((s) => (s.model ? [s.model] : [])))];
+        out.set(row.trace_id, {
+          detail: { ...toTraceSummary(row, models), spans, feedback: feedbackOf.get(row.trace_id) ?? [] },
+          signals: signals.get(row.trace_id) ?? [],
+        });
+      }
+    }
+    return out;
+  }
+
   async feedbackFor(projectId: string, traceId: string): Promise<FeedbackRecord[]> {
     const rows = await this.db
       .selectFrom('feedback')
@@ -349,6 +419,7 @@ export class KyselyTraceStore implements TraceStore {
       .where('project_id', '=', projectId)
       .where('trace_id', '=', traceId)
       .orderBy('timestamp_ms')
+      .orderBy('id')
       .execute();
     return rows.map(toFeedback);
   }

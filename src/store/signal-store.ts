@@ -134,6 +134,31 @@ export async function signalsForTrace(
   return rows.map(toSignal);
 }
 
+/** The signals of each of these traces, each trace's by kind (as `signalsForTrace`); ids in chunks. */
+export async function signalsForTraces(
+  db: Kysely<Database>,
+  projectId: string,
+  traceIds: readonly string[],
+): Promise<Map<string, SignalRecord[]>> {
+  const out = new Map<string, SignalRecord[]>();
+  for (const ids of chunks([...new Set(traceIds)], 500)) {
+    const rows = await db
+      .selectFrom('signals')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('trace_id', 'in', ids)
+      .orderBy('trace_id')
+      .orderBy('kind')
+      .execute();
+    for (const r of rows) {
+      const list = out.get(r.trace_id) ?? [];
+      list.push(toSignal(r));
+      out.set(r.trace_id, list);
+    }
+  }
+  return out;
+}
+
 /** Signals computed in [fromMs, toMs), oldest first. */
 export async function signalsBetween(
   db: Kysely<Database>,

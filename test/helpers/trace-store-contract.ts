@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignalRecord } from '../../src/core/signal.js';
 import type { FeedbackRecord, IngestBatch, SpanRecord, SpanScoreRecord } from '../../src/core/trace.js';
 import type { TraceStore } from '../../src/core/trace-store.js';
+import { plantTraffic, T0 } from '../fixtures/traffic.js';
 
 /** A trace store under test: `open()` opens the same database each time (durability is checked by reopening). */
 export interface TraceStoreFixture {
@@ -358,6 +359,69 @@ export function traceStoreContract(name: string, makeFixture: () => Promise<Trac
       expect(await store.signalsBetween(p1, 0, 200)).toEqual([]);
       await store.replaceSessionSignals(p1, 'sig-s1', []);
       expect(await store.signalsForTrace(p1, 'sig-t2')).toEqual([]);
+    });
+
+    it('tracesWithSignals: many traces read at once equal getTrace and signalsForTrace of each, past a chunk', async () => {
+      const p3 = (await store.ensureProject('batch-read')).id;
+      // 2 × 300 traces: more ids than one chunk of 500.
+      const hour = { errorEvery: 5, latencyMs: 800, model: 'gpt-4o', segment: 'pro', thumbsDownEvery: 3 };
+      await plantTraffic(store, p3, [
+        { ...hour, traces: 300 },
+        { ...hour, traces: 300, model: 'gpt-4o-mini', promptVersion: 'v2' },
+      ]);
+      const ids: string[] = [];
+      for (let cursor: string | null = null; ; ) {
+        const page = await store.listTraces(p3, { limit: 1000, ...(cursor ? { cursor } : {}) });
+        ids.push(...page.traces.map((t) => t.traceId));
+        cursor = page.nextCursor;
+        if (!cursor) break;
+      }
+      expect(ids).toHaveLength(600);
+      const [a, b] = [ids[0]!, ids[599]!];
+      // A trace with a second span, more scores and two feedbacks at the same time; and signals.
+      await store.writeIngest(
+        batch({
+          spans: [
+            span(p3, a, 'extra', {
+              startMs: T0 + 3 * 3_600_000,
+              endMs: T0 + 3 * 3_600_000 + 10,
+              model: 'claude',
+            }),
+          ],
+          scores: [score(p3, a, 'extra', 'relevance'), score(p3, a, 'extra', 'relevance2')],
+          feedback: [
+            { ...feedback(p3, a, 'tie-b'), timestampMs: T0 },
+            { ...feedback(p3, a, 'tie-a'), timestampMs: T0 },
+          ],
+        }),
+      );
+      const sig = (traceId: string, kind: SignalRecord['kind'], value: number): SignalRecord => ({
+        projectId: p3,
+        traceId,
+        sessionId: 'batch-s',
+        kind,
+        value,
+        computedMs: T0,
+      });
+      await store.replaceSessionSignals(p3, 'batch-s', [
+        sig(a, 'turns', 3),
+        sig(a, 'rephrase', 0.9),
+        sig(b, 'abandoned', 1),
+      ]);
+
+      const got = await store.tracesWithSignals(p3, [...ids, 'no-such-trace', ids[0]!]);
+      expect(got.size).toBe(600);
+      for (const id of ids)
+        expect(got.get(id)).toEqual({
+          detail: await store.getTrace(p3, id),
+          signals: await store.signalsForTrace(p3, id),
+        });
+      expect(got.get(a)!.detail.spans.map((s) => s.scores.length)).toEqual([1, 2]);
+      expect(got.get(a)!.detail.feedback.map((f) => f.id)).toEqual(['tie-a', 'tie-b', `fb-${a}`]);
+      expect(got.get(a)!.signals.map((s) => s.kind)).toEqual(['rephrase', 'turns']);
+      expect(got.get(b)!.signals.map((s) => s.kind)).toEqual(['abandoned']);
+      expect((await store.tracesWithSignals(p1, ids.slice(0, 3))).size).toBe(0);
+      expect((await store.tracesWithSignals(p3, [])).size).toBe(0);
     });
 
     it('recentSessions: sessions with a trace since a time, their last end and last signal computation', async () => {
