@@ -10,6 +10,7 @@ import { loadTraffic, writeOnlineScores } from './from-store.js';
 import type { OnlineEvaluator } from './online-eval.js';
 import { feedReviewQueue } from './review-sampling.js';
 import { type MonitorReport, runMonitor } from './run-monitor.js';
+import { localClaims, type WindowClaims } from './window-claims.js';
 
 export interface WorkerOptions {
   config: MonitorConfig;
@@ -26,6 +27,12 @@ export interface WorkerOptions {
   now?: () => number;
   /** Where a failed pass is reported (default: stderr); the worker keeps going. */
   onError?: (error: unknown) => void;
+  /**
+   * Who runs a window when several `assay serve` instances share the store (default: this process
+   * runs every window). A window another instance has done is skipped here; while another
+   * instance runs a pass, this one waits for the next tick.
+   */
+  claims?: WindowClaims;
   /** Called after each window is computed (tests, logs). */
   onWindow?: (report: MonitorReport) => void;
 }
@@ -55,33 +62,41 @@ export function startMonitorWorker(opts: WorkerOptions): MonitorWorker {
     const project = await opts.traces.projectByName(opts.config.project);
     if (!project) return;
     const closed = Math.floor(now() / w) * w;
+    const claims = opts.claims ?? localClaims;
     while (done < closed && !stopped) {
-      const report = await runMonitor({
-        config: opts.config,
-        from: done,
-        to: done + w,
-        traffic: (a, b) => loadTraffic(opts.traces, project.id, a, b),
-        budget,
-        ...(opts.embed ? { embed: opts.embed } : {}),
-        ...(opts.evaluators && opts.models ? { evaluators: opts.evaluators, models: opts.models } : {}),
-        ...(opts.runs ? { runs: await opts.runs.listRuns({ limit: 10_000, project: project.name }) } : {}),
-        now,
-      });
-      await writeOnlineScores(opts.traces, project.id, report.newScores, now());
-      await recordAlerts(report.alerts, opts.alerts, {
-        projectId: project.id,
-        cooldownMs: opts.config.alerts.cooldown,
-        ...(opts.config.alerts.notify.webhook ? { webhook: opts.config.alerts.notify.webhook } : {}),
-        now,
-      });
-      const rule = opts.config.review;
-      if (rule && opts.reviews && report.review.length) {
-        // A missing queue is reported each window, but never holds back alerts or the next window.
-        await feedReviewQueue(opts.reviews, project.id, rule, report.review, now()).catch(complain);
-      }
-      opts.onWindow?.(report);
+      const from = done;
+      // Another instance running the monitor: this window is tried again on the next tick.
+      if ((await claims.runOnce(project.id, 'monitor', from, () => windowPass(project, from))) === 'busy')
+        return;
       done += w;
     }
+  };
+  /** One window's pass: drift, online scores, alerts (webhook), review sampling. */
+  const windowPass = async (project: { id: string; name: string }, from: number) => {
+    const report = await runMonitor({
+      config: opts.config,
+      from,
+      to: from + w,
+      traffic: (a, b) => loadTraffic(opts.traces, project.id, a, b),
+      budget,
+      ...(opts.embed ? { embed: opts.embed } : {}),
+      ...(opts.evaluators && opts.models ? { evaluators: opts.evaluators, models: opts.models } : {}),
+      ...(opts.runs ? { runs: await opts.runs.listRuns({ limit: 10_000, project: project.name }) } : {}),
+      now,
+    });
+    await writeOnlineScores(opts.traces, project.id, report.newScores, now());
+    await recordAlerts(report.alerts, opts.alerts, {
+      projectId: project.id,
+      cooldownMs: opts.config.alerts.cooldown,
+      ...(opts.config.alerts.notify.webhook ? { webhook: opts.config.alerts.notify.webhook } : {}),
+      now,
+    });
+    const rule = opts.config.review;
+    if (rule && opts.reviews && report.review.length) {
+      // A missing queue is reported each window, but never holds back alerts or the next window.
+      await feedReviewQueue(opts.reviews, project.id, rule, report.review, now()).catch(complain);
+    }
+    opts.onWindow?.(report);
   };
   const tick = () => {
     running ??= pass()

@@ -239,6 +239,20 @@ export const MIGRATIONS: Migration[] = [
     name: '012_rollups_clustered',
     up: (db, dialect) => clusterRollupTables(db as AnyDb, dialect),
   },
+  {
+    // Which background windows are done, so several `assay serve` instances run each once (window-claims.ts).
+    name: '013_monitor_passes',
+    async up(db) {
+      await (db as AnyDb).schema
+        .createTable('monitor_passes')
+        .addColumn('project_id', 'text', (c) => c.notNull())
+        .addColumn('job', 'text', (c) => c.notNull())
+        .addColumn('window_start', 'double precision', (c) => c.notNull())
+        .addColumn('done_ms', 'double precision', (c) => c.notNull())
+        .addPrimaryKeyConstraint('monitor_passes_pk', ['project_id', 'job', 'window_start'])
+        .execute();
+    },
+  },
 ];
 
 /**

@@ -174,6 +174,8 @@ export interface Database {
     reason: string | null;
     updated_ms: number;
   };
+  /** Background windows done (migration 013): one row per project, job and window start. */
+  monitor_passes: { project_id: string; job: string; window_start: number; done_ms: number };
 }
 
 /** The key and common sums of an hourly rollup row (`rollup-cells.ts`); '' is "none" in key columns. */
