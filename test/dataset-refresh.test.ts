@@ -9,7 +9,8 @@ import { largestRemainder } from '../src/datasets/sample.js';
 import { createLocalEmbedder } from '../src/embeddings/local.js';
 import { luhnValid } from '../src/evaluators/safety/checksums.js';
 import type { MonitoredTrace } from '../src/monitor/traffic.js';
-import { openTraceStore } from '../src/store/open.js';
+import { reviewService } from '../src/review/service.js';
+import { openStores, openTraceStore } from '../src/store/open.js';
 import { runCli } from './helpers/cli.js';
 
 const KNOWN = [
@@ -207,6 +208,29 @@ describe('dataset refresh: proposals from production traffic', () => {
     // The proposals are a dataset as they stand: `assay review add --file` and `assay eval` read them.
     const proposals = await loadDataset(out);
     expect(proposals.cases.every((c) => c.origin === 'production')).toBe(true);
+
+    // …and go to human review as they stand, each once.
+    const stores = await openStores(db);
+    const projectId = (await stores.traces.projectByName('default'))!.id;
+    await reviewService(stores.reviews).createQueue(
+      { projectId },
+      { name: 'refresh', dimensions: [{ name: 'keep', labels: ['yes', 'no'] }] },
+    );
+    await stores.traces.close();
+    const add = ['review', 'add', '--queue', 'refresh', '--file', out, '--db', db];
+    const added = await runCli(add, { cwd: dir });
+    expect(added.stderr).toBe('');
+    expect(added.stdout).toContain('added 15 case(s)');
+    expect((await runCli(add, { cwd: dir })).stdout).toContain('added 0 case(s) of');
+    const check = await openStores(db);
+    const queue = (await check.reviews.queueByName(projectId, 'refresh'))!;
+    const items = await check.reviews.listItems(queue.id);
+    await check.traces.close();
+    expect(items).toHaveLength(15);
+    expect(items.map((i) => (i.source as { traceId: string }).traceId).sort()).toEqual(
+      rows.map((r) => r.traceId).sort(),
+    );
+    expect(JSON.stringify(items)).not.toMatch(EMAIL);
 
     const missing = await runCli(['dataset', 'refresh', '--to', out, '--db', db], { cwd: dir });
     expect(missing.code).toBe(2);

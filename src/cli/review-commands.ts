@@ -17,9 +17,12 @@ export function addReviewCommands(program: Command, run: Run, dbOption: readonly
     .description('human review queues: add a run’s outputs, export the aggregated labels');
   review
     .command('add')
-    .description('add the outputs of a stored run to a review queue (each case × target once)')
+    .description(
+      'add the outputs of a stored run, or the cases of a dataset file, to a review queue (each once)',
+    )
     .requiredOption('--queue <name>', 'the review queue (created with POST /api/v1/review/queues)')
-    .requiredOption('--run <id>', 'the run whose outputs are reviewed (an id or a unique prefix)')
+    .option('--run <id>', 'the run whose outputs are reviewed (an id or a unique prefix)')
+    .option('--file <file>', 'a dataset file whose cases are reviewed (assay dataset refresh proposals)')
     .option('--failed', 'only the outputs an evaluator failed')
     .option(
       '--against <run>',

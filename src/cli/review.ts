@@ -1,8 +1,10 @@
-import { extname, resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { AssayError } from '../core/errors.js';
+import { loadDataset } from '../datasets/load.js';
 import { formatSampleDraw } from '../report/sample-draw.js';
 import { writeFileStreaming } from '../report/write-file.js';
 import { exportRow, isLabelled } from '../review/export.js';
+import { fileItems } from '../review/from-file.js';
 import { runItems } from '../review/from-run.js';
 import { pairItems } from '../review/pairs-from-runs.js';
 import { reviewService } from '../review/service.js';
@@ -13,7 +15,9 @@ import { type SampleFlags, sampleFlags } from './sample-flags.js';
 
 export interface ReviewAddFlags extends SampleFlags {
   queue: string;
-  run: string;
+  run?: string;
+  /** A dataset file (JSONL, CSV, YAML): its cases become items (`assay dataset refresh` proposals). */
+  file?: string;
   /** A second run: pairwise items, this run's answer (A) against the other's (B). */
   against?: string;
   failed?: boolean;
@@ -42,17 +46,40 @@ export async function inProject<T>(
   }
 }
 
+/** `assay review add --queue Q --file proposals.jsonl`: a dataset file's cases become review items, each once. */
+async function reviewAddFileCommand(flags: ReviewAddFlags, file: string): Promise<number> {
+  if (flags.failed || flags.against || flags.sample)
+    throw new AssayError('usage', '--failed, --against and --sample go with --run, not --file', {
+      field: '--file',
+    });
+  const dataset = await loadDataset(resolve(file));
+  return inProject(flags, async (stores, projectId) => {
+    const queue = await queueNamed(stores.reviews, projectId, flags.queue);
+    const items = fileItems(dataset.name, basename(file), dataset.cases);
+    const { added, already } = await addSourcedItems(stores.reviews, queue, items, Date.now());
+    process.stdout.write(
+      `assay: added ${added.length} case(s) of ${file} to review queue "${queue.name}"${already ? ` (${already} already there)` : ''}\n`,
+    );
+    return EXIT.ok;
+  });
+}
+
 /**
  * `assay review add --queue Q --run RUN [--failed] [--sample 50 --stratify-by type] [--seed N]`:
  * the outputs of a stored run become review items, each once (adding the same run again adds only
  * what is not there yet).
  */
 export async function reviewAddCommand(flags: ReviewAddFlags): Promise<number> {
+  if ((flags.run === undefined) === (flags.file === undefined))
+    throw new AssayError('usage', 'name what to review with exactly one of --run RUN or --file FILE', {
+      field: '--run',
+    });
+  if (flags.file !== undefined) return reviewAddFileCommand(flags, flags.file);
   const sample = sampleFlags(flags);
   return inProject(flags, async (stores, projectId, project) => {
     const queue = await queueNamed(stores.reviews, projectId, flags.queue);
     const options = {
-      runId: flags.run,
+      runId: flags.run!,
       project,
       ...(flags.failed ? { failed: true } : {}),
       ...(sample ? { sample } : {}),
