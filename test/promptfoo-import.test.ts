@@ -115,4 +115,33 @@ tests:
       }
     });
   });
+
+  describe('the exit code', () => {
+    beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
+
+    it('is 1 when a test fails, as promptfoo exits non-zero, and 0 when every test passes', async () => {
+      const tmp = tempDir();
+      try {
+        const suite = (expected: string) => `prompts: ['Answer: {{question}}']
+providers: [openai:chat:fake-model]
+tests:
+  - vars: { question: hello }
+    assert: [{ type: contains, value: ${JSON.stringify(expected)} }]
+`;
+        const args = ['eval', '-c', 'promptfooconfig.yaml', '--db', join(tmp.dir, 'a.db'), '--no-cache'];
+        const env = { OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: 'sk-test' };
+        const answer = fakeAnswer('Answer: hello');
+        writeFileSync(join(tmp.dir, 'promptfooconfig.yaml'), suite(answer.slice(0, 4)));
+        const pass = await runCli(args, { cwd: tmp.dir, env });
+        expect(pass.stdout, pass.stderr).toContain('passRate');
+        expect(pass.code).toBe(0);
+        writeFileSync(join(tmp.dir, 'promptfooconfig.yaml'), suite('no such words in any answer'));
+        const fail = await runCli(args, { cwd: tmp.dir, env });
+        expect(fail.code).toBe(1);
+        expect(fail.stdout).toContain('passRate');
+      } finally {
+        tmp.cleanup();
+      }
+    });
+  });
 });

@@ -116,6 +116,10 @@ export async function convertPromptfoo(
   });
   if (suiteEvaluators.length)
     notes.push({ path: ['evaluators'], text: "promptfoo defaultTest's assertions, applied to every case" });
+  notes.push({
+    path: ['gates'],
+    text: 'promptfoo exits non-zero when any test fails or errors: every case must pass, none may error (exit 1 otherwise)',
+  });
   const maxConcurrency = isObject(raw.evaluateOptions) ? raw.evaluateOptions.maxConcurrency : undefined;
   const config: Record<string, unknown> = {
     description: typeof raw.description === 'string' ? raw.description : `imported from ${name}`,
@@ -124,6 +128,7 @@ export async function convertPromptfoo(
     evaluators: suiteEvaluators,
     ...(typeof maxConcurrency === 'number' ? { concurrency: maxConcurrency } : {}),
     ...(judge ? { judge } : {}),
+    gates: { passRate: 1, maxErrors: 0 },
   };
   if (isObject(raw.evaluateOptions)) {
     for (const key of Object.keys(raw.evaluateOptions))
