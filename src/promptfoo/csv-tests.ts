@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { AssayError } from '../core/errors.js';
-import type { PromptfooAssertion } from './assertions.js';
+import { type PromptfooAssertion, SUPPORTED } from './assertions.js';
 import type { Place, Problems } from './problems.js';
 
 /** A promptfoo test as read from a file, with where it was written. */
@@ -13,29 +13,7 @@ export interface RawTest {
 
 // Types a CSV cell may name as `type:value` or `not-type:value`, as promptfoo reads them.
 const CELL_TYPES = [
-  'equals',
-  'contains',
-  'icontains',
-  'contains-any',
-  'contains-all',
-  'icontains-any',
-  'icontains-all',
-  'starts-with',
-  'regex',
-  'is-json',
-  'contains-json',
-  'javascript',
-  'similar',
-  'levenshtein',
-  'rouge-n',
-  'bleu',
-  'latency',
-  'cost',
-  'llm-rubric',
-  'model-graded-closedqa',
-  'factuality',
-  'answer-relevance',
-  'context-faithfulness',
+  ...SUPPORTED,
   'context-recall',
   'context-relevance',
   'classifier',
