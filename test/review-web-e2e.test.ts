@@ -141,16 +141,10 @@ describe.skipIf(!HAVE_CHROMIUM)(
                 output: `Answer ${i + 2}: yes, from the billing page.`,
               },
         ),
-        {
-          id: 'a9',
-          input: { question: 'Question 9: what is the refund window?' },
-          output: 'Refunds within 30 days.',
-          gold: { correctness: 5, tone: 'neutral' },
-        },
       ];
       const added = await call('/queues/support-answers/items', key, 'POST', { items });
       expect(added.status).toBe(201);
-      expect(added.json).toMatchObject({ added: 9, traps: 1 });
+      expect(added.json).toMatchObject({ added: 8, traps: 0 });
 
       // A pairwise queue: which of two answers is better, the order drawn per rater.
       expect(
@@ -306,6 +300,19 @@ describe.skipIf(!HAVE_CHROMIUM)(
     });
 
     it('the queue page shows agreement per dimension and the raters, flagged or not', async () => {
+      // The trap joins the queue only now: a trap may come at any point of a rater's sequence, so rita's
+      // browser steps above could not rely on the order of her items if it were there from the start.
+      const trap = await call('/queues/support-answers/items', server.key, 'POST', {
+        items: [
+          {
+            id: 'a9',
+            input: { question: 'Question 9: what is the refund window?' },
+            output: 'Refunds within 30 days.',
+            gold: { correctness: 5, tone: 'neutral' },
+          },
+        ],
+      });
+      expect(trap.json).toMatchObject({ added: 1, traps: 1 });
       // Three more reviewers rate everything left to them through the API; uma misses the trap (a9).
       for (const name of ['sam', 'tom', 'uma'] as const) {
         for (;;) {
