@@ -310,46 +310,31 @@ export class KyselyTraceStore implements TraceStore {
   }
 
   async getTrace(projectId: string, traceId: string): Promise<TraceDetail | undefined> {
-    const row = await this.db
-      .selectFrom('traces')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .where('trace_id', '=', traceId)
-      .executeTakeFirst();
-    if (!row) return undefined;
-    const spanRows = await this.db
-      .selectFrom('spans')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .where('trace_id', '=', traceId)
-      .orderBy('start_ms')
-      .orderBy('span_id')
-      .execute();
-    const scoreRows = await this.db
-      .selectFrom('span_scores')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .where('trace_id', '=', traceId)
-      .orderBy('id')
-      .execute();
-    const spans: StoredSpan[] = spanRows.map((r) => ({ ...toSpan(r), scores: [] }));
-    const bySpan = new Map(spans.map((s) => [s.spanId, s]));
-    for (const r of scoreRows) bySpan.get(r.span_id)?.scores.push(toScore(r));
-    const models = [...new Set(spans.flatMap((s) => (s.model ? [s.model] : [])))];
-    return {
-      ...toTraceSummary(row, models),
-      spans,
-      feedback: await this.feedbackFor(projectId, traceId),
-    };
+    return (await this.traceDetails(projectId, [traceId])).get(traceId);
   }
 
   async tracesWithSignals(
     projectId: string,
     traceIds: readonly string[],
   ): Promise<Map<string, TraceWithSignals>> {
+    const ids = [...new Set(traceIds)];
+    const details = await this.traceDetails(projectId, ids);
+    const signals = await signalStore.signalsForTraces(this.db, projectId, [...details.keys()]);
     const out = new Map<string, TraceWithSignals>();
-    // Four queries per 500 ids (under SQLite's and PostgreSQL's bound-parameter limits), each
-    // ordered within a trace as `getTrace` orders it.
+    for (const [id, detail] of details) out.set(id, { detail, signals: signals.get(id) ?? [] });
+    return out;
+  }
+
+  /**
+   * Each trace with its spans (by start, then span id), their scores and its feedback (by time, then
+   * id): the one read behind `getTrace` and `tracesWithSignals`. Four queries per 500 ids, under
+   * SQLite's and PostgreSQL's bound-parameter limits.
+   */
+  private async traceDetails(
+    projectId: string,
+    traceIds: readonly string[],
+  ): Promise<Map<string, TraceDetail>> {
+    const out = new Map<string, TraceDetail>();
     for (const ids of chunks([...new Set(traceIds)], 500)) {
       const rows = await this.db
         .selectFrom('traces')
@@ -383,7 +368,6 @@ export class KyselyTraceStore implements TraceStore {
         .orderBy('timestamp_ms')
         .orderBy('id')
         .execute();
-      const signals = await signalStore.signalsForTraces(this.db, projectId, ids);
       const spansOf = new Map<string, StoredSpan[]>();
       const bySpan = new Map<string, StoredSpan>();
       for (const r of spanRows) {
@@ -404,8 +388,9 @@ export class KyselyTraceStore implements TraceStore {
         const spans = spansOf.get(row.trace_id) ?? [];
         const models = [...new Set(spans.flatMap((s) => (s.model ? [s.model] : [])))];
         out.set(row.trace_id, {
-          detail: { ...toTraceSummary(row, models), spans, feedback: feedbackOf.get(row.trace_id) ?? [] },
-          signals: signals.get(row.trace_id) ?? [],
+          ...toTraceSummary(row, models),
+          spans,
+          feedback: feedbackOf.get(row.trace_id) ?? [],
         });
       }
     }

@@ -124,14 +124,7 @@ export async function signalsForTrace(
   projectId: string,
   traceId: string,
 ): Promise<SignalRecord[]> {
-  const rows = await db
-    .selectFrom('signals')
-    .selectAll()
-    .where('project_id', '=', projectId)
-    .where('trace_id', '=', traceId)
-    .orderBy('kind')
-    .execute();
-  return rows.map(toSignal);
+  return (await signalsForTraces(db, projectId, [traceId])).get(traceId) ?? [];
 }
 
 /** The signals of each of these traces, each trace's by kind (as `signalsForTrace`); ids in chunks. */
