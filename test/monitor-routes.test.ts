@@ -9,6 +9,7 @@ import { createApp } from '../src/server/app.js';
 import { kyselyAlertStore } from '../src/store/alert-store.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { traceStoreOn } from '../src/store/trace-store.js';
+import { generationEvent } from './helpers/backfill-traffic.js';
 import { DAY, START, syntheticTraffic } from './helpers/synthetic-traffic.js';
 
 let store: TraceStore;
@@ -40,16 +41,7 @@ beforeAll(async () => {
     seed: 4,
     refusal: { base: 0.03, from: 16, to: 0.25 },
   });
-  const events = traffic.map((t) => ({
-    type: 'generation',
-    id: t.id,
-    timestamp: new Date(t.timestamp).toISOString(),
-    model: t.model,
-    input: t.input,
-    output: t.output,
-    latencyMs: t.latencyMs,
-    tags: t.tags,
-  }));
+  const events = traffic.map(generationEvent);
   const res = await app.request('/api/v1/ingest', {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

@@ -5,6 +5,23 @@ import { IngestQueue } from '../../src/monitor/ingest-queue.js';
 import type { MonitoredTrace } from '../../src/monitor/traffic.js';
 import { createApp } from '../../src/server/app.js';
 
+/** A synthetic trace as the native ingest API takes it: one `generation` event, past timestamp kept. */
+export function generationEvent(t: MonitoredTrace) {
+  return {
+    type: 'generation',
+    id: t.id,
+    traceId: t.id,
+    timestamp: new Date(t.timestamp).toISOString(),
+    model: t.model,
+    input: t.input,
+    output: t.output,
+    latencyMs: t.latencyMs,
+    costUsd: t.costUsd,
+    tags: t.tags,
+    ...(t.error ? { error: t.error } : {}),
+  };
+}
+
 /**
  * Backfills synthetic traffic into a store the way an app would send it: the native ingest API with
  * past timestamps, 500 events a request; thumbs written through the store's ingest path a minute
@@ -17,19 +34,7 @@ export async function backfillTraffic(
   const { token, project } = await createApiKey(store, 'default');
   const app = createApp({ store, queue: new IngestQueue((b) => store.writeIngest(b)) });
   for (let i = 0; i < traffic.length; i += 500) {
-    const events = traffic.slice(i, i + 500).map((t) => ({
-      type: 'generation',
-      id: t.id,
-      traceId: t.id,
-      timestamp: new Date(t.timestamp).toISOString(),
-      model: t.model,
-      input: t.input,
-      output: t.output,
-      latencyMs: t.latencyMs,
-      costUsd: t.costUsd,
-      tags: t.tags,
-      ...(t.error ? { error: t.error } : {}),
-    }));
+    const events = traffic.slice(i, i + 500).map(generationEvent);
     const res = await app.request('/api/v1/ingest', {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
