@@ -283,6 +283,83 @@ describe('review API: leases, skips, creators', () => {
   });
 });
 
+describe('review API: a label needs the assignment', () => {
+  const label = (id: string, who: string, body: unknown = { scores: { ok: 'y' } }) =>
+    call(`/items/${id}/labels`, tokens[who] as string, 'POST', body);
+
+  it('a rater who was not given the item is 409 naming it; re-posting one’s own label stays one label', async () => {
+    await call('/queues', apiKey, 'POST', {
+      name: 'held',
+      dimensions: [{ name: 'ok', labels: ['y', 'n'] }],
+      raters: 1,
+      trapRate: 0,
+    });
+    await call('/queues/held/items', apiKey, 'POST', {
+      items: ['H1', 'H2', 'H3'].map((id) => ({ id, input: id, output: id })),
+    });
+    const direct = await label('H1', 'alice');
+    expect(direct.status).toBe(409);
+    expect(direct.json.error).toEqual({
+      code: 'conflict',
+      message: 'item H1 is not assigned to you: call POST /api/v1/review/queues/held/next',
+    });
+    // A skip needs the item as much as a label does.
+    expect((await label('H1', 'alice', { skipped: true, reason: 'x' })).status).toBe(409);
+    expect((await call('/queues/held/next', tokens.alice as string, 'POST')).json.item.id).toBe('H1');
+    expect((await label('H1', 'alice')).status).toBe(200);
+    expect((await label('H1', 'alice', { scores: { ok: 'n' } })).status).toBe(200);
+    // k = 1 and alice has it: bob cannot push it to two raters by posting.
+    expect((await label('H1', 'bob')).json.error.message).toBe(
+      'item H1 is not assigned to you: call POST /api/v1/review/queues/held/next',
+    );
+    const queue = (await reviews.listQueues((await traces.projectByName('default'))?.id as string)).find(
+      (q) => q.name === 'held',
+    );
+    const rows = (await reviews.labelRows(queue?.id as string)).filter((r) => r.itemId === 'H1');
+    expect(rows.map((r) => [r.state, r.scores])).toEqual([['labelled', { ok: 'n' }]]);
+  });
+
+  it('after the lease runs out, a label is taken only while the item has room under k; a skip is final', async () => {
+    // bob lets his lease on H2 lapse; nobody took it meanwhile, so his late label still counts.
+    expect((await call('/queues/held/next', tokens.bob as string, 'POST')).json.item.id).toBe('H2');
+    clock += 31 * 60_000;
+    expect((await label('H2', 'bob')).status).toBe(200);
+    // carol lets H3 lapse and alice takes it: carol's late label would make two raters with k = 1.
+    expect((await call('/queues/held/next', tokens.carol as string, 'POST')).json.item.id).toBe('H3');
+    clock += 31 * 60_000;
+    expect((await call('/queues/held/next', tokens.alice as string, 'POST')).json.item.id).toBe('H3');
+    const late = await label('H3', 'carol');
+    expect(late.status).toBe(409);
+    expect(late.json.error.message).toBe(
+      'item H3 has its 1 rater(s) already and your lease ran out: call POST /api/v1/review/queues/held/next',
+    );
+    expect((await label('H3', 'alice')).status).toBe(200);
+    // A skip frees nothing, so carol may still skip what she was given; after that she cannot label it.
+    expect((await label('H3', 'carol', { skipped: true, reason: 'late' })).status).toBe(200);
+    expect((await label('H3', 'carol')).json.error.message).toBe(
+      'you skipped item H3 (a skip is final): call POST /api/v1/review/queues/held/next',
+    );
+  });
+
+  it('a trap is answered only by a rater it was served to', async () => {
+    await call('/queues', apiKey, 'POST', {
+      name: 'trapped',
+      dimensions: [{ name: 'ok', labels: ['y', 'n'] }],
+      raters: 1,
+      trapRate: 0,
+    });
+    await call('/queues/trapped/items', apiKey, 'POST', {
+      items: [{ id: 'T1', input: 't', output: 't', gold: { ok: 'y' } }],
+    });
+    expect((await label('T1', 'bob')).status).toBe(409);
+    expect((await call('/queues/trapped/next', tokens.bob as string, 'POST')).json.item.id).toBe('T1');
+    // Traps go to every rater: a lapsed lease on one still lets its rater answer.
+    clock += 31 * 60_000;
+    expect((await label('T1', 'bob')).status).toBe(200);
+    expect((await label('T1', 'carol')).status).toBe(409);
+  });
+});
+
 describe('review API: pairwise items', () => {
   it("each rater sees the two outputs in an order of their own; answers are stored in the item's order", async () => {
     const admin = tokens.dana as string;

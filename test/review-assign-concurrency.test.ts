@@ -20,7 +20,7 @@ const K = 2;
 describe.each([
   { engine: 'SQLite', skip: false },
   { engine: 'PostgreSQL', skip: !pg.ok && !process.env.CI },
-])('concurrent next calls never exceed k raters per item ($engine)', ({ engine, skip }) => {
+])('concurrent next and label calls never exceed k raters per item ($engine)', ({ engine, skip }) => {
   let store: KyselyStore;
   let reviews: ReviewStore;
   const schema = freshSchema('assay_assign');
@@ -77,6 +77,50 @@ describe.each([
       expect(rows).toHaveLength(ITEMS * K);
       expect(got.filter(Boolean)).toHaveLength(ITEMS * K);
       expect(got.filter((g) => g === undefined)).toHaveLength(RATERS - ITEMS * K);
+    },
+  );
+
+  it.skipIf(skip)(
+    `${RATERS} raters posting labels at once on one item with k = ${K}: never more than k labelled`,
+    async () => {
+      let clock = Date.UTC(2026, 0, 1);
+      const service = reviewService(reviews, () => clock);
+      const admin = { projectId: 'p1' };
+      await service.createQueue(admin, {
+        name: 'posts',
+        dimensions: [{ name: 'ok', labels: ['y', 'n'] }],
+        raters: K,
+        trapRate: 0,
+      });
+      await service.addItems(admin, 'posts', { items: [{ id: 'one', input: 'q', output: 'a' }] });
+      const raters = Array.from({ length: RATERS }, (_, i) => ({
+        id: `usr_p${i}`,
+        projectId: 'p1',
+        name: `p${i}`,
+        role: 'reviewer' as const,
+        createdAt: '2026-01-01T00:00:00.000Z',
+        tokenHash: `hp${i}`,
+      }));
+      // Half of them were given the item once and let the lease run out (each in turn, so the item
+      // was free for the next); the other half never asked for it.
+      const served = raters.slice(0, RATERS / 2);
+      for (const user of served) {
+        expect((await service.next({ projectId: 'p1', user }, 'posts'))?.id).toBe('one');
+        clock += 31 * 60_000;
+      }
+      const posted = await Promise.allSettled(
+        raters.map((user) => service.label({ projectId: 'p1', user }, 'one', { scores: { ok: 'y' } })),
+      );
+      const queue = await reviews.queueByName('p1', 'posts');
+      const labelled = (await reviews.labelRows(queue!.id)).filter((r) => r.state === 'labelled');
+      expect(labelled).toHaveLength(K);
+      expect(posted.filter((p) => p.status === 'fulfilled')).toHaveLength(K);
+      const reasons = posted.flatMap((p) => (p.status === 'rejected' ? [(p.reason as Error).message] : []));
+      expect(reasons).toHaveLength(RATERS - K);
+      expect(reasons.filter((m) => /not assigned to you/.test(m))).toHaveLength(RATERS / 2);
+      expect(reasons.filter((m) => /has its 2 rater\(s\) already/.test(m))).toHaveLength(RATERS / 2 - K);
+      // The two who got in were among those given the item.
+      for (const r of labelled) expect(served.map((u) => u.id)).toContain(r.userId);
     },
   );
 });

@@ -77,26 +77,31 @@ const caseNumber = (i: Item) => Number((i.source as { caseId: string }).caseId.s
 const accuracyOf = (n: number, k: number) =>
   n % 5 === 0 ? 3 : n % 3 === 0 ? 2 - k : n % 3 === 1 ? 4 : 4 + k;
 
-/** Two reviewers rate the first `count` items of the queue (verdict bad on a failed answer). */
-async function rate(db: string, count: number): Promise<void> {
+/**
+ * Two reviewers rate every item the queue gives them, as a rater does: `next`, then a label (verdict
+ * bad on a failed answer). With k = 2 and two raters, that is every item, by both.
+ */
+async function rate(db: string): Promise<void> {
   const stores = await openStores(db);
   try {
     const project = await stores.traces.ensureProject('default');
     const service = reviewService(stores.reviews);
-    const raters = [];
-    for (const name of ['ana', 'ben']) {
-      const existing = await stores.reviews.userByName(project.id, name);
-      raters.push(
-        existing ?? (await addUser(stores.reviews, stores.traces, { name, role: 'reviewer' })).user,
-      );
-    }
     const q = (await stores.reviews.queueByName(project.id, 'answers'))!;
-    const items = (await stores.reviews.listItems(q.id)).slice(0, count);
-    for (const item of items) {
-      const bad = caseNumber(item) % 3 === 0;
-      for (const [k, user] of raters.entries()) {
-        await service.label({ projectId: project.id, user }, item.id, {
-          scores: { accuracy: accuracyOf(caseNumber(item), k), verdict: bad ? 'bad' : 'good' },
+    // What the rater sees has no source: the case number comes from the stored items.
+    const caseOf = new Map((await stores.reviews.listItems(q.id)).map((i) => [i.id, caseNumber(i)]));
+    for (const [k, name] of ['ana', 'ben'].entries()) {
+      const user =
+        (await stores.reviews.userByName(project.id, name)) ??
+        (await addUser(stores.reviews, stores.traces, { name, role: 'reviewer' })).user;
+      const actor = { projectId: project.id, user };
+      for (
+        let item = await service.next(actor, 'answers');
+        item;
+        item = await service.next(actor, 'answers')
+      ) {
+        const n = caseOf.get(item.id)!;
+        await service.label(actor, item.id, {
+          scores: { accuracy: accuracyOf(n, k), verdict: n % 3 === 0 ? 'bad' : 'good' },
         });
       }
     }
@@ -181,21 +186,19 @@ function addTests(store: () => { db: string; cwd: string }) {
 
   it('exports the aggregated labels as a golden set that `assay eval` runs', async () => {
     const { db, cwd } = store();
-    await rate(db, 30);
+    await rate(db);
     const res = await cli(
       ['review', 'export', '--queue', 'answers', '--to', 'reviewed.jsonl', '--db', db],
       cwd,
     );
     expect(res.stderr).toBe('');
-    expect(res.stdout).toMatch(
-      /exported 30 reviewed items of queue "answers" \(mean\) to reviewed.jsonl; 30 without labels yet left out/,
-    );
+    expect(res.stdout).toMatch(/exported 60 reviewed items of queue "answers" \(mean\) to reviewed.jsonl\n/);
     expect(res.code).toBe(0);
     const rows = readFileSync(join(cwd, 'reviewed.jsonl'), 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(rows).toHaveLength(30);
+    expect(rows).toHaveLength(60);
     for (const row of rows) {
       const n = Number(row.reviewedFrom.caseId.slice(1));
       const bad = n % 3 === 0;
@@ -245,7 +248,7 @@ function addTests(store: () => { db: string; cwd: string }) {
     const ev = await cli(['eval', '-c', 'reviewed.yaml', '--db', join(cwd, 'eval.db'), '-o', 'ev.json'], cwd);
     expect(ev.code).toBe(0);
     const out = JSON.parse(readFileSync(join(cwd, 'ev.json'), 'utf8'));
-    expect(out.results).toHaveLength(30);
+    expect(out.results).toHaveLength(60);
     expect(out.results.every((r: { pass: boolean }) => r.pass)).toBe(true);
   });
 
@@ -258,7 +261,7 @@ function addTests(store: () => { db: string; cwd: string }) {
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(
-      /Calibration of rubric.accuracy \(run run-1\) against human labels: 30 outputs/,
+      /Calibration of rubric.accuracy \(run run-1\) against human labels: 60 outputs/,
     );
     const doc = JSON.parse(readFileSync(join(cwd, 'cal.json'), 'utf8'));
     expect(doc).toMatchObject({ run: 'run-1', labels: 'review:answers', review: 'answers' });
@@ -290,7 +293,7 @@ function addTests(store: () => { db: string; cwd: string }) {
       humanAgreement: { ...c.humanAgreement, alpha: Number(c.humanAgreement.alpha.toFixed(12)) },
     });
     expect(doc.calibrations.map(strip)).toEqual(fromFile.calibrations.map(strip));
-    expect(doc.calibrations[0].n).toBe(30);
+    expect(doc.calibrations[0].n).toBe(60);
     expect(doc.calibrations[0].spearman.value).toBeGreaterThan(0.8);
     expect(doc.calibrations[0].notes).toContain('label dimensions left out (no numeric scale): verdict');
   });
@@ -332,6 +335,11 @@ function addTests(store: () => { db: string; cwd: string }) {
     const q = await cli(['review', 'export', '--queue', 'nope', '--to', 'x.jsonl', '--db', db], cwd);
     expect(q.code).toBe(2);
     expect(q.stderr).toMatch(/^assay: error: --queue: no review queue "nope"/);
+    // Items nobody rated yet are left out, and counted.
+    const none = await cli(['review', 'export', '--queue', 'pairs', '--to', 'p.jsonl', '--db', db], cwd);
+    expect(none.stdout).toMatch(
+      /exported 0 reviewed items of queue "pairs" .*; 50 without labels yet left out/,
+    );
     const to = await cli(['review', 'export', '--queue', 'answers', '--to', 'x.csv', '--db', db], cwd);
     expect(to.code).toBe(2);
     expect(to.stderr.trim()).toBe(

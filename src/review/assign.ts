@@ -75,3 +75,35 @@ export function leftFor(input: Omit<AssignInput, 'random'>): number {
   }
   return left;
 }
+
+/**
+ * Why a rater may not label (or skip) an item now, or undefined when they may. A label needs the
+ * assignment, so posting directly never gives an item more than k raters:
+ * - a rater who holds the item (a live lease from `next`, or their own label, which they may replace) may;
+ * - a rater whose lease ran out may if the item still has room under k (traps: always, as traps go to
+ *   every rater); a skip takes no room, so it is always allowed on an item they were given;
+ * - a rater who skipped it may skip again but not label it (a skip is final);
+ * - anyone else (never given the item, trap or not) may not.
+ * `rows` are the item's rows; the caller holds the queue's lock between this check and the write.
+ */
+export function labelRefusal(input: {
+  queue: Queue;
+  item: Item;
+  rows: LabelRow[];
+  userId: string;
+  nowMs: number;
+  skipping: boolean;
+}): string | undefined {
+  const { queue, item, rows, userId, nowMs, skipping } = input;
+  const again = `call POST /api/v1/review/queues/${queue.name}/next`;
+  const mine = rows.find((r) => r.userId === userId);
+  if (!mine) return `item ${item.id} is not assigned to you: ${again}`;
+  if (mine.state === 'labelled' || holds(mine, nowMs)) return undefined;
+  if (mine.state === 'skipped')
+    return skipping ? undefined : `you skipped item ${item.id} (a skip is final): ${again}`;
+  if (skipping || item.gold) return undefined;
+  const others = rows.filter((r) => r.userId !== userId && holds(r, nowMs)).length;
+  return others < queue.raters
+    ? undefined
+    : `item ${item.id} has its ${queue.raters} rater(s) already and your lease ran out: ${again}`;
+}

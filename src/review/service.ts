@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AssayError } from '../core/errors.js';
 import { type AggregatedItem, aggregate } from './aggregate.js';
 import { agreement } from './agreement.js';
-import { leftFor, pickNext } from './assign.js';
+import { labelRefusal, leftFor, pickNext } from './assign.js';
 import { type Item, type LabelRow, parseItems, parseQueueSpec, parseScores, type Queue } from './model.js';
 import { swappedFor, unswapped } from './pairwise.js';
 import { raterQuality } from './quality.js';
@@ -199,7 +199,11 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
       return item ? raterView(item, user.id) : undefined;
     },
 
-    /** A rater's label on an item (or a skip with a reason); posting again replaces it. */
+    /**
+     * A rater's label on an item (or a skip with a reason); posting again replaces it. Only a rater
+     * the item was given to (`next`) may post, checked and written under the queue's lock as `next`
+     * leases: otherwise 409 (assign.ts `labelRefusal`).
+     */
     async label(actor: Actor, itemId: string, body: unknown) {
       const user = requireUser(actor);
       const item = await store.getItem(itemId);
@@ -210,19 +214,34 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
       const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
       if (b.comment !== undefined && typeof b.comment !== 'string')
         throw new AssayError('input.invalid', 'comment: expected text', { field: 'comment' });
-      const nowMs = now();
-      const base = { itemId, userId: user.id, queueId: q.id, leaseUntilMs: nowMs, updatedMs: nowMs };
       const comment = typeof b.comment === 'string' ? { comment: b.comment.slice(0, 10_000) } : {};
-      if (b.skipped === true) {
+      const skipping = b.skipped === true;
+      const given = skipping ? undefined : parseScores(q, b.scores, 'scores');
+      const write = (fields: Pick<LabelRow, 'state' | 'scores' | 'reason'>) =>
+        store.withQueueLock(q.id, async (locked) => {
+          const nowMs = now();
+          const rows = await locked.itemLabelRows(itemId);
+          const why = labelRefusal({ queue: q, item, rows, userId: user.id, nowMs, skipping });
+          if (why) throw new ReviewError(409, why);
+          await locked.putLabelRow({
+            itemId,
+            userId: user.id,
+            queueId: q.id,
+            leaseUntilMs: nowMs,
+            updatedMs: nowMs,
+            ...fields,
+            ...comment,
+          });
+        });
+      if (!given) {
         const reason =
           typeof b.reason === 'string' ? b.reason : typeof b.comment === 'string' ? b.comment : 'skipped';
-        await store.putLabelRow({ ...base, state: 'skipped', reason: reason.slice(0, 1000), ...comment });
+        await write({ state: 'skipped', reason: reason.slice(0, 1000) });
         return { item: itemId, skipped: true };
       }
-      const given = parseScores(q, b.scores, 'scores');
       // Stored in the item's own order: a rater who saw the pair swapped meant the other output.
       const scores = item.outputs && swappedFor(item.id, user.id) ? unswapped(q, given) : given;
-      await store.putLabelRow({ ...base, state: 'labelled', scores, ...comment });
+      await write({ state: 'labelled', scores });
       return { item: itemId, scores: given };
     },
 

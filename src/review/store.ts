@@ -37,12 +37,15 @@ export interface ReviewStore {
   /** Records a calibration consensus; with `asTrap` it becomes the item's gold too (a trap from then on). */
   setConsensus(itemId: string, consensus: Scores, asTrap: boolean): Promise<void>;
   labelRows(queueId: string): Promise<LabelRow[]>;
+  /** The rows of one item (every rater's). */
+  itemLabelRows(itemId: string): Promise<LabelRow[]>;
   /** Inserts or replaces the row of (item, user). */
   putLabelRow(row: LabelRow): Promise<void>;
   /**
    * Runs `work` in one transaction that holds the queue's lock: calls for the same queue run one
    * after another (across processes and servers too), so reading the rows, picking an item and
-   * leasing it is atomic. `work` must use the store it is given.
+   * leasing it (or checking a rater holds it and labelling it) is atomic. `work` must use the store
+   * it is given.
    */
   withQueueLock<T>(queueId: string, work: (locked: ReviewStore) => Promise<T>): Promise<T>;
 }

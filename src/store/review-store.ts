@@ -220,6 +220,10 @@ export function kyselyReviewStore(db: Kysely<Database>): ReviewStore {
       const rows = await db.selectFrom('review_labels').selectAll().where('queue_id', '=', queueId).execute();
       return rows.map(labelOf);
     },
+    async itemLabelRows(itemId) {
+      const rows = await db.selectFrom('review_labels').selectAll().where('item_id', '=', itemId).execute();
+      return rows.map(labelOf);
+    },
     async putLabelRow(l) {
       const values = {
         item_id: l.itemId,

@@ -386,6 +386,8 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       expect(await reviews.labelRows('rq_c1')).toEqual([
         { ...row, state: 'labelled', scores: { ok: 'n' }, comment: 'meh' },
       ]);
+      expect(await reviews.itemLabelRows('c-a')).toEqual(await reviews.labelRows('rq_c1'));
+      expect(await reviews.itemLabelRows('c-b')).toEqual([]);
       await reviews.setConsensus('c-a', { ok: 'y' }, true);
       expect(await reviews.getItem('c-a')).toMatchObject({ consensus: { ok: 'y' }, gold: { ok: 'y' } });
     });
