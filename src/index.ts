@@ -28,7 +28,7 @@ export type { Provenance, ResultRecord, RunRecord } from './core/run.js';
 export type { Evaluator, EvaluatorInput, EvaluatorResult, Score } from './core/score.js';
 export { boolScore, scoreError, thresholdScore } from './core/score.js';
 export type { UserSimulator } from './core/simulator.js';
-export type { Store } from './core/store.js';
+export type { SaveResultsOptions, Store, TransactionSql } from './core/store.js';
 export type { GateOutcome, ModelUsage, PassRate, RunSummary } from './core/summary.js';
 export type { PlannedCall, Target, TargetOutput } from './core/target.js';
 export { datasetFromCases, loadDataset, parseDataset } from './datasets/load.js';

@@ -10,6 +10,22 @@ export interface DatasetRecord {
   createdAt: string;
 }
 
+/**
+ * A statement run on the connection of a store transaction that is open (PostgreSQL: `$1`
+ * placeholders). What a queue's SQL needs to commit with the results it goes with.
+ */
+export interface TransactionSql {
+  execute(sql: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+export interface SaveResultsOptions {
+  /**
+   * More work in the results' transaction: committed with them, or rolled back with them when it
+   * throws (a distributed worker completes its queue job here).
+   */
+  inTransaction?: (tx: TransactionSql) => Promise<void>;
+}
+
 /** Narrows run lookups to one project (by name): what the server's runs API passes for a caller. */
 export interface RunScope {
   project?: string;
@@ -39,8 +55,11 @@ export interface Store {
   listRuns(options?: { limit?: number; configHash?: string } & RunScope): Promise<RunRecord[]>;
   /** The newest run of a config that did not complete, for `--resume`. */
   latestUnfinished(configHash: string): Promise<RunRecord | undefined>;
-  /** Writes results in one transaction: when this resolves, they are durable. */
-  saveResults(results: ResultRecord[]): Promise<void>;
+  /**
+   * Writes results in one transaction: when this resolves, they are durable. A result whose
+   * (run, target, case, repeat) is stored already replaces it: one row per key, whoever writes twice.
+   */
+  saveResults(results: ResultRecord[], options?: SaveResultsOptions): Promise<void>;
   /** Streams a run's results in insertion order, without holding them all in memory. */
   results(runId: string): AsyncIterable<ResultRecord>;
   /** One page of a run's results, filtered and sorted by the database (the web app's case table). */

@@ -7,6 +7,7 @@ import type { ResultRecord, RunRecord } from '../core/run.js';
 import type { Store } from '../core/store.js';
 import { buildSuite, type Suite } from '../suite/build-suite.js';
 import { evalSuite } from '../suite/run-suite.js';
+import { chunkSink } from './chunk-sink.js';
 import { EVAL_QUEUE, type EvalJob } from './queue.js';
 import { RUN_SPEC_ARTIFACT, type RunSpec } from './run-spec.js';
 
@@ -25,9 +26,11 @@ export interface WorkerOptions {
 
 /**
  * `assay worker`: takes chunks of any run from the queue and runs them with the same runner as
- * `assay eval`, writing each result to the store as it completes. A chunk's results already stored
- * (by a worker that died) are kept, not called again; a result written twice replaces itself (one
- * row per run, target, case and repeat). Resolves with a function that stops the worker.
+ * `assay eval`, writing each result to the store as it completes; the chunk's last results are
+ * committed in one transaction with the job's completion (`chunkSink`). A chunk's results already
+ * stored (by a worker that died) are kept, not called again; a result written twice replaces itself
+ * (one row per run, target, case and repeat). pg-boss's own completion once the handler returns
+ * then finds the job completed and changes nothing. Resolves with a function that stops the worker.
  */
 export async function startWorker(options: WorkerOptions): Promise<{ stop(): Promise<void> }> {
   const { store, boss } = options;
@@ -50,8 +53,11 @@ export async function startWorker(options: WorkerOptions): Promise<{ stop(): Pro
       const completed: ResultRecord[] = [];
       for await (const r of store.results(run.id))
         if (r.output !== null && wanted.has(r.caseId)) completed.push(r);
+      const items = cases.length * suite.targets.length * (run.provenance.repeat ?? 1);
+      const sink = chunkSink(store, boss, job.id, items - completed.length);
       const outcome = await evalSuite(suite, run, {
         store,
+        sink,
         cases,
         completed,
         concurrency: options.concurrency,
@@ -65,6 +71,11 @@ export async function startWorker(options: WorkerOptions): Promise<{ stop(): Pro
       });
       // Not finished here: pg-boss hands the chunk out again; what was stored is kept.
       if (outcome.status !== 'completed') throw new Error(`chunk of run ${run.id}: ${outcome.status}`);
+      if (items === completed.length) await sink.finishEmpty();
+      else if (sink.written !== items - completed.length)
+        throw new Error(
+          `chunk of run ${run.id}: ${sink.written} of ${items - completed.length} results written`,
+        );
       options.log?.(`assay worker: run ${run.id}: ${cases.length} cases done\n`);
     }
   });

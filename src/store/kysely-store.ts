@@ -1,10 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import { AssayError } from '../core/errors.js';
 import { redactCredentials, redactSecrets } from '../core/redact.js';
 import type { ResultDetail, ResultPage, ResultQuery } from '../core/result-query.js';
 import type { ResultRecord, RunRecord } from '../core/run.js';
 import { DEFAULT_PROJECT, resultKey } from '../core/run.js';
-import type { DatasetRecord, RunScope, Store } from '../core/store.js';
+import type { DatasetRecord, RunScope, SaveResultsOptions, Store } from '../core/store.js';
 import type { Dialect } from './migrations.js';
 import { queryResults, resultDetail } from './result-query.js';
 import type { Database } from './schema.js';
@@ -186,8 +186,9 @@ export class KyselyStore implements Store {
     return row ? toRun(row) : undefined;
   }
 
-  async saveResults(results: ResultRecord[]): Promise<void> {
-    if (results.length === 0 && this.pendingCache.size === 0) return;
+  async saveResults(results: ResultRecord[], options: SaveResultsOptions = {}): Promise<void> {
+    const { inTransaction } = options;
+    if (results.length === 0 && this.pendingCache.size === 0 && !inTransaction) return;
     const cache = this.takeCache();
     await this.db.transaction().execute(async (trx) => {
       await writeCache(trx, cache);
@@ -229,6 +230,12 @@ export class KyselyStore implements Store {
           .execute();
         for (const sp of chunks(scoreRows, CHUNK)) await trx.insertInto('scores').values(sp).execute();
       }
+      await inTransaction?.({
+        execute: async (text, values) => {
+          const { rows } = await trx.executeQuery(CompiledQuery.raw(text, values));
+          return { rows };
+        },
+      });
     });
   }
 

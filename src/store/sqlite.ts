@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { ResultRecord } from '../core/run.js';
-import type { DatasetRecord } from '../core/store.js';
+import type { DatasetRecord, SaveResultsOptions } from '../core/store.js';
 import { makeFolder } from '../util/make-folder.js';
 import { KyselyStore, storeError } from './kysely-store.js';
 import { migrate } from './migrations.js';
@@ -56,7 +56,9 @@ export class SqliteStore extends KyselyStore {
     this.writer.saveDataset(record, cases);
   }
 
-  override async saveResults(results: ResultRecord[]): Promise<void> {
+  override async saveResults(results: ResultRecord[], options: SaveResultsOptions = {}): Promise<void> {
+    // More work in the transaction: Kysely's transaction runs it (the prepared path cannot).
+    if (options.inTransaction) return super.saveResults(results, options);
     if (results.length === 0 && this.pendingCache.size === 0) return;
     this.writer.write(results, this.takeCache());
   }

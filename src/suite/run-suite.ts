@@ -4,7 +4,13 @@ import { DEFAULT_PROJECT, type ResultRecord, type RunRecord } from '../core/run.
 import type { Store } from '../core/store.js';
 import { datasetVersion } from '../datasets/version.js';
 import type { Gates } from '../gates/schema.js';
-import { type EvalDeps, type EvalOutcome, type RunObserver, runEval } from '../runner/run-eval.js';
+import {
+  type EvalDeps,
+  type EvalOutcome,
+  type ResultSink,
+  type RunObserver,
+  runEval,
+} from '../runner/run-eval.js';
 import type { Suite } from './build-suite.js';
 import { storedOutputs } from './stored-outputs.js';
 
@@ -115,6 +121,8 @@ export interface EvalSuiteOptions
   completedModels?: EvalDeps['completedModels'];
   /** Only these of the suite's cases (a distributed worker's chunk). */
   cases?: Case[];
+  /** Where results go instead of `store.saveResults` (a worker commits its job with the last ones). */
+  sink?: ResultSink;
   maxUnwritten?: number;
 }
 
@@ -144,7 +152,7 @@ export function evalSuite(suite: Suite, run: RunRecord, options: EvalSuiteOption
       provenance: run.provenance,
     },
     {
-      sink: { write: (results) => store.saveResults(results) },
+      sink: options.sink ?? { write: (results) => store.saveResults(results) },
       // One cache for target answers, judge answers and vectors, each kind under its key prefix.
       cache: { get: (key) => store.cacheGet(key), set: (key, value) => store.cacheSet(key, value) },
       storedOutput: storedOutputs(store),

@@ -214,6 +214,25 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       expect(all[0]).toEqual(redo);
     });
 
+    it('saveResults runs inTransaction inside the results transaction: it sees them, and its failure rolls them back', async () => {
+      await store.createRun(run('tx-1'));
+      let seen: unknown[] = [];
+      await store.saveResults([result('tx-1', 'a'), result('tx-1', 'b')], {
+        inTransaction: async (tx) => {
+          seen = (await tx.execute(`select case_id from results where run_id = 'tx-1' order by case_id`, []))
+            .rows;
+        },
+      });
+      expect(seen).toEqual([{ case_id: 'a' }, { case_id: 'b' }]);
+      const failing = store.saveResults([result('tx-1', 'c')], {
+        inTransaction: async () => {
+          throw new Error('the queue could not complete the job');
+        },
+      });
+      await expect(failing).rejects.toThrow('the queue could not complete the job');
+      expect((await collect(store, 'tx-1')).map((r) => r.caseId)).toEqual(['a', 'b']);
+    });
+
     it('results() streams in insertion order across pages (more than 500), one run only', async () => {
       await store.createRun(run('big-1'));
       await store.createRun(run('big-2'));
