@@ -1,15 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from './helpers/build.js';
 import { CHROMIUM, chromiumMissing, HAVE_CHROMIUM, launchChromium } from './helpers/chromium.js';
 import { runCli } from './helpers/cli.js';
+import { expectFits, expectInert, pageLog, shot, watchPage } from './helpers/page-checks.js';
 import { startAssayServe } from './helpers/web-server.js';
-
-/** `ASSAY_SCREENSHOTS=1` refreshes docs/screenshots/review-*.png (README and docs/review.md show them). */
-const SHOTS = process.env.ASSAY_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : undefined;
 
 if (!HAVE_CHROMIUM) console.warn(chromiumMissing('review-web-e2e'));
 
@@ -27,34 +24,14 @@ describe.skipIf(!HAVE_CHROMIUM)(
     let browser: Browser;
     let page: Page;
     const users: Record<string, { token: string; link: string }> = {};
-    const problems: string[] = [];
-    const dialogs: string[] = [];
+    const log = pageLog();
 
-    const shot = async (p: Page, name: string) => {
-      if (SHOTS) await p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
-    };
+    /** Nothing from the data ran or is live, and the item's content added no script or image to the page. */
     const inert = async (p: Page, where: string) => {
-      expect(await p.evaluate('window.__pwned'), where).toBeUndefined();
-      expect(await p.locator('a[href^="javascript:"], [onerror], [onclick]').count(), where).toBe(0);
+      await expectInert(p, log, where);
       expect(await p.locator('main script, main img').count(), where).toBe(0);
-      expect(dialogs, where).toEqual([]);
     };
-    const fits = async (p: Page, where: string) => {
-      const overflow = (await p.evaluate(
-        'document.documentElement.scrollWidth - window.innerWidth',
-      )) as number;
-      expect(overflow, `${where}: page wider than the viewport`).toBeLessThanOrEqual(1);
-    };
-    const watch = (p: Page) => {
-      p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-      p.on('console', (m) => {
-        if (m.type() === 'error' && !/401|Unauthorized/.test(m.text())) problems.push(`console: ${m.text()}`);
-      });
-      p.on('dialog', (d) => {
-        dialogs.push(d.message());
-        void d.dismiss();
-      });
-    };
+    const watch = (p: Page) => watchPage(p, log);
     /** The review API as a script would call it. */
     const call = async (path: string, token: string, method = 'GET', body?: unknown) => {
       const res = await fetch(`${server.url}/api/v1/review${path}`, {
@@ -69,7 +46,6 @@ describe.skipIf(!HAVE_CHROMIUM)(
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'assay-review-e2e-'));
       db = join(dir, 'assay.db');
-      if (SHOTS) mkdirSync(SHOTS, { recursive: true });
       server = await startAssayServe(db);
       for (const [name, role] of [
         ['rita', 'reviewer'],
@@ -266,7 +242,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await expect
         .poll(() => output.textContent(), { timeout: 15_000 })
         .toBe('Answer 3: yes, from the billing page.');
-      await fits(page, 'annotation page at 390 px');
+      await expectFits(page, 'annotation page at 390 px');
       await page.keyboard.press('3');
       await expect
         .poll(() => page.getByRole('radio', { name: '3' }).isChecked(), { timeout: 15_000 })
@@ -404,14 +380,14 @@ describe.skipIf(!HAVE_CHROMIUM)(
         await admin.goto(`${server.url}${path}`);
         await admin.locator('h1').first().waitFor();
         await admin.waitForLoadState('networkidle');
-        await fits(admin, `${path} at 390 px`);
+        await expectFits(admin, `${path} at 390 px`);
       }
       await admin.close();
     });
 
     it('logged no error and ran nothing from the data', () => {
-      expect(problems).toEqual([]);
-      expect(dialogs).toEqual([]);
+      expect(log.problems).toEqual([]);
+      expect(log.dialogs).toEqual([]);
     });
   },
 );
