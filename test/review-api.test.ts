@@ -294,8 +294,18 @@ describe('review API: a label needs the assignment', () => {
       raters: 1,
       trapRate: 0,
     });
+    const notes = { judge: { 'rubric.ok': { score: 1, reason: 'terse' } } };
+    const badNotes = await call('/queues/held/items', apiKey, 'POST', {
+      items: [{ input: 'x', output: 'y', metadata: 'judge says no' }],
+    });
+    expect(badNotes.json.error.message).toBe('items[0].metadata: expected an object');
     await call('/queues/held/items', apiKey, 'POST', {
-      items: ['H1', 'H2', 'H3'].map((id) => ({ id, input: id, output: id })),
+      items: ['H1', 'H2', 'H3'].map((id) => ({
+        id,
+        input: id,
+        output: id,
+        ...(id === 'H1' ? { metadata: notes } : {}),
+      })),
     });
     const direct = await label('H1', 'alice');
     expect(direct.status).toBe(409);
@@ -305,7 +315,13 @@ describe('review API: a label needs the assignment', () => {
     });
     // A skip needs the item as much as a label does.
     expect((await label('H1', 'alice', { skipped: true, reason: 'x' })).status).toBe(409);
-    expect((await call('/queues/held/next', tokens.alice as string, 'POST')).json.item.id).toBe('H1');
+    // Notes (`metadata`) are shown to the rater with the item.
+    expect((await call('/queues/held/next', tokens.alice as string, 'POST')).json.item).toEqual({
+      id: 'H1',
+      input: 'H1',
+      output: 'H1',
+      metadata: notes,
+    });
     expect((await label('H1', 'alice')).status).toBe(200);
     expect((await label('H1', 'alice', { scores: { ok: 'n' } })).status).toBe(200);
     // k = 1 and alice has it: bob cannot push it to two raters by posting.

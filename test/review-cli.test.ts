@@ -71,6 +71,30 @@ async function itemsOf(db: string, queue = 'answers'): Promise<Item[]> {
 
 const cli = (args: string[], cwd: string) => runCli(args, { cwd });
 
+/** Runs `body` with the review service on store `db`, in the default project. */
+async function withService<T>(
+  db: string,
+  body: (service: ReturnType<typeof reviewService>, projectId: string) => Promise<T>,
+): Promise<T> {
+  const stores = await openStores(db);
+  try {
+    const project = await stores.traces.ensureProject('default');
+    return await body(reviewService(stores.reviews), project.id);
+  } finally {
+    await stores.traces.close();
+  }
+}
+
+async function openUser(db: string, name: string) {
+  const stores = await openStores(db);
+  try {
+    const project = await stores.traces.ensureProject('default');
+    return await stores.reviews.userByName(project.id, name);
+  } finally {
+    await stores.traces.close();
+  }
+}
+
 const caseNumber = (i: Item) => Number((i.source as { caseId: string }).caseId.slice(1));
 
 /** What ana (k = 0) and ben (k = 1) give case n: failed answers 2 and 1, the others 4 or 5, and 3 on every fifth. */
@@ -308,6 +332,135 @@ function addTests(store: () => { db: string; cwd: string }) {
     const q = await cli(['calibrate', '--review', 'nope', '--run', 'run-1', '--db', db], cwd);
     expect(q.code).toBe(2);
     expect(q.stderr).toMatch(/^assay: error: --review: no review queue "nope" in this project/);
+  });
+
+  it('--disagreements: the outputs where judge and humans disagree most become calibration items, each once', async () => {
+    const { db, cwd } = store();
+    await withService(db, async (service, projectId) => {
+      for (const name of ['calib', 'calib-file'])
+        await service.createQueue(
+          { projectId },
+          { name, dimensions: [{ name: 'accuracy', scale: [1, 5] }], raters: 2, trapRate: 0 },
+        );
+    });
+    const args = ['review', 'add', '--queue', 'calib', '--disagreements', '--run', 'run-1', '--db', db];
+    const res = await cli([...args, '--review', 'answers', '--top', '5'], cwd);
+    expect(res.stderr).toBe('');
+    expect(res.stdout.trim()).toBe(
+      'assay: added 5 judge–human disagreement(s) of run run-1 (against review:answers; rubric.accuracy: 60 labelled output(s)) to review queue "calib"',
+    );
+    expect(res.code).toBe(0);
+    // The judge gives 2, 4, 5 by case number mod 3; ana and ben both give 3 on every fifth case, so
+    // the gap is 2 on c05, c20, c35, c50 (judge 5), then 1 on c00, c10, c15, … (ties by case id).
+    const items = await itemsOf(db, 'calib');
+    expect(items.map((i) => (i.source as { caseId: string }).caseId)).toEqual([
+      'c05',
+      'c20',
+      'c35',
+      'c50',
+      'c00',
+    ]);
+    expect(items[0]).toMatchObject({
+      input: 'question 5',
+      output: 'answer 5',
+      contexts: ['doc for c05'],
+      reference: 'answer 5',
+      metadata: {
+        judge: { 'rubric.accuracy': { score: 5, scale: [1, 5], reason: 'judged c05' } },
+        human: { 'rubric.accuracy': { label: 3, ratings: [3, 3], from: 'review:answers' } },
+        gap: { 'rubric.accuracy': 2 },
+      },
+      source: {
+        kind: 'disagreement',
+        runId: 'run-1',
+        caseId: 'c05',
+        target: 'bot',
+        labels: 'review:answers',
+      },
+    });
+    expect(items[0]?.gold).toBeUndefined();
+    // Again with a longer list: only the new ones are added.
+    const more = await cli([...args, '--review', 'answers', '--top', '8'], cwd);
+    expect(more.stdout).toMatch(/added 3 judge–human disagreement\(s\) .* \(5 already there\)/);
+    expect((await itemsOf(db, 'calib')).map((i) => (i.source as { caseId: string }).caseId).slice(5)).toEqual(
+      ['c10', 'c15', 'c25'],
+    );
+    // The same ratings from a labels file pick the same outputs.
+    const file = await cli(
+      [
+        ...['review', 'add', '--queue', 'calib-file', '--disagreements', '--run', 'run-1'],
+        ...['--labels', 'human.jsonl', '--evaluator', 'rubric.accuracy', '--top', '5', '--db', db],
+      ],
+      cwd,
+    );
+    expect(file.stdout).toMatch(/added 5 judge–human disagreement\(s\) of run run-1 \(against human.jsonl;/);
+    const fromFile = await itemsOf(db, 'calib-file');
+    expect(fromFile.map((i) => (i.source as { caseId: string }).caseId)).toEqual(
+      items.map((i) => (i.source as { caseId: string }).caseId),
+    );
+    expect(fromFile[0]?.metadata).toMatchObject({
+      human: { 'rubric.accuracy': { label: 3, from: 'human.jsonl' } },
+    });
+
+    // A reviewer sees the judge's verdict and the human label beside the output; the consensus
+    // recorded in the session exports as a golden case of the run.
+    await withService(db, async (service, projectId) => {
+      const ana = (await openUser(db, 'ana'))!;
+      const shown = await service.next({ projectId, user: ana }, 'calib');
+      expect(shown).toMatchObject({ id: items[0]?.id, metadata: items[0]?.metadata });
+      expect(Object.keys(shown!).sort()).toEqual([
+        'contexts',
+        'id',
+        'input',
+        'metadata',
+        'output',
+        'reference',
+      ]);
+      await service.consensus({ projectId }, items[0]!.id, { scores: { accuracy: 4 } });
+    });
+    const exported = await cli(
+      ['review', 'export', '--queue', 'calib', '--to', 'calib.jsonl', '--db', db],
+      cwd,
+    );
+    expect(exported.code).toBe(0);
+    const golden = JSON.parse(readFileSync(join(cwd, 'calib.jsonl'), 'utf8').trim().split('\n')[0]!);
+    expect(golden).toMatchObject({
+      question: 'question 5',
+      expected: { scores: { accuracy: 4 } },
+      reviewedFrom: { queue: 'calib', aggregation: 'consensus', runId: 'run-1', caseId: 'c05' },
+    });
+  });
+
+  it('--disagreements: one line naming the flag on what does not fit', async () => {
+    const { db, cwd } = store();
+    const base = ['review', 'add', '--queue', 'calib', '--run', 'run-1', '--db', db];
+    const cases: [string[], string][] = [
+      [
+        ['--disagreements'],
+        '--labels: --disagreements compares the judge with --labels FILE or --review QUEUE (one of them)',
+      ],
+      [['--labels', 'human.jsonl'], '--labels: --labels goes with --disagreements'],
+      [
+        ['--disagreements', '--review', 'calib'],
+        '--queue: the disagreements of queue "calib" go to another queue (a calibration queue)',
+      ],
+      [
+        ['--disagreements', '--review', 'answers', '--failed'],
+        '--disagreements: --failed, --against and --sample do not go with --disagreements',
+      ],
+      [
+        ['--disagreements', '--review', 'nope'],
+        '--review: no review queue "nope" in this project (queues: answers, calib, calib-file, pairs)',
+      ],
+      [['--disagreements', '--labels', 'missing.jsonl'], ''],
+    ];
+    for (const [extra, message] of cases) {
+      const res = await cli([...base, ...extra], cwd);
+      expect(res.code, extra.join(' ')).toBe(2);
+      expect(res.stderr.trim().split('\n'), extra.join(' ')).toHaveLength(1);
+      if (message) expect(res.stderr.trim()).toBe(`assay: error: ${message}`);
+      else expect(res.stderr).toMatch(/missing\.jsonl/);
+    }
   });
 
   it('--against: pairwise items of two runs’ answers to the same case, each pair once', async () => {

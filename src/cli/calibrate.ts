@@ -3,12 +3,7 @@ import { AssayError } from '../core/errors.js';
 import type { Store } from '../core/store.js';
 import { type Calibration, calibrate } from '../judge/calibration/calibrate.js';
 import { type LabelRow, parseLabels } from '../judge/calibration/labels.js';
-import {
-  collectJudgeScores,
-  type JudgeScores,
-  pairLabels,
-  planCalibrations,
-} from '../judge/calibration/select.js';
+import { calibrationPairs, collectJudgeScores, type JudgeScores } from '../judge/calibration/select.js';
 import { formatCalibration } from '../report/calibration.js';
 import { writeTextFile } from '../report/write-file.js';
 import { openStore } from '../store/open.js';
@@ -45,7 +40,8 @@ interface HumanSide {
   notes?: string[];
 }
 
-async function labelsFromFile(path: string): Promise<HumanSide> {
+/** The human labels of a JSONL file (`--labels`), or a usage error naming it. */
+export async function labelsFromFile(path: string): Promise<HumanSide> {
   const file = resolve(process.cwd(), path);
   let text: string;
   try {
@@ -105,7 +101,8 @@ export async function calibrateCommand(flags: CalibrateFlags): Promise<number> {
   }
 }
 
-async function judgeScoresOf(store: Store, runId: string): Promise<Map<string, JudgeScores>> {
+/** The run's judge scores by name, or a usage error when it has none. */
+export async function judgeScoresOf(store: Store, runId: string): Promise<Map<string, JudgeScores>> {
   const scores = await collectJudgeScores(store.results(runId));
   if (scores.size === 0) throw new AssayError('usage', `run ${runId} has no judge scores to calibrate`);
   return scores;
@@ -120,18 +117,12 @@ async function finish(
   flags: CalibrateFlags,
   labelsName: string,
 ): Promise<number> {
-  const plan = planCalibrations([...scores.keys()], human.labels, flags.evaluator);
   const calibrations: Calibration[] = [];
-  for (const [name, rows] of plan) {
-    const s = scores.get(name)!;
-    const { pairs, unmatched } = pairLabels(s, rows);
-    if (human.aggregated) {
-      const { aggregateKey } = await import('../review/calibration-labels.js');
-      for (const p of pairs) {
-        const agg = human.aggregated.get(aggregateKey(p.target, p.caseId, name));
-        if (agg !== undefined) p.human = agg;
-      }
-    }
+  const paired = calibrationPairs(scores, human.labels, {
+    ...(flags.evaluator ? { evaluator: flags.evaluator } : {}),
+    ...(human.aggregated ? { aggregated: human.aggregated } : {}),
+  });
+  for (const { evaluator: name, scores: s, pairs, unmatched } of paired) {
     if (pairs.length < 3) {
       throw new AssayError(
         'usage',

@@ -18,7 +18,7 @@ export function addReviewCommands(program: Command, run: Run, dbOption: readonly
   review
     .command('add')
     .description(
-      'add the outputs of a stored run, or the cases of a dataset file, to a review queue (each once)',
+      'add the outputs of a stored run (all, failed, paired, or where judge and humans disagree most), or the cases of a dataset file, to a review queue (each once)',
     )
     .requiredOption('--queue <name>', 'the review queue (created with POST /api/v1/review/queues)')
     .option('--run <id>', 'the run whose outputs are reviewed (an id or a unique prefix)')
@@ -28,6 +28,14 @@ export function addReviewCommands(program: Command, run: Run, dbOption: readonly
       '--against <run>',
       'pairwise items: each output of --run (A) with the same case’s output of this run (B)',
     )
+    .option(
+      '--disagreements',
+      'with --run: the outputs where the run’s judge and the humans (--labels or --review) disagree most',
+    )
+    .option('--labels <file>', 'the human labels of --disagreements (JSONL, as assay calibrate --labels)')
+    .option('--review <queue>', 'the human labels of --disagreements: another review queue’s aggregates')
+    .option('--evaluator <name>', 'with --disagreements: one judge score of the run (rubric.accuracy)')
+    .option('--top <n>', 'with --disagreements: the largest gaps per judge score (default 50)', positiveInt)
     .option('--sample <size>', 'a stratified subset: a count (50) or a percentage (10%)')
     .option('--stratify-by <tags>', 'tags whose combinations keep their proportions in --sample (type)')
     .option('--seed <n>', 'seed of --sample (the same seed picks the same outputs)', positiveInt)

@@ -3,13 +3,16 @@ import { AssayError } from '../core/errors.js';
 import { loadDataset } from '../datasets/load.js';
 import { formatSampleDraw } from '../report/sample-draw.js';
 import { writeFileStreaming } from '../report/write-file.js';
+import { humanFromQueue } from '../review/calibrate-review.js';
 import { exportRow, isLabelled } from '../review/export.js';
+import { disagreementItems } from '../review/from-disagreements.js';
 import { fileItems } from '../review/from-file.js';
 import { runItems } from '../review/from-run.js';
 import { pairItems } from '../review/pairs-from-runs.js';
 import { reviewService } from '../review/service.js';
 import { addSourcedItems, queueNamed } from '../review/sourced.js';
 import { openStores } from '../store/open.js';
+import { labelsFromFile } from './calibrate.js';
 import { EXIT } from './exit-codes.js';
 import { type SampleFlags, sampleFlags } from './sample-flags.js';
 
@@ -21,6 +24,16 @@ export interface ReviewAddFlags extends SampleFlags {
   /** A second run: pairwise items, this run's answer (A) against the other's (B). */
   against?: string;
   failed?: boolean;
+  /** With --run: the outputs where the run's judge and the humans (--labels or --review) disagree most. */
+  disagreements?: boolean;
+  /** The human labels of --disagreements: a JSONL file as `assay calibrate --labels` reads… */
+  labels?: string;
+  /** …or another review queue's aggregated labels. */
+  review?: string;
+  /** One judge score of the run (`rubric.accuracy`). */
+  evaluator?: string;
+  /** How many of the largest gaps per judge score (default 50). */
+  top?: number;
   project?: string;
   db?: string;
 }
@@ -65,6 +78,59 @@ async function reviewAddFileCommand(flags: ReviewAddFlags, file: string): Promis
 }
 
 /**
+ * `assay review add --queue Q --disagreements --run RUN (--labels FILE | --review Q0) [--evaluator NAME]
+ * [--top 50]`: the outputs where the run's judge and the humans disagree most, as `assay calibrate`
+ * measures it, become items of a calibration queue, each once, the judge's verdict and the human
+ * label shown to the reviewer.
+ */
+async function reviewAddDisagreementsCommand(flags: ReviewAddFlags): Promise<number> {
+  const usage = (message: string, field: string) => new AssayError('usage', message, { field });
+  if (flags.failed || flags.against || flags.sample)
+    throw usage('--failed, --against and --sample do not go with --disagreements', '--disagreements');
+  if ((flags.labels === undefined) === (flags.review === undefined))
+    throw usage(
+      '--disagreements compares the judge with --labels FILE or --review QUEUE (one of them)',
+      '--labels',
+    );
+  if (flags.review === flags.queue)
+    throw usage(
+      `the disagreements of queue "${flags.queue}" go to another queue (a calibration queue)`,
+      '--queue',
+    );
+  const fromFile = flags.labels !== undefined ? await labelsFromFile(flags.labels) : undefined;
+  return inProject(flags, async (stores, projectId, project) => {
+    const queue = await queueNamed(stores.reviews, projectId, flags.queue);
+    const labelsName = flags.review !== undefined ? `review:${flags.review}` : flags.labels!;
+    const found = await disagreementItems(stores.runs, {
+      runId: flags.run!,
+      project,
+      labelsName,
+      ...(flags.evaluator ? { evaluator: flags.evaluator } : {}),
+      ...(flags.top ? { top: flags.top } : {}),
+      human: async (runId, scoreNames) =>
+        fromFile ??
+        humanFromQueue(stores.reviews, stores.runs, {
+          projectId,
+          queue: flags.review!,
+          runId,
+          scoreNames,
+          ...(flags.evaluator ? { evaluator: flags.evaluator } : {}),
+        }),
+    });
+    for (const id of found.missing)
+      process.stderr.write(`assay: case ${id}: its content is no longer in the store or the dataset file\n`);
+    const { added, already } = await addSourcedItems(stores.reviews, queue, found.items, Date.now());
+    const compared = Object.entries(found.compared)
+      .map(([name, n]) => `${name}: ${n} labelled output(s)`)
+      .join(', ');
+    process.stdout.write(
+      `assay: added ${added.length} judge–human disagreement(s) of run ${flags.run} (against ${labelsName}; ${compared}) to review queue "${queue.name}"${already ? ` (${already} already there)` : ''}\n`,
+    );
+    return found.missing.length > 0 ? EXIT.usage : EXIT.ok;
+  });
+}
+
+/**
  * `assay review add --queue Q --run RUN [--failed] [--sample 50 --stratify-by type] [--seed N]`:
  * the outputs of a stored run become review items, each once (adding the same run again adds only
  * what is not there yet).
@@ -74,7 +140,21 @@ export async function reviewAddCommand(flags: ReviewAddFlags): Promise<number> {
     throw new AssayError('usage', 'name what to review with exactly one of --run RUN or --file FILE', {
       field: '--run',
     });
-  if (flags.file !== undefined) return reviewAddFileCommand(flags, flags.file);
+  if (!flags.disagreements)
+    for (const [name, given] of [
+      ['--labels', flags.labels],
+      ['--review', flags.review],
+      ['--evaluator', flags.evaluator],
+      ['--top', flags.top],
+    ] as const)
+      if (given !== undefined)
+        throw new AssayError('usage', `${name} goes with --disagreements`, { field: name });
+  if (flags.file !== undefined) {
+    if (flags.disagreements)
+      throw new AssayError('usage', '--disagreements goes with --run, not --file', { field: '--file' });
+    return reviewAddFileCommand(flags, flags.file);
+  }
+  if (flags.disagreements) return reviewAddDisagreementsCommand(flags);
   const sample = sampleFlags(flags);
   return inProject(flags, async (stores, projectId, project) => {
     const queue = await queueNamed(stores.reviews, projectId, flags.queue);

@@ -1,6 +1,8 @@
 import { AssayError } from '../core/errors.js';
 import type { LabelRow as HumanLabel } from '../judge/calibration/labels.js';
+import { aggregateKey } from '../judge/calibration/select.js';
 import type { AggregatedReviewItem } from './export.js';
+import { isRunSource } from './from-run.js';
 import type { LabelRow, Queue } from './model.js';
 
 export interface ReviewCalibrationInput {
@@ -23,9 +25,6 @@ export interface ReviewLabels {
   aggregated: Map<string, number>;
   notes: string[];
 }
-
-export const aggregateKey = (target: string, caseId: string, dimension: string) =>
-  `${target}\u0000${caseId}\u0000${dimension}`;
 
 /**
  * A review queue's labels as calibration input: for each item made from one of the run's outputs
@@ -82,7 +81,7 @@ export function reviewCalibrationLabels(input: ReviewCalibrationInput): ReviewLa
   let otherOutput = 0;
   for (const item of input.items) {
     const src = (item.source ?? {}) as Record<string, unknown>;
-    if (src.kind !== 'run' || typeof src.caseId !== 'string' || typeof src.target !== 'string') {
+    if (!isRunSource(src) || typeof src.caseId !== 'string' || typeof src.target !== 'string') {
       notFromRun++;
       continue;
     }

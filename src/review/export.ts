@@ -1,5 +1,6 @@
 import type { ReviewedFrom } from '../core/case.js';
 import type { AggregatedItem } from './aggregate.js';
+import { isRunSource } from './from-run.js';
 import type { Item, Queue } from './model.js';
 
 /** An item with its aggregated labels, as `reviewService().aggregated` returns them. */
@@ -20,7 +21,7 @@ const isObj = (v: unknown): v is Record<string, unknown> =>
  */
 export function exportRow(queue: Queue, item: AggregatedReviewItem) {
   const source = isObj(item.source) ? item.source : {};
-  const fromRun = source.kind === 'run' && isObj(source.vars);
+  const fromRun = isRunSource(source) && isObj(source.vars);
   const tags = isObj(source.tags) ? (source.tags as Record<string, string>) : undefined;
   const reviewedFrom: ReviewedFrom = {
     queue: queue.name,

@@ -43,6 +43,11 @@ export interface ItemContent {
   outputs?: [unknown, unknown];
   contexts?: unknown[];
   reference?: unknown;
+  /**
+   * Notes shown to the rater beside the item, never gold: a judge–human disagreement's judge score,
+   * reason and human label (from-disagreements.ts).
+   */
+  metadata?: Record<string, unknown>;
   /** Where it came from: trace, run, pairwise, disagreement, calibration. */
   source?: Record<string, unknown>;
 }
@@ -205,12 +210,14 @@ export function parseItems(
     if (it.id !== undefined && (typeof it.id !== 'string' || !/^[A-Za-z0-9._:-]{1,128}$/.test(it.id)))
       bad(`${f}.id`, 'use letters, digits, ".", "_", ":" or "-" (at most 128)');
     if (it.contexts !== undefined && !Array.isArray(it.contexts)) bad(`${f}.contexts`, 'expected an array');
+    if (it.metadata !== undefined && !isObj(it.metadata)) bad(`${f}.metadata`, 'expected an object');
     const content: ItemContent = {
       input: it.input,
       output: it.output,
       ...(Array.isArray(it.outputs) ? { outputs: it.outputs as [unknown, unknown] } : {}),
       ...(it.contexts !== undefined ? { contexts: it.contexts as unknown[] } : {}),
       ...(it.reference !== undefined ? { reference: it.reference } : {}),
+      ...(isObj(it.metadata) ? { metadata: it.metadata } : {}),
       ...(isObj(it.source) ? { source: it.source } : {}),
     };
     return {

@@ -35,8 +35,9 @@ const requireUser = (a: Actor): StoredUser => {
 };
 
 /**
- * What a rater sees of an item: never its gold, its creator or its source. A pairwise item's two
- * outputs come in the order of that rater (`userId`); without one, in the item's own order.
+ * What a rater sees of an item, its `metadata` notes included: never its gold, its creator or its
+ * source. A pairwise item's two outputs come in the order of that rater (`userId`); without one,
+ * in the item's own order.
  */
 export function raterView(item: Item, userId?: string) {
   const outputs =
@@ -48,6 +49,7 @@ export function raterView(item: Item, userId?: string) {
     ...(outputs ? { outputs } : {}),
     ...(item.contexts !== undefined ? { contexts: item.contexts } : {}),
     ...(item.reference !== undefined ? { reference: item.reference } : {}),
+    ...(item.metadata !== undefined ? { metadata: item.metadata } : {}),
   };
 }
 

@@ -99,7 +99,7 @@ export function calibrate(
 ): Calibration {
   const notes: string[] = [];
   const judge = pairs.map((p) => p.judge);
-  const human = pairs.map((p) => p.human ?? p.ratings.reduce((s, r) => s + r.score, 0) / p.ratings.length);
+  const human = pairs.map(humanOf);
   const corr = (
     name: string,
     kind: CorrelationKind,
@@ -166,17 +166,7 @@ export function calibrate(
       hd.push(ratings.filter((x) => x === l).length);
     }
   }
-  const gaps = pairs
-    .map((p, i) => ({
-      caseId: p.caseId,
-      target: p.target,
-      judge: judge[i]!,
-      human: human[i]!,
-      gap: Math.abs(judge[i]! - human[i]!),
-      ...(p.reasoning ? { reasoning: p.reasoning } : {}),
-    }))
-    .sort((a, b) => b.gap - a.gap || a.caseId.localeCompare(b.caseId))
-    .slice(0, options.gaps ?? 10);
+  const gaps = largestGaps(pairs, options.gaps ?? 10);
 
   return {
     evaluator,
@@ -194,6 +184,37 @@ export function calibrate(
     verdict: decide(sr, pairs.length),
     notes,
   };
+}
+
+/** The humans' label of a pair: the queue's aggregate when given, else the mean of the ratings. */
+export const humanOf = (p: CalibrationPair) =>
+  p.human ?? p.ratings.reduce((s, r) => s + r.score, 0) / p.ratings.length;
+
+/**
+ * The `n` pairs where judge and humans disagree most: the absolute difference of the judge's score
+ * and the humans' label, largest first; ties by case id, then target, so the same pairs give the
+ * same list. What `calibrate()` reports as `gaps` and `assay review add --disagreements` queues.
+ */
+export function largestGaps(pairs: CalibrationPair[], n: number): Calibration['gaps'] {
+  return pairs
+    .map((p) => {
+      const human = humanOf(p);
+      return {
+        caseId: p.caseId,
+        target: p.target,
+        judge: p.judge,
+        human,
+        gap: Math.abs(p.judge - human),
+        ...(p.reasoning ? { reasoning: p.reasoning } : {}),
+      };
+    })
+    .sort(
+      (a, b) =>
+        b.gap - a.gap ||
+        (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0) ||
+        (a.target < b.target ? -1 : a.target > b.target ? 1 : 0),
+    )
+    .slice(0, n);
 }
 
 function raterAgreement(pairs: CalibrationPair[], notes: string[]): Calibration['humanAgreement'] {

@@ -154,3 +154,40 @@ export function pairLabels(
   }
   return { pairs: [...pairs.values()], unmatched: [...unmatched] };
 }
+
+/** The key of a human aggregate per output and judge score: `target\0caseId\0score`. */
+export const aggregateKey = (target: string, caseId: string, score: string) =>
+  `${target}\u0000${caseId}\u0000${score}`;
+
+/** One judge score's labelled outputs, ready for `calibrate()`. */
+export interface ScorePairs {
+  evaluator: string;
+  scores: JudgeScores;
+  pairs: CalibrationPair[];
+  /** Labelled cases the run has no such score for. */
+  unmatched: string[];
+}
+
+/**
+ * The run's judge scores paired with human labels, per judge score (`planCalibrations` then
+ * `pairLabels`): what `assay calibrate` measures and `assay review add --disagreements` ranks.
+ * `aggregated` (by `aggregateKey`) is the humans' label where it is not the ratings' mean (a review
+ * queue's median or consensus).
+ */
+export function calibrationPairs(
+  scores: Map<string, JudgeScores>,
+  labels: LabelRow[],
+  options: { evaluator?: string; aggregated?: Map<string, number> } = {},
+): ScorePairs[] {
+  const plan = planCalibrations([...scores.keys()], labels, options.evaluator);
+  return [...plan].map(([evaluator, rows]) => {
+    const s = scores.get(evaluator)!;
+    const { pairs, unmatched } = pairLabels(s, rows);
+    if (options.aggregated)
+      for (const p of pairs) {
+        const agg = options.aggregated.get(aggregateKey(p.target, p.caseId, evaluator));
+        if (agg !== undefined) p.human = agg;
+      }
+    return { evaluator, scores: s, pairs, unmatched };
+  });
+}

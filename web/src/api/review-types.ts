@@ -31,6 +31,8 @@ export interface RaterItem {
   outputs?: [unknown, unknown];
   contexts?: unknown[];
   reference?: unknown;
+  /** Notes for the rater (a judge–human disagreement: the judge's score and reason, the human label). */
+  metadata?: Record<string, unknown>;
 }
 
 export interface AgreementJson {

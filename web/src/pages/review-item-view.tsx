@@ -83,8 +83,9 @@ export function ItemInput({ input }: { input: unknown }) {
 }
 
 /**
- * One review item as the rater sees it: input or conversation, output, retrieved contexts and the
- * reference when there are any. Every value is rendered as text (React escapes it; nothing becomes a
+ * One review item as the rater sees it: input or conversation, output, retrieved contexts, the
+ * reference and notes (`metadata`: a judge–human disagreement's judge verdict and human label) when
+ * there are any. Every value is rendered as text (React escapes it; nothing becomes a
  * link or markup), so a hostile output stays inert.
  */
 export function ItemView({ item, headingLevel = 2 }: { item: RaterItem; headingLevel?: 2 | 3 }) {
@@ -138,6 +139,21 @@ export function ItemView({ item, headingLevel = 2 }: { item: RaterItem; headingL
         <section aria-label="Reference">
           <H>Reference</H>
           <pre className="text">{asText(item.reference)}</pre>
+        </section>
+      ) : null}
+      {item.metadata && Object.keys(item.metadata).length > 0 ? (
+        <section aria-label="Notes">
+          <H>Notes</H>
+          <dl className="review-notes" data-testid="review-notes">
+            {Object.entries(item.metadata).map(([k, v]) => (
+              <div key={k}>
+                <dt>{k}</dt>
+                <dd>
+                  <pre className="text">{asText(v)}</pre>
+                </dd>
+              </div>
+            ))}
+          </dl>
         </section>
       ) : null}
     </div>
