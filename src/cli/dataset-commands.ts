@@ -25,10 +25,29 @@ export function addDatasetCommands(program: Command, run: Run, dbOption: readonl
   dataset
     .command('health <file>')
     .description(
-      'strata against targets, duplicates, missing expected, length outliers, stale cases (exit 1 on problems)',
+      'strata against targets, duplicates, missing expected, length outliers, stale cases, expected answers that human review labels contradict (exit 1 on problems)',
     )
     .option('-c, --config <file>', 'the suite whose strata: targets and evaluators apply')
     .option('--horizon <duration>', 'cases whose created field is older than this are stale (default 365d)')
+    .option('--review-since <duration>', 'review labels given this long ago until now count (default 90d)')
+    .option(
+      '--review-queue <name...>',
+      'review queues whose labels are read (default: all of the project)',
+      collect,
+    )
+    .option(
+      '--review-dimension <name>',
+      "the rubric dimension that says correct (default: each queue's first)",
+    )
+    .option(
+      '--review-pass <level>',
+      'correct at or above this score (default: top quarter of the scale, 4 of 1-5), or these labels (good,acceptable)',
+    )
+    .option(
+      '--max-review-disagreements <n>',
+      'cases whose expected disagrees with review labels allowed before exit 1 (default 0)',
+    )
+    .option('--project <name>', 'the project of the review queues (default "default")')
     .option('--json', 'print the report as JSON')
     .option(...dbOption)
     .action((file, flags) =>

@@ -68,7 +68,7 @@ async function reviewAddFileCommand(flags: ReviewAddFlags, file: string): Promis
   const dataset = await loadDataset(resolve(file));
   return inProject(flags, async (stores, projectId) => {
     const queue = await queueNamed(stores.reviews, projectId, flags.queue);
-    const items = fileItems(dataset.name, basename(file), dataset.cases);
+    const items = fileItems(dataset.name, basename(file), dataset.cases, dataset.version);
     const { added, already } = await addSourcedItems(stores.reviews, queue, items, Date.now());
     process.stdout.write(
       `assay: added ${added.length} case(s) of ${file} to review queue "${queue.name}"${already ? ` (${already} already there)` : ''}\n`,

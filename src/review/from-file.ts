@@ -7,7 +7,12 @@ import type { SourcedItem } from './sourced.js';
  * production answer of a proposal) as the output, `expected` as the reference; each case once per
  * queue, keyed by the file's dataset name and the case id.
  */
-export function fileItems(datasetName: string, file: string, cases: readonly Case[]): SourcedItem[] {
+export function fileItems(
+  datasetName: string,
+  file: string,
+  cases: readonly Case[],
+  version?: string,
+): SourcedItem[] {
   return cases.map((c) => {
     const traceId = typeof c.vars.traceId === 'string' ? c.vars.traceId : undefined;
     return {
@@ -19,6 +24,7 @@ export function fileItems(datasetName: string, file: string, cases: readonly Cas
         source: {
           kind: 'file',
           file,
+          ...(version ? { dataset: `${datasetName}@${version}` } : {}),
           caseId: c.id,
           ...(c.origin ? { origin: c.origin } : {}),
           ...(traceId ? { traceId } : {}),

@@ -3,6 +3,7 @@ import { AssayError } from '../core/errors.js';
 import type { ResultRecord, RunRecord } from '../core/run.js';
 import type { Store } from '../core/store.js';
 import { drawSample, type SampleDraw, type SampleOptions } from '../datasets/sample.js';
+import { expectedEvaluatorName } from '../evaluators/compares-expected.js';
 import { casesOfRun } from '../regression/run-cases.js';
 import type { ItemContent } from './model.js';
 import type { SourcedItem } from './sourced.js';
@@ -19,7 +20,16 @@ export interface RunSource {
   /** The case's own variables: what the exported golden case is asked with. */
   vars: Record<string, unknown>;
   sources?: unknown[];
+  /** The run's verdict on the output: every evaluator passed. */
   pass: boolean;
+  /**
+   * The verdict of the evaluators that compared the output with the case's `expected` (exact-match,
+   * similar, …: `src/evaluators/compares-expected.ts`), which `assay dataset health` sets against the
+   * raters' verdict; absent when the run had none that scored this output.
+   */
+  expectedPass?: boolean;
+  /** Those evaluators' score names. */
+  expectedEvaluators?: string[];
 }
 
 /**
@@ -86,6 +96,9 @@ export async function runItems(
   }
   const cases = await casesOfRun(store, run, new Set(results.map((r) => r.caseId)));
   const dataset = `${run.provenance.dataset.name}@${run.provenance.dataset.version}`;
+  const againstExpected = new Set(
+    (run.provenance.evaluators ?? []).flatMap((e) => expectedEvaluatorName(e) ?? []),
+  );
   const missing: string[] = [];
   const items: SourcedItem[] = [];
   for (const r of results) {
@@ -94,12 +107,25 @@ export async function runItems(
       missing.push(r.caseId);
       continue;
     }
-    items.push({ key: key(r), content: contentOf(c, r, dataset) });
+    items.push({ key: key(r), content: contentOf(c, r, dataset, againstExpected) });
   }
   return { run, items, missing, ...(draw ? { draw } : {}) };
 }
 
-function contentOf(c: Case, r: ResultRecord, dataset: string): ItemContent {
+/** The pass of the scores against `expected` (a null score is not a verdict), or undefined when none has one. */
+function expectedVerdict(r: ResultRecord, names: ReadonlySet<string>) {
+  const scores = r.scores.filter((s) => names.has(s.evaluator) && s.pass !== null && !s.error);
+  return scores.length
+    ? { expectedPass: scores.every((s) => s.pass), expectedEvaluators: scores.map((s) => s.evaluator) }
+    : {};
+}
+
+function contentOf(
+  c: Case,
+  r: ResultRecord,
+  dataset: string,
+  againstExpected: ReadonlySet<string>,
+): ItemContent {
   const out = r.output!;
   const source: RunSource = {
     kind: 'run',
@@ -111,6 +137,7 @@ function contentOf(c: Case, r: ResultRecord, dataset: string): ItemContent {
     vars: c.vars,
     ...(c.sources ? { sources: c.sources } : {}),
     pass: r.pass,
+    ...expectedVerdict(r, againstExpected),
   };
   // One variable is shown as itself (`question`), several as the object of them.
   const names = Object.keys(c.vars);

@@ -72,13 +72,20 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
     return { items, rows, quality, nameOf: (id: string) => names.get(id) ?? id };
   }
 
-  /** Labelled rows of regular (non-trap) items, flagged raters left out unless asked for. */
-  function counted(s: Awaited<ReturnType<typeof state>>, includeFlagged: boolean) {
+  /**
+   * Labelled rows of regular (non-trap) items, flagged raters left out unless asked for, and only
+   * those labelled at `sinceMs` or later when given (who is flagged is still judged on every trap).
+   */
+  function counted(s: Awaited<ReturnType<typeof state>>, includeFlagged: boolean, sinceMs = -Infinity) {
     const flagged = new Set(s.quality.filter((q) => q.flagged).map((q) => q.userId));
     const itemIds = s.items.filter((i) => !i.gold).map((i) => i.id);
     const ids = new Set(itemIds);
     const rows = s.rows.filter(
-      (r) => r.state === 'labelled' && ids.has(r.itemId) && (includeFlagged || !flagged.has(r.userId)),
+      (r) =>
+        r.state === 'labelled' &&
+        ids.has(r.itemId) &&
+        r.updatedMs >= sinceMs &&
+        (includeFlagged || !flagged.has(r.userId)),
     );
     return { itemIds, rows };
   }
@@ -284,11 +291,14 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
 
     /**
      * Aggregated labels per item (an admin's consensus wins; flagged raters left out): what
-     * `GET queues/{q}/export`, `assay review export` and `assay calibrate --review` read.
+     * `GET queues/{q}/export`, `assay review export` and `assay calibrate --review` read. With
+     * `sinceMs`, only the ratings given (or last changed) since then go in: `assay dataset health`'s
+     * recent labels.
      */
     async aggregated(
       actor: Actor,
       name: string,
+      options: { sinceMs?: number } = {},
     ): Promise<{
       queue: Queue;
       items: (Item & { aggregate: AggregatedItem })[];
@@ -298,7 +308,7 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
       requireAdmin(actor);
       const q = await queueOf(actor, name);
       const s = await state(q);
-      const { itemIds, rows } = counted(s, false);
+      const { itemIds, rows } = counted(s, false, options.sinceMs);
       const agg = new Map(aggregate(q, itemIds, rows).map((a) => [a.itemId, a]));
       const items = s.items
         .filter((i) => !i.gold)

@@ -2,6 +2,13 @@ import type { Case } from '../../core/case.js';
 import { percentile } from '../../stats/descriptive.js';
 import { getPath } from '../../util/json-path.js';
 import { type DuplicateReport, findDuplicates } from './near-duplicates.js';
+import {
+  type ReviewDisagreement,
+  type ReviewedQueue,
+  type ReviewLabelCheck,
+  type ReviewLabelOptions,
+  reviewLabelCheck,
+} from './review-labels.js';
 import { strataCounts } from './strata.js';
 import { caseInput, words } from './words.js';
 
@@ -24,6 +31,18 @@ export interface HealthOptions {
   /** When each case id was first stored (`firstSeen`): the age of a case without `created`. */
   firstSeen?: ReadonlyMap<string, string>;
   now?: number;
+  /**
+   * The queues' recent labels (`recentlyReviewed`) and how to read them: cases whose `expected`
+   * they contradict are problems beyond `maxDisagreements` (default 0). Without it, not checked.
+   */
+  review?: ReviewLabelOptions & {
+    queues: readonly ReviewedQueue[];
+    /** Start of the window the labels come from (ISO), for the report. */
+    since: string;
+    maxDisagreements?: number;
+  };
+  /** Why the review labels were not checked (no store), for the report. */
+  reviewUnchecked?: string;
 }
 
 export interface HealthReport {
@@ -34,7 +53,11 @@ export interface HealthReport {
   lengthOutliers: { caseId: string; words: number; z: number }[];
   /** `since`: the case's `created` field, or the first stored version that held it. */
   stale: { caseId: string; created: string; since: 'created' | 'first-version' }[];
-  reviewLabels: { checked: false; reason: string };
+  reviewLabels:
+    | { checked: false; reason: string }
+    | ({ checked: true; since: string; maxDisagreements: number } & Omit<ReviewLabelCheck, 'disagreements'>);
+  /** Cases whose `expected` disagrees with recent human review labels (docs/datasets.md). */
+  reviewDisagreements: ReviewDisagreement[];
   /** One line per problem above its threshold; non-empty means exit 1. */
   problems: string[];
 }
@@ -92,6 +115,11 @@ export function healthOf(cases: readonly Case[], options: HealthOptions = {}): H
   });
   if (stale.length)
     problems.push(`${stale.length} case(s) created more than ${Math.round(horizon / DAY)} days ago`);
+  const review = options.review ? reviewLabelCheck(cases, options.review.queues, options.review) : undefined;
+  const maxDisagreements = options.review?.maxDisagreements ?? 0;
+  if (review && review.disagreements.length > maxDisagreements)
+    for (const d of review.disagreements) problems.push(disagreementLine(d));
+  const { disagreements = [], ...checked } = review ?? {};
   return {
     cases: cases.length,
     strata,
@@ -99,12 +127,38 @@ export function healthOf(cases: readonly Case[], options: HealthOptions = {}): H
     missingExpected,
     lengthOutliers,
     stale,
-    reviewLabels: {
-      checked: false,
-      reason: 'expected answers are not compared with review labels yet',
-    },
+    reviewLabels: review
+      ? {
+          checked: true,
+          since: options.review!.since,
+          maxDisagreements,
+          ...(checked as Omit<ReviewLabelCheck, 'disagreements'>),
+        }
+      : { checked: false, reason: options.reviewUnchecked ?? 'no review labels given' },
+    reviewDisagreements: disagreements,
     problems,
   };
+}
+
+const SAYS: Record<ReviewDisagreement['kind'], string> = {
+  'correct-output-fails-expected': 'raters judged correct an output that fails against expected',
+  'wrong-output-passes-expected': 'raters judged incorrect an output that passes against expected',
+  'labels-changed': "its rubric scores' verdict is not the item's recent labels'",
+};
+
+/** `expected of c7 disagrees with review queue answers: raters judged … (accuracy 4.5; 2 ratings, 100% agree, few raters)`. */
+export function disagreementLine(d: ReviewDisagreement): string {
+  const h = d.humans;
+  const scores = d.items.map((i) => (typeof i.score === 'number' ? round(i.score) : i.score)).join(', ');
+  const support = `${h.ratings} rating${h.ratings === 1 ? '' : 's'}, ${pct(h.agreement)} agree${h.fewRaters ? ', few raters' : ''}`;
+  const outputs = d.items.flatMap((i) => (i.output === undefined ? [] : [quote(i.output)]));
+  const what = outputs.length ? `${outputs.join(', ')} against ${quote(d.expected)}; ` : '';
+  return `expected of ${d.caseId} disagrees with review queue ${d.queue}: ${SAYS[d.kind]} (${what}${h.dimension} ${scores} → ${h.verdict}; ${support})`;
+}
+
+function quote(v: unknown): string {
+  const text = typeof v === 'string' ? v : (JSON.stringify(v) ?? 'nothing');
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }
 
 function outliers(cases: readonly Case[], limit: number): HealthReport['lengthOutliers'] {
