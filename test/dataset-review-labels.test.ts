@@ -110,8 +110,8 @@ async function makeQueue(db: string) {
         { name: 'correct', scale: [1, 5] },
         { name: 'tone', labels: ['fine', 'rude'] },
       ],
-      raters: 2,
-      trapRate: 0,
+      raters: 5,
+      trapRate: 0.1,
     });
     await reviewService(stores.reviews).addItems(admin, 'answers', {
       items: [1, 2, 3].map((i) => ({
@@ -127,31 +127,35 @@ async function makeQueue(db: string) {
   }
 }
 
-/** Everyone's ratings: ana and ben get the traps right, mallory gets them wrong. */
+/**
+ * Everyone works through the queue as the web app does (`next`, then a label or a skip): ana and
+ * ben get the traps right, mallory gets them wrong; each rates the cases the plan gives them and
+ * skips the others. c6's labels are given 200 days ago.
+ */
 async function rate(db: string) {
   const stores = await openStores(db);
   try {
     const project = await stores.traces.ensureProject('default');
-    const user = async (name: string) => (await stores.reviews.userByName(project.id, name)) as StoredUser;
-    const [ana, ben, mallory] = [await user('ana'), await user('ben'), await user('mallory')];
-    const q = (await stores.reviews.queueByName(project.id, 'answers'))!;
-    const items = await stores.reviews.listItems(q.id);
     const now = reviewService(stores.reviews);
     const old = reviewService(stores.reviews, () => Date.now() - 200 * DAY);
-    const label = (service: typeof now, who: StoredUser, id: string, correct: number) =>
-      service.label({ projectId: project.id, user: who }, id, { scores: { correct, tone: 'fine' } });
-    for (const item of items) {
-      if (item.gold) {
-        await label(now, ana, item.id, 5);
-        await label(now, ben, item.id, 5);
-        await label(now, mallory, item.id, 1);
-        continue;
+    for (const [k, name] of ['ana', 'ben', 'mallory'].entries()) {
+      const user = (await stores.reviews.userByName(project.id, name)) as StoredUser;
+      const actor = { projectId: project.id, user };
+      for (let item = await now.next(actor, 'answers'); item; item = await now.next(actor, 'answers')) {
+        const full = (await stores.reviews.getItem(item.id))!;
+        const c = full.gold
+          ? undefined
+          : CASES.find((x) => x.id === (full.source as { caseId: string }).caseId);
+        const score = full.gold
+          ? name === 'mallory'
+            ? 1
+            : 5
+          : name === 'mallory'
+            ? c?.mallory
+            : c?.humans?.[k];
+        if (score === undefined) await now.label(actor, item.id, { skipped: true, reason: 'not mine' });
+        else await (c?.old ? old : now).label(actor, item.id, { scores: { correct: score, tone: 'fine' } });
       }
-      const c = CASES.find((x) => x.id === (item.source as { caseId: string }).caseId)!;
-      const service = c.old ? old : now;
-      for (const [k, score] of (c.humans ?? []).entries())
-        await label(service, [ana, ben][k]!, item.id, score);
-      if (c.mallory) await label(now, mallory, item.id, c.mallory);
     }
   } finally {
     await stores.traces.close();
