@@ -66,7 +66,8 @@ const DAY = 86_400_000;
 
 /**
  * The health of a golden dataset: strata against targets, duplicates, missing expected answers,
- * length outliers and stale cases. Thresholds in docs/datasets.md.
+ * length outliers, stale cases, and (given `review`) expected answers that recent human review
+ * labels contradict. Thresholds in docs/datasets.md.
  *
  * @example healthOf(dataset.cases, { strata: { type: { simple: 0.4 } }, needsExpected: true }).problems
  */
