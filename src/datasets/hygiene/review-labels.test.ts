@@ -130,6 +130,12 @@ describe('reviewLabelCheck', () => {
     expect(reviewLabelCheck([c], [q]).disagreements.map((d) => d.kind)).toEqual([
       'correct-output-fails-expected',
     ]);
+    // A calibration item of `review add --disagreements` is the run's output too.
+    const calibration = {
+      ...q,
+      items: [item('itm_a', { ...source, kind: 'disagreement' }, rows, { reference: 'x' })],
+    };
+    expect(reviewLabelCheck([c], [calibration]).disagreements).toHaveLength(1);
     // Another dataset's c1 (other variables): not this case's review.
     expect(reviewLabelCheck([{ ...c, vars: { question: 'other' } }], [q]).items).toBe(0);
     // Expected edited since the run: the run's verdict says nothing about the new one.

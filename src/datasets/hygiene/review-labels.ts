@@ -183,13 +183,14 @@ export function reviewLabelCheck(
       const c = typeof source.caseId === 'string' ? byId.get(source.caseId) : undefined;
       if (!c || item.aggregate.n === 0) continue;
       // Another dataset's case of that id, or this case before its input was edited.
-      const input = source.kind === 'run' ? source.vars : item.input;
-      if (!same(input, source.kind === 'run' ? c.vars : c.turns ? c.turns.map((t) => t.user) : c.vars))
-        continue;
+      // A run's output (`review add --run`, or `--disagreements`, which copies the run item's source).
+      const fromRun = source.kind === 'run' || source.kind === 'disagreement';
+      const input = fromRun ? source.vars : item.input;
+      if (!same(input, fromRun ? c.vars : c.turns ? c.turns.map((t) => t.user) : c.vars)) continue;
       const humans = humansOn(rule, item, rows);
       if (!humans) continue;
       out.items++;
-      if (source.kind !== 'run') {
+      if (!fromRun) {
         skip(`${source.kind ?? 'other'} item: no verdict against expected`);
         continue;
       }
