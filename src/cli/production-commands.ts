@@ -36,9 +36,8 @@ export function addProductionCommands(program: Command, run: Run, dbOption: read
     )
     .action((flags) => run(async () => (await import('./serve.js')).serveCommand(flags, process.env)));
 
-  program
-    .command('users')
-    .description('people who review: add')
+  const users = program.command('users').description('people who review: add, list, remove');
+  users
     .command('add')
     .description('add a reviewer or admin; prints their personal token once and a sign-in link path')
     .argument('<name>', 'their name (shown on the queue page and in /raters)')
@@ -47,6 +46,22 @@ export function addProductionCommands(program: Command, run: Run, dbOption: read
     .option('--password', 'also allow password sign-in; the password is read from stdin')
     .option(...dbOption)
     .action((name, flags) => run(async () => (await import('./users.js')).usersAddCommand(name, flags)));
+  users
+    .command('list')
+    .description('list the people of a project (names, roles, states; never a token)')
+    .option('--project <name>', 'their project (default: default)')
+    .option('--json', 'as JSON')
+    .option(...dbOption)
+    .action((flags) => run(async () => (await import('./users.js')).usersListCommand(flags)));
+  users
+    .command('remove')
+    .description(
+      'remove a person: their token, password and sessions stop working at once; their labels stay',
+    )
+    .argument('<name>', 'their name (see "assay users list")')
+    .option('--project <name>', 'their project (default: default)')
+    .option(...dbOption)
+    .action((name, flags) => run(async () => (await import('./users.js')).usersRemoveCommand(name, flags)));
 
   const keys = program.command('keys').description('API keys of projects: create, list, revoke');
   keys

@@ -4,15 +4,24 @@ import type { Item, ItemContent, LabelRow, Queue, Role, Scores, User } from './m
 export interface StoredUser extends User {
   tokenHash: string;
   passwordHash?: string;
+  /** When `assay users remove` removed them: nothing of theirs signs in any more. */
+  removedAt?: string;
 }
 
 /** Where review queues, items, labels and people are kept (SQLite or PostgreSQL: src/store/review-store.ts). */
 export interface ReviewStore {
   addUser(user: StoredUser): Promise<void>;
+  /** The lookups that sign people in find live people only: a removed person is no one. */
   userByTokenHash(hash: string): Promise<StoredUser | undefined>;
   userByName(projectId: string, name: string): Promise<StoredUser | undefined>;
   userById(id: string): Promise<StoredUser | undefined>;
+  /** Everyone of the project, removed people too (with `removedAt`): their labels keep their names. */
   listUsers(projectId: string): Promise<StoredUser[]>;
+  /**
+   * Marks a person removed (their token and password stop working) and releases the items they hold
+   * a lease on; their labels and skips stay. Returns how many leases were released.
+   */
+  removeUser(id: string, removedAt: string): Promise<{ leases: number }>;
   createQueue(queue: Queue): Promise<void>;
   queueByName(projectId: string, name: string): Promise<Queue | undefined>;
   queueById(id: string): Promise<Queue | undefined>;

@@ -1,6 +1,7 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { AssayError } from '../core/errors.js';
 import type { TraceStore } from '../core/trace-store.js';
+import type { SessionStore } from '../core/web-session.js';
 import { hashKey, KEY_PREFIX } from '../monitor/api-keys.js';
 import type { Role } from './model.js';
 import type { ReviewStore, StoredUser } from './store.js';
@@ -48,7 +49,14 @@ export async function addUser(
       field: '--role',
     });
   const project = await keys.ensureProject(opts.project ?? 'default');
-  if (await reviews.userByName(project.id, opts.name))
+  const same = (await reviews.listUsers(project.id)).find((u) => u.name === opts.name);
+  if (same?.removedAt)
+    throw new AssayError(
+      'input.invalid',
+      `user "${opts.name}" was removed from project ${project.name} on ${same.removedAt.slice(0, 10)} (their labels keep the name): add them under another name`,
+      { field: 'NAME' },
+    );
+  if (same)
     throw new AssayError('input.invalid', `user "${opts.name}" exists already in project ${project.name}`, {
       field: 'NAME',
     });
@@ -70,4 +78,61 @@ export async function addUser(
 export async function userByToken(reviews: ReviewStore, token: string): Promise<StoredUser | undefined> {
   if (!token.startsWith(KEY_PREFIX)) return undefined;
   return reviews.userByTokenHash(hashKey(token));
+}
+
+/** What `assay users list` shows of a person: never a token or a hash. */
+export interface UserListing {
+  name: string;
+  role: Role;
+  project: string;
+  createdAt: string;
+  password: boolean;
+  removedAt?: string;
+}
+
+/** The people of a project, removed ones included (marked), by name. */
+export async function listUsers(
+  reviews: ReviewStore,
+  keys: Pick<TraceStore, 'projectByName'>,
+  project = 'default',
+): Promise<UserListing[]> {
+  const p = await keys.projectByName(project);
+  if (!p) return [];
+  return (await reviews.listUsers(p.id)).map((u) => ({
+    name: u.name,
+    role: u.role,
+    project,
+    createdAt: u.createdAt,
+    password: u.passwordHash !== undefined,
+    ...(u.removedAt ? { removedAt: u.removedAt } : {}),
+  }));
+}
+
+/**
+ * Removes a person: their personal token and password stop working, every browser session of theirs
+ * ends, and the items they hold a lease on go back to the pool; their labels stay (with their name)
+ * in agreement, aggregates and exports.
+ *
+ * @example await removeUser(reviews, sessions, traces, { name: 'ana' }) // { user, sessions: 1, leases: 0 }
+ */
+export async function removeUser(
+  reviews: ReviewStore,
+  sessions: Pick<SessionStore, 'deleteFor'>,
+  keys: Pick<TraceStore, 'projectByName'>,
+  opts: { name: string; project?: string; now?: Date },
+): Promise<{ user: StoredUser; sessions: number; leases: number }> {
+  const project = opts.project ?? 'default';
+  const p = await keys.projectByName(project);
+  const user = p ? await reviews.userByName(p.id, opts.name) : undefined;
+  if (!user)
+    throw new AssayError(
+      'input.invalid',
+      `no user "${opts.name}" in project ${project} (see assay users list)`,
+      {
+        field: 'NAME',
+      },
+    );
+  const { leases } = await reviews.removeUser(user.id, (opts.now ?? new Date()).toISOString());
+  const ended = await sessions.deleteFor('user', user.id);
+  return { user, sessions: ended, leases };
 }

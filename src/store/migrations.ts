@@ -253,6 +253,14 @@ export const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    // `assay users remove`: a removed person keeps their row (their labels keep their name) but no
+    // token, password or session of theirs works any more (src/review/users.ts).
+    name: '014_review_users_removed',
+    async up(db) {
+      await (db as AnyDb).schema.alterTable('review_users').addColumn('removed_at', 'text').execute();
+    },
+  },
 ];
 
 /**

@@ -13,6 +13,7 @@ const userOf = (r: Row<'review_users'>): StoredUser => ({
   createdAt: r.created_at,
   tokenHash: r.token_hash,
   ...(r.password_hash ? { passwordHash: r.password_hash } : {}),
+  ...(r.removed_at ? { removedAt: r.removed_at } : {}),
 });
 
 const queueOf = (r: Row<'review_queues'>): Queue => ({
@@ -58,6 +59,7 @@ export function kyselyReviewStore(db: Kysely<Database>): ReviewStore {
           token_hash: u.tokenHash,
           password_hash: u.passwordHash ?? null,
           created_at: u.createdAt,
+          removed_at: u.removedAt ?? null,
         })
         .execute();
     },
@@ -66,6 +68,7 @@ export function kyselyReviewStore(db: Kysely<Database>): ReviewStore {
         .selectFrom('review_users')
         .selectAll()
         .where('token_hash', '=', hash)
+        .where('removed_at', 'is', null)
         .executeTakeFirst();
       return r ? userOf(r) : undefined;
     },
@@ -75,12 +78,29 @@ export function kyselyReviewStore(db: Kysely<Database>): ReviewStore {
         .selectAll()
         .where('project_id', '=', projectId)
         .where('name', '=', name)
+        .where('removed_at', 'is', null)
         .executeTakeFirst();
       return r ? userOf(r) : undefined;
     },
     async userById(id) {
-      const r = await db.selectFrom('review_users').selectAll().where('id', '=', id).executeTakeFirst();
+      const r = await db
+        .selectFrom('review_users')
+        .selectAll()
+        .where('id', '=', id)
+        .where('removed_at', 'is', null)
+        .executeTakeFirst();
       return r ? userOf(r) : undefined;
+    },
+    async removeUser(id, removedAt) {
+      return db.transaction().execute(async (trx) => {
+        await trx.updateTable('review_users').set({ removed_at: removedAt }).where('id', '=', id).execute();
+        const r = await trx
+          .deleteFrom('review_labels')
+          .where('user_id', '=', id)
+          .where('state', '=', 'leased')
+          .executeTakeFirst();
+        return { leases: Number(r.numDeletedRows) };
+      });
     },
     async listUsers(projectId) {
       const rows = await db

@@ -151,6 +151,7 @@ export interface Database {
     token_hash: string;
     password_hash: string | null;
     created_at: string;
+    removed_at: string | null;
   };
   review_queues: { id: string; project_id: string; name: string; spec: string; created_at: string };
   review_items: {

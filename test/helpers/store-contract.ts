@@ -407,6 +407,21 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       ]);
       expect(await reviews.itemLabelRows('c-a')).toEqual(await reviews.labelRows('rq_c1'));
       expect(await reviews.itemLabelRows('c-b')).toEqual([]);
+      // Removing a person: the sign-in lookups no longer find them, the list still names them, and
+      // their lease (not their label) goes.
+      await reviews.addUser({ ...user, id: 'usr_c3', name: 'bo', tokenHash: 'h3' });
+      await reviews.putLabelRow({ ...row, itemId: 'c-b', userId: 'usr_c3', state: 'leased' });
+      expect(await reviews.removeUser('usr_c3', '2026-02-01T00:00:00.000Z')).toEqual({ leases: 1 });
+      expect(await reviews.userByTokenHash('h3')).toBeUndefined();
+      expect(await reviews.userById('usr_c3')).toBeUndefined();
+      expect(await reviews.userByName('p1', 'bo')).toBeUndefined();
+      expect((await reviews.listUsers('p1')).map((u) => [u.name, u.removedAt])).toEqual([
+        ['ana', undefined],
+        ['bo', '2026-02-01T00:00:00.000Z'],
+      ]);
+      expect(await reviews.itemLabelRows('c-b')).toEqual([]);
+      expect(await reviews.removeUser('usr_c1', '2026-02-01T00:00:00.000Z')).toEqual({ leases: 0 });
+      expect((await reviews.labelRows('rq_c1')).map((r) => r.state)).toEqual(['labelled']);
       await reviews.setConsensus('c-a', { ok: 'y' }, true);
       expect(await reviews.getItem('c-a')).toMatchObject({ consensus: { ok: 'y' }, gold: { ok: 'y' } });
     });
