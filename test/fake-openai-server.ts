@@ -66,6 +66,7 @@ function newStats(): FakeStats {
     byPrompt: new Map(),
     inFlight: 0,
     maxInFlight: 0,
+    chatInFlight: 0,
   };
 }
 
@@ -178,6 +179,14 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       return later(scripted.delayMs ?? latency, () => send(res, status, payload, scripted.headers));
     }
 
+    if (options.concurrencyLimit !== undefined && stats.chatInFlight >= options.concurrencyLimit) {
+      stats.faults[429]++;
+      note(429);
+      return send(res, 429, { error: { message: 'Too many requests in flight', type: 'requests' } });
+    }
+    const counted = stats;
+    counted.chatInFlight++;
+    res.on('close', () => counted.chatInFlight--);
     const r = random();
     let edge = faults.rate429 ?? 0;
     if (r < edge) {

@@ -1,6 +1,7 @@
 import type PgBoss from 'pg-boss';
 import { connectAs } from '../store/postgres.js';
 import { importOptional } from '../util/optional-package.js';
+import { sharedLimitTablesSql } from './shared-limits.js';
 
 /** The pg-boss queue that carries evaluation work items. */
 export const EVAL_QUEUE = 'assay-eval';
@@ -18,6 +19,11 @@ export interface EvalJob {
 export const DEFAULT_JOB_EXPIRY_SECONDS = 45;
 const MAINTENANCE_SECONDS = 5;
 
+/** The schema of the queue's tables (pg-boss's and the workers' shared limits). */
+export function queueSchema(env: Record<string, string | undefined>): string {
+  return env.ASSAY_QUEUE_SCHEMA || 'assay_queue';
+}
+
 /**
  * Starts pg-boss on the store's PostgreSQL, in its own schema (`ASSAY_QUEUE_SCHEMA`, default
  * `assay_queue`), with the evaluation queue created. pg-boss is an optional peer, loaded here only.
@@ -32,7 +38,7 @@ export async function openQueue(
   for (let attempt = 1; ; attempt++) {
     const boss = new Boss({
       connectionString: connectAs(url, env).url,
-      schema: env.ASSAY_QUEUE_SCHEMA || 'assay_queue',
+      schema: queueSchema(env),
       max: 4,
       maintenanceIntervalSeconds: MAINTENANCE_SECONDS,
       monitorStateIntervalSeconds: 10,
@@ -48,6 +54,7 @@ export async function openQueue(
           expireInSeconds: DEFAULT_JOB_EXPIRY_SECONDS,
         });
       }
+      await boss.getDb().executeSql(sharedLimitTablesSql(queueSchema(env)), []);
       return boss;
     } catch (error) {
       await boss.stop({ graceful: false, wait: true, timeout: 1000 }).catch(() => {});

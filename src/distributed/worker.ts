@@ -2,14 +2,16 @@ import { resolve } from 'node:path';
 import type PgBoss from 'pg-boss';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { AssayError } from '../core/errors.js';
+import { AssayError, errorMessage } from '../core/errors.js';
 import type { ResultRecord, RunRecord } from '../core/run.js';
 import type { Store } from '../core/store.js';
+import type { Pools } from '../runner/call-target.js';
 import { buildSuite, type Suite } from '../suite/build-suite.js';
 import { evalSuite } from '../suite/run-suite.js';
 import { chunkSink } from './chunk-sink.js';
-import { EVAL_QUEUE, type EvalJob } from './queue.js';
+import { EVAL_QUEUE, type EvalJob, queueSchema } from './queue.js';
 import { RUN_SPEC_ARTIFACT, type RunSpec } from './run-spec.js';
+import { startSharedLimits } from './shared-limits.js';
 
 export interface WorkerOptions {
   store: Store;
@@ -45,6 +47,12 @@ export async function startWorker(options: WorkerOptions): Promise<{ stop(): Pro
     return found;
   };
   const controller = new AbortController();
+  // The endpoints' limiters live as long as the worker, steered by the limits shared with the others.
+  const pools: Pools = new Map();
+  const shared = startSharedLimits(boss.getDb(), queueSchema(options.env), pools, {
+    onError: (error) => options.log?.(`assay worker: shared rate limits: ${errorMessage(error)}\n`),
+  });
+  await shared.sync();
   await boss.work<EvalJob>(EVAL_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
     for (const job of jobs) {
       const { run, suite, config, cache } = await suiteFor(job.data.runId);
@@ -58,6 +66,7 @@ export async function startWorker(options: WorkerOptions): Promise<{ stop(): Pro
       const outcome = await evalSuite(suite, run, {
         store,
         sink,
+        pools,
         cases,
         completed,
         concurrency: options.concurrency,
@@ -82,6 +91,7 @@ export async function startWorker(options: WorkerOptions): Promise<{ stop(): Pro
   return {
     async stop() {
       controller.abort();
+      await shared.stop();
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     },
   };

@@ -55,6 +55,25 @@ describe('AdaptiveLimiter (AIMD)', () => {
     expect(l.current).toBe(8);
   });
 
+  it('shared by N processes: climbs N times slower, halves on another process push-back, counts its own', () => {
+    const l = new AdaptiveLimiter(8);
+    l.share(2);
+    l.onRateLimited();
+    l.onSuccess({ remainingRequests: 1, limitRequests: 100 });
+    expect(l.current).toBe(2);
+    expect(l.pushBacks).toBe(2);
+    let successes = 0;
+    while (l.current < 4) {
+      l.onSuccess();
+      successes++;
+    }
+    // Windows of 2 × 2 and 2 × 3 successes: the two processes together climb as one limiter would.
+    expect(successes).toBe(2 * 2 + 2 * 3);
+    l.backOff();
+    expect(l.current).toBe(2);
+    expect(l.pushBacks).toBe(2);
+  });
+
   it('backs off when rate-limit headers say under 10% of the budget is left', () => {
     const l = new AdaptiveLimiter(10);
     l.onSuccess({ remainingRequests: 50, limitRequests: 100 });

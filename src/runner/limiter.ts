@@ -13,6 +13,10 @@ export class AdaptiveLimiter {
   /** Until then, no new call starts (the server asked us to wait). */
   private pausedUntil = 0;
   private pauseTimer: NodeJS.Timeout | undefined;
+  /** Processes sharing the endpoint (`share`): the climb is this many times slower. */
+  private sharers = 1;
+  /** Push-backs so far, for processes that share an endpoint to tell each other. */
+  private pushBackCount = 0;
 
   constructor(
     readonly max: number,
@@ -71,10 +75,11 @@ export class AdaptiveLimiter {
   /** A call succeeded; `rate` is what the response headers said of the remaining budget. */
   onSuccess(rate?: RateLimitInfo): void {
     if (rate && lowOnBudget(rate)) {
+      this.pushBackCount++;
       this.decrease();
       return;
     }
-    if (this.limit < this.max && ++this.successes >= this.limit) {
+    if (this.limit < this.max && ++this.successes >= this.limit * this.sharers) {
       this.successes = 0;
       this.limit++;
       this.drain();
@@ -83,8 +88,28 @@ export class AdaptiveLimiter {
 
   /** The API pushed back (429, or 503 with Retry-After): back off, and pause all starts if asked. */
   onRateLimited(retryAfterMs?: number): void {
+    this.pushBackCount++;
     this.decrease();
     if (retryAfterMs && retryAfterMs > 0) this.pause(retryAfterMs);
+  }
+
+  /** How many times the endpoint pushed back on this limiter (429s, budgets running low). */
+  get pushBacks(): number {
+    return this.pushBackCount;
+  }
+
+  /**
+   * The endpoint is shared with `processes` processes in all (this one included) whose limiters
+   * adapt to the same server (`assay worker`s): each climbs `processes` times slower, so together
+   * they climb as one limiter would, and halves when another one was pushed back (`backOff`).
+   */
+  share(processes: number): void {
+    this.sharers = Math.max(1, Math.floor(processes));
+  }
+
+  /** Another process sharing the endpoint was pushed back: halve as if it had been this one. */
+  backOff(): void {
+    this.decrease();
   }
 
   private decrease(): void {

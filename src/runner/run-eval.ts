@@ -89,6 +89,12 @@ export interface EvalDeps {
   completedModels?: RunSummary['models'];
   /** Outputs of stored runs, for evaluators that compare with an earlier run. */
   storedOutput?: EvaluatorInput['storedOutput'];
+  /**
+   * The endpoints' adaptive limiters, by pool key. Default: new ones for this call. A distributed
+   * worker passes its own, so what its limiters learned holds from one chunk to the next, and so
+   * a limit shared with other workers can steer them.
+   */
+  pools?: Pools;
 }
 
 export interface EvalOutcome {
@@ -143,7 +149,7 @@ export async function runEval(spec: EvalSpec, deps: EvalDeps = {}): Promise<Eval
   else deps.signal?.addEventListener('abort', onOuterAbort, { once: true });
   let abortError: AssayError | undefined;
 
-  const pools: Pools = new Map();
+  const pools: Pools = deps.pools ?? new Map();
   const policy: CallPolicy = {
     retry: { ...DEFAULT_RETRY, retries: spec.retries ?? DEFAULT_RETRY.retries },
     timeoutMs: spec.timeoutMs ?? 60_000,

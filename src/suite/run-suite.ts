@@ -123,6 +123,8 @@ export interface EvalSuiteOptions
   cases?: Case[];
   /** Where results go instead of `store.saveResults` (a worker commits its job with the last ones). */
   sink?: ResultSink;
+  /** The endpoints' limiters, kept across chunks (a distributed worker's). */
+  pools?: EvalDeps['pools'];
   maxUnwritten?: number;
 }
 
@@ -160,6 +162,7 @@ export function evalSuite(suite: Suite, run: RunRecord, options: EvalSuiteOption
       ...(options.completedModels ? { completedModels: options.completedModels } : {}),
       ...(options.observers ? { observers: options.observers } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.pools ? { pools: options.pools } : {}),
     },
   );
 }

@@ -62,6 +62,11 @@ export interface FakeOpenAIOptions {
   /** The answer to a chat request; default: `Answer: <last user message>`. */
   reply?: (body: ChatBody, req: http.IncomingMessage) => FakeReply | Promise<FakeReply>;
   faults?: FaultOptions;
+  /**
+   * A chat request that arrives while this many are being answered gets a 429 at once, as an API
+   * with a concurrency quota answers (counted in `stats.faults[429]`).
+   */
+  concurrencyLimit?: number;
   /** Served first, one per chat request, in order (judge tests). More can be pushed on `script`. */
   script?: ScriptedResponse[];
   /** Sends `x-ratelimit-limit-requests` and `x-ratelimit-remaining-requests` on every answer. */
@@ -102,6 +107,8 @@ export interface FakeStats {
   byPrompt: Map<string, number>;
   inFlight: number;
   maxInFlight: number;
+  /** Chat requests being answered now (those under `concurrencyLimit`). */
+  chatInFlight: number;
 }
 
 export interface FakeOpenAI {
