@@ -43,6 +43,12 @@ export const functionTargetSchema = z.strictObject({
   ...common,
   provider: z.literal('function'),
   module: z.string().regex(/^.+#[\w$]+$/, 'expected "file#exportName", e.g. ./app.mjs#answer'),
+  /** The export is a promptfoo provider class, constructed with `{ id, config }` (see docs/promptfoo.md). */
+  promptfooProvider: z
+    .strictObject({ id: z.string().min(1), config: z.record(z.string(), z.unknown()).optional() })
+    .optional(),
+  /** The prompt a promptfoo provider is handed, rendered for each case. */
+  prompt: promptSchema.optional(),
 });
 
 export const httpTargetSchema = z.strictObject({

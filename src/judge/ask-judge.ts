@@ -103,6 +103,36 @@ export async function askJudge<T>(req: JudgeRequest<T>): Promise<JudgeAnswer<T>>
 }
 
 /**
+ * Asks a judge for free text (promptfoo's RAG graders answer in prose, read by their own rules),
+ * through the same call path as `askJudge`: pools, retries, the run's cache. An empty answer is an
+ * error, as promptfoo has it.
+ */
+export async function askJudgeText(
+  req: Omit<JudgeRequest<never>, 'check'> & { sample?: number },
+): Promise<JudgeAnswer<string>> {
+  const { judge } = req;
+  const request: GenerateRequest = { messages: req.messages, params: { ...judge.params } };
+  try {
+    // Samples of the same question (answer-relevance asks three times) are cached apart.
+    const res = await generate(
+      req.models ?? directModelCaller,
+      judge,
+      request,
+      (a) => a.text !== '',
+      req.signal,
+      req.sample,
+    );
+    const tokens = res.cached ? 0 : (res.usage?.inputTokens ?? 0) + (res.usage?.outputTokens ?? 0);
+    const calls = res.cached ? 0 : 1;
+    if (res.text.trim() === '')
+      return { ok: false, error: `judge ${judge.id} gave an empty answer`, calls, tokens };
+    return { ok: true, verdict: res.text, text: res.text, calls, cached: res.cached === true, tokens };
+  } catch (error) {
+    return { ok: false, error: `judge ${judge.id} failed: ${errorMessage(error)}`, calls: 1, tokens: 0 };
+  }
+}
+
+/**
  * One judge request through the run's call path. Some OpenAI-compatible servers reject JSON mode
  * with a 400: the request is then made again without it (the judge itself is left as configured;
  * set `json: false` on it to skip the first try).
@@ -113,11 +143,12 @@ async function generate(
   request: GenerateRequest,
   cacheIf: (answer: GenerateResponse) => boolean,
   signal?: AbortSignal,
+  sample?: number,
 ): Promise<ModelAnswer> {
   const call = (r: GenerateRequest) =>
     models.callModel(judge.provider, r, {
       role: 'judge',
-      cacheKey: contentHash({ scope: judge.cacheScope, request: r }),
+      cacheKey: contentHash({ scope: judge.cacheScope, request: r, ...(sample ? { sample } : {}) }),
       cacheIf,
       ...(signal ? { signal } : {}),
     });

@@ -10,7 +10,7 @@ import {
   loadJudgePrompt,
 } from './templates.js';
 
-export type JudgeKind = 'rubric' | 'factuality' | 'pairwise';
+export type JudgeKind = 'rubric' | 'factuality' | 'pairwise' | 'rag';
 
 /** What every judge evaluator sets up the same way: judges, the family check, its prompts. */
 export interface JudgeSetup {

@@ -12,6 +12,11 @@ export const BUILTIN_PROMPTS = {
   pairwise: 'v1',
   'factuality-claims': 'v1',
   'factuality-verify': 'v1',
+  // promptfoo's RAG grading prompts, kept word for word so its suites grade the same.
+  'context-recall': 'v1',
+  'answer-relevance': 'v1',
+  'faithfulness-statements': 'v1',
+  'faithfulness-nli': 'v1',
 } as const;
 
 export type BuiltinPrompt = keyof typeof BUILTIN_PROMPTS;

@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { gradedConfig } from './graded.js';
 import { isObject, type Place, type Problems, unknownKeys } from './problems.js';
 
 /** A promptfoo assertion as written in a config or made from a CSV cell. */
@@ -50,21 +51,34 @@ export const SUPPORTED = [
   'factuality',
   'answer-relevance',
   'context-faithfulness',
+  'context-recall',
+  'is-valid-openai-tools-call',
 ] as const;
 
 /** Why the rest are refused, where there is more to say than "not supported". */
 const REFUSED: Record<string, string> = {
   python: 'Assay runs no Python: rewrite it as a javascript assertion or a function evaluator',
-  'context-recall': 'Assay has no context-recall evaluator yet',
-  'is-valid-openai-tools-call':
-    "Assay does not read the provider's tool definitions yet; use a tool-call evaluator",
 };
+
+/** What an assertion's mapping needs to know of the suite: the tools its providers offer. */
+export interface SuiteFacts {
+  tools?: unknown[];
+  /** Why there are no tools to check calls against, when there are none. */
+  toolsProblem?: string;
+  /** The environment, for graders' base URLs (OPENAI_BASE_URL, …). */
+  env?: Record<string, string | undefined>;
+}
 
 /**
  * Maps one promptfoo assertion to an Assay evaluator. What cannot be mapped is added to `problems`
  * (with its place) and gives undefined; the caller goes on, so that every problem is listed.
  */
-export function mapAssertion(raw: unknown, at: Place, problems: Problems): MappedAssertion | undefined {
+export function mapAssertion(
+  raw: unknown,
+  at: Place,
+  problems: Problems,
+  facts: SuiteFacts = {},
+): MappedAssertion | undefined {
   if (!isObject(raw) || typeof raw.type !== 'string') {
     problems.add(at, 'an assertion must be a mapping with a "type"');
     return undefined;
@@ -77,9 +91,12 @@ export function mapAssertion(raw: unknown, at: Place, problems: Problems): Mappe
   if (a.weight !== undefined && (typeof a.weight !== 'number' || a.weight < 0))
     problems.add({ ...at, field: `${at.field}.weight` }, 'weight must be a number ≥ 0');
   if (base === 'assert-set')
-    return inverse ? refuse(at, problems, a.type) : assertSet(a, at, problems, weight);
+    return inverse ? refuse(at, problems, a.type) : assertSet(a, at, problems, weight, facts);
+  // promptfoo ignores the not- of this one: its not- form passes and fails as the plain one.
+  if (a.type === 'not-is-valid-openai-tools-call')
+    return refuse(at, problems, a.type, 'promptfoo does not negate it; use is-valid-openai-tools-call');
   if (!(SUPPORTED as readonly string[]).includes(base)) return refuse(at, problems, a.type, REFUSED[base]);
-  const mapped = baseConfig(base, a, at, problems);
+  const mapped = baseConfig(base, a, at, problems, facts);
   if (!mapped) return undefined;
   let config = mapped.config;
   if (inverse) config = invert(base, config);
@@ -99,7 +116,13 @@ function refuse(at: Place, problems: Problems, type: string, why?: string): unde
 
 type Base = { config: Record<string, unknown>; byPass: boolean; expected?: unknown };
 
-function baseConfig(type: string, a: PromptfooAssertion, at: Place, problems: Problems): Base | undefined {
+function baseConfig(
+  type: string,
+  a: PromptfooAssertion,
+  at: Place,
+  problems: Problems,
+  facts: SuiteFacts,
+): Base | undefined {
   const v = a.value;
   const t = a.threshold;
   const need = (ok: boolean, what: string): boolean => {
@@ -181,47 +204,22 @@ function baseConfig(type: string, a: PromptfooAssertion, at: Place, problems: Pr
       return { config: { type, max: t }, byPass: true };
     case 'llm-rubric':
     case 'model-graded-closedqa':
-    case 'answer-relevance':
-      return judged(type, a, at, problems);
     case 'factuality':
-      if (!need(typeof v === 'string', 'the reference answer')) return undefined;
-      return { config: { type, groundIn: 'expected', ...judgeOf(a) }, byPass: false, expected: v };
+    case 'answer-relevance':
     case 'context-faithfulness':
-      return { config: { type: 'factuality', groundIn: 'sources', ...judgeOf(a) }, byPass: false };
+    case 'context-recall':
+      return gradedConfig(type, a, at, problems, facts.env);
+    case 'is-valid-openai-tools-call':
+      if (!facts.tools) {
+        problems.add(
+          at,
+          `"${a.type}" needs the provider's config.tools (${facts.toolsProblem ?? 'no provider has any'})`,
+        );
+        return undefined;
+      }
+      return { config: { type: 'valid-tool-calls', tools: facts.tools }, byPass: false };
   }
   return undefined;
-}
-
-/** Model-graded checks whose question is one criterion for Assay's rubric judge. */
-function judged(type: string, a: PromptfooAssertion, at: Place, problems: Problems): Base | undefined {
-  if (a.threshold !== undefined)
-    problems.add(
-      { ...at, field: `${at.field}.threshold` },
-      `a threshold on "${a.type}" is not supported yet`,
-    );
-  const criterion =
-    type === 'answer-relevance'
-      ? 'The answer addresses the question that was asked, without drifting to other topics.'
-      : typeof a.value === 'string' && a.value.trim() !== ''
-        ? type === 'model-graded-closedqa'
-          ? `The answer meets this criterion: ${a.value}`
-          : a.value
-        : undefined;
-  if (criterion === undefined) {
-    problems.add({ ...at, field: `${at.field}.value` }, `"${a.type}" needs its rubric as a string value`);
-    return undefined;
-  }
-  return { config: { type: 'rubric', rubric: criterion, ...judgeOf(a) }, byPass: false };
-}
-
-/** An assertion's own grader (`provider: openai:gpt-4o`) becomes the evaluator's judge. */
-function judgeOf(a: PromptfooAssertion): { judge?: string } {
-  return typeof a.provider === 'string' ? { judge: modelSpec(a.provider) } : {};
-}
-
-/** `openai:chat:gpt-4o-mini` → `openai:gpt-4o-mini`; `anthropic:messages:m` → `anthropic:m`. */
-export function modelSpec(id: string): string {
-  return id.replace(/^openai:chat:/, 'openai:').replace(/^anthropic:messages:/, 'anthropic:');
 }
 
 function invert(base: string, config: Record<string, unknown>): Record<string, unknown> {
@@ -233,13 +231,13 @@ function invert(base: string, config: Record<string, unknown>): Record<string, u
   return { type: 'not', evaluator: config };
 }
 
-function assertSet(a: PromptfooAssertion, at: Place, problems: Problems, weight: number) {
+function assertSet(a: PromptfooAssertion, at: Place, problems: Problems, weight: number, facts: SuiteFacts) {
   if (!Array.isArray(a.assert) || a.assert.length === 0) {
     problems.add({ ...at, field: `${at.field}.assert` }, '"assert-set" needs a list of assertions');
     return undefined;
   }
   const kids = a.assert.map((k, i) =>
-    mapAssertion(k, { ...at, field: `${at.field}.assert[${i}]` }, problems),
+    mapAssertion(k, { ...at, field: `${at.field}.assert[${i}]` }, problems, facts),
   );
   if (kids.some((k) => k === undefined)) return undefined;
   const mapped = kids as MappedAssertion[];

@@ -1,7 +1,8 @@
 import { basename, dirname } from 'node:path';
 import { RESERVED_CASE_KEYS } from '../core/case.js';
-import { type MappedAssertion, mapAssertion, weightedChild } from './assertions.js';
+import { type MappedAssertion, mapAssertion, type SuiteFacts, weightedChild } from './assertions.js';
 import type { RawTest } from './csv-tests.js';
+import { embedderSpec, judgeOf } from './graded.js';
 import { isObject, type Place, Problems, placeText } from './problems.js';
 import { readPrompts, readProviders } from './targets.js';
 import { fieldOf, type LineOf, readAllTests } from './tests.js';
@@ -55,7 +56,8 @@ export async function convertPromptfoo(
   }
   const baseDir = dirname(file);
   const prompts = await readPrompts(raw.prompts, baseDir, place(['prompts']), problems, lineOf);
-  const providers = readProviders(raw.providers, place(['providers']), problems, env, lineOf);
+  const providers = readProviders(raw.providers, place(['providers']), problems, env, lineOf, baseDir);
+  const facts = { ...toolsOf(providers.map((p) => p.tools)), env };
   const targets = providers.flatMap((p) =>
     prompts.map((pr, i) => {
       const id = prompts.length > 1 ? `${p.label} · ${pr.label || `prompt ${i + 1}`}` : p.label;
@@ -76,12 +78,16 @@ export async function convertPromptfoo(
   if (raw.defaultTest !== undefined && !isObject(raw.defaultTest))
     problems.add(place(['defaultTest']), 'defaultTest other than a mapping (a file:// defaultTest)');
   checkTest(defaults, place(['defaultTest']), problems, true);
-  const judge = judgeOf(defaults);
+  const graders = judgeOf(isObject(defaults.options) ? defaults.options.provider : undefined, env);
   const tests = await readAllTests(raw, { file: name, baseDir, lineOf, problems });
   const anyThreshold =
     typeof defaults.threshold === 'number' || tests.some((t) => typeof t.test.threshold === 'number');
-  const defaultAsserts = mapAll(defaults.assert, place(['defaultTest', 'assert']), problems, (j) =>
-    lineOf(['defaultTest', 'assert', j]),
+  const defaultAsserts = mapAll(
+    defaults.assert,
+    place(['defaultTest', 'assert']),
+    problems,
+    (j) => lineOf(['defaultTest', 'assert', j]),
+    facts,
   );
   // Without thresholds, defaultTest's assertions are the suite's evaluators, written once; with one,
   // each test's weighted score needs them beside its own.
@@ -96,8 +102,12 @@ export async function convertPromptfoo(
   const cases = tests.map((t, i) => {
     checkTest(t.test, t.at, problems, false);
     notes.push({ path: ['dataset', 'cases', i], text: `${placeText(t.at)}${assertionSummary(t.test)}` });
-    const own = mapAll(t.test.assert, { ...t.at, field: `${t.at.field}.assert` }, problems, (j) =>
-      t.path ? lineOf([...t.path, 'assert', j]) : undefined,
+    const own = mapAll(
+      t.test.assert,
+      { ...t.at, field: `${t.at.field}.assert` },
+      problems,
+      (j) => (t.path ? lineOf([...t.path, 'assert', j]) : undefined),
+      facts,
     );
     const all = anyThreshold ? [...defaultAsserts, ...own] : own;
     const threshold = typeof t.test.threshold === 'number' ? t.test.threshold : defaults.threshold;
@@ -127,7 +137,8 @@ export async function convertPromptfoo(
     targets,
     evaluators: suiteEvaluators,
     ...(typeof maxConcurrency === 'number' ? { concurrency: maxConcurrency } : {}),
-    ...(judge ? { judge } : {}),
+    ...(graders.judge ? { judge: graders.judge } : {}),
+    ...embedderOf(graders.embedder, [suiteEvaluators, cases], env),
     gates: { passRate: 1, maxErrors: 0 },
   };
   if (isObject(raw.evaluateOptions)) {
@@ -166,11 +177,29 @@ function checkTest(test: Record<string, unknown>, at: Place, problems: Problems,
   } else if (test.vars !== undefined) problems.add(at, '"vars" must be a mapping');
 }
 
-/** `defaultTest.options.provider` grades the model-graded assertions: Assay's `judge`. */
-function judgeOf(defaults: Record<string, unknown>): string | undefined {
-  const p = isObject(defaults.options) ? defaults.options.provider : undefined;
-  const id = typeof p === 'string' ? p : isObject(p) && typeof p.id === 'string' ? p.id : undefined;
-  return id?.replace(/^openai:chat:/, 'openai:').replace(/^anthropic:messages:/, 'anthropic:');
+/**
+ * The tools `is-valid-openai-tools-call` checks calls against: the providers' `config.tools`, which
+ * must be the same for every provider that has them (Assay's evaluator belongs to the case, not to
+ * one provider).
+ */
+function toolsOf(lists: unknown[]): SuiteFacts {
+  const given = lists.filter((t) => t !== undefined);
+  if (given.length === 0) return { toolsProblem: 'no provider has any' };
+  if (given.some((t) => JSON.stringify(t) !== JSON.stringify(given[0])))
+    return { toolsProblem: 'the providers offer different tools' };
+  if (!Array.isArray(given[0]) || given[0].length === 0)
+    return { toolsProblem: 'config.tools is not a list' };
+  return { tools: given[0] };
+}
+
+/**
+ * The embedder of answer-relevance: defaultTest's `options.provider.embedding`, else promptfoo's
+ * default (OpenAI's text-embedding-3-large) when a suite uses answer-relevance.
+ */
+function embedderOf(given: unknown, evaluators: unknown, env: Record<string, string | undefined>) {
+  if (given !== undefined) return { embedder: given };
+  if (!JSON.stringify(evaluators).includes('"type":"answer-relevance"')) return {};
+  return { embedder: embedderSpec('openai:embedding:text-embedding-3-large', env) };
 }
 
 function mapAll(
@@ -178,6 +207,7 @@ function mapAll(
   at: Place,
   problems: Problems,
   lineOf: (i: number) => number | undefined,
+  facts: SuiteFacts,
 ): MappedAssertion[] {
   if (list === undefined) return [];
   if (!Array.isArray(list)) {
@@ -186,7 +216,9 @@ function mapAll(
   }
   return list.flatMap((a, i) => {
     const line = lineOf(i) ?? at.line;
-    return mapAssertion(a, { ...at, ...(line ? { line } : {}), field: `${at.field}[${i}]` }, problems) ?? [];
+    return (
+      mapAssertion(a, { ...at, ...(line ? { line } : {}), field: `${at.field}[${i}]` }, problems, facts) ?? []
+    );
   });
 }
 
@@ -260,12 +292,6 @@ function caseOf(
       o.problems.add(t.at, 'a factuality reference and an "expected" variable that differ');
     row.expected = reference;
   }
-  // context-faithfulness checks the answer against the `context` variable.
-  if (
-    o.all.some((a) => a.config.type === 'factuality' && a.config.groundIn === 'sources') &&
-    vars.context !== undefined
-  )
-    row.sources = [vars.context];
   if (Object.keys(tags).length) row.tags = tags;
   if (evaluators.length) row.evaluators = evaluators;
   return row;

@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { modelSpec } from './assertions.js';
+import { modelSpec } from './graded.js';
 import { isObject, type Place, type Problems, unknownKeys } from './problems.js';
 
 type Message = { role: 'system' | 'user' | 'assistant'; content: string };
@@ -102,8 +103,9 @@ function short(text: string): string {
   return one.length > 40 ? `${one.slice(0, 40)}…` : one;
 }
 
-const MODEL_KEYS = ['apiBaseUrl', 'apiKey', 'temperature', 'max_tokens', 'top_p', 'seed', 'stop', 'headers'];
-const PARAM_KEYS = ['temperature', 'max_tokens', 'top_p', 'seed', 'stop'];
+const PARAM_KEYS = ['temperature', 'max_tokens', 'top_p', 'seed', 'stop', 'tools', 'tool_choice'];
+const MODEL_KEYS = ['apiBaseUrl', 'apiKey', 'headers', ...PARAM_KEYS];
+const JS_FILE = /\.(js|cjs|mjs|ts|cts|mts)$/i;
 
 /** One promptfoo provider as the target fields Assay needs (without prompt and id). */
 export interface ReadProvider {
@@ -111,12 +113,14 @@ export interface ReadProvider {
   target: Record<string, unknown>;
   /** An http provider sends the prompt in its body (`{{prompt}}`), not as chat messages. */
   http: boolean;
+  /** `config.tools`, which `is-valid-openai-tools-call` checks the calls against. */
+  tools?: unknown;
 }
 
 /**
- * Reads `providers`: `openai:chat:<model>`, `openai:<model>`, `anthropic:messages:<model>` and
- * `http` (`config.url`, `method`, `headers`, `body`, a `transformResponse` path), as strings or
- * `{ id, label, config }`. Keys and base URLs come from the environment variables promptfoo reads
+ * Reads `providers`: `openai:chat:<model>`, `openai:<model>`, `anthropic:messages:<model>`,
+ * `http` (`config.url`, `method`, `headers`, `body`, a `transformResponse` path) and custom
+ * `file://provider.js` classes (`.mjs`, `.cjs`, `.ts` too), as strings or `{ id, label, config }`. Keys and base URLs come from the environment variables promptfoo reads
  * (OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL) unless the config names them.
  */
 export function readProviders(
@@ -125,6 +129,7 @@ export function readProviders(
   problems: Problems,
   env: Record<string, string | undefined> = {},
   lineOf: (path: (string | number)[]) => number | undefined = () => undefined,
+  baseDir = '.',
 ): ReadProvider[] {
   const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
   if (list.length === 0)
@@ -147,11 +152,36 @@ export function readProviders(
       if (target) out.push({ label, target, http: true });
       continue;
     }
+    const tools = config.tools;
+    if (id.startsWith('file://') && /\.(js|cjs|mjs|ts|cts|mts):[\w$]+$/i.test(id)) {
+      problems.add(
+        here,
+        `provider "${id}": promptfoo loads a provider file's default export only (no :function)`,
+      );
+      continue;
+    }
+    if (id.startsWith('file://') && JS_FILE.test(id)) {
+      const file = id.slice(7);
+      if (!existsSync(resolve(baseDir, file)))
+        problems.add(here, `provider "${id}": file not found: ${resolve(baseDir, file)}`);
+      else
+        out.push({
+          label,
+          http: false,
+          target: {
+            provider: 'function',
+            module: `${file}#default`,
+            promptfooProvider: { id, config },
+          },
+          ...(tools === undefined ? {} : { tools }),
+        });
+      continue;
+    }
     const model = /^openai:(?:chat:)?([^:]+)$/.exec(id) ?? /^anthropic:messages:(.+)$/.exec(id);
     if (!model || id === 'openai:chat') {
       problems.add(
         here,
-        `provider "${id}" (Assay imports openai:chat:<model>, openai:<model>, anthropic:messages:<model> and http)`,
+        `provider "${id}" (Assay imports openai:chat:<model>, openai:<model>, anthropic:messages:<model>, http and file://provider.js)`,
       );
       continue;
     }
@@ -159,9 +189,12 @@ export function readProviders(
     const params = Object.fromEntries(
       PARAM_KEYS.filter((k) => config[k] !== undefined).map((k) => [k, config[k]]),
     );
+    if (typeof tools === 'string')
+      problems.add({ ...here, field: `${here.field}.config.tools` }, 'tools from a file (write them inline)');
     out.push({
       label,
       http: false,
+      ...(tools === undefined ? {} : { tools }),
       target: {
         provider: modelSpec(id),
         ...baseUrlOf(id, config, env),

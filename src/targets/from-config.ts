@@ -13,6 +13,7 @@ import { resolveProvider } from '../providers/registry.js';
 import { createFunctionTarget, type TargetFunction } from './function-target.js';
 import { createHttpTarget } from './http-target.js';
 import { createPromptTarget } from './prompt-target.js';
+import { promptfooProviderFunction } from './promptfoo-provider.js';
 
 export interface TargetContext {
   baseDir: string;
@@ -41,6 +42,14 @@ async function createTarget(t: TargetConfig, i: number, ctx: TargetContext): Pro
   const id = targetId(t);
   if (isFunctionTarget(t)) {
     const [file, name] = t.module.split('#') as [string, string];
+    if (t.prompt !== undefined && !t.promptfooProvider)
+      throw new AssayError(
+        'config.invalid',
+        `target "${id}": a prompt is for promptfooProvider targets only`,
+        {
+          field: `targets[${i}].prompt`,
+        },
+      );
     const path = resolve(ctx.baseDir, file);
     return createFunctionTarget({
       id,
@@ -55,6 +64,13 @@ async function createTarget(t: TargetConfig, i: number, ctx: TargetContext): Pro
           });
         });
         const fn = mod[name];
+        if (t.promptfooProvider) {
+          if (fn === undefined)
+            throw new AssayError('target.invalid', `target "${id}": ${file} has no export "${name}"`, {
+              field: `targets[${i}].module`,
+            });
+          return promptfooProviderFunction(fn, t.promptfooProvider, t.prompt, `target "${id}" (${file})`);
+        }
         if (typeof fn !== 'function') {
           throw new AssayError(
             'target.invalid',
