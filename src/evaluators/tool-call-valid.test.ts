@@ -13,6 +13,7 @@ async function run(tools: unknown[], calls: { name: string; arguments: unknown }
   return (await e.evaluate({
     case: { id: 'c', vars: {}, tags: {} },
     output: { text: '', latencyMs: 1, toolCalls: calls },
+    target: 't',
   })) as Score;
 }
 
