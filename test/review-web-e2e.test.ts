@@ -275,6 +275,48 @@ describe.skipIf(!HAVE_CHROMIUM)(
       expect(exported.json.items[0].outputs).toEqual(['Under Billing › Invoices.', 'No idea.']);
     });
 
+    it('a judge–human disagreement shows the judge’s verdict and the human label as notes, as text', async () => {
+      expect(
+        (
+          await call('/queues', server.key, 'POST', {
+            name: 'calib',
+            dimensions: [{ name: 'accuracy', scale: [1, 5] }],
+            raters: 1,
+            trapRate: 0,
+          })
+        ).status,
+      ).toBe(201);
+      // The notes `assay review add --disagreements` writes (src/review/from-disagreements.ts).
+      const metadata = {
+        judge: {
+          'rubric.accuracy': {
+            score: 5,
+            scale: [1, 5],
+            reason: 'Fully correct. <script>window.__pwned = 9</script>',
+          },
+        },
+        human: { 'rubric.accuracy': { label: 2, ratings: [2, 2], from: 'review:support-answers' } },
+        gap: { 'rubric.accuracy': 3 },
+      };
+      const added = await call('/queues/calib/items', server.key, 'POST', {
+        items: [{ id: 'd1', input: { question: 'Refund window?' }, output: 'Ninety days.', metadata }],
+      });
+      expect(added.status).toBe(201);
+      await page.goto(`${server.url}/review/calib/rate`);
+      const notes = page.getByTestId('review-notes');
+      await notes.waitFor({ timeout: 15_000 });
+      const text = (await notes.textContent()) ?? '';
+      expect(text).toContain('Fully correct. <script>window.__pwned = 9</script>');
+      expect(text).toContain('review:support-answers');
+      expect(await notes.locator('dt').allTextContents()).toEqual(['judge', 'human', 'gap']);
+      await inert(page, 'annotation page with notes');
+      await page.keyboard.press('2');
+      await page.keyboard.press('n');
+      await page.getByTestId('review-empty').waitFor();
+      const rows = await call('/queues/calib/export', server.key);
+      expect(rows.json.items[0].expected.scores).toEqual({ accuracy: 2 });
+    });
+
     it('the queue page shows agreement per dimension and the raters, flagged or not', async () => {
       // The trap joins the queue only now: a trap may come at any point of a rater's sequence, so rita's
       // browser steps above could not rely on the order of her items if it were there from the start.
