@@ -28,7 +28,10 @@ export interface RunSource {
    * raters' verdict; absent when the run had none that scored this output.
    */
   expectedPass?: boolean;
-  /** Those evaluators' score names. */
+  /**
+   * The run's evaluators that compare with `expected` (score names), whether or not they scored this
+   * output; `[]` when it had none. Absent on items added before it was kept.
+   */
   expectedEvaluators?: string[];
 }
 
@@ -115,9 +118,10 @@ export async function runItems(
 /** The pass of the scores against `expected` (a null score is not a verdict), or undefined when none has one. */
 function expectedVerdict(r: ResultRecord, names: ReadonlySet<string>) {
   const scores = r.scores.filter((s) => names.has(s.evaluator) && s.pass !== null && !s.error);
-  return scores.length
-    ? { expectedPass: scores.every((s) => s.pass), expectedEvaluators: scores.map((s) => s.evaluator) }
-    : {};
+  return {
+    ...(scores.length ? { expectedPass: scores.every((s) => s.pass) } : {}),
+    expectedEvaluators: [...names],
+  };
 }
 
 function contentOf(

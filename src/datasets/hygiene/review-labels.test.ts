@@ -136,6 +136,14 @@ describe('reviewLabelCheck', () => {
       items: [item('itm_a', { ...source, kind: 'disagreement' }, rows, { reference: 'x' })],
     };
     expect(reviewLabelCheck([c], [calibration]).disagreements).toHaveLength(1);
+    // A run whose evaluators against expected all gave null (no reference, say) has no verdict on it.
+    const unscored = {
+      ...q,
+      items: [item('itm_a', { ...source, expectedEvaluators: ['exact-match'] }, rows, { reference: 'x' })],
+    };
+    expect(reviewLabelCheck([c], [unscored]).notCompared).toEqual({
+      'no evaluator compared the output with expected': 1,
+    });
     // Another dataset's c1 (other variables): not this case's review.
     expect(reviewLabelCheck([{ ...c, vars: { question: 'other' } }], [q]).items).toBe(0);
     // Expected edited since the run: the run's verdict says nothing about the new one.

@@ -198,13 +198,19 @@ export function reviewLabelCheck(
         skip('expected changed since the run');
         continue;
       }
-      if (typeof source.pass !== 'boolean') {
-        skip('no run verdict');
+      if (c.expected === undefined || c.expected === null || c.expected === '') {
+        skip('the case has no expected');
+        continue;
+      }
+      // Items that name the run's evaluators against expected are judged by them alone; older items
+      // (before review add kept them) by the run's verdict.
+      const byExpected = Array.isArray(source.expectedEvaluators);
+      const pass = byExpected ? source.expectedPass : source.pass;
+      if (typeof pass !== 'boolean') {
+        skip(byExpected ? 'no evaluator compared the output with expected' : 'no run verdict');
         continue;
       }
       out.compared++;
-      const byExpected = typeof source.expectedPass === 'boolean';
-      const pass = byExpected ? (source.expectedPass as boolean) : source.pass;
       if ((humans.verdict === 'correct') === pass) {
         agreeing.set(c.id, (agreeing.get(c.id) ?? 0) + 1);
         continue;
