@@ -5,7 +5,7 @@ import { readRaw } from '../src/config/load.js';
 import { convertPromptfoo } from '../src/promptfoo/convert.js';
 import { convertedToYaml } from '../src/promptfoo/to-yaml.js';
 import { type FakeOpenAI, startFakeOpenAI } from './fake-openai-server.js';
-import { fakeAnswer, lastUserMessage } from './fixtures/promptfoo/replies.js';
+import { fakeAnswer, fakeReply } from './fixtures/promptfoo/replies.js';
 import { BUILD_TIMEOUT_MS, ensureBuilt } from './helpers/build.js';
 import { runCli } from './helpers/cli.js';
 import { runConfig } from './helpers/in-process.js';
@@ -22,7 +22,7 @@ const verdicts = (
 
 let server: FakeOpenAI;
 beforeAll(async () => {
-  server = await startFakeOpenAI({ reply: (body) => fakeAnswer(lastUserMessage(body)) });
+  server = await startFakeOpenAI({ reply: fakeReply });
 });
 afterAll(() => server.close());
 
@@ -61,6 +61,39 @@ describe('assay import promptfoo', () => {
       tmp.cleanup();
     }
   });
+
+  for (const suite of ['tools', 'rag']) {
+    it(`converts the ${suite} suite into an assay.yaml that gives promptfoo’s verdict on each test`, async () => {
+      const file = join(FIXTURE, suite, 'promptfooconfig.yaml');
+      const { raw, lineOf } = await readRaw(file);
+      const env = { OPENAI_BASE_URL: server.baseURL };
+      const converted = await convertPromptfoo(raw as Record<string, unknown>, file, lineOf, env);
+      const tmp = tempDir();
+      try {
+        // The custom provider is the one file the converted suite still needs beside it.
+        if (suite === 'rag')
+          copyFileSync(join(FIXTURE, suite, 'provider.mjs'), join(tmp.dir, 'provider.mjs'));
+        const config = join(tmp.dir, 'assay.yaml');
+        writeFileSync(config, convertedToYaml(converted, 'promptfooconfig.yaml'));
+        const { results } = await runConfig(config, join(tmp.dir, 'assay.db'), {
+          env: { OPENAI_API_KEY: 'sk-test' },
+          cache: false,
+        });
+        const ids = (converted.config.dataset as { cases: { id: string }[] }).cases.map((c) => c.id);
+        const recorded = JSON.parse(
+          readFileSync(join(FIXTURE, suite, 'promptfoo-verdicts.json'), 'utf8'),
+        ) as {
+          verdicts: { test: number; pass: boolean }[];
+        };
+        const pass = new Map(results.map((r) => [r.caseId, r.pass]));
+        expect(recorded.verdicts.map((v) => pass.get(ids[v.test - 1]!))).toEqual(
+          recorded.verdicts.map((v) => v.pass),
+        );
+      } finally {
+        tmp.cleanup();
+      }
+    });
+  }
 
   describe('what it cannot carry over', () => {
     beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
