@@ -228,6 +228,11 @@ export async function detectDrift(
       }
     });
   }
+  return { windows, alerts: driftAlerts(windows) };
+}
+
+/** The alerts of tested windows: every test whose Holm-adjusted p is at or under alpha, in order. */
+export function driftAlerts(windows: readonly WindowReport[]): MonitorAlert[] {
   const alerts: MonitorAlert[] = [];
   for (const r of windows) {
     for (const t of r.tests) {
@@ -243,7 +248,7 @@ export async function detectDrift(
       });
     }
   }
-  return { windows, alerts };
+  return alerts;
 }
 
 function failRun(run: string): never {

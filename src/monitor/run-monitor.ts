@@ -34,6 +34,12 @@ export interface MonitorRunOptions {
   /** Stored offline runs, for the offline↔online correlation. */
   runs?: RunRecord[];
   now?: () => number;
+  /**
+   * EWMA weight of the mean charts with a fixed reference (default 0.2, one chart over the range).
+   * 1 tests each window on its own, the same whatever range it is computed in: how the server
+   * computes the windows it stores (`drift-windows.ts`).
+   */
+  lambda?: number;
 }
 
 export interface MonitorWindow extends WindowReport {
@@ -73,14 +79,7 @@ export async function runMonitor(opts: MonitorRunOptions): Promise<MonitorReport
   const { config } = opts;
   const w = opts.window ?? config.drift.window;
   const ref = config.drift.reference;
-  let loadFrom = opts.from;
-  let loadTo = opts.to;
-  if ('from' in ref) {
-    loadFrom = Math.min(loadFrom, Date.parse(ref.from));
-    loadTo = Math.max(loadTo, Date.parse(ref.to));
-  } else if ('previous-windows' in ref) {
-    loadFrom -= ref['previous-windows'] * w;
-  }
+  const { loadFrom, loadTo } = trafficRange(config, opts.from, opts.to, w);
   const traffic = await opts.traffic(loadFrom, loadTo);
   const alerts: MonitorAlert[] = [];
   const online = new Map<string, MonitorWindow['online'] & { sampling: SegmentSampling[] }>();
@@ -152,6 +151,7 @@ export async function runMonitor(opts: MonitorRunOptions): Promise<MonitorReport
     ...(config.drift.bySegment ? { segments: config.segments } : {}),
     historyFrom: loadFrom,
     ...(opts.embed ? { embed: opts.embed } : {}),
+    ...(opts.lambda ? { lambda: opts.lambda } : {}),
   });
   const windows: MonitorWindow[] = drift.windows.map((win) => {
     const o = online.get(win.from);
@@ -160,14 +160,12 @@ export async function runMonitor(opts: MonitorRunOptions): Promise<MonitorReport
     return { ...win, sampling, online: rest };
   });
   alerts.push(...drift.alerts);
-  let correlation: CorrelationWindow[] = [];
-  let predictors: PredictorRow[] = [];
-  if (config.correlation && opts.runs) {
-    const points = correlationPoints(traffic, opts.runs, config.correlation, loadFrom, loadTo, w);
-    correlation = rollingCorrelation(points, config.correlation).filter((c) => c.to > iso(opts.from));
-    alerts.push(...correlationAlerts(correlation));
-    predictors = predictors_(traffic, opts.runs, config.correlation.online, loadFrom, loadTo, w);
-  }
+  const {
+    correlation,
+    predictors,
+    alerts: correlated,
+  } = monitorCorrelation(config, traffic, opts.runs, opts.from, opts.to, w);
+  alerts.push(...correlated);
   alerts.sort((a, b) => (a.window.from < b.window.from ? -1 : a.window.from > b.window.from ? 1 : 0));
   const review = config.review
     ? reviewSample(traffic, config.review, {
@@ -178,6 +176,43 @@ export async function runMonitor(opts: MonitorRunOptions): Promise<MonitorReport
       })
     : [];
   return { windows, correlation, alerts, predictors, newScores, review };
+}
+
+/** The traffic a pass over [from, to) reads: the range, its reference and its rolling history. */
+export function trafficRange(
+  config: MonitorConfig,
+  from: number,
+  to: number,
+  w: number,
+): { loadFrom: number; loadTo: number } {
+  const ref = config.drift.reference;
+  if ('from' in ref)
+    return { loadFrom: Math.min(from, Date.parse(ref.from)), loadTo: Math.max(to, Date.parse(ref.to)) };
+  if ('previous-windows' in ref) return { loadFrom: from - ref['previous-windows'] * w, loadTo: to };
+  return { loadFrom: from, loadTo: to };
+}
+
+/**
+ * The offline↔online correlation of [from, to) and its alerts, and the predictor table, from the
+ * traffic of `trafficRange` and the stored runs; empty without a `correlation:` setting or runs.
+ */
+export function monitorCorrelation(
+  config: MonitorConfig,
+  traffic: readonly MonitoredTrace[],
+  runs: readonly RunRecord[] | undefined,
+  from: number,
+  to: number,
+  w: number,
+): { correlation: CorrelationWindow[]; predictors: PredictorRow[]; alerts: MonitorAlert[] } {
+  if (!config.correlation || !runs) return { correlation: [], predictors: [], alerts: [] };
+  const { loadFrom, loadTo } = trafficRange(config, from, to, w);
+  const points = correlationPoints(traffic, runs, config.correlation, loadFrom, loadTo, w);
+  const correlation = rollingCorrelation(points, config.correlation).filter((c) => c.to > iso(from));
+  return {
+    correlation,
+    alerts: correlationAlerts(correlation),
+    predictors: predictors_(traffic, runs, config.correlation.online, loadFrom, loadTo, w),
+  };
 }
 
 /** The online metric of a set of traces: a feedback rate or the mean of a stored score. */

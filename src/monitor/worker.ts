@@ -6,6 +6,9 @@ import type { ReviewStore } from '../review/store.js';
 import type { AlertStore } from './alert-store.js';
 import { recordAlerts } from './alerting.js';
 import { JudgeBudget } from './budget.js';
+import type { WindowReport } from './detect.js';
+import type { DriftWindowStore } from './drift-store.js';
+import { driftWindowSettings } from './drift-windows.js';
 import { loadTraffic, writeOnlineScores } from './from-store.js';
 import type { OnlineEvaluator } from './online-eval.js';
 import { feedReviewQueue } from './review-sampling.js';
@@ -33,6 +36,8 @@ export interface WorkerOptions {
    * instance runs a pass, this one waits for the next tick.
    */
   claims?: WindowClaims;
+  /** Where each window's drift is kept for the drift route (`GET /api/v1/monitor/drift` reads it, not computing it again). */
+  driftWindows?: DriftWindowStore;
   /** Called after each window is computed (tests, logs). */
   onWindow?: (report: MonitorReport) => void;
 }
@@ -83,7 +88,16 @@ export function startMonitorWorker(opts: WorkerOptions): MonitorWorker {
       ...(opts.evaluators && opts.models ? { evaluators: opts.evaluators, models: opts.models } : {}),
       ...(opts.runs ? { runs: await opts.runs.listRuns({ limit: 10_000, project: project.name }) } : {}),
       now,
+      // Tested on its own, as the drift route tests every window it stores (drift-windows.ts).
+      lambda: 1,
     });
+    if (opts.driftWindows) {
+      const drift = report.windows.map(({ sampling: _s, online: _o, ...rest }): WindowReport => rest);
+      await opts.driftWindows.saveDriftWindows(project.id, driftWindowSettings(opts.config, w), w, drift, {
+        computedMs: now(),
+        replace: true,
+      });
+    }
     await writeOnlineScores(opts.traces, project.id, report.newScores, now());
     await recordAlerts(report.alerts, opts.alerts, {
       projectId: project.id,

@@ -34,7 +34,7 @@ export interface ServeOptions {
    * The `monitor:` section: with it, the monitoring routes are served and the monitor worker
    * computes each window as it closes (drift, online evaluators, alerts).
    */
-  monitor?: Omit<WorkerOptions, 'traces' | 'alerts' | 'runs' | 'claims'>;
+  monitor?: Omit<WorkerOptions, 'traces' | 'alerts' | 'runs' | 'claims' | 'driftWindows'>;
   /** The `ingest:` section: redaction or metadata only, applied before anything is stored. */
   ingest?: IngestConfig;
   /** The embedder of the rephrase signal (default: the offline local one); see `ingest.signals.embedder`. */
@@ -60,7 +60,15 @@ export interface RunningServer {
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const host = options.host ?? '127.0.0.1';
-  const { runs, traces: store, alerts, reviews, sessions, claims } = await openStores(options.db);
+  const {
+    runs,
+    traces: store,
+    alerts,
+    reviews,
+    sessions,
+    claims,
+    driftWindows,
+  } = await openStores(options.db);
   const firstKey = await bootstrapProject(store);
   const queue = new IngestQueue((batch) => store.writeIngest(batch), { capacity: options.queueCapacity });
   const signalConfig = options.ingest?.signals;
@@ -94,6 +102,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       config: monitor?.config ?? monitorSchema.parse({}),
       alerts,
       runs,
+      windows: driftWindows,
       ...(monitor?.embed ? { embed: monitor.embed } : {}),
     },
     ...(transform ? { transform } : {}),
@@ -113,7 +122,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     print(`  ${firstKey}`);
   }
   const worker = monitor
-    ? startMonitorWorker({ ...monitor, traces: store, alerts, runs, reviews, claims })
+    ? startMonitorWorker({ ...monitor, traces: store, alerts, runs, reviews, claims, driftWindows })
     : undefined;
   let closing: Promise<void> | undefined;
   const close = () => {

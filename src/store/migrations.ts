@@ -261,6 +261,28 @@ export const MIGRATIONS: Migration[] = [
       await (db as AnyDb).schema.alterTable('review_users').addColumn('removed_at', 'text').execute();
     },
   },
+  {
+    // Each closed window's drift, computed once and read back by the drift route (drift-window-store.ts).
+    name: '015_drift_windows',
+    async up(db) {
+      await (db as AnyDb).schema
+        .createTable('drift_windows')
+        .addColumn('project_id', 'text', (c) => c.notNull())
+        .addColumn('settings_key', 'text', (c) => c.notNull())
+        .addColumn('window_ms', 'double precision', (c) => c.notNull())
+        .addColumn('window_start', 'double precision', (c) => c.notNull())
+        .addColumn('settings', 'text', (c) => c.notNull())
+        .addColumn('report', 'text', (c) => c.notNull())
+        .addColumn('computed_ms', 'double precision', (c) => c.notNull())
+        .addPrimaryKeyConstraint('drift_windows_pk', [
+          'project_id',
+          'settings_key',
+          'window_ms',
+          'window_start',
+        ])
+        .execute();
+    },
+  },
 ];
 
 /**

@@ -2,6 +2,7 @@ import type { Store } from '../core/store.js';
 import type { TraceStore } from '../core/trace-store.js';
 import type { SessionStore } from '../core/web-session.js';
 import type { AlertStore } from '../monitor/alert-store.js';
+import type { DriftWindowStore } from '../monitor/drift-store.js';
 import type { WindowClaims } from '../monitor/window-claims.js';
 import type { ReviewStore } from '../review/store.js';
 import type { KyselyStore } from './kysely-store.js';
@@ -34,12 +35,14 @@ export async function openStores(db: string | undefined): Promise<{
   reviews: ReviewStore;
   sessions: SessionStore;
   claims: WindowClaims;
+  driftWindows: DriftWindowStore;
 }> {
   const { traceStoreOn } = await import('./trace-store.js');
   const { kyselyWindowClaims } = await import('./window-claims.js');
   const { kyselyAlertStore } = await import('./alert-store.js');
   const { kyselyReviewStore } = await import('./review-store.js');
   const { kyselySessionStore } = await import('./session-store.js');
+  const { kyselyDriftWindowStore } = await import('./drift-window-store.js');
   const store = await openKyselyStore(db);
   return {
     runs: store,
@@ -48,6 +51,7 @@ export async function openStores(db: string | undefined): Promise<{
     reviews: kyselyReviewStore(store.db),
     sessions: kyselySessionStore(store.db),
     claims: kyselyWindowClaims(store.db, store.dialect),
+    driftWindows: kyselyDriftWindowStore(store.db),
   };
 }
 

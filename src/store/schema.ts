@@ -177,6 +177,16 @@ export interface Database {
   };
   /** Background windows done (migration 013): one row per project, job and window start. */
   monitor_passes: { project_id: string; job: string; window_start: number; done_ms: number };
+  /** The drift of closed windows (migration 015): one row per project, settings, window length and start. */
+  drift_windows: {
+    project_id: string;
+    settings_key: string;
+    window_ms: number;
+    window_start: number;
+    settings: string;
+    report: string;
+    computed_ms: number;
+  };
 }
 
 /** The key and common sums of an hourly rollup row (`rollup-cells.ts`); '' is "none" in key columns. */

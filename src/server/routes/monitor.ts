@@ -4,8 +4,10 @@ import type { Store } from '../../core/store.js';
 import type { AlertStore } from '../../monitor/alert-store.js';
 import { DEFAULT_ALPHA } from '../../monitor/detect.js';
 import type { DriftReportJson, DriftSettings } from '../../monitor/drift-json.js';
+import type { DriftWindowStore } from '../../monitor/drift-store.js';
+import { storedDrift } from '../../monitor/drift-windows.js';
 import { loadTraffic } from '../../monitor/from-store.js';
-import { runMonitor } from '../../monitor/run-monitor.js';
+import { monitorCorrelation, trafficRange } from '../../monitor/run-monitor.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { HttpError } from '../http-error.js';
 import { projectNames } from '../project-name.js';
@@ -19,13 +21,18 @@ export interface MonitorDeps {
   /** Stored offline runs, for the correlation. */
   runs?: Store;
   embed?: (texts: string[]) => Promise<ArrayLike<number>[]>;
+  /**
+   * Where closed windows' drift is kept (the monitor worker's and earlier requests'): a stored
+   * window is read, not computed again. Without it every request computes every window.
+   */
+  windows?: DriftWindowStore;
 }
 
 const DAY = 86_400_000;
 /**
- * How long a drift answer is kept per project and parameters. Computing it takes seconds (tens of
- * seconds with input drift over a month), and the page asks again on every load; a request while
- * one is computing shares it rather than queueing a second computation behind it.
+ * How long a drift answer is kept per project and parameters. Closed windows are stored once
+ * computed, but a request still reads them and the open window is computed each time; a request
+ * while one is computing shares it rather than queueing a second computation behind it.
  */
 export const DRIFT_CACHE_MS = 60_000;
 /** Most windows one drift request computes. */
@@ -33,8 +40,9 @@ export const MAX_WINDOWS = 120;
 
 /**
  * The monitoring page's JSON: `GET /api/v1/monitor/alerts?since=7d` (recorded alerts, newest first)
- * and `GET /api/v1/monitor/drift?from=&to=&window=` (every window's drift tests, sampling, the
- * correlation and the alerts found, computed on request from stored traffic; no judge is called),
+ * and `GET /api/v1/monitor/drift?from=&to=&window=` (every window's drift tests, the correlation
+ * and the alerts found: closed windows read from the store when computed before, the rest computed
+ * from stored traffic and stored; no judge is called),
  * with the `settings` they were computed with (window, alpha, reference, correlation thresholds).
  */
 export function monitorRoutes(deps: AppDeps, monitor: MonitorDeps): Hono<AppEnv> {
@@ -52,18 +60,30 @@ export function monitorRoutes(deps: AppDeps, monitor: MonitorDeps): Hono<AppEnv>
       monitor.config.drift.inputs === 'embedding' && !monitor.embed
         ? { ...monitor.config, drift: { ...monitor.config.drift, inputs: 'off' as const } }
         : monitor.config;
-    const report = await runMonitor({
+    const traffic = (a: number, b: number) => loadTraffic(deps.store, projectId, a, b);
+    const { windows, alerts } = await storedDrift({
       config,
+      projectId,
       from,
       to,
       window,
-      traffic: (a, b) => loadTraffic(deps.store, projectId, a, b),
+      now: now(),
+      traffic,
       ...(monitor.embed ? { embed: monitor.embed } : {}),
-      ...(monitor.runs
-        ? { runs: await monitor.runs.listRuns({ limit: 10_000, project: (await nameOf(projectId)) ?? '' }) }
-        : {}),
+      ...(monitor.windows ? { store: monitor.windows } : {}),
     });
-    const { windows, correlation, predictors, alerts } = report;
+    // The correlation reads the traffic of its periods: only when it is configured.
+    const runs =
+      config.correlation && monitor.runs
+        ? await monitor.runs.listRuns({ limit: 10_000, project: (await nameOf(projectId)) ?? '' })
+        : undefined;
+    const range = trafficRange(config, from, to, window);
+    const correlated = runs
+      ? monitorCorrelation(config, await traffic(range.loadFrom, range.loadTo), runs, from, to, window)
+      : { correlation: [], predictors: [], alerts: [] };
+    const { correlation, predictors } = correlated;
+    alerts.push(...correlated.alerts);
+    alerts.sort((a, b) => (a.window.from < b.window.from ? -1 : a.window.from > b.window.from ? 1 : 0));
     // What the figures were computed with, so a page can draw the thresholds it is judged against.
     const settings: DriftSettings = {
       window,
