@@ -82,6 +82,11 @@ describe.runIf(probe.ok || process.env.CI)('distributed evaluation on PostgreSQL
       // The run is stored under the project given with --project.
       const runs = await client.query(`select status, project from "${schema}".runs`);
       expect(runs.rows).toEqual([{ status: 'completed', project: 'team-a' }]);
+      // Its failure analysis was stored as it closed, for the run page to read.
+      const analyses = await client.query(
+        `select count(*)::int as n from "${schema}".artifacts where kind = 'failure-analysis'`,
+      );
+      expect(analyses.rows[0].n).toBe(1);
       // The killed worker's chunk expired and was handed out again.
       const retried = await client.query(
         `select count(*)::int as n from "${queueSchema}".job where retry_count > 0`,

@@ -17,6 +17,11 @@ export interface ReportSource {
 export async function openReportSource(store: Store, runId: string): Promise<ReportSource> {
   const run = await store.getRun(runId);
   if (!run) throw new AssayError('run.not-found', `no run "${runId}" in the store`);
+  return reportSourceOf(store, run);
+}
+
+/** A report source for a run record in hand (one just closed, not yet written back). */
+export async function reportSourceOf(store: Store, run: RunRecord): Promise<ReportSource> {
   const cases = new Map<string, Case>();
   for (const c of (await storedCases(store, run)) as Case[]) {
     if (c && typeof c.id === 'string') cases.set(c.id, c);

@@ -4,6 +4,7 @@ import type { RunRecord } from '../core/run.js';
 import type { Store } from '../core/store.js';
 import type { GateOutcome } from '../core/summary.js';
 import type { SampleDraw, SampleOptions } from '../datasets/sample.js';
+import { storeRunAnalysis } from '../report/stored-analysis.js';
 import type { EvalOutcome, RunObserver } from '../runner/run-eval.js';
 import { afterRun, type RunArtefacts } from './after-run.js';
 import { buildSuite, type Suite, type SuiteOptions } from './build-suite.js';
@@ -131,6 +132,14 @@ export async function runPipeline(loaded: LoadedConfig, options: PipelineOptions
       });
       artefacts = checked.artefacts;
       if (checked.gates.length) ended.summary.gates = [...(ended.summary.gates ?? []), ...checked.gates];
+      // The run page's failure analysis is a pass over every result (seconds at 100,000): made
+      // once here rather than on the page's first request. Not for an interrupted run, whose user
+      // is waiting for the prompt; the page computes and stores that one when first asked.
+      if (finished.status !== 'interrupted') {
+        await storeRunAnalysis(store, { ...finished, summary: ended.summary }).catch(() => {
+          // A run is not failed by its analysis: the page computes it on request instead.
+        });
+      }
     },
   });
   return {

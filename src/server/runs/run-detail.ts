@@ -29,16 +29,16 @@ export async function runDetail(
 ): Promise<RunDetail | undefined> {
   const run = await store.getRun(id, scope);
   if (!run) return undefined;
-  const [summary, progress, artifacts, comparison] = await Promise.all([
+  // Artifacts by kind: the stored failure analysis beside them is the analysis route's to read.
+  const [summary, progress, biasReports, calibrationDocs, comparison] = await Promise.all([
     currentSummary(store, run),
     progressOf(store, run),
-    store.artifacts(run.id),
+    store.artifacts(run.id, 'judge-bias'),
+    store.artifacts(run.id, 'calibration'),
     latestComparison(store, run.id),
   ]);
-  const bias = artifacts.filter((a) => a.kind === 'judge-bias').at(-1)?.value as JudgeBiasReport | undefined;
-  const calibration = artifacts.filter((a) => a.kind === 'calibration').at(-1)?.value as
-    | { calibrations?: Calibration[] }
-    | undefined;
+  const bias = biasReports.at(-1)?.value as JudgeBiasReport | undefined;
+  const calibration = calibrationDocs.at(-1)?.value as { calibrations?: Calibration[] } | undefined;
   const { summary: _stored, ...fields } = run;
   return {
     run: {

@@ -9,7 +9,7 @@ import type { Score } from '../../core/score.js';
 import type { GateOutcome, RunSummary } from '../../core/summary.js';
 import type { JudgeBiasReport } from '../../judge/bias/report.js';
 import type { Calibration } from '../../judge/calibration/calibrate.js';
-import type { FailureAnalysis } from '../../report/failures/collect.js';
+import type { RunAnalysis } from '../../report/stored-analysis.js';
 
 export type { Comparison, ComparisonRow } from '../../compare/analyze.js';
 export type { ResultSort, ResultStatus } from '../../core/result-query.js';
@@ -81,8 +81,7 @@ export interface RunDetail {
   facets: { targets: string[]; evaluators: string[]; tags: Record<string, string[]> };
 }
 
-/** The failure analysis of a run (clusters, attribution, reasons), without the per-result list. */
-export type RunAnalysis = Omit<FailureAnalysis, 'failures'>;
+export type { RunAnalysis };
 
 /** One row of the case table. */
 export interface ResultRow {
