@@ -70,7 +70,8 @@ for (const inputs of ['embedding', 'off'] as const) {
     const body = await res.text();
     return { ms: performance.now() - t0, status: res.status, body };
   };
-  const show = (ms: number[]) => ms.map((t) => `${(t / 1000).toFixed(2)} s`).join(', ');
+  const show = (ms: number[]) =>
+    ms.map((t) => (t >= 1000 ? `${(t / 1000).toFixed(2)} s` : `${t.toFixed(0)} ms`)).join(', ');
   const median = (ms: number[]) => [...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)]!;
   const computed: number[] = [];
   let answer = '';
