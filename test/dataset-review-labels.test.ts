@@ -294,6 +294,67 @@ function reviewLabelTests(store: () => { db: string; cwd: string }) {
       /^assay: error: --review-queue: no review queue "nope" in this project/,
     );
   });
+
+  it('a golden set exported from the queue is checked against its newer labels', async () => {
+    const { db, cwd } = store();
+    const exp = await runCli(
+      ['review', 'export', '--queue', 'answers', '--to', 'reviewed.jsonl', '--db', db],
+      {
+        cwd,
+      },
+    );
+    expect(exp.code).toBe(0);
+    const same = await runCli(['dataset', 'health', 'reviewed.jsonl', '--db', db, '--json'], { cwd });
+    const before = JSON.parse(same.stdout);
+    expect(before.reviewDisagreements).toEqual([]);
+    // c6's ratings are old and c8 (mallory's alone) was not exported: eight compared.
+    expect(before.reviewLabels).toMatchObject({ items: 8, compared: 8 });
+    expect(same.code).toBe(0);
+
+    // dan, a fourth rater (right on every trap), judges c1's answer wrong: 4.5 becomes 3.33.
+    const stores = await openStores(db);
+    let c1Item = '';
+    try {
+      const project = await stores.traces.ensureProject('default');
+      const { user } = await addUser(stores.reviews, stores.traces, { name: 'dan', role: 'reviewer' });
+      const actor = { projectId: project.id, user };
+      const service = reviewService(stores.reviews);
+      for (
+        let item = await service.next(actor, 'answers');
+        item;
+        item = await service.next(actor, 'answers')
+      ) {
+        const full = (await stores.reviews.getItem(item.id))!;
+        const c1 = (full.source as { caseId?: string } | undefined)?.caseId === 'c1';
+        if (c1) c1Item = item.id;
+        if (full.gold || c1)
+          await service.label(actor, item.id, { scores: { correct: c1 ? 1 : 5, tone: 'fine' } });
+        else await service.label(actor, item.id, { skipped: true });
+      }
+    } finally {
+      await stores.traces.close();
+    }
+    const changed = await runCli(['dataset', 'health', 'reviewed.jsonl', '--db', db, '--json'], { cwd });
+    expect(changed.code).toBe(1);
+    expect(JSON.parse(changed.stdout).reviewDisagreements).toEqual([
+      {
+        caseId: c1Item,
+        queue: 'answers',
+        kind: 'labels-changed',
+        expected: { scores: { correct: 4.5, tone: 'fine' } },
+        verdict: { pass: true, by: 'expected-scores' },
+        humans: {
+          verdict: 'incorrect',
+          dimension: 'correct',
+          ratings: 3,
+          agreement: 0.333,
+          fewRaters: false,
+        },
+        items: [{ item: c1Item, score: 10 / 3, ratings: 3, agreement: 0.333 }],
+        agreeing: 0,
+      },
+    ]);
+  });
 }
 
 describe('assay dataset health: expected answers against review labels (SQLite)', () => {
