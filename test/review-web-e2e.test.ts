@@ -317,6 +317,45 @@ describe.skipIf(!HAVE_CHROMIUM)(
       expect(rows.json.items[0].expected.scores).toEqual({ accuracy: 2 });
     });
 
+    it('a label posted after the lease ran out and the item went to someone else is refused; the page moves on, saying so', async () => {
+      // A lease of 60 ms: it has run out by the time sam asks.
+      await call('/queues', server.key, 'POST', {
+        name: 'lapse',
+        dimensions: [{ name: 'accuracy', scale: [1, 5] }],
+        raters: 1,
+        trapRate: 0,
+        leaseMinutes: 0.001,
+      });
+      await call('/queues/lapse/items', server.key, 'POST', {
+        items: [{ id: 'x1', input: 'Refund window?', output: 'Thirty days.' }],
+      });
+      await page.goto(`${server.url}/review/lapse/rate`);
+      await expect
+        .poll(() => page.getByTestId('review-output').textContent(), { timeout: 15_000 })
+        .toBe('Thirty days.');
+      await expect
+        .poll(async () => (await call('/queues/lapse/next', users.sam!.token, 'POST')).json?.item?.id, {
+          timeout: 15_000,
+        })
+        .toBe('x1');
+      expect(
+        (await call('/items/x1/labels', users.sam!.token, 'POST', { scores: { accuracy: 5 } })).status,
+      ).toBe(200);
+      await page.keyboard.press('2');
+      await page.keyboard.press('n');
+      await page.getByTestId('review-empty').waitFor();
+      expect(await page.getByTestId('review-lost').textContent()).toBe(
+        'Not saved: the item went to other raters while it waited (your lease ran out).',
+      );
+      // The browser logs the refused request; that one is expected (and only that one).
+      const refused =
+        'console: Failed to load resource: the server responded with a status of 409 (Conflict)';
+      expect(log.problems.filter((p) => p === refused)).toHaveLength(1);
+      log.problems.splice(log.problems.indexOf(refused), 1);
+      const exported = await call('/queues/lapse/export', server.key);
+      expect(exported.json.items[0]).toMatchObject({ ratings: 1, expected: { scores: { accuracy: 5 } } });
+    });
+
     it('the queue page shows agreement per dimension and the raters, flagged or not', async () => {
       // The trap joins the queue only now: a trap may come at any point of a rater's sequence, so rita's
       // browser steps above could not rely on the order of her items if it were there from the start.

@@ -35,6 +35,7 @@ export function ReviewAnnotatePage() {
   const [turn, setTurn] = useState(0);
   const [help, setHelp] = useState(false);
   const [said, setSaid] = useState('');
+  const [lost, setLost] = useState('');
   const queue = useQuery({ queryKey: ['review-queue', name], queryFn: () => api<QueueJson>(base) });
   // `next` leases an item; asking again returns the same lease, so a refetch is harmless, but only a
   // saved or skipped item moves `turn` on.
@@ -56,8 +57,9 @@ export function ReviewAnnotatePage() {
     retry: false,
     refetchOnWindowFocus: false,
   });
-  const done = (what: string) => {
+  const done = (what: string, wasLost?: boolean) => {
     setSaid(`${what}. Next item.`);
+    setLost(wasLost ? what : '');
     // The next item is read from its top (on a phone the rubric is below the item).
     window.scrollTo(0, 0);
     void client.invalidateQueries({ queryKey: ['review-queue', name] });
@@ -79,6 +81,11 @@ export function ReviewAnnotatePage() {
       <p className="sr-only" role="status" aria-live="polite">
         {said}
       </p>
+      {lost ? (
+        <p className="review-lost" data-testid="review-lost" role="alert">
+          {lost}.
+        </p>
+      ) : null}
       {queue.error ? <ErrorBox error={queue.error} /> : null}
       {next.error ? <ErrorBox error={next.error} /> : null}
       {queue.isPending || next.isPending ? <Loading what="the next item" /> : null}

@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { api } from '../api/client';
+import { ApiError, api } from '../api/client';
 import type { QueueJson, RaterItem, Score, Scores } from '../api/review-types';
 import { ErrorBox } from '../components/bits';
 import { SkipDialog } from './review-dialog';
@@ -29,7 +29,8 @@ export function Annotator(props: {
   queue: QueueJson;
   item: RaterItem;
   onHelp(): void;
-  onDone(what: string): void;
+  /** Saved or skipped (`what`), or not saved because the item is no longer this rater's (`lost`). */
+  onDone(what: string, lost?: boolean): void;
 }) {
   const { queue, item, onHelp, onDone } = props;
   const dims = queue.dimensions;
@@ -53,6 +54,12 @@ export function Annotator(props: {
       await api(`/api/v1/review/items/${encodeURIComponent(item.id)}/labels`, { method: 'POST', body });
       onDone(what);
     } catch (e) {
+      // 409: the lease ran out and the item went to other raters meanwhile; nothing to retry, so on
+      // to the next item, saying so.
+      if (e instanceof ApiError && e.status === 409) {
+        onDone('Not saved: the item went to other raters while it waited (your lease ran out)', true);
+        return;
+      }
       setProblem(e);
       setBusy(false);
     }
