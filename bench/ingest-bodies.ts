@@ -1,0 +1,159 @@
+// The request bodies of the ingestion benchmarks (issue 13): OTLP batches of 512 spans with realistic
+// GenAI attributes (~1 KB of message content each), in protobuf or JSON, with a way to stamp fresh ids
+// into each request. Shared by bench/ingest.ts (the server end to end) and bench/ingest-parts.ts.
+import { createRequire } from 'node:module';
+
+export const SPANS = 512;
+const PER_TRACE = 8;
+const MARK = 'feedface';
+/** Stamped with the request number divided by TURNS: a session gets one turn in each of TURNS requests in a row. */
+const SESSION_MARK = 'sessmark';
+/** Stamped with the request number into each user message: a session's next turn is not a resend. */
+const TEXT_MARK = 'textmark';
+const TURNS = 4;
+
+function words(n: number, seed: number): string {
+  const vocab = [
+    'the',
+    'order',
+    'ships',
+    'refund',
+    'policy',
+    'customer',
+    'account',
+    'within',
+    'days',
+    'support',
+    'invoice',
+    'plan',
+  ];
+  return Array.from({ length: n }, (_, i) => vocab[(i * 7 + seed) % vocab.length]).join(' ');
+}
+
+/** One request's spans: 64 traces of an agent span and 7 LLM/tool children; ids carry MARK to be renumbered. */
+function spans() {
+  const out = [];
+  for (let i = 0; i < SPANS; i++) {
+    const t = Math.floor(i / PER_TRACE);
+    const root = i % PER_TRACE === 0;
+    const traceId = `${MARK}${t.toString(16).padStart(8, '0')}0000000000000000`;
+    const spanId = `${MARK}${(i + 1).toString(16).padStart(8, '0')}`;
+    const start = BigInt(Date.now()) * 1_000_000n;
+    const attributes: Record<string, string | number> = root
+      ? {
+          'openinference.span.kind': 'AGENT',
+          'session.id': `sess-${SESSION_MARK}-${t}`,
+          'user.id': `user-${t % 13}`,
+        }
+      : {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.provider.name': 'openai',
+          'gen_ai.request.model': 'gpt-4o-mini',
+          'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
+          'gen_ai.request.temperature': 0.2,
+          'gen_ai.request.max_tokens': 512,
+          'gen_ai.response.finish_reasons': 'stop',
+          'gen_ai.usage.input_tokens': 180 + (i % 50),
+          'gen_ai.usage.output_tokens': 60 + (i % 30),
+          'gen_ai.conversation.id': `sess-${SESSION_MARK}-${t}`,
+          'gen_ai.input.messages': JSON.stringify([
+            { role: 'system', parts: [{ type: 'text', content: words(20, i) }] },
+            { role: 'user', parts: [{ type: 'text', content: `${words(80, i + 1)} ${TEXT_MARK}` }] },
+          ]),
+          'gen_ai.output.messages': JSON.stringify([
+            {
+              role: 'assistant',
+              parts: [{ type: 'text', content: words(60, i + 2) }],
+              finish_reason: 'stop',
+            },
+          ]),
+        };
+    out.push({
+      traceId,
+      spanId,
+      ...(root ? {} : { parentSpanId: `${MARK}${(t * PER_TRACE + 1).toString(16).padStart(8, '0')}` }),
+      name: root ? 'handle request' : 'chat gpt-4o-mini',
+      kind: root ? 2 : 3,
+      startTimeUnixNano: String(start),
+      endTimeUnixNano: String(start + 850_000_000n),
+      attributes: Object.entries(attributes).map(([key, v]) => ({
+        key,
+        value:
+          typeof v === 'string'
+            ? { stringValue: v }
+            : Number.isInteger(v)
+              ? { intValue: String(v) }
+              : { doubleValue: v },
+      })),
+      status: { code: 1 },
+    });
+  }
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'bench' } }] },
+        scopeSpans: [{ scope: { name: 'bench' }, spans: out }],
+      },
+    ],
+  };
+}
+
+const hex8 = (n: number) => n.toString(16).padStart(8, '0');
+
+/** The stamps of request `n`: its ids, its sessions (TURNS requests share them) and its texts. */
+const stamps = (n: number): [string, string][] => [
+  [SESSION_MARK, hex8(Math.floor(n / TURNS))],
+  [TEXT_MARK, hex8(n)],
+];
+
+/**
+ * A body template and a way to stamp a fresh request number into every id (so nothing is a resend):
+ * each request carries 64 traces of 64 sessions, each session a conversation of TURNS traces.
+ */
+export function templates(kind: 'protobuf' | 'json'): {
+  stamp(n: number): Buffer;
+  contentType: string;
+  bytes: number;
+} {
+  const request = spans();
+  if (kind === 'json') {
+    const text = JSON.stringify(request);
+    return {
+      contentType: 'application/json',
+      bytes: text.length,
+      stamp: (n) => {
+        let out = text.replaceAll(MARK, hex8(n));
+        for (const [mark, value] of stamps(n)) out = out.replaceAll(mark, value);
+        return Buffer.from(out);
+      },
+    };
+  }
+  const require = createRequire(import.meta.url);
+  const root = require('@opentelemetry/otlp-transformer/build/src/generated/root.js');
+  const T = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+  for (const s of request.resourceSpans[0]!.scopeSpans[0]!.spans as Record<string, unknown>[]) {
+    for (const k of ['traceId', 'spanId', 'parentSpanId'])
+      if (s[k]) s[k] = Buffer.from(s[k] as string, 'hex');
+  }
+  const template = Buffer.from(T.encode(T.fromObject(request)).finish());
+  const mark = Buffer.from(MARK, 'hex');
+  const at: number[] = [];
+  for (let i = template.indexOf(mark); i >= 0; i = template.indexOf(mark, i + 1)) at.push(i);
+  // The string marks are as long as their stamps (8 characters): no length prefix changes.
+  const textAt = new Map<string, number[]>();
+  for (const m of [SESSION_MARK, TEXT_MARK]) {
+    const list: number[] = [];
+    for (let i = template.indexOf(m); i >= 0; i = template.indexOf(m, i + 1)) list.push(i);
+    textAt.set(m, list);
+  }
+  return {
+    contentType: 'application/x-protobuf',
+    bytes: template.length,
+    stamp: (n) => {
+      const b = Buffer.from(template);
+      for (const i of at) b.writeUInt32BE(n, i);
+      for (const [m, value] of stamps(n)) for (const i of textAt.get(m)!) b.write(value, i, 'latin1');
+      return b;
+    },
+  };
+}
