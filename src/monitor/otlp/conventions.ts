@@ -134,7 +134,7 @@ export function interpret(attrs: Record<string, unknown>, events: SpanEvent[]): 
   // The inference-details event carries the same attributes as a span would.
   const details = events.find((e) => e.name === 'gen_ai.client.inference.operation.details');
   if (details) consumedEvents.add(details);
-  const read = details ? { ...details.attributes, ...attrs } : attrs;
+  const read = details ? Object.assign({}, details.attributes, attrs) : attrs;
 
   const operation = first(read, ['gen_ai.operation.name'], str);
   const model = first(

@@ -57,7 +57,9 @@ function toSpan(
   const startMs = nanosToMs(span.startTimeUnixNano);
   if (startMs === undefined || startMs <= 0) return `span ${spanId}: startTimeUnixNano is missing`;
   const endMs = nanosToMs(span.endTimeUnixNano);
-  const attrs = attributes(span.attributes, { ...resource });
+  // Object.assign, not a spread: V8 then grows the spread's copy slowly, key by key (~10 µs a span
+  // of 14 attributes, measured with bench/ingest-parts.ts; docs/benchmarks.md).
+  const attrs = attributes(span.attributes, Object.assign({}, resource));
   const events: SpanEvent[] = (span.events ?? []).map((e) => ({
     name: e?.name ?? '',
     timeMs: nanosToMs(e?.timeUnixNano),
