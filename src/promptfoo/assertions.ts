@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { gradedConfig } from './graded.js';
 import { isObject, type Place, type Problems, unknownKeys } from './problems.js';
+import type { SuiteFacts } from './suite-facts.js';
 
 /** A promptfoo assertion as written in a config or made from a CSV cell. */
 export interface PromptfooAssertion {
@@ -59,15 +60,6 @@ export const SUPPORTED = [
 const REFUSED: Record<string, string> = {
   python: 'Assay runs no Python: rewrite it as a javascript assertion or a function evaluator',
 };
-
-/** What an assertion's mapping needs to know of the suite: the tools its providers offer. */
-export interface SuiteFacts {
-  tools?: unknown[];
-  /** Why there are no tools to check calls against, when there are none. */
-  toolsProblem?: string;
-  /** The environment, for graders' base URLs (OPENAI_BASE_URL, …). */
-  env?: Record<string, string | undefined>;
-}
 
 /**
  * Maps one promptfoo assertion to an Assay evaluator. What cannot be mapped is added to `problems`

@@ -1,9 +1,10 @@
 import { basename, dirname } from 'node:path';
 import { RESERVED_CASE_KEYS } from '../core/case.js';
-import { type MappedAssertion, mapAssertion, type SuiteFacts, weightedChild } from './assertions.js';
+import { type MappedAssertion, mapAssertion, weightedChild } from './assertions.js';
 import type { RawTest } from './csv-tests.js';
-import { embedderSpec, judgeOf } from './graded.js';
+import { judgeOf } from './graded.js';
 import { isObject, type Place, Problems, placeText } from './problems.js';
+import { embedderOf, type SuiteFacts, toolsOf } from './suite-facts.js';
 import { readPrompts, readProviders } from './targets.js';
 import { fieldOf, type LineOf, readAllTests } from './tests.js';
 
@@ -175,31 +176,6 @@ function checkTest(test: Record<string, unknown>, at: Place, problems: Problems,
       else if (RESERVED.has(key)) problems.add(field, `a variable named "${key}", which Assay reserves`);
     }
   } else if (test.vars !== undefined) problems.add(at, '"vars" must be a mapping');
-}
-
-/**
- * The tools `is-valid-openai-tools-call` checks calls against: the providers' `config.tools`, which
- * must be the same for every provider that has them (Assay's evaluator belongs to the case, not to
- * one provider).
- */
-function toolsOf(lists: unknown[]): SuiteFacts {
-  const given = lists.filter((t) => t !== undefined);
-  if (given.length === 0) return { toolsProblem: 'no provider has any' };
-  if (given.some((t) => JSON.stringify(t) !== JSON.stringify(given[0])))
-    return { toolsProblem: 'the providers offer different tools' };
-  if (!Array.isArray(given[0]) || given[0].length === 0)
-    return { toolsProblem: 'config.tools is not a list' };
-  return { tools: given[0] };
-}
-
-/**
- * The embedder of answer-relevance: defaultTest's `options.provider.embedding`, else promptfoo's
- * default (OpenAI's text-embedding-3-large) when a suite uses answer-relevance.
- */
-function embedderOf(given: unknown, evaluators: unknown, env: Record<string, string | undefined>) {
-  if (given !== undefined) return { embedder: given };
-  if (!JSON.stringify(evaluators).includes('"type":"answer-relevance"')) return {};
-  return { embedder: embedderSpec('openai:embedding:text-embedding-3-large', env) };
 }
 
 function mapAll(
