@@ -417,7 +417,23 @@ function addTests(store: () => { db: string; cwd: string }) {
         'reference',
       ]);
       await service.consensus({ projectId }, items[0]!.id, { scores: { accuracy: 4 } });
+      // Two more settled in the session (c20: judge 5, c35: judge 5, both settled at 5).
+      for (const item of items.slice(1, 3))
+        await service.consensus({ projectId }, item.id, { scores: { accuracy: 5 } });
     });
+    // The judge against what the session settled: the calibration queue's items are the run's outputs.
+    const settled = await cli(
+      ['calibrate', '--review', 'calib', '--run', 'run-1', '--json', 'settled.json', '--db', db],
+      cwd,
+    );
+    expect(settled.code).toBe(0);
+    const cal = JSON.parse(readFileSync(join(cwd, 'settled.json'), 'utf8')).calibrations[0];
+    expect(cal).toMatchObject({ evaluator: 'rubric.accuracy', n: 3 });
+    expect(cal.gaps.map((g: { caseId: string; gap: number }) => [g.caseId, g.gap])).toEqual([
+      ['c05', 1],
+      ['c20', 0],
+      ['c35', 0],
+    ]);
     const exported = await cli(
       ['review', 'export', '--queue', 'calib', '--to', 'calib.jsonl', '--db', db],
       cwd,
