@@ -34,6 +34,8 @@ export async function monitorParts(
   config: MonitorConfig;
   file: string | undefined;
   embed: (texts: string[]) => Promise<ArrayLike<number>[]>;
+  /** The embedder's id (stored drift windows depend on it). */
+  embedder: string;
   evaluators?: OnlineEvaluator[];
   models: ModelCaller;
 }> {
@@ -56,6 +58,7 @@ export async function monitorParts(
     config,
     file,
     embed: (texts) => embedder.embed(texts),
+    embedder: embedder.id,
     ...(evaluators ? { evaluators } : {}),
     models: standaloneModelCaller().models,
   };

@@ -11,9 +11,13 @@ const FORMAT = 1;
 
 /**
  * What a stored window depends on besides its traffic, and a key naming it: a window stored under
- * other settings (another reference, tests, segments, window length) is computed afresh.
+ * other settings (another reference, tests, segments, window length, embedder) is computed afresh.
  */
-export function driftWindowSettings(config: MonitorConfig, window: number): DriftWindowSettings {
+export function driftWindowSettings(
+  config: MonitorConfig,
+  window: number,
+  embedder?: string,
+): DriftWindowSettings {
   const d = config.drift;
   const value = {
     format: FORMAT,
@@ -23,6 +27,8 @@ export function driftWindowSettings(config: MonitorConfig, window: number): Drif
     chart: 'per-window',
     reference: d.reference,
     inputs: d.inputs,
+    // Input drift compares vectors: another embedder's windows are not this one's.
+    embedder: d.inputs === 'embedding' ? (embedder ?? null) : null,
     outputs: d.outputs,
     metrics: d.metrics,
     segments: d.bySegment ? config.segments : null,
@@ -42,6 +48,8 @@ export interface StoredDriftOptions {
   /** The project's traffic that started in [fromMs, toMs). */
   traffic(fromMs: number, toMs: number): Promise<MonitoredTrace[]>;
   embed?: (texts: string[]) => Promise<ArrayLike<number>[]>;
+  /** The id of the embedder behind `embed` (part of what a stored window depends on). */
+  embedder?: string;
   /** Without it every window is computed and nothing is kept. */
   store?: DriftWindowStore;
 }
@@ -57,7 +65,7 @@ export async function storedDrift(
   opts: StoredDriftOptions,
 ): Promise<{ windows: WindowReport[]; alerts: MonitorAlert[]; computed: number }> {
   const { config, window: w } = opts;
-  const settings = driftWindowSettings(config, w);
+  const settings = driftWindowSettings(config, w, opts.embedder);
   const starts: number[] = [];
   for (let s = opts.from; s < opts.to; s += w) starts.push(s);
   const storable = (s: number) => s + w <= opts.to && s + w <= opts.now;

@@ -23,6 +23,8 @@ export interface WorkerOptions {
   /** Where the `review:` rule's sampled traces go. */
   reviews?: ReviewStore;
   embed?: (texts: string[]) => Promise<ArrayLike<number>[]>;
+  /** The id of the embedder behind `embed`: windows stored with another embedder are not reused. */
+  embedder?: string;
   evaluators?: OnlineEvaluator[];
   models?: ModelCaller;
   /** How often to look for a newly completed window (default 60 s). */
@@ -93,10 +95,16 @@ export function startMonitorWorker(opts: WorkerOptions): MonitorWorker {
     });
     if (opts.driftWindows) {
       const drift = report.windows.map(({ sampling: _s, online: _o, ...rest }): WindowReport => rest);
-      await opts.driftWindows.saveDriftWindows(project.id, driftWindowSettings(opts.config, w), w, drift, {
-        computedMs: now(),
-        replace: true,
-      });
+      await opts.driftWindows.saveDriftWindows(
+        project.id,
+        driftWindowSettings(opts.config, w, opts.embedder),
+        w,
+        drift,
+        {
+          computedMs: now(),
+          replace: true,
+        },
+      );
     }
     await writeOnlineScores(opts.traces, project.id, report.newScores, now());
     await recordAlerts(report.alerts, opts.alerts, {

@@ -104,6 +104,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       runs,
       windows: driftWindows,
       ...(monitor?.embed ? { embed: monitor.embed } : {}),
+      ...(monitor?.embedder ? { embedder: monitor.embedder } : {}),
     },
     ...(transform ? { transform } : {}),
     ...(options.webDir ? { web: { dir: options.webDir } } : {}),

@@ -21,6 +21,8 @@ export interface MonitorDeps {
   /** Stored offline runs, for the correlation. */
   runs?: Store;
   embed?: (texts: string[]) => Promise<ArrayLike<number>[]>;
+  /** The id of the embedder behind `embed`: windows stored with another embedder are not reused. */
+  embedder?: string;
   /**
    * Where closed windows' drift is kept (the monitor worker's and earlier requests'): a stored
    * window is read, not computed again. Without it every request computes every window.
@@ -70,6 +72,7 @@ export function monitorRoutes(deps: AppDeps, monitor: MonitorDeps): Hono<AppEnv>
       now: now(),
       traffic,
       ...(monitor.embed ? { embed: monitor.embed } : {}),
+      ...(monitor.embedder ? { embedder: monitor.embedder } : {}),
       ...(monitor.windows ? { store: monitor.windows } : {}),
     });
     // The correlation reads the traffic of its periods: only when it is configured.
