@@ -137,3 +137,24 @@ describe('convertPromptfoo', () => {
     expect(isPromptfooConfig({ dataset: 'x', targets: [] }, '/x/assay.yaml')).toBe(false);
   });
 });
+
+describe('graders of the target’s own model family', () => {
+  it('run as promptfoo runs them (flagged in the report, not refused)', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'assay-pf-'));
+    const file = join(dir, 'promptfooconfig.yaml');
+    writeFileSync(
+      file,
+      `prompts: ["{{q}}"]
+providers: [openai:chat:gpt-4o-mini]
+defaultTest: { options: { provider: openai:chat:gpt-4.1 } }
+tests:
+  - vars: { q: hi, query: hi, context: hello }
+    assert: [{ type: llm-rubric, value: polite }, { type: context-faithfulness }, { type: answer-relevance }]
+`,
+    );
+    const { loadConfig } = await import('../config/load.js');
+    const { buildSuite } = await import('../suite/build-suite.js');
+    const suite = await buildSuite(await loadConfig(file, {}), { env: {}, assayVersion: 'test' });
+    expect(suite.dataset.cases).toHaveLength(1);
+  });
+});

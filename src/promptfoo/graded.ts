@@ -26,7 +26,9 @@ export function gradedConfig(
   env: Record<string, string | undefined> = {},
 ): Graded | undefined {
   const { judge: j } = judgeOf(a.provider, env);
-  const judge = j === undefined ? {} : { judge: j };
+  // promptfoo grades with a model of the target's own family without a word; Assay flags it in the
+  // report rather than refuse a suite that runs unchanged in promptfoo.
+  const judge = { ...(j === undefined ? {} : { judge: j }), allowSameFamily: true };
   if (RAG.includes(type)) {
     const threshold = a.threshold ?? 0.5;
     if (type === 'context-recall') {
