@@ -144,7 +144,9 @@ export class SqliteTraceWriter {
       const byTrace = new Map<string, SpanRecord[]>();
       for (const s of inserted) {
         const key = spanKey(s.projectId, s.traceId, '');
-        byTrace.set(key, [...(byTrace.get(key) ?? []), s]);
+        const mine = byTrace.get(key);
+        if (mine) mine.push(s);
+        else byTrace.set(key, [s]);
         rolled.call(s);
       }
       for (const t of traceDeltas(inserted)) {

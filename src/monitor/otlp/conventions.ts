@@ -112,16 +112,43 @@ const FLAT_PREFIXES = [
   'llm.output_messages.',
   'retrieval.documents.',
 ];
+/** One of FLAT_PREFIXES and a digit: one test per key instead of one per key and prefix. */
+const FLAT_KEY = new RegExp(`^(?:${FLAT_PREFIXES.map((p) => p.replaceAll('.', '\\.')).join('|')})\\d`);
+
+// The names each field is read from, first present wins (module constants: `interpret` runs per span).
+const MODEL_KEYS = [
+  'gen_ai.response.model',
+  'gen_ai.request.model',
+  'llm.model_name',
+  'embedding.model_name',
+];
+const PROVIDER_KEYS = ['gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'llm.system'];
+const INPUT_TOKEN_KEYS = [
+  'gen_ai.usage.input_tokens',
+  'gen_ai.usage.prompt_tokens',
+  'llm.token_count.prompt',
+];
+const OUTPUT_TOKEN_KEYS = [
+  'gen_ai.usage.output_tokens',
+  'gen_ai.usage.completion_tokens',
+  'llm.token_count.completion',
+];
+const TOTAL_TOKEN_KEYS = ['llm.token_count.total', 'gen_ai.usage.total_tokens'];
+const COST_KEYS = ['gen_ai.usage.cost', 'llm.cost.total'];
+const SESSION_KEYS = ['gen_ai.conversation.id', 'session.id'];
+const USER_KEYS = ['user.id', 'enduser.id', 'gen_ai.user.id'];
+const SEGMENT_KEYS = ['assay.segment', 'segment'];
 
 /** Reads a span's attributes (resource attributes merged in) and events. */
 export function interpret(attrs: Record<string, unknown>, events: SpanEvent[]): Interpreted {
   const consumed = new Set<string>();
   const consumedEvents = new Set<SpanEvent>();
   const flat: Record<string, string[]> = {};
-  for (const key of Object.keys(attrs)) {
+  for (const key in attrs) {
+    // Indexed keys only: `gen_ai.prompt.0.content` is a message, `gen_ai.prompt.version` is not.
+    if (!FLAT_KEY.test(key)) continue;
     for (const prefix of FLAT_PREFIXES) {
-      // Indexed keys only: `gen_ai.prompt.0.content` is a message, `gen_ai.prompt.version` is not.
-      if (key.startsWith(prefix) && /^\d/.test(key.slice(prefix.length))) {
+      if (key.startsWith(prefix)) {
         flat[prefix] ??= [];
         flat[prefix].push(key);
         consumed.add(key);
@@ -132,31 +159,22 @@ export function interpret(attrs: Record<string, unknown>, events: SpanEvent[]): 
   for (const key of CONTENT_KEYS) if (key in attrs) consumed.add(key);
 
   // The inference-details event carries the same attributes as a span would.
-  const details = events.find((e) => e.name === 'gen_ai.client.inference.operation.details');
+  const details =
+    events.length === 0
+      ? undefined
+      : events.find((e) => e.name === 'gen_ai.client.inference.operation.details');
   if (details) consumedEvents.add(details);
   const read = details ? Object.assign({}, details.attributes, attrs) : attrs;
 
   const operation = first(read, ['gen_ai.operation.name'], str);
-  const model = first(
-    read,
-    ['gen_ai.response.model', 'gen_ai.request.model', 'llm.model_name', 'embedding.model_name'],
-    str,
-  );
-  const provider = first(read, ['gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'llm.system'], str);
-  const inputTokens = first(
-    read,
-    ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens', 'llm.token_count.prompt'],
-    num,
-  );
-  const outputTokens = first(
-    read,
-    ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens', 'llm.token_count.completion'],
-    num,
-  );
+  const model = first(read, MODEL_KEYS, str);
+  const provider = first(read, PROVIDER_KEYS, str);
+  const inputTokens = first(read, INPUT_TOKEN_KEYS, num);
+  const outputTokens = first(read, OUTPUT_TOKEN_KEYS, num);
   const totalTokens =
-    first(read, ['llm.token_count.total', 'gen_ai.usage.total_tokens'], num) ??
+    first(read, TOTAL_TOKEN_KEYS, num) ??
     (inputTokens !== null || outputTokens !== null ? (inputTokens ?? 0) + (outputTokens ?? 0) : null);
-  const costUsd = first(read, ['gen_ai.usage.cost', 'llm.cost.total'], num);
+  const costUsd = first(read, COST_KEYS, num);
 
   let input: TraceMessage[] = [];
   let output: TraceMessage[] = [];
@@ -241,9 +259,9 @@ export function interpret(attrs: Record<string, unknown>, events: SpanEvent[]): 
     input,
     output,
     contexts,
-    sessionId: first(read, ['gen_ai.conversation.id', 'session.id'], str),
-    userId: first(read, ['user.id', 'enduser.id', 'gen_ai.user.id'], str),
-    segment: first(read, ['assay.segment', 'segment'], str),
+    sessionId: first(read, SESSION_KEYS, str),
+    userId: first(read, USER_KEYS, str),
+    segment: first(read, SEGMENT_KEYS, str),
     promptVersion: first(read, PROMPT_VERSION_KEYS, str),
     evaluations,
     consumed,

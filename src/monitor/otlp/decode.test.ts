@@ -89,6 +89,41 @@ describe('OTLP protobuf decoding', () => {
     );
   });
 
+  it('keeps the last member of an AnyValue that a body sends two of, as protobuf merges them', () => {
+    // Two AnyValue encodings one after the other are one AnyValue with both members set; the
+    // official decoder keeps the last (and our values read `stringValue` first).
+    const common = root.opentelemetry.proto.common.v1;
+    const value = Buffer.concat([
+      common.AnyValue.encode({ stringValue: 'first' }).finish(),
+      common.AnyValue.encode({ intValue: 7 }).finish(),
+    ]);
+    // Nested by hand: field N of a message holding `inner` (length-delimited).
+    const { Writer } = createRequire(import.meta.url)('protobufjs/minimal.js');
+    const field = (n: number, inner: Uint8Array) =>
+      Buffer.from(
+        Writer.create()
+          .uint32((n << 3) | 2)
+          .bytes(inner)
+          .finish(),
+      );
+    const span = Buffer.concat([
+      root.opentelemetry.proto.trace.v1.Span.encode({
+        traceId: bytes('0102030405060708090a0b0c0d0e0f10'),
+        spanId: bytes('1112131415161718'),
+        name: 's',
+        startTimeUnixNano: 1733380000000000000n.toString(),
+      }).finish(),
+      field(9, Buffer.concat([field(1, Buffer.from('k')), field(2, value)])),
+    ]);
+    const patched = field(1, field(2, field(2, span)));
+    const attribute =
+      decodeProtobufRequest(patched).resourceSpans![0]!.scopeSpans![0]!.spans![0]!.attributes![0]!;
+    expect(attribute.value).toMatchObject({ intValue: expect.anything() });
+    expect(attribute.value!.stringValue ?? null).toBeNull();
+    const theirs = v1.ExportTraceServiceRequest.decode(patched).resourceSpans[0].scopeSpans[0].spans[0];
+    expect(theirs.attributes[0].value.value).toBe('intValue');
+  });
+
   it('encodes a response the official code reads back', () => {
     const partial = { rejectedSpans: 3, errorMessage: 'queue full' };
     const decoded = v1.ExportTraceServiceResponse.decode(encodeProtobufResponse(partial));

@@ -70,6 +70,23 @@ function proto() {
     const any = root.lookupType('opentelemetry.proto.common.v1.AnyValue');
     const proto = any.ctor.prototype as Record<string, unknown>;
     for (const field of any.fieldsArray) proto[field.name] = null;
+    // protobufjs names the member it just decoded through the oneof's virtual property (`value`),
+    // whose setter deletes every other member: six `delete`s on every attribute value, most of the
+    // decoding's time. The property cannot be redefined, so AnyValue gets a prototype of its own
+    // with a setter that deletes only a member that is set: one decoded earlier (a body that sends
+    // two), so the last one still wins as protobuf says.
+    const oneof = any.oneofsArray[0]!;
+    const members = oneof.oneof;
+    const fresh = Object.create(Object.getPrototypeOf(proto)) as Record<string, unknown>;
+    for (const key of Reflect.ownKeys(proto))
+      if (key !== oneof.name) Object.defineProperty(fresh, key, Object.getOwnPropertyDescriptor(proto, key)!);
+    Object.defineProperty(fresh, oneof.name, {
+      get: Object.getOwnPropertyDescriptor(proto, oneof.name)!.get,
+      set(this: Record<string, unknown>, name: string) {
+        for (const member of members) if (member !== name && this[member] !== null) delete this[member];
+      },
+    });
+    (any.ctor as { prototype: object }).prototype = fresh;
     const v1 = 'opentelemetry.proto.collector.trace.v1';
     messages = {
       request: root.lookupType(`${v1}.ExportTraceServiceRequest`),

@@ -60,20 +60,23 @@ function toSpan(
   // Object.assign, not a spread: V8 then grows the spread's copy slowly, key by key (~10 µs a span
   // of 14 attributes, measured with bench/ingest-parts.ts; docs/benchmarks.md).
   const attrs = attributes(span.attributes, Object.assign({}, resource));
-  const events: SpanEvent[] = (span.events ?? []).map((e) => ({
-    name: e?.name ?? '',
-    timeMs: nanosToMs(e?.timeUnixNano),
-    attributes: attributes(e?.attributes),
-  }));
+  const events: SpanEvent[] = [];
+  if (span.events)
+    for (const e of span.events)
+      events.push({
+        name: e?.name ?? '',
+        timeMs: nanosToMs(e?.timeUnixNano),
+        attributes: attributes(e?.attributes),
+      });
   const it = interpret(attrs, events);
   const kept: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(attrs)) if (!it.consumed.has(k)) kept[k] = v;
+  for (const k in attrs) if (!it.consumed.has(k)) kept[k] = attrs[k];
   const kind = typeof span.kind === 'number' ? SPAN_KINDS[span.kind] : span.kind;
   if (kind && kind !== 'unspecified')
     kept['otel.span.kind'] = String(kind)
       .replace(/^SPAN_KIND_/, '')
       .toLowerCase();
-  const other = events.filter((e) => !it.consumedEvents.has(e));
+  const other = events.length === 0 ? events : events.filter((e) => !it.consumedEvents.has(e));
   if (other.length > 0) kept['otel.events'] = other;
   const statusCode = span.status?.code;
   const failed = statusCode === 2 || statusCode === 'STATUS_CODE_ERROR';

@@ -28,23 +28,21 @@ export function nanosToMs(v: unknown): number | undefined {
 }
 
 /**
- * Whether a field was sent. Decoded protobuf messages may carry defaults on their prototype (`''`,
- * `0`) for the members of a oneof that were not sent: only own properties count.
+ * The value of whichever member of the oneof was sent. An unsent member reads `null` on a decoded
+ * protobuf message (`decode.ts` sets them so on the prototype) and `undefined` in the JSON encoding,
+ * so `!= null` tells the sent one without an own-property lookup per member (this runs for every
+ * attribute of every span).
  */
-function sent(v: object, key: string): boolean {
-  return Object.hasOwn(v, key) && (v as Record<string, unknown>)[key] != null;
-}
-
 export function anyValue(v: OtlpAnyValue | null | undefined): unknown {
   if (!v) return null;
-  if (sent(v, 'stringValue')) return v.stringValue;
-  if (sent(v, 'boolValue')) return v.boolValue;
-  if (sent(v, 'intValue')) return int64(v.intValue);
-  if (sent(v, 'doubleValue')) return Number(v.doubleValue);
-  if (sent(v, 'arrayValue')) return (v.arrayValue!.values ?? []).map(anyValue);
-  if (sent(v, 'kvlistValue')) return attributes(v.kvlistValue!.values);
-  if (sent(v, 'bytesValue'))
-    return typeof v.bytesValue === 'string' ? v.bytesValue : Buffer.from(v.bytesValue!).toString('base64');
+  if (v.stringValue != null) return v.stringValue;
+  if (v.boolValue != null) return v.boolValue;
+  if (v.intValue != null) return int64(v.intValue);
+  if (v.doubleValue != null) return Number(v.doubleValue);
+  if (v.arrayValue != null) return (v.arrayValue.values ?? []).map(anyValue);
+  if (v.kvlistValue != null) return attributes(v.kvlistValue.values);
+  if (v.bytesValue != null)
+    return typeof v.bytesValue === 'string' ? v.bytesValue : Buffer.from(v.bytesValue).toString('base64');
   return null;
 }
 
@@ -68,5 +66,6 @@ export function hexId(v: Uint8Array | string | null | undefined): string | undef
     return bytes.length === 16 || bytes.length === 8 ? bytes.toString('hex') : undefined;
   }
   if (v.length === 0) return undefined;
-  return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
+  // protobufjs hands out Buffer views when decoding a Buffer: no second view to make.
+  return (Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength)).toString('hex');
 }
