@@ -78,7 +78,8 @@ describe.runIf(probe.ok || process.env.CI)('rate limits shared across workers', 
     // Both runs met the quota (the test would prove nothing otherwise) …
     expect(one.rateLimited).toBeGreaterThan(0);
     expect(two.maxInFlight).toBeGreaterThan(QUOTA);
-    // … and the second worker did not double them.
-    expect(two.rateLimited).toBeLessThanOrEqual(1.5 * one.rateLimited + 10);
+    // … and the second worker did not double them. Its first burst is not shared (workers that start
+    // together each start at their own concurrency): up to CONCURRENCY more 429s are its own.
+    expect(two.rateLimited).toBeLessThanOrEqual(1.5 * one.rateLimited + CONCURRENCY);
   }, 180_000);
 });

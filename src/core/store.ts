@@ -60,8 +60,11 @@ export interface Store {
    * (run, target, case, repeat) is stored already replaces it: one row per key, whoever writes twice.
    */
   saveResults(results: ResultRecord[], options?: SaveResultsOptions): Promise<void>;
-  /** Streams a run's results in insertion order, without holding them all in memory. */
-  results(runId: string): AsyncIterable<ResultRecord>;
+  /**
+   * Streams a run's results in insertion order, without holding them all in memory; with
+   * `caseIds`, only those cases' (a distributed worker's chunk, without reading the whole run).
+   */
+  results(runId: string, options?: { caseIds?: string[] }): AsyncIterable<ResultRecord>;
   /** One page of a run's results, filtered and sorted by the database (the web app's case table). */
   queryResults(runId: string, query: ResultQuery): Promise<ResultPage>;
   /** One result by its row id, with its dataset case; undefined when the run has no such result. */

@@ -3,7 +3,7 @@ import type PgBoss from 'pg-boss';
 import type { Pools } from '../runner/call-target.js';
 
 /** How often a worker beats and brings its limiters in line with the shared limits. */
-export const SYNC_MS = 200;
+export const SYNC_MS = 100;
 
 /** The tables of the shared limits, in the queue's schema (made once by `openQueue`). */
 export function sharedLimitTablesSql(schema: string): string {
@@ -25,8 +25,8 @@ export interface SharedLimits {
  * `assay worker` on the queue's PostgreSQL, so N workers do not multiply an endpoint's 429s. Each
  * worker beats in `assay_worker_beats` (live: seen in the last 10 s) and adds its endpoints'
  * push-backs to a counter per endpoint. Each limiter then climbs N times slower (N live workers:
- * together they climb as one limiter would) and halves when other workers were pushed back since
- * its last look, as it halves at once on its own. With no push-back a worker keeps its whole
+ * together they climb as one limiter would) and halves once per push-back the other workers
+ * reported since its last look, as it halves at once on its own. With no push-back a worker keeps its whole
  * `--concurrency`: sharing costs no throughput below the endpoint's limit. A sync that fails
  * leaves the limiters as they are (they keep adapting on their own) and is tried again next tick.
  */
@@ -63,7 +63,8 @@ export function startSharedLimits(
       const total = Number(row.total);
       // The first look only learns where the counter stands: earlier push-backs are history.
       const others = mine ? total - mine.total - own : 0;
-      if (others > 0) limiter.backOff();
+      // Each push-back anywhere halves every limiter of the endpoint, as it halves one process's.
+      for (let i = 0; i < Math.min(others, 8); i++) limiter.backOff();
       limiter.share(row.live);
       known.set(endpoint, { sent: (mine?.sent ?? 0) + own, total });
     }

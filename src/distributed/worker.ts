@@ -26,13 +26,22 @@ export interface WorkerOptions {
   log?: (line: string) => void;
 }
 
+/** How long a worker with nothing to do waits before asking the queue again. */
+const POLL_MS = 500;
+/**
+ * Chunks a worker holds at once. Its calls in flight stay within `--concurrency` (the endpoints'
+ * limiters are the worker's, shared by its chunks); a second chunk keeps every slot busy while the
+ * first one's last calls finish, and while the next chunk is fetched and its results looked up.
+ */
+const CHUNKS_IN_HAND = 2;
+
 /**
  * `assay worker`: takes chunks of any run from the queue and runs them with the same runner as
  * `assay eval`, writing each result to the store as it completes; the chunk's last results are
- * committed in one transaction with the job's completion (`chunkSink`). A chunk's results already
- * stored (by a worker that died) are kept, not called again; a result written twice replaces itself
- * (one row per run, target, case and repeat). pg-boss's own completion once the handler returns
- * then finds the job completed and changes nothing. Resolves with a function that stops the worker.
+ * committed in one transaction with the job's completion (`chunkSink`), and a chunk that fails is
+ * handed back to pg-boss (`fail`: retried). A chunk's results already stored (by a worker that
+ * died) are kept, not called again; a result written twice replaces itself (one row per run,
+ * target, case and repeat). Resolves with a function that stops the worker.
  */
 export async function startWorker(options: WorkerOptions): Promise<{ stop(): Promise<void> }> {
   const { store, boss } = options;
@@ -53,44 +62,84 @@ export async function startWorker(options: WorkerOptions): Promise<{ stop(): Pro
     onError: (error) => options.log?.(`assay worker: shared rate limits: ${errorMessage(error)}\n`),
   });
   await shared.sync();
-  await boss.work<EvalJob>(EVAL_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-    for (const job of jobs) {
-      const { run, suite, config, cache } = await suiteFor(job.data.runId);
-      const wanted = new Set(job.data.caseIds);
-      const cases = suite.dataset.cases.filter((c) => wanted.has(c.id));
-      const completed: ResultRecord[] = [];
-      for await (const r of store.results(run.id))
-        if (r.output !== null && wanted.has(r.caseId)) completed.push(r);
-      const items = cases.length * suite.targets.length * (run.provenance.repeat ?? 1);
-      const sink = chunkSink(store, boss, job.id, items - completed.length);
-      const outcome = await evalSuite(suite, run, {
-        store,
-        sink,
-        pools,
-        cases,
-        completed,
-        concurrency: options.concurrency,
-        // The run's config, as `assay eval` runs it in process; repeats are never answered from the cache.
-        retries: config.retries,
-        timeoutMs: config.timeoutMs,
-        cache: cache && (run.provenance.repeat ?? 1) <= 1,
-        // A killed worker loses at most its calls in flight: each result is committed before the next call.
-        maxUnwritten: 0,
-        signal: controller.signal,
+
+  const runChunk = async (job: PgBoss.Job<EvalJob>): Promise<void> => {
+    const { run, suite, config, cache } = await suiteFor(job.data.runId);
+    const wanted = new Set(job.data.caseIds);
+    const cases = suite.dataset.cases.filter((c) => wanted.has(c.id));
+    const completed: ResultRecord[] = [];
+    for await (const r of store.results(run.id, { caseIds: job.data.caseIds }))
+      if (r.output !== null) completed.push(r);
+    const items = cases.length * suite.targets.length * (run.provenance.repeat ?? 1);
+    const sink = chunkSink(store, boss, job.id, items - completed.length);
+    const outcome = await evalSuite(suite, run, {
+      store,
+      sink,
+      pools,
+      cases,
+      completed,
+      concurrency: options.concurrency,
+      // The run's config, as `assay eval` runs it in process; repeats are never answered from the cache.
+      retries: config.retries,
+      timeoutMs: config.timeoutMs,
+      cache: cache && (run.provenance.repeat ?? 1) <= 1,
+      // A killed worker loses at most its calls in flight: each result is committed before the next call.
+      maxUnwritten: 0,
+      signal: controller.signal,
+    });
+    // Not finished here: pg-boss hands the chunk out again; what was stored is kept.
+    if (outcome.status !== 'completed') throw new Error(`chunk of run ${run.id}: ${outcome.status}`);
+    if (items === completed.length) await sink.finishEmpty();
+    else if (sink.written !== items - completed.length)
+      throw new Error(
+        `chunk of run ${run.id}: ${sink.written} of ${items - completed.length} results written`,
+      );
+    options.log?.(`assay worker: run ${run.id}: ${cases.length} cases done\n`);
+  };
+
+  const inHand = new Set<Promise<void>>();
+  let stopping = false;
+  let wake: (() => void) | undefined;
+  const idle = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  const take = (job: PgBoss.Job<EvalJob>) => {
+    const running: Promise<void> = runChunk(job)
+      .catch(async (error) => {
+        options.log?.(`assay worker: ${errorMessage(error)}\n`);
+        await boss.fail(EVAL_QUEUE, job.id, { message: errorMessage(error) }).catch(() => {});
+      })
+      .finally(() => {
+        inHand.delete(running);
+        wake?.();
       });
-      // Not finished here: pg-boss hands the chunk out again; what was stored is kept.
-      if (outcome.status !== 'completed') throw new Error(`chunk of run ${run.id}: ${outcome.status}`);
-      if (items === completed.length) await sink.finishEmpty();
-      else if (sink.written !== items - completed.length)
-        throw new Error(
-          `chunk of run ${run.id}: ${sink.written} of ${items - completed.length} results written`,
-        );
-      options.log?.(`assay worker: run ${run.id}: ${cases.length} cases done\n`);
+    inHand.add(running);
+  };
+  // Our own loop rather than pg-boss's work(): that one runs one batch at a time and waits out its
+  // polling interval after each, which left a worker's slots idle between chunks.
+  const loop = (async () => {
+    while (!stopping) {
+      if (inHand.size >= CHUNKS_IN_HAND) {
+        await idle(POLL_MS);
+        continue;
+      }
+      const [job] = await boss.fetch<EvalJob>(EVAL_QUEUE, { batchSize: 1 });
+      if (job && !stopping) take(job);
+      else if (!job) await idle(POLL_MS);
     }
-  });
+  })();
   return {
     async stop() {
+      stopping = true;
+      wake?.();
+      await loop;
       controller.abort();
+      await Promise.all(inHand);
       await shared.stop();
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     },

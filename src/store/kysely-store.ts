@@ -239,14 +239,18 @@ export class KyselyStore implements Store {
     });
   }
 
-  async *results(runId: string): AsyncIterable<ResultRecord> {
+  async *results(runId: string, options: { caseIds?: string[] } = {}): AsyncIterable<ResultRecord> {
+    const { caseIds } = options;
+    if (caseIds?.length === 0) return;
     let after = 0;
     for (;;) {
-      const rows = await this.db
+      let query = this.db
         .selectFrom('results')
         .selectAll()
         .where('run_id', '=', runId)
-        .where('id', '>', after)
+        .where('id', '>', after);
+      if (caseIds) query = query.where('case_id', 'in', caseIds);
+      const rows = await query
         .orderBy('id')
         .limit(PAGE)
         .execute();

@@ -214,6 +214,19 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       expect(all[0]).toEqual(redo);
     });
 
+    it('results(runId, { caseIds }) streams only those cases of that run', async () => {
+      await store.createRun(run('only-1'));
+      await store.saveResults(['a', 'b', 'c', 'd'].map((id) => result('only-1', id)));
+      await store.saveResults([result('only-1', 'b', { target: 'u' }), result('other-only', 'b')]);
+      const some: string[] = [];
+      for await (const r of store.results('only-1', { caseIds: ['b', 'd'] }))
+        some.push(`${r.caseId}/${r.target}`);
+      expect(some).toEqual(['b/t', 'd/t', 'b/u']);
+      const none: unknown[] = [];
+      for await (const r of store.results('only-1', { caseIds: [] })) none.push(r);
+      expect(none).toEqual([]);
+    });
+
     it('saveResults runs inTransaction inside the results transaction: it sees them, and its failure rolls them back', async () => {
       await store.createRun(run('tx-1'));
       let seen: unknown[] = [];
