@@ -250,10 +250,7 @@ export class KyselyStore implements Store {
         .where('run_id', '=', runId)
         .where('id', '>', after);
       if (caseIds) query = query.where('case_id', 'in', caseIds);
-      const rows = await query
-        .orderBy('id')
-        .limit(PAGE)
-        .execute();
+      const rows = await query.orderBy('id').limit(PAGE).execute();
       if (rows.length === 0) return;
       const ids = rows.map((r) => Number(r.id));
       const scores = await this.db.selectFrom('scores').selectAll().where('result_id', 'in', ids).execute();
