@@ -2,8 +2,8 @@ import { AssayError } from '../core/errors.js';
 import type { LabelRow as HumanLabel } from '../judge/calibration/labels.js';
 import { aggregateKey } from '../judge/calibration/select.js';
 import type { AggregatedReviewItem } from './export.js';
-import { isRunSource } from './from-run.js';
 import type { LabelRow, Queue } from './model.js';
+import { isRunSource } from './model.js';
 
 export interface ReviewCalibrationInput {
   queue: Queue;

@@ -1,7 +1,7 @@
 import type { ReviewedFrom } from '../core/case.js';
 import type { AggregatedItem } from './aggregate.js';
-import { isRunSource } from './from-run.js';
 import type { Item, Queue } from './model.js';
+import { isRunSource } from './model.js';
 
 /** An item with its aggregated labels, as `reviewService().aggregated` returns them. */
 export type AggregatedReviewItem = Item & { aggregate: AggregatedItem };

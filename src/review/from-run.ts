@@ -35,15 +35,6 @@ export interface RunSource {
   expectedEvaluators?: string[];
 }
 
-/**
- * Whether an item's source is one output of a run (`kind: "run"`, or a judge–human `disagreement`
- * on one): such items export with the case's variables and calibrate against the run's judge.
- */
-export const isRunSource = (source: unknown): boolean => {
-  const kind = (source as { kind?: unknown } | null | undefined)?.kind;
-  return kind === 'run' || kind === 'disagreement';
-};
-
 export interface RunItemsOptions {
   runId: string;
   /** The project (name) the run must belong to: the queue's. */

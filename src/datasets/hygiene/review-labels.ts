@@ -1,7 +1,7 @@
 import { canonicalJson } from '../../core/canonical.js';
 import type { Case } from '../../core/case.js';
 import type { AggregatedReviewItem } from '../../review/export.js';
-import type { LabelRow, Queue, Score } from '../../review/model.js';
+import { isRunSource, type LabelRow, type Queue, type Score } from '../../review/model.js';
 
 /** A queue's items with their labels aggregated over the recent ratings (`reviewService().aggregated`). */
 export interface ReviewedQueue {
@@ -184,7 +184,7 @@ export function reviewLabelCheck(
       if (!c || item.aggregate.n === 0) continue;
       // Another dataset's case of that id, or this case before its input was edited.
       // A run's output (`review add --run`, or `--disagreements`, which copies the run item's source).
-      const fromRun = source.kind === 'run' || source.kind === 'disagreement';
+      const fromRun = isRunSource(source);
       const input = fromRun ? source.vars : item.input;
       if (!same(input, fromRun ? c.vars : c.turns ? c.turns.map((t) => t.user) : c.vars)) continue;
       const humans = humansOn(rule, item, rows);
