@@ -112,34 +112,45 @@ export async function monitorRunCommand(
     // A `review:` rule naming a missing queue is a config error: said before any work.
     if (config.review)
       await queueNamed(stores.reviews, project.id, config.review.queue, 'monitor.review.queue');
-    const report = await runMonitor({
-      config,
-      from,
-      to,
-      window,
-      traffic: (a, b) => loadTraffic(stores.traces, project.id, a, b),
-      embed: parts.embed,
-      ...(parts.evaluators ? { evaluators: parts.evaluators, models: parts.models } : {}),
-      runs: await stores.runs.listRuns({ limit: 10_000, project: project.name }),
-    });
-    const written = await writeOnlineScores(stores.traces, project.id, report.newScores, Date.now());
-    if (otlp) {
-      const { exportOnlineScores } = await import('../otel/online-scores.js');
-      const tally = await exportOnlineScores(otlp, report.newScores);
-      process.stderr.write(
-        tally.failed === 0
-          ? `assay monitor: ${tally.exported} online-score spans exported over OTLP\n`
-          : `assay monitor: warning: ${tally.failed} online-score spans not exported over OTLP: ${tally.error}\n`,
-      );
-    }
-    const recorded = await recordAlerts(report.alerts, stores.alerts, {
-      projectId: project.id,
-      cooldownMs: config.alerts.cooldown,
-      ...(config.alerts.notify.webhook ? { webhook: config.alerts.notify.webhook } : {}),
-    });
-    const queued = config.review
-      ? await feedReviewQueue(stores.reviews, project.id, config.review, report.review, Date.now())
-      : undefined;
+    // The same claim as the servers' monitor worker (an advisory lock per project on PostgreSQL): a
+    // cron'd run beside running servers waits for their pass, and theirs for it, so no trace is
+    // scored twice. The traffic is loaded under the claim, after any pass that held it.
+    const { report, written, recorded, queued } = await stores.claims.exclusive(
+      project.id,
+      'monitor',
+      async () => {
+        const report = await runMonitor({
+          config,
+          from,
+          to,
+          window,
+          traffic: (a, b) => loadTraffic(stores.traces, project.id, a, b),
+          embed: parts.embed,
+          ...(parts.evaluators ? { evaluators: parts.evaluators, models: parts.models } : {}),
+          runs: await stores.runs.listRuns({ limit: 10_000, project: project.name }),
+        });
+        const written = await writeOnlineScores(stores.traces, project.id, report.newScores, Date.now());
+        if (otlp) {
+          const { exportOnlineScores } = await import('../otel/online-scores.js');
+          const tally = await exportOnlineScores(otlp, report.newScores);
+          process.stderr.write(
+            tally.failed === 0
+              ? `assay monitor: ${tally.exported} online-score spans exported over OTLP\n`
+              : `assay monitor: warning: ${tally.failed} online-score spans not exported over OTLP: ${tally.error}\n`,
+          );
+        }
+        const recorded = await recordAlerts(report.alerts, stores.alerts, {
+          projectId: project.id,
+          cooldownMs: config.alerts.cooldown,
+          ...(config.alerts.notify.webhook ? { webhook: config.alerts.notify.webhook } : {}),
+        });
+        const queued = config.review
+          ? await feedReviewQueue(stores.reviews, project.id, config.review, report.review, Date.now())
+          : undefined;
+        return { report, written, recorded, queued };
+      },
+      () => process.stderr.write("assay monitor: waiting for a running server's monitor pass to finish\n"),
+    );
     const out = {
       windows: report.windows,
       correlation: report.correlation,

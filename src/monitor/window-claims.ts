@@ -14,6 +14,13 @@ export interface WindowClaims {
     windowStart: number,
     fn: () => Promise<void>,
   ): Promise<ClaimOutcome>;
+  /**
+   * Runs `fn` holding the job's claim, waiting while another instance holds it (`onWait` is called
+   * once when it has to): a pass outside `assay serve` (`assay monitor run --once` from cron) never
+   * runs beside a server's pass over the same traffic, so no trace is scored by both. It records
+   * no window: its windows need not be the server's.
+   */
+  exclusive<T>(projectId: string, job: string, fn: () => Promise<T>, onWait?: () => void): Promise<T>;
 }
 
 /** One process and nothing else to agree with: every window runs. */
@@ -22,4 +29,5 @@ export const localClaims: WindowClaims = {
     await fn();
     return 'ran';
   },
+  exclusive: (_projectId, _job, fn) => fn(),
 };

@@ -61,9 +61,12 @@ export async function openMonitorStores(db: string | undefined): Promise<{
   traces: TraceStore;
   alerts: AlertStore;
   reviews: ReviewStore;
+  /** The servers' monitor claims: a pass here waits for a server's pass of the same project. */
+  claims: WindowClaims;
   close(): Promise<void>;
 }> {
   const store = await openKyselyStore(db);
+  const { kyselyWindowClaims } = await import('./window-claims.js');
   const { traceStoreOn } = await import('./trace-store.js');
   const { kyselyAlertStore } = await import('./alert-store.js');
   const { kyselyReviewStore } = await import('./review-store.js');
@@ -73,6 +76,7 @@ export async function openMonitorStores(db: string | undefined): Promise<{
     traces,
     alerts: kyselyAlertStore(store.db),
     reviews: kyselyReviewStore(store.db),
+    claims: kyselyWindowClaims(store.db, store.dialect),
     close: () => traces.close(),
   };
 }
