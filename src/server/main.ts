@@ -26,8 +26,8 @@ export interface ServeOptions {
   /** The built web app to serve at `/` (default: the package's web/dist). */
   webDir?: string;
   /**
-   * Worker threads decoding OTLP bodies (default 0: on the main thread). Threads move ~60% of the CPU
-   * off the main thread but cost ~20 µs a span in copying and ~100 MB of heaps (docs/benchmarks.md).
+   * Worker threads decoding OTLP bodies (default 0: on the main thread). A thread takes ~9 µs a span
+   * off the main thread for ~4 µs more in all (copying) and ~20–35 MB of heap (docs/benchmarks.md).
    */
   threads?: number;
   /**
