@@ -76,6 +76,8 @@ export const METRIC_DRIFT = [
  */
 export const monitorSchema = z.strictObject({
   project: z.string().min(1).default('default'),
+  /** How often `assay serve` looks for a window that has closed (default 1m). */
+  checkEvery: duration.default(60_000),
   /** Dot paths into a trace (`tags.segment`, `model`, `promptVersion`, `metadata.plan`) whose values stratify traffic. */
   segments: z.array(z.string().min(1)).default(['tags.segment']),
   sampling: z

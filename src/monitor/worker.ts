@@ -27,7 +27,7 @@ export interface WorkerOptions {
   embedder?: string;
   evaluators?: OnlineEvaluator[];
   models?: ModelCaller;
-  /** How often to look for a newly completed window (default 60 s). */
+  /** How often to look for a newly completed window (default: the config's `checkEvery`, 1m). */
   intervalMs?: number;
   now?: () => number;
   /** Where a failed pass is reported (default: stderr); the worker keeps going. */
@@ -128,7 +128,7 @@ export function startMonitorWorker(opts: WorkerOptions): MonitorWorker {
       });
     return running;
   };
-  const timer = setInterval(() => void tick(), opts.intervalMs ?? 60_000);
+  const timer = setInterval(() => void tick(), opts.intervalMs ?? opts.config.checkEvery);
   timer.unref();
   return {
     tick,
