@@ -3,8 +3,10 @@
  * `resource/v1`, `common/v1`) as a protobufjs JSON descriptor: field names (camelCase, as protobufjs
  * gives them), numbers and wire types. Written out here so that decoding needs only `protobufjs`
  * (~4 MB) rather than `@opentelemetry/otlp-transformer` and the SDK packages it depends on (~29 MB).
- * `decode.test.ts` checks it against that package's generated code on a request using every field. Enums are
- * read as their integers (`kind`, `code`), as `otlp/to-batch.ts` expects.
+ * No package ships the .proto files or a descriptor (docs/design/otlp-descriptor.md): `trace-proto.test.ts`
+ * checks every field of every message here against that package's generated code, and `decode.test.ts`
+ * decodes a request using every field with both. Enums are read as their integers (`kind`, `code`), as
+ * `otlp/to-batch.ts` expects.
  */
 
 type Fields = Record<string, { id: number; type: string; rule?: 'repeated' }>;
