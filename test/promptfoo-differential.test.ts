@@ -94,6 +94,19 @@ describe('promptfoo suites run by Assay against promptfoo’s own recorded verdi
     expect([passing, total]).toEqual([9, 16]);
   });
 
+  it('grades llm-rubric (with and without threshold), model-graded-closedqa and factuality as promptfoo does', async () => {
+    const from = server.requests.length;
+    const { diffs, passing, total } = await differences('graded');
+    expect(diffs).toEqual([]);
+    expect([passing, total]).toEqual([20, 32]);
+    // promptfoo sends the closedqa prompt as a lone system message; so does Assay.
+    const roles = server.requests
+      .slice(from)
+      .map((r) => (r.body as { messages: { role: string }[] }).messages.map((m) => m.role).join(','));
+    expect(roles.filter((r) => r === 'system')).toHaveLength(5);
+    expect(roles.filter((r) => r === 'system,user')).toHaveLength(27);
+  });
+
   it('names each case as promptfoo does: metadata.id, else description, else position', async () => {
     const { config } = await loadConfig(join(FIXTURE, 'promptfooconfig.yaml'), {
       OPENAI_BASE_URL: server.baseURL,

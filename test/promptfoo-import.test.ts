@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readRaw } from '../src/config/load.js';
@@ -62,7 +62,7 @@ describe('assay import promptfoo', () => {
     }
   });
 
-  for (const suite of ['tools', 'rag']) {
+  for (const suite of ['tools', 'rag', 'graded']) {
     it(`converts the ${suite} suite into an assay.yaml that gives promptfoo’s verdict on each test`, async () => {
       const file = join(FIXTURE, suite, 'promptfooconfig.yaml');
       const { raw, lineOf } = await readRaw(file);
@@ -70,10 +70,12 @@ describe('assay import promptfoo', () => {
       const converted = await convertPromptfoo(raw as Record<string, unknown>, file, lineOf, env);
       const tmp = tempDir();
       try {
-        // The custom provider is the one file the converted suite still needs beside it.
-        if (suite === 'rag')
-          copyFileSync(join(FIXTURE, suite, 'provider.mjs'), join(tmp.dir, 'provider.mjs'));
-        const config = join(tmp.dir, 'assay.yaml');
+        // The custom provider is the one file the converted suites still need where they name it
+        // (the rag suite's, beside it; the graded suite's, ../rag/provider.mjs).
+        mkdirSync(join(tmp.dir, suite));
+        mkdirSync(join(tmp.dir, 'rag'), { recursive: true });
+        copyFileSync(join(FIXTURE, 'rag', 'provider.mjs'), join(tmp.dir, 'rag', 'provider.mjs'));
+        const config = join(tmp.dir, suite, 'assay.yaml');
         writeFileSync(config, convertedToYaml(converted, 'promptfooconfig.yaml'));
         const { results } = await runConfig(config, join(tmp.dir, 'assay.db'), {
           env: { OPENAI_API_KEY: 'sk-test' },

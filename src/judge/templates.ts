@@ -17,6 +17,10 @@ export const BUILTIN_PROMPTS = {
   'answer-relevance': 'v1',
   'faithfulness-statements': 'v1',
   'faithfulness-nli': 'v1',
+  // promptfoo's llm-rubric, model-graded-closedqa and factuality prompts, word for word.
+  'llm-rubric': 'v1',
+  closedqa: 'v1',
+  'factuality-categories': 'v1',
 } as const;
 
 export type BuiltinPrompt = keyof typeof BUILTIN_PROMPTS;
@@ -36,7 +40,10 @@ export interface JudgePromptRecord {
 
 export interface JudgePrompt {
   record: Omit<JudgePromptRecord, 'evaluator'>;
-  /** Renders the chat messages: the text before a line `--- user ---` is the system message. */
+  /**
+   * Renders the chat messages: the text before a line `--- user ---` is the system message; with
+   * nothing after that line, the system message is sent alone.
+   */
   render(scope: Record<string, unknown>): ChatMessage[];
 }
 
@@ -118,12 +125,12 @@ export function loadJudgePrompt(
       if (parts.length < 2) return [{ role: 'user', content: rendered.trim() }];
       const system = parts[0]!.trim();
       const user = parts.slice(1).join('\n').trim();
-      return system
-        ? [
-            { role: 'system', content: system },
-            { role: 'user', content: user },
-          ]
-        : [{ role: 'user', content: user }];
+      if (!system) return [{ role: 'user', content: user }];
+      if (!user) return [{ role: 'system', content: system }];
+      return [
+        { role: 'system', content: system },
+        { role: 'user', content: user },
+      ];
     },
   };
 }

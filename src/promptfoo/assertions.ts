@@ -56,6 +56,8 @@ export const SUPPORTED = [
   'is-valid-openai-tools-call',
 ] as const;
 
+const IGNORED_NOT = ['not-is-valid-openai-tools-call', 'not-factuality', 'not-model-graded-closedqa'];
+
 /** Why the rest are refused, where there is more to say than "not supported". */
 const REFUSED: Record<string, string> = {
   python: 'Assay runs no Python: rewrite it as a javascript assertion or a function evaluator',
@@ -84,9 +86,9 @@ export function mapAssertion(
     problems.add({ ...at, field: `${at.field}.weight` }, 'weight must be a number ≥ 0');
   if (base === 'assert-set')
     return inverse ? refuse(at, problems, a.type) : assertSet(a, at, problems, weight, facts);
-  // promptfoo ignores the not- of this one: its not- form passes and fails as the plain one.
-  if (a.type === 'not-is-valid-openai-tools-call')
-    return refuse(at, problems, a.type, 'promptfoo does not negate it; use is-valid-openai-tools-call');
+  // promptfoo ignores the not- of these: their not- form passes and fails as the plain one.
+  if (IGNORED_NOT.includes(a.type))
+    return refuse(at, problems, a.type, `promptfoo does not negate it; use ${base}`);
   if (!(SUPPORTED as readonly string[]).includes(base)) return refuse(at, problems, a.type, REFUSED[base]);
   const mapped = baseConfig(base, a, at, problems, facts);
   if (!mapped) return undefined;

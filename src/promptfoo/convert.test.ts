@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { mapAssertion } from './assertions.js';
 import { convertPromptfoo, isPromptfooConfig } from './convert.js';
 import { assertionFromCell } from './csv-tests.js';
+import { Problems } from './problems.js';
 
 let dir: string | undefined;
 afterEach(() => {
@@ -156,5 +158,29 @@ tests:
     const { buildSuite } = await import('../suite/build-suite.js');
     const suite = await buildSuite(await loadConfig(file, {}), { env: {}, assayVersion: 'test' });
     expect(suite.dataset.cases).toHaveLength(1);
+  });
+});
+
+describe("promptfoo's model-graded assertions", () => {
+  it('map onto the evaluators that grade as promptfoo does; their ignored not- forms are refused', () => {
+    const problems = new Problems();
+    const at = { file: 'promptfooconfig.yaml', field: 'tests[0].assert[0]' };
+    const rubric = mapAssertion({ type: 'llm-rubric', value: 'polite', threshold: 0.7 }, at, problems);
+    expect(rubric?.config).toMatchObject({ type: 'llm-rubric', value: 'polite', threshold: 0.7 });
+    const facts = mapAssertion({ type: 'factuality', value: 'Paris' }, at, problems);
+    expect(facts?.config).toMatchObject({ type: 'model-graded-factuality', value: 'Paris' });
+    const qa = mapAssertion({ type: 'model-graded-closedqa', value: 'polite' }, at, problems);
+    expect(qa?.config).toMatchObject({ type: 'model-graded-closedqa', value: 'polite' });
+    expect(problems.size).toBe(0);
+    mapAssertion({ type: 'not-factuality', value: 'Paris' }, at, problems);
+    mapAssertion({ type: 'not-model-graded-closedqa', value: 'x' }, at, problems);
+    expect(() => problems.throwIfAny('promptfooconfig.yaml')).toThrow(
+      expect.objectContaining({
+        details: [
+          'promptfooconfig.yaml: tests[0].assert[0]: assertion type "not-factuality" (promptfoo does not negate it; use factuality)',
+          'promptfooconfig.yaml: tests[0].assert[0]: assertion type "not-model-graded-closedqa" (promptfoo does not negate it; use model-graded-closedqa)',
+        ],
+      }),
+    );
   });
 });

@@ -14,9 +14,9 @@ interface GradedAssertion {
 const RAG = ['context-recall', 'context-faithfulness', 'answer-relevance'];
 
 /**
- * Maps promptfoo's model-graded assertions: `llm-rubric` and `model-graded-closedqa` become a rubric
- * criterion, `factuality` Assay's factuality against the reference, and the RAG checks Assay's
- * promptfoo-compatible evaluators with promptfoo's default threshold (0.5).
+ * Maps promptfoo's model-graded assertions onto Assay's evaluators that grade as promptfoo does (its
+ * prompts, its reading of the answers): `llm-rubric` (with its `threshold`), `model-graded-closedqa`,
+ * `factuality` as `model-graded-factuality`, and the RAG checks with promptfoo's default threshold (0.5).
  */
 export function gradedConfig(
   type: string,
@@ -45,24 +45,24 @@ export function gradedConfig(
     const input = type === 'context-faithfulness' ? { input: '{{ query }}' } : {};
     return { config: { type, ...input, threshold, ...judge }, byPass: false };
   }
-  if (type === 'factuality') {
-    if (typeof a.value !== 'string') {
-      problems.add({ ...at, field: `${at.field}.value` }, '"factuality" needs the reference answer');
-      return undefined;
-    }
-    return { config: { type, groundIn: 'expected', ...judge }, byPass: false, expected: a.value };
-  }
-  if (a.threshold !== undefined)
-    problems.add(
-      { ...at, field: `${at.field}.threshold` },
-      `a threshold on "${a.type}" is not supported yet`,
-    );
   if (typeof a.value !== 'string' || a.value.trim() === '') {
-    problems.add({ ...at, field: `${at.field}.value` }, `"${a.type}" needs its rubric as a string value`);
+    const what =
+      type === 'factuality'
+        ? 'the reference answer'
+        : `its ${type === 'llm-rubric' ? 'rubric' : 'criterion'}`;
+    problems.add({ ...at, field: `${at.field}.value` }, `"${a.type}" needs ${what} as a string value`);
     return undefined;
   }
-  const rubric = type === 'model-graded-closedqa' ? `The answer meets this criterion: ${a.value}` : a.value;
-  return { config: { type: 'rubric', rubric, ...judge }, byPass: false };
+  if (type === 'factuality')
+    return {
+      config: { type: 'model-graded-factuality', value: a.value, ...judge },
+      byPass: false,
+      expected: a.value,
+    };
+  if (type === 'model-graded-closedqa') return { config: { type, value: a.value, ...judge }, byPass: false };
+  // llm-rubric: promptfoo passes at a threshold only when the grader also said pass.
+  const threshold = a.threshold === undefined ? {} : { threshold: a.threshold };
+  return { config: { type, value: a.value, ...threshold, ...judge }, byPass: false };
 }
 
 /**
