@@ -2,6 +2,7 @@
 // its own at --concurrency 20, on a run of CASES cases against bench/fake-server.mjs answering in
 // 50 ms (its own process). Run: npm run build && npx tsx bench/workers-throughput.ts [cases] [reps]
 // Needs PostgreSQL (ASSAY_BENCH_PG_URL, default the test server) and pg-boss installed.
+// ASSAY_BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR' writes a CPU profile per worker.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -39,8 +40,12 @@ function writeSuite(dir: string, port: number): void {
   );
 }
 
+/** Node options for the worker processes only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them. */
+const WORKER_NODE_ARGS = (process.env.ASSAY_BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 function cli(args: string[], cwd: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [join(root, 'bin/assay.js'), ...args], {
+  const node = args[0] === 'worker' ? WORKER_NODE_ARGS : [];
+  return spawn(process.execPath, [...node, join(root, 'bin/assay.js'), ...args], {
     cwd,
     env: { ...process.env, ...env, CI: '1' },
     stdio: ['ignore', 'ignore', 'pipe'],

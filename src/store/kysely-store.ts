@@ -1,31 +1,23 @@
 import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import { AssayError } from '../core/errors.js';
-import { redactCredentials, redactSecrets } from '../core/redact.js';
+import { redactSecrets } from '../core/redact.js';
 import type { ResultDetail, ResultPage, ResultQuery } from '../core/result-query.js';
 import type { ResultRecord, RunRecord } from '../core/run.js';
-import { DEFAULT_PROJECT, resultKey } from '../core/run.js';
+import { DEFAULT_PROJECT } from '../core/run.js';
 import type { DatasetRecord, RunScope, SaveResultsOptions, Store } from '../core/store.js';
 import type { Dialect } from './migrations.js';
 import { queryResults, resultDetail } from './result-query.js';
+import { CHUNK, chunks, redacted, writeResults } from './result-write.js';
 import type { Database } from './schema.js';
 
 const PAGE = 500;
 
 /** Runs an ambiguous id prefix lists. */
 const AMBIGUOUS_SHOWN = 5;
-/** Rows per multi-row INSERT: well under both dialects' bound-parameter limits. */
-const CHUNK = 200;
 
 const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 const parse = <T>(text: string | null): T | undefined =>
   text === null ? undefined : (JSON.parse(text) as T);
-
-/** `xs` in slices of `size`, for multi-row INSERTs under the bound-parameter limits. */
-export function chunks<T>(xs: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
-  return out;
-}
 
 /**
  * The store on any Kysely database: SQLite and PostgreSQL share this code, the schema and the
@@ -190,46 +182,13 @@ export class KyselyStore implements Store {
     const { inTransaction } = options;
     if (results.length === 0 && this.pendingCache.size === 0 && !inTransaction) return;
     const cache = this.takeCache();
+    // On PostgreSQL results alone are one statement, atomic without a transaction: one round trip
+    // where BEGIN … COMMIT took five (a distributed worker writes a batch every few milliseconds).
+    if (this.dialect === 'postgres' && cache.size === 0 && !inTransaction)
+      return writeResults(this.db, this.dialect, results);
     await this.db.transaction().execute(async (trx) => {
       await writeCache(trx, cache);
-      for (const part of chunks(results, CHUNK)) {
-        const rows = await trx
-          .insertInto('results')
-          .values(part.map(resultRow))
-          .onConflict((oc) =>
-            oc.columns(['run_id', 'target', 'case_id', 'repeat']).doUpdateSet((eb) => ({
-              pass: eb.ref('excluded.pass'),
-              error: eb.ref('excluded.error'),
-              latency_ms: eb.ref('excluded.latency_ms'),
-              cost_usd: eb.ref('excluded.cost_usd'),
-              tokens_in: eb.ref('excluded.tokens_in'),
-              tokens_out: eb.ref('excluded.tokens_out'),
-              tags: eb.ref('excluded.tags'),
-              output: eb.ref('excluded.output'),
-            })),
-          )
-          .returning(['id', 'case_id', 'target', 'repeat'])
-          .execute();
-        const ids = new Map(rows.map((r) => [resultKey(r.case_id, r.target, r.repeat), Number(r.id)]));
-        const scoreRows = part.flatMap((r) => {
-          const id = ids.get(resultKey(r.caseId, r.target, r.repeat))!;
-          return r.scores.map((s) => ({
-            result_id: id,
-            run_id: r.runId,
-            evaluator: s.evaluator,
-            value: s.value,
-            pass: s.pass === null ? null : s.pass ? 1 : 0,
-            reason: redacted(s.reason),
-            error: redacted(s.error),
-            details: json(s.details),
-          }));
-        });
-        await trx
-          .deleteFrom('scores')
-          .where('result_id', 'in', [...ids.values()])
-          .execute();
-        for (const sp of chunks(scoreRows, CHUNK)) await trx.insertInto('scores').values(sp).execute();
-      }
+      await writeResults(trx, this.dialect, results);
       await inTransaction?.({
         execute: async (text, values) => {
           const { rows } = await trx.executeQuery(CompiledQuery.raw(text, values));
@@ -332,28 +291,6 @@ async function writeCache(db: Kysely<Database>, cache: Map<string, string>): Pro
       .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
       .execute();
   }
-}
-
-/** Messages are stored without credentials, whoever wrote them (a URL's `?key=`, a `user:pass@`). */
-export function redacted(text: string | null | undefined): string | null {
-  return text == null ? null : redactCredentials(text);
-}
-
-export function resultRow(r: ResultRecord) {
-  return {
-    run_id: r.runId,
-    case_id: r.caseId,
-    target: r.target,
-    repeat: r.repeat,
-    pass: r.pass ? 1 : 0,
-    error: redacted(r.error),
-    latency_ms: r.latencyMs,
-    cost_usd: r.costUsd ?? null,
-    tokens_in: r.tokens?.input ?? null,
-    tokens_out: r.tokens?.output ?? null,
-    tags: JSON.stringify(r.tags),
-    output: json(r.output ?? undefined),
-  };
 }
 
 function toRun(row: Selectable<Database['runs']>): RunRecord {

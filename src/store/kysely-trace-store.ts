@@ -25,10 +25,10 @@ import type {
   TraceWithSignals,
 } from '../core/trace-store.js';
 import type { TrafficQuery, TrafficSeries } from '../core/traffic-series.js';
-import { chunks } from './kysely-store.js';
 import type { Dialect } from './migrations.js';
 import { opsMetrics } from './ops-metrics.js';
 import { pruneTraces } from './prune-traces.js';
+import { chunks } from './result-write.js';
 import { modelsBefore, RollupDeltas } from './rollup-cells.js';
 import { TRACE_STATE, writeRollups } from './rollup-write.js';
 import type { Database } from './schema.js';

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { chunks } from './kysely-store.js';
+import { chunks } from './result-write.js';
 import { KEY_COLUMNS, type RollupDeltas, type RollupTable, rollupMerge } from './rollup-cells.js';
 import type { Database } from './schema.js';
 

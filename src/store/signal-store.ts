@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { SignalKind, SignalRecord } from '../core/signal.js';
 import type { RecentSession, SessionActivity, TraceSessionRow, TraceSignals } from '../core/trace-store.js';
-import { chunks } from './kysely-store.js';
+import { chunks } from './result-write.js';
 import type { Database } from './schema.js';
 import { toFeedback, toSpan } from './trace-rows.js';
 

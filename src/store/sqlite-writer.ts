@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ResultRecord } from '../core/run.js';
 import type { DatasetRecord } from '../core/store.js';
-import { redacted, resultRow } from './kysely-store.js';
+import { redacted, resultRow } from './result-write.js';
 
 /**
  * The write path of a run on SQLite, on prepared statements reused for every row: building and

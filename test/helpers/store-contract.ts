@@ -189,6 +189,27 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       expect(await collect(store, 'res-1')).toEqual(rs);
     });
 
+    it('saveResults keeps any text as it was written: quotes, backslashes, braces, commas, NULL, new lines, unicode', async () => {
+      await store.createRun(run('txt-1'));
+      const awkward = ['say "hi", {a,b}', 'back\\slash \\" \\\\', 'NULL', '', 'line\nbreak\ttab', 'é ✓ 😀 ∅'];
+      const rs = awkward.map((text, i) =>
+        result('txt-1', `${text}#${i}`, {
+          target: `t ${text}`,
+          tags: { note: text },
+          output: { text, latencyMs: i },
+          pass: i % 2 === 0,
+          error: i % 2 === 0 ? undefined : `failed: ${text}`,
+          scores: [
+            { evaluator: text || 'empty', value: i / 3, pass: null, reason: text, details: { text, n: [i] } },
+            { evaluator: 'second', value: null, pass: false, error: text },
+          ],
+        }),
+      );
+      for (const r of rs) if (r.error === undefined) delete r.error;
+      await store.saveResults(rs);
+      expect(await collect(store, 'txt-1')).toEqual(rs);
+    });
+
     it('saving the same (run, target, case, repeat) again replaces the result and its scores', async () => {
       await store.createRun(run('ups-1'));
       await store.saveResults([result('ups-1', 'a'), result('ups-1', 'b')]);
