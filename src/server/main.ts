@@ -12,6 +12,8 @@ import { ConvertPool } from '../monitor/otlp/convert-pool.js';
 import { SignalTracker } from '../monitor/signals-tracker.js';
 import { startMonitorWorker, type WorkerOptions } from '../monitor/worker.js';
 import { openStores } from '../store/open.js';
+import { SqliteStore } from '../store/sqlite.js';
+import { startCheckpointer } from '../store/sqlite-checkpointer.js';
 import { createApp } from './app.js';
 import type { AppDeps } from './env.js';
 
@@ -70,6 +72,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     driftWindows,
   } = await openStores(options.db);
   const firstKey = await bootstrapProject(store);
+  // SQLite: the WAL checkpointed on a thread of its own, off the commits' (ingest) thread.
+  const checkpointer = runs instanceof SqliteStore ? startCheckpointer(runs.sqlite) : undefined;
   const queue = new IngestQueue((batch) => store.writeIngest(batch), { capacity: options.queueCapacity });
   const signalConfig = options.ingest?.signals;
   const signals =
@@ -147,6 +151,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       await queue.drain();
       await signals?.close();
       await pool.close();
+      await checkpointer?.stop();
       await store.close();
     })();
     return closing;

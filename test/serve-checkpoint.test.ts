@@ -1,0 +1,63 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type RunningCli, spawnCli } from './helpers/cli.js';
+import { hex, otlpJson } from './helpers/otlp.js';
+import { tempDir } from './helpers/suite.js';
+
+/**
+ * `assay serve` on SQLite checkpoints the WAL on a thread of its own (src/store/sqlite-checkpointer.ts)
+ * and raises the commits' own checkpoint to an 80 MB backstop: the database file must still receive
+ * the committed pages while the server runs, long before the WAL reaches the backstop.
+ */
+
+const dirs: { cleanup(): void }[] = [];
+const servers: RunningCli[] = [];
+afterEach(() => {
+  for (const s of servers.splice(0)) s.child.kill('SIGKILL');
+  for (const d of dirs.splice(0)) d.cleanup();
+});
+
+describe('assay serve on SQLite', () => {
+  it('checkpoints the WAL into the database file while it ingests', async () => {
+    const dir = tempDir('assay-checkpoint-');
+    dirs.push(dir);
+    const cli = spawnCli(['serve', '--port', '0', '--db', 'assay.db'], { cwd: dir.dir, timeoutMs: 120_000 });
+    servers.push(cli);
+    let url = '';
+    let key = '';
+    while (!key) {
+      const out = cli.stdout();
+      url = /^assay: listening on (http:\/\/\S+)\n/.exec(out)?.[1] ?? '';
+      key = (url && /\n {2}(assay_\S+)\n/.exec(out)?.[1]) || '';
+      if (cli.child.exitCode !== null) throw new Error(`serve exited: ${cli.stderr()}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const db = join(dir.dir, 'assay.db');
+    const before = statSync(db).size;
+    // ~12 MB of spans (3,000 pages of WAL at least), far under the 80 MB backstop.
+    const text = 'x'.repeat(1000);
+    for (let r = 0; r < 12; r++) {
+      const spans = Array.from({ length: 1000 }, (_, i) => ({
+        traceId: hex(r * 1000 + i + 1, 16),
+        spanId: hex(1, 8),
+        name: 'chat',
+        attributes: { 'gen_ai.request.model': 'm', 'input.value': text },
+      }));
+      const res = await fetch(`${url}/v1/traces`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(otlpJson(spans)),
+      });
+      expect(res.status).toBe(200);
+    }
+    let size = statSync(db).size;
+    for (let waited = 0; size < before + 10_000_000 && waited < 10_000; waited += 50) {
+      await new Promise((r) => setTimeout(r, 50));
+      size = statSync(db).size;
+    }
+    expect(size).toBeGreaterThan(before + 10_000_000);
+    cli.child.kill('SIGTERM');
+    expect((await cli.done).code).toBe(0);
+  });
+});
