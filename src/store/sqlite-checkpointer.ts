@@ -29,16 +29,24 @@ export function startCheckpointer(
     resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
   });
   worker.unref();
+  // A thread that failed (its connection could not open) leaves the backstop to the commits.
+  let exited = false;
   worker.on('error', () => {});
+  worker.on('exit', () => {
+    exited = true;
+  });
   sqlite.pragma(`wal_autocheckpoint = ${options.backstopPages ?? 20_000}`);
   return {
     async stop() {
-      const stopped = new Promise<void>((resolve) => {
-        worker.once('message', () => resolve());
-        worker.once('exit', () => resolve());
-      });
-      worker.postMessage('stop');
-      await stopped;
+      if (!exited) {
+        // Its connection closed between two checkpoints; a checkpoint still running finishes first.
+        const stopped = new Promise<void>((resolve) => {
+          worker.once('message', () => resolve());
+          worker.once('exit', () => resolve());
+        });
+        worker.postMessage('stop');
+        await stopped;
+      }
       await worker.terminate();
       sqlite.pragma('wal_autocheckpoint = 1000');
     },
