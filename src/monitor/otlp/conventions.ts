@@ -144,7 +144,7 @@ export function interpret(attrs: Record<string, unknown>, events: SpanEvent[]): 
   const consumed = new Set<string>();
   const consumedEvents = new Set<SpanEvent>();
   const flat: Record<string, string[]> = {};
-  for (const key in attrs) {
+  for (const key of Object.keys(attrs)) {
     // Indexed keys only: `gen_ai.prompt.0.content` is a message, `gen_ai.prompt.version` is not.
     if (!FLAT_KEY.test(key)) continue;
     for (const prefix of FLAT_PREFIXES) {

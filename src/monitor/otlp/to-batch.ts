@@ -70,7 +70,8 @@ function toSpan(
       });
   const it = interpret(attrs, events);
   const kept: Record<string, unknown> = {};
-  for (const k in attrs) if (!it.consumed.has(k)) kept[k] = attrs[k];
+  // Own keys only: an attribute named `__proto__` gives `attrs` a prototype whose keys are not attributes.
+  for (const k of Object.keys(attrs)) if (!it.consumed.has(k)) kept[k] = attrs[k];
   const kind = typeof span.kind === 'number' ? SPAN_KINDS[span.kind] : span.kind;
   if (kind && kind !== 'unspecified')
     kept['otel.span.kind'] = String(kind)
