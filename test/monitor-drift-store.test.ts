@@ -14,6 +14,7 @@ import type { KyselyStore } from '../src/store/kysely-store.js';
 import { openPostgresStore } from '../src/store/postgres.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { traceStoreOn } from '../src/store/trace-store.js';
+import { generationEvent } from './helpers/backfill-traffic.js';
 import { freshSchema, PG_URL, pgExec, probePostgres } from './helpers/postgres.js';
 import { DAY, START, syntheticTraffic } from './helpers/synthetic-traffic.js';
 
@@ -85,17 +86,7 @@ describe.each([
       seed: 9,
       refusal: { base: 0.03, from: 16, to: 0.3 },
     });
-    const events = traffic.map((t) => ({
-      type: 'generation',
-      id: t.id,
-      timestamp: t.timestamp,
-      model: t.model,
-      input: t.input,
-      output: t.output,
-      latencyMs: t.latencyMs,
-      costUsd: t.costUsd,
-      tags: t.tags,
-    }));
+    const events = traffic.map(generationEvent);
     await traces.writeIngest(nativeToBatch({ events }, projectId, now));
   });
   afterAll(async () => {

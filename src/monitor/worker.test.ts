@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generationEvent } from '../../test/helpers/backfill-traffic.js';
 import { DAY, START, syntheticTraffic } from '../../test/helpers/synthetic-traffic.js';
 import { monitorSchema } from '../config/monitor.js';
 import type { TraceStore } from '../core/trace-store.js';
@@ -25,15 +26,7 @@ beforeAll(async () => {
     seed: 6,
     refusal: { base: 0.03, from: 16, to: 0.25 },
   });
-  const events = traffic.map((t) => ({
-    type: 'generation',
-    id: t.id,
-    timestamp: t.timestamp,
-    model: t.model,
-    input: t.input,
-    output: t.output,
-    latencyMs: t.latencyMs,
-  }));
+  const events = traffic.map(generationEvent);
   await traces.writeIngest(nativeToBatch({ events }, projectId, START + 18 * DAY));
 });
 afterAll(() => traces.close());
