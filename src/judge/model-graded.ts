@@ -60,68 +60,67 @@ export const llmRubric: EvaluatorFactory = async (config, ctx) => {
   };
 };
 
+/** A grader that asks about the prompt the target was sent (or `input`) against one more template. */
+interface QuestionGrader {
+  /** The evaluator's type and default name. */
+  name: string;
+  /** The judge prompt's kind (what `judge.prompts` may override) and its template's name. */
+  kind: 'rubric' | 'factuality';
+  prompt: 'closedqa' | 'factuality-categories';
+  /** The `value` option: its template and the prompt variable it fills. */
+  value: { variable: 'criteria' | 'ideal'; default?: string };
+  read: (answer: string) => Grade;
+}
+
+const questionGrader =
+  (g: QuestionGrader): EvaluatorFactory =>
+  async (config, ctx) => {
+    const value = g.value.default ? z.string().min(1).default(g.value.default) : z.string().min(1);
+    const o = parseOptions(z.strictObject({ ...common, value, input: z.string().optional() }), config);
+    const name = o.name ?? g.name;
+    const setup = await setupJudge(g.kind, name, o, { [g.prompt]: undefined }, ctx);
+    const against = compileOption(o.value, 'value')!;
+    const input = compileOption(o.input, 'input');
+    return {
+      name,
+      judgePrompts: setup.records,
+      async evaluate({ case: c, output, target, signal, models }) {
+        const question = input ? input(templateScope(c)) : promptText(output);
+        if (question === undefined) return noPrompt(name, setup, target);
+        const messages = setup.prompts[g.prompt]!.render({
+          input: question,
+          [g.value.variable]: against(templateScope(c)),
+          completion: promptfooText(output.text),
+        });
+        return gradeByJudges(name, setup, target, messages, g.read, { models, signal });
+      },
+    };
+  };
+
 /**
  * `model-graded-closedqa`: the judge reasons about whether the output meets the criterion (`value`,
  * a template) for the prompt the target was sent (or `input`), and ends with Y or N. Pass/fail only.
  */
-export const closedQa: EvaluatorFactory = async (config, ctx) => {
-  const o = parseOptions(
-    z.strictObject({ ...common, value: z.string().min(1), input: z.string().optional() }),
-    config,
-  );
-  const name = o.name ?? 'model-graded-closedqa';
-  const setup = await setupJudge('rubric', name, o, { closedqa: undefined }, ctx);
-  const criteria = compileOption(o.value, 'value')!;
-  const input = compileOption(o.input, 'input');
-  return {
-    name,
-    judgePrompts: setup.records,
-    async evaluate({ case: c, output, target, signal, models }) {
-      const question = input ? input(templateScope(c)) : promptText(output);
-      if (question === undefined) return noPrompt(name, setup, target);
-      const messages = setup.prompts.closedqa!.render({
-        input: question,
-        criteria: criteria(templateScope(c)),
-        completion: promptfooText(output.text),
-      });
-      return gradeByJudges(name, setup, target, messages, readClosedQa, { models, signal });
-    },
-  };
-};
+export const closedQa = questionGrader({
+  name: 'model-graded-closedqa',
+  kind: 'rubric',
+  prompt: 'closedqa',
+  value: { variable: 'criteria' },
+  read: readClosedQa,
+});
 
 /**
  * `model-graded-factuality`: the judge puts the output in one of five categories against the
  * reference (`value`, default `{{ expected }}`): a subset, a superset, the same details, a
  * disagreement, or a difference that does not matter. Only a disagreement fails.
  */
-export const modelGradedFactuality: EvaluatorFactory = async (config, ctx) => {
-  const o = parseOptions(
-    z.strictObject({
-      ...common,
-      value: z.string().min(1).default('{{ expected }}'),
-      input: z.string().optional(),
-    }),
-    config,
-  );
-  const name = o.name ?? 'model-graded-factuality';
-  const setup = await setupJudge('factuality', name, o, { 'factuality-categories': undefined }, ctx);
-  const ideal = compileOption(o.value, 'value')!;
-  const input = compileOption(o.input, 'input');
-  return {
-    name,
-    judgePrompts: setup.records,
-    async evaluate({ case: c, output, target, signal, models }) {
-      const question = input ? input(templateScope(c)) : promptText(output);
-      if (question === undefined) return noPrompt(name, setup, target);
-      const messages = setup.prompts['factuality-categories']!.render({
-        input: question,
-        ideal: ideal(templateScope(c)),
-        completion: promptfooText(output.text),
-      });
-      return gradeByJudges(name, setup, target, messages, readFactuality, { models, signal });
-    },
-  };
-};
+export const modelGradedFactuality = questionGrader({
+  name: 'model-graded-factuality',
+  kind: 'factuality',
+  prompt: 'factuality-categories',
+  value: { variable: 'ideal', default: '{{ expected }}' },
+  read: readFactuality,
+});
 
 function noPrompt(name: string, setup: JudgeSetup, target: string): Score {
   const s = scoreError(name, 'no prompt to show the grader: the target recorded none; set `input`');
