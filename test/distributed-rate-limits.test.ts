@@ -78,8 +78,10 @@ describe.runIf(probe.ok || process.env.CI)('rate limits shared across workers', 
     // Both runs met the quota (the test would prove nothing otherwise) …
     expect(one.rateLimited).toBeGreaterThan(0);
     expect(two.maxInFlight).toBeGreaterThan(QUOTA);
-    // … and the second worker did not double them. Its first burst is not shared (workers that start
-    // together each start at their own concurrency): up to CONCURRENCY more 429s are its own.
-    expect(two.rateLimited).toBeLessThanOrEqual(1.5 * one.rateLimited + CONCURRENCY);
+    // … and the second worker did not multiply them. Its first burst is not shared (workers that start
+    // together each start at their own concurrency): up to CONCURRENCY / 2 more 429s are its own.
+    // Measured: shared limits give 1.3-1.9x one worker's 429s (the high end on a loaded machine),
+    // unshared ones 2.7x (196 against 72); the bound sits between, with room on both sides.
+    expect(two.rateLimited).toBeLessThanOrEqual(2 * one.rateLimited + CONCURRENCY / 2);
   }, 180_000);
 });
