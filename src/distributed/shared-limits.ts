@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type PgBoss from 'pg-boss';
+import { redactCredentials } from '../core/redact.js';
 import type { Pools } from '../runner/call-target.js';
 
 /** How often a worker beats and brings its limiters in line with the shared limits. */
@@ -58,7 +59,8 @@ export function startSharedLimits(
     for (const [endpoint, limiter] of pools) {
       const mine = known.get(endpoint);
       const own = limiter.pushBacks - (mine?.sent ?? 0);
-      const { rows } = await db.executeSql(exchange, [endpoint, own]);
+      // An endpoint's key may be a base URL: what it carries as a password or key stays out of the table.
+      const { rows } = await db.executeSql(exchange, [redactCredentials(endpoint), own]);
       const row = rows[0] as { total: string | number; live: number };
       const total = Number(row.total);
       // The first look only learns where the counter stands: earlier push-backs are history.
