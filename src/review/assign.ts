@@ -1,8 +1,9 @@
-import type { Item, LabelRow, Queue } from './model.js';
+import type { ItemHead, LabelRow, Queue } from './model.js';
 
-export interface AssignInput {
+export interface AssignInput<T extends ItemHead = ItemHead> {
   queue: Queue;
-  items: Item[];
+  /** The queue's items; their heads are enough (`ReviewStore.listItemHeads`). */
+  items: T[];
   rows: LabelRow[];
   userId: string;
   nowMs: number;
@@ -23,7 +24,7 @@ const holds = (r: LabelRow, nowMs: number) =>
  *   probability max(trap rate, the traps' share of the items left to the rater), so neither content
  *   nor position in the sequence tells a trap apart.
  */
-export function pickNext(input: AssignInput): Item | undefined {
+export function pickNext<T extends ItemHead>(input: AssignInput<T>): T | undefined {
   const { queue, items, rows, userId, nowMs } = input;
   const random = input.random ?? Math.random;
   const mine = new Map<string, LabelRow>();
@@ -88,7 +89,7 @@ export function leftFor(input: Omit<AssignInput, 'random'>): number {
  */
 export function labelRefusal(input: {
   queue: Queue;
-  item: Item;
+  item: ItemHead;
   rows: LabelRow[];
   userId: string;
   nowMs: number;

@@ -52,7 +52,8 @@ export interface ItemContent {
   source?: Record<string, unknown>;
 }
 
-export interface Item extends ItemContent {
+/** An item without its content: what assignment, progress and trap accuracy need of it. */
+export interface ItemHead {
   id: string;
   queueId: string;
   seq: number;
@@ -61,6 +62,8 @@ export interface Item extends ItemContent {
   consensus?: Scores;
   createdBy?: string;
 }
+
+export interface Item extends ItemContent, ItemHead {}
 
 export type Role = 'reviewer' | 'admin';
 

@@ -3,7 +3,15 @@ import { AssayError } from '../core/errors.js';
 import { type AggregatedItem, aggregate } from './aggregate.js';
 import { agreement } from './agreement.js';
 import { labelRefusal, leftFor, pickNext } from './assign.js';
-import { type Item, type LabelRow, parseItems, parseQueueSpec, parseScores, type Queue } from './model.js';
+import {
+  type Item,
+  type ItemHead,
+  type LabelRow,
+  parseItems,
+  parseQueueSpec,
+  parseScores,
+  type Queue,
+} from './model.js';
 import { swappedFor, unswapped } from './pairwise.js';
 import { raterQuality } from './quality.js';
 import type { ReviewStore, StoredUser } from './store.js';
@@ -90,7 +98,7 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
     return { itemIds, rows };
   }
 
-  function progress(queue: Queue, items: Item[], rows: LabelRow[]) {
+  function progress(queue: Queue, items: ItemHead[], rows: LabelRow[]) {
     const regular = items.filter((i) => !i.gold);
     const done = new Map<string, number>();
     for (const r of rows) if (r.state === 'labelled') done.set(r.itemId, (done.get(r.itemId) ?? 0) + 1);
@@ -108,7 +116,7 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
    * queue-wide counts. A reviewer does not: items, traps and completion over the whole queue would
    * let them work out which of the items still coming are traps.
    */
-  function progressFor(actor: Actor, queue: Queue, items: Item[], rows: LabelRow[]) {
+  function progressFor(actor: Actor, queue: Queue, items: ItemHead[], rows: LabelRow[]) {
     const user = actor.user;
     const own = user
       ? {
@@ -145,14 +153,14 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
       return Promise.all(
         queues.map(async (q) => ({
           ...queueJson(q),
-          progress: progressFor(actor, q, await store.listItems(q.id), await store.labelRows(q.id)),
+          progress: progressFor(actor, q, await store.listItemHeads(q.id), await store.labelRows(q.id)),
         })),
       );
     },
 
     async getQueue(actor: Actor, name: string) {
       const q = await queueOf(actor, name);
-      const [items, rows] = await Promise.all([store.listItems(q.id), store.labelRows(q.id)]);
+      const [items, rows] = await Promise.all([store.listItemHeads(q.id), store.labelRows(q.id)]);
       return { ...queueJson(q), progress: progressFor(actor, q, items, rows) };
     },
 
@@ -183,7 +191,7 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
       // Picking and leasing under the queue's lock: two calls at the same instant cannot both
       // see an item one short of k and both take it.
       const item = await store.withQueueLock(q.id, async (locked) => {
-        const items = await locked.listItems(q.id);
+        const items = await locked.listItemHeads(q.id);
         const rows = await locked.labelRows(q.id);
         const nowMs = now();
         const picked = pickNext({
@@ -203,7 +211,7 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
           leaseUntilMs: nowMs + q.leaseMinutes * 60_000,
           updatedMs: nowMs,
         });
-        return picked;
+        return locked.getItem(picked.id);
       });
       return item ? raterView(item, user.id) : undefined;
     },

@@ -1,4 +1,4 @@
-import type { Item, ItemContent, LabelRow, Queue, Role, Scores, User } from './model.js';
+import type { Item, ItemContent, ItemHead, LabelRow, Queue, Role, Scores, User } from './model.js';
 
 /** A user with the hashes kept for sign-in (never leaves the server). */
 export interface StoredUser extends User {
@@ -43,6 +43,8 @@ export interface ReviewStore {
   ): Promise<string[]>;
   getItem(id: string): Promise<Item | undefined>;
   listItems(queueId: string): Promise<Item[]>;
+  /** The queue's items without their content (`listItems` reads and parses every input and output). */
+  listItemHeads(queueId: string): Promise<ItemHead[]>;
   /** Records a calibration consensus; with `asTrap` it becomes the item's gold too (a trap from then on). */
   setConsensus(itemId: string, consensus: Scores, asTrap: boolean): Promise<void>;
   labelRows(queueId: string): Promise<LabelRow[]>;

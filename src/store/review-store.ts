@@ -1,5 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
-import type { Item, LabelRow, Queue, QueueSpec } from '../review/model.js';
+import type { Item, ItemHead, LabelRow, Queue, QueueSpec } from '../review/model.js';
 import type { ReviewStore, StoredUser } from '../review/store.js';
 import type { Database } from './schema.js';
 
@@ -23,8 +23,7 @@ const queueOf = (r: Row<'review_queues'>): Queue => ({
   createdAt: r.created_at,
 });
 
-const itemOf = (r: Row<'review_items'>): Item => ({
-  ...JSON.parse(r.data),
+const headOf = (r: Omit<Row<'review_items'>, 'data' | 'created_ms'>): ItemHead => ({
   id: r.id,
   queueId: r.queue_id,
   seq: Number(r.seq),
@@ -32,6 +31,8 @@ const itemOf = (r: Row<'review_items'>): Item => ({
   ...(r.created_by ? { createdBy: r.created_by } : {}),
   ...(r.consensus ? { consensus: JSON.parse(r.consensus) } : {}),
 });
+
+const itemOf = (r: Row<'review_items'>): Item => ({ ...JSON.parse(r.data), ...headOf(r) });
 
 const labelOf = (r: Row<'review_labels'>): LabelRow => ({
   itemId: r.item_id,
@@ -228,6 +229,15 @@ export function kyselyReviewStore(db: Kysely<Database>): ReviewStore {
         .orderBy('seq')
         .execute();
       return rows.map(itemOf);
+    },
+    async listItemHeads(queueId) {
+      const rows = await db
+        .selectFrom('review_items')
+        .select(['id', 'queue_id', 'seq', 'gold', 'created_by', 'consensus'])
+        .where('queue_id', '=', queueId)
+        .orderBy('seq')
+        .execute();
+      return rows.map(headOf);
     },
     async setConsensus(itemId, consensus, asTrap) {
       await db

@@ -432,6 +432,11 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
         ['c-b', 1, { ok: 'y' }],
         ['c-a', 2, undefined],
       ]);
+      // The heads are the items without their content, in the same order.
+      expect(await reviews.listItemHeads('rq_c1')).toEqual([
+        { id: 'c-b', queueId: 'rq_c1', seq: 1, gold: { ok: 'y' } },
+        { id: 'c-a', queueId: 'rq_c1', seq: 2, createdBy: 'usr_c1' },
+      ]);
       const row = { itemId: 'c-a', userId: 'usr_c1', queueId: 'rq_c1', leaseUntilMs: 5, updatedMs: 1 };
       await reviews.putLabelRow({ ...row, state: 'leased' });
       await reviews.putLabelRow({ ...row, state: 'labelled', scores: { ok: 'n' }, comment: 'meh' });
