@@ -1,22 +1,20 @@
 /**
- * The web app on real volumes: `npx tsx bench/web.ts [results] [traces]` (defaults 100,000 and
- * 1,000,000). Seeds a temporary SQLite store with 50 small runs and one run of `results` results,
- * starts `assay serve` on it and times, median of 7: the runs API, the run API, a case-table page
+ * The web app on real volumes: `npx tsx bench/web.ts [results]` (default 100,000). Seeds a
+ * temporary SQLite store with 50 small runs and one run of `results` results, starts `assay serve`
+ * on it and times, median of 7: the runs API, the run API, a case-table page
  * (unfiltered, filtered, searched, sorted), and — with /usr/bin/chromium — the runs page and the big
- * run's page opening in headless Chromium until their tables are drawn. Then plants `traces` traces
- * and times the monitoring time series over them.
+ * run's page opening in headless Chromium until their tables are drawn. The monitoring queries have
+ * their own benchmark over a million traces: bench/monitor-queries.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SpanRecord } from '../src/core/trace.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { seedSyntheticRun } from '../test/fixtures/synthetic-runs.js';
 import { HAVE_CHROMIUM, launchChromium } from '../test/helpers/chromium.js';
 import { startAssayServe } from '../test/helpers/web-server.js';
 
 const RESULTS = Number(process.argv[2] ?? 100_000);
-const TRACES = Number(process.argv[3] ?? 1_000_000);
 const N = 7;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -36,7 +34,7 @@ async function time(fn: () => Promise<unknown>, n = N): Promise<number> {
 const dir = mkdtempSync(join(tmpdir(), 'assay-bench-web-'));
 const db = join(dir, 'assay.db');
 try {
-  let t = performance.now();
+  const t = performance.now();
   const store = await openSqliteStore(db);
   for (let i = 0; i < 50; i++)
     await seedSyntheticRun(store, {
@@ -114,55 +112,6 @@ try {
     await browser.close();
   }
 
-  t = performance.now();
-  const project = (await server.store.projectByName('default'))!;
-  const T0 = Date.UTC(2025, 1, 1);
-  const span = (i: number): SpanRecord => {
-    const start = T0 + Math.floor((i / TRACES) * 7 * 86_400_000);
-    return {
-      projectId: project.id,
-      traceId: i.toString(16).padStart(32, '0'),
-      spanId: i.toString(16).padStart(16, '0'),
-      parentSpanId: null,
-      name: 'chat',
-      kind: 'llm',
-      startMs: start,
-      endMs: start + 100 + (i % 900),
-      model: i % 3 ? 'gpt-4o-mini' : 'gpt-4o',
-      provider: 'openai',
-      operation: 'chat',
-      inputTokens: 120,
-      outputTokens: 40,
-      totalTokens: 160,
-      costUsd: 0.0003,
-      input: [{ role: 'user', content: `question ${i}` }],
-      output: [{ role: 'assistant', content: `answer ${i}` }],
-      contexts: [],
-      attributes: {},
-      status: i % 50 ? 'ok' : 'error',
-      error: i % 50 ? null : 'upstream 503',
-      sessionId: null,
-      userId: null,
-      tags: { segment: ['free', 'pro', 'enterprise'][i % 3]! },
-      source: 'native',
-    };
-  };
-  for (let i = 0; i < TRACES; i += 5000) {
-    const spans = Array.from({ length: Math.min(5000, TRACES - i) }, (_, k) => span(i + k));
-    await server.store.writeIngest({ spans, scores: [], feedback: [], events: [] });
-  }
-  console.log(`planted ${TRACES.toLocaleString('en-US')} traces in ${fmt(performance.now() - t)}`);
-  const week = `from=${new Date(T0).toISOString()}&to=${new Date(T0 + 7 * 86_400_000).toISOString()}`;
-  await measure(
-    `traffic series, ${TRACES.toLocaleString('en-US')} traces, 7 days by hour`,
-    `/api/v1/metrics/traffic?${week}&bucket=1h`,
-  );
-  await measure('traffic series, same, one segment', `/api/v1/metrics/traffic?${week}&bucket=1h&segment=pro`);
-  await measure('traffic series, same, one model', `/api/v1/metrics/traffic?${week}&bucket=1h&model=gpt-4o`);
-  await measure(
-    'traces of one hour (drill-down, first page)',
-    `/api/v1/traces?from=${new Date(T0 + 86_400_000).toISOString()}&to=${new Date(T0 + 86_400_000 + 3_600_000).toISOString()}&limit=50`,
-  );
   await server.close();
 
   console.log('\n| measurement | median |\n| --- | --- |');
