@@ -6,7 +6,7 @@ import { createOnlineEvaluators } from '../src/monitor/online-eval.js';
 import type { MonitorReport } from '../src/monitor/run-monitor.js';
 import { standaloneModelCaller } from '../src/runner/call-model.js';
 import { type RunningServer, startServer } from '../src/server/main.js';
-import { hex, otlpJson } from './helpers/otlp.js';
+import { sendTrace } from './helpers/alternate-traffic.js';
 import { PG_URL, pgExec, probePostgres } from './helpers/postgres.js';
 
 /**
@@ -78,55 +78,10 @@ describe.runIf(probe.ok || process.env.CI)('two assay serve instances on one Pos
       );
     }
     const { token } = await createApiKey(servers[0]!.store, 'default');
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
     // 40 traces in the first window, sent alternately to both instances, over OTLP and native ingest.
-    for (let i = 0; i < 40; i++) {
-      const server = servers[i % 2]!;
-      const output = i % 4 === 0 ? 'I cannot help.' : 'You have 30 days.';
-      const res =
-        i % 4 < 2
-          ? await fetch(`${server.url}/v1/traces`, {
-              method: 'POST',
-              headers,
-              body: JSON.stringify(
-                otlpJson([
-                  {
-                    traceId: hex(i + 1, 16),
-                    spanId: hex(i + 1, 8),
-                    name: 'chat gpt-4o',
-                    startMs: T0 + 1_000 + i * 100,
-                    attributes: {
-                      'gen_ai.operation.name': 'chat',
-                      'gen_ai.request.model': 'gpt-4o',
-                      'gen_ai.output.messages': JSON.stringify([
-                        { role: 'assistant', parts: [{ type: 'text', content: output }] },
-                      ]),
-                    },
-                  },
-                ]),
-              ),
-            })
-          : await fetch(`${server.url}/api/v1/ingest`, {
-              method: 'POST',
-              headers,
-              body: JSON.stringify({
-                events: [
-                  {
-                    type: 'generation',
-                    id: `gen-${i}`,
-                    traceId: `trace-${i}`,
-                    timestamp: new Date(T0 + 1_000 + i * 100).toISOString(),
-                    model: 'gpt-4o',
-                    input: `How long do I have to return item ${i}?`,
-                    output,
-                    latencyMs: 200,
-                  },
-                ],
-              }),
-            });
-      expect(res.status).toBe(200);
-    }
+    for (let i = 0; i < 40; i++)
+      expect(await sendTrace(servers[i % 2]!.url, token, i, T0 + 1_000 + i * 100)).toBe(200);
     for (const s of servers) await s.queue.drain();
     const spans = await query<{ n: number; distinct: number }>(
       `select count(*)::int as n, count(distinct (trace_id, span_id))::int as distinct from spans`,

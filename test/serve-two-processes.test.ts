@@ -6,9 +6,9 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/monitor/api-keys.js';
 import { openStores } from '../src/store/open.js';
+import { sendTrace } from './helpers/alternate-traffic.js';
 import { ensureBuilt } from './helpers/build.js';
 import { type RunningCli, spawnCli } from './helpers/cli.js';
-import { hex, otlpJson } from './helpers/otlp.js';
 import { freshSchema, PG_URL, pgExec, probePostgres } from './helpers/postgres.js';
 
 /**
@@ -87,56 +87,12 @@ describe.runIf(probe.ok || process.env.CI)('two assay serve processes on one Pos
       });
       urls.push(`http://127.0.0.1:${port}`);
     }
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
     // 40 traces, sent alternately to both processes, over OTLP and native ingest, stamped now.
     let last = 0;
     for (let i = 0; i < 40; i++) {
-      const base = urls[i % 2]!;
-      const output = i % 4 === 0 ? 'I cannot help.' : 'You have 30 days.';
       last = Date.now();
-      const res =
-        i % 4 < 2
-          ? await fetch(`${base}/v1/traces`, {
-              method: 'POST',
-              headers,
-              body: JSON.stringify(
-                otlpJson([
-                  {
-                    traceId: hex(i + 1, 16),
-                    spanId: hex(i + 1, 8),
-                    name: 'chat gpt-4o',
-                    startMs: last,
-                    attributes: {
-                      'gen_ai.operation.name': 'chat',
-                      'gen_ai.request.model': 'gpt-4o',
-                      'gen_ai.output.messages': JSON.stringify([
-                        { role: 'assistant', parts: [{ type: 'text', content: output }] },
-                      ]),
-                    },
-                  },
-                ]),
-              ),
-            })
-          : await fetch(`${base}/api/v1/ingest`, {
-              method: 'POST',
-              headers,
-              body: JSON.stringify({
-                events: [
-                  {
-                    type: 'generation',
-                    id: `gen-${i}`,
-                    traceId: `trace-${i}`,
-                    timestamp: new Date(last).toISOString(),
-                    model: 'gpt-4o',
-                    input: `How long do I have to return item ${i}?`,
-                    output,
-                    latencyMs: 200,
-                  },
-                ],
-              }),
-            });
-      expect(res.status).toBe(200);
+      expect(await sendTrace(urls[i % 2]!, token, i, last)).toBe(200);
     }
     await until('the spans to be committed', async () => {
       const [row] = await query<{ n: number }>('select count(*)::int as n from spans');
