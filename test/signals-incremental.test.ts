@@ -6,6 +6,7 @@ import { createLocalEmbedder } from '../src/embeddings/local.js';
 import { DEFAULT_SIGNAL_OPTIONS } from '../src/monitor/signals.js';
 import { recomputeSession } from '../src/monitor/signals-session.js';
 import { SignalTracker } from '../src/monitor/signals-tracker.js';
+import { createRng } from '../src/stats/random.js';
 import { openTraceStore } from '../src/store/open.js';
 import { span } from './helpers/trace-store-contract.js';
 
@@ -24,17 +25,6 @@ beforeAll(async () => {
   projectId = (await store.ensureProject('incremental')).id;
 });
 afterAll(() => store.close());
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TEXTS = [
   'How do I reset my password?',
@@ -101,7 +91,8 @@ const canon = (signals: SignalRecord[]) =>
 
 describe('incremental signals', () => {
   it('agree with a full recompute of every session on a random multi-session stream', async () => {
-    const r = rng(20261205);
+    const seeded = createRng(20261205);
+    const r = () => seeded.next();
     const T0 = 1_800_000_000_000;
     let now = T0;
     const tracker = new SignalTracker(store, { embedder: createLocalEmbedder(), now: () => now });
