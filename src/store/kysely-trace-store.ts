@@ -25,6 +25,7 @@ import type {
   TraceWithSignals,
 } from '../core/trace-store.js';
 import type { TrafficQuery, TrafficSeries } from '../core/traffic-series.js';
+import { getOrCreate } from '../util/maps.js';
 import type { Dialect } from './migrations.js';
 import { opsMetrics } from './ops-metrics.js';
 import { pruneTraces } from './prune-traces.js';
@@ -372,18 +373,12 @@ export class KyselyTraceStore implements TraceStore {
       const bySpan = new Map<string, StoredSpan>();
       for (const r of spanRows) {
         const s: StoredSpan = { ...toSpan(r), scores: [] };
-        const list = spansOf.get(r.trace_id) ?? [];
-        list.push(s);
-        spansOf.set(r.trace_id, list);
+        getOrCreate(spansOf, r.trace_id, () => []).push(s);
         bySpan.set(`${r.trace_id}\u0000${r.span_id}`, s);
       }
       for (const r of scoreRows) bySpan.get(`${r.trace_id}\u0000${r.span_id}`)?.scores.push(toScore(r));
       const feedbackOf = new Map<string, FeedbackRecord[]>();
-      for (const r of feedbackRows) {
-        const list = feedbackOf.get(r.trace_id) ?? [];
-        list.push(toFeedback(r));
-        feedbackOf.set(r.trace_id, list);
-      }
+      for (const r of feedbackRows) getOrCreate(feedbackOf, r.trace_id, () => []).push(toFeedback(r));
       for (const row of rows) {
         const spans = spansOf.get(row.trace_id) ?? [];
         const models = [...new Set(spans.flatMap((s) => (s.model ? [s.model] : [])))];

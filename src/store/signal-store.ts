@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { SignalKind, SignalRecord } from '../core/signal.js';
 import type { RecentSession, SessionActivity, TraceSessionRow, TraceSignals } from '../core/trace-store.js';
+import { getOrCreate } from '../util/maps.js';
 import { chunks } from './result-write.js';
 import type { Database } from './schema.js';
 import { toFeedback, toSpan } from './trace-rows.js';
@@ -143,11 +144,7 @@ export async function signalsForTraces(
       .orderBy('trace_id')
       .orderBy('kind')
       .execute();
-    for (const r of rows) {
-      const list = out.get(r.trace_id) ?? [];
-      list.push(toSignal(r));
-      out.set(r.trace_id, list);
-    }
+    for (const r of rows) getOrCreate(out, r.trace_id, () => []).push(toSignal(r));
   }
   return out;
 }
