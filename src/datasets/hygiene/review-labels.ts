@@ -176,7 +176,7 @@ export function reviewLabelCheck(
       continue;
     }
     out.rules.push(rule);
-    const found = new Map<string, ReviewDisagreement>();
+    const found = new Map<string, Found>();
     const agreeing = new Map<string, number>();
     for (const item of items) {
       const source = isObj(item.source) ? item.source : {};
@@ -222,13 +222,7 @@ export function reviewLabelCheck(
         kind,
         expected: c.expected,
         verdict: { pass, by: byExpected ? 'expected-evaluators' : 'all-evaluators' },
-        humans: {
-          verdict: humans.verdict,
-          dimension: rule.dimension,
-          ratings: 0,
-          agreement: 0,
-          fewRaters: true,
-        },
+        humans: { verdict: humans.verdict, dimension: rule.dimension },
         items: [
           {
             ...humans.item,
@@ -237,7 +231,6 @@ export function reviewLabelCheck(
             output: item.output,
           },
         ],
-        agreeing: 0,
       });
     }
     // Cases exported from this queue: their rubric scores against the item's recent labels.
@@ -257,25 +250,23 @@ export function reviewLabelCheck(
         kind: 'labels-changed',
         expected: c.expected,
         verdict: { pass: was === 'correct', by: 'expected-scores' },
-        humans: {
-          verdict: humans.verdict,
-          dimension: rule.dimension,
-          ratings: 0,
-          agreement: 0,
-          fewRaters: true,
-        },
+        humans: { verdict: humans.verdict, dimension: rule.dimension },
         items: [humans.item],
-        agreeing: 0,
       });
     }
     for (const d of found.values()) {
       const ratings = d.items.reduce((a, i) => a + i.ratings, 0);
       const agree = d.items.reduce((a, i) => a + i.agreement * i.ratings, 0);
-      d.humans.ratings = ratings;
-      d.humans.agreement = ratings ? round(agree / ratings) : 1;
-      d.humans.fewRaters = ratings < FEW_RATINGS;
-      d.agreeing = agreeing.get(d.caseId) ?? 0;
-      out.disagreements.push(d);
+      out.disagreements.push({
+        ...d,
+        humans: {
+          ...d.humans,
+          ratings,
+          agreement: ratings ? round(agree / ratings) : 1,
+          fewRaters: ratings < FEW_RATINGS,
+        },
+        agreeing: agreeing.get(d.caseId) ?? 0,
+      });
     }
   }
   const order = new Map(cases.map((c, i) => [c.id, i]));
@@ -286,7 +277,12 @@ export function reviewLabelCheck(
 }
 
 /** One entry per case, queue and kind: a second contradicting item of the same case joins the first. */
-function add(found: Map<string, ReviewDisagreement>, d: ReviewDisagreement) {
+/** A disagreement as found, before its items' ratings are summed (`humans` totals, `agreeing`). */
+type Found = Omit<ReviewDisagreement, 'humans' | 'agreeing'> & {
+  humans: Pick<ReviewDisagreement['humans'], 'verdict' | 'dimension'>;
+};
+
+function add(found: Map<string, Found>, d: Found) {
   const key = `${d.caseId}\u0000${d.kind}`;
   const had = found.get(key);
   if (had) had.items.push(...d.items);
