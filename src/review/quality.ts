@@ -1,4 +1,4 @@
-import type { Dimension, Item, LabelRow, Queue, Score } from './model.js';
+import type { Dimension, ItemHead, LabelRow, Queue, Score } from './model.js';
 
 /** Flag a rater below this trap accuracy … */
 export const TRAP_THRESHOLD = 0.7;
@@ -19,7 +19,7 @@ export interface RaterQuality {
 const sameScore = (a: Score | undefined, b: Score | undefined) => a !== undefined && a === b;
 
 /** Trap accuracy per rater and dimension, and who is flagged. */
-export function raterQuality(queue: Queue, items: Item[], rows: LabelRow[]): RaterQuality[] {
+export function raterQuality(queue: Queue, items: ItemHead[], rows: LabelRow[]): RaterQuality[] {
   const byId = new Map(items.map((i) => [i.id, i]));
   const trapCount = items.filter((i) => i.gold).length;
   const needed = Math.min(TRAP_MINIMUM, trapCount);

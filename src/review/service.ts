@@ -13,7 +13,7 @@ import {
   type Queue,
 } from './model.js';
 import { swappedFor, unswapped } from './pairwise.js';
-import { raterQuality } from './quality.js';
+import { type RaterQuality, raterQuality } from './quality.js';
 import type { ReviewStore, StoredUser } from './store.js';
 
 /** Who is asking: a project, and the person when signed in as one (an API key acts as an admin without a name). */
@@ -69,9 +69,13 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
     return q;
   }
 
-  async function state(queue: Queue) {
+  /** The items' heads are enough to count, check traps and measure agreement; content only to show or export. */
+  const heads = (queueId: string) => store.listItemHeads(queueId);
+  const whole = (queueId: string) => store.listItems(queueId);
+
+  async function state<T extends ItemHead>(queue: Queue, read: (queueId: string) => Promise<T[]>) {
     const [items, rows, users] = await Promise.all([
-      store.listItems(queue.id),
+      read(queue.id),
       store.labelRows(queue.id),
       store.listUsers(queue.projectId),
     ]);
@@ -84,7 +88,11 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
    * Labelled rows of regular (non-trap) items, flagged raters left out unless asked for, and only
    * those labelled at `sinceMs` or later when given (who is flagged is still judged on every trap).
    */
-  function counted(s: Awaited<ReturnType<typeof state>>, includeFlagged: boolean, sinceMs = -Infinity) {
+  function counted(
+    s: { items: ItemHead[]; rows: LabelRow[]; quality: RaterQuality[] },
+    includeFlagged: boolean,
+    sinceMs = -Infinity,
+  ) {
     const flagged = new Set(s.quality.filter((q) => q.flagged).map((q) => q.userId));
     const itemIds = s.items.filter((i) => !i.gold).map((i) => i.id);
     const ids = new Set(itemIds);
@@ -266,7 +274,7 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
       // Reviewers see only their own work; agreement compares everyone's (issue 16).
       requireAdmin(actor);
       const q = await queueOf(actor, name);
-      const s = await state(q);
+      const s = await state(q, heads);
       const { itemIds, rows } = counted(s, includeFlagged);
       const a = agreement(q, itemIds, rows, s.nameOf);
       return {
@@ -277,7 +285,7 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
 
     async raters(actor: Actor, name: string) {
       const q = await queueOf(actor, name);
-      const s = await state(q);
+      const s = await state(q, heads);
       if (!isAdmin(actor)) {
         // A reviewer sees their own counts only, traps folded in: a trap count that grows after one
         // answer would tell them which item was a trap.
@@ -315,7 +323,7 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
     }> {
       requireAdmin(actor);
       const q = await queueOf(actor, name);
-      const s = await state(q);
+      const s = await state(q, whole);
       const { itemIds, rows } = counted(s, false, options.sinceMs);
       const agg = new Map(aggregate(q, itemIds, rows).map((a) => [a.itemId, a]));
       const items = s.items
@@ -330,7 +338,7 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
     /** Items ordered by disagreement (spread of their ratings), with every rating and comment. */
     async calibration(actor: Actor, name: string, limit = 20) {
       const q = await queueOf(actor, name);
-      const s = await state(q);
+      const s = await state(q, whole);
       const labelled = new Map<string, LabelRow[]>();
       for (const r of s.rows) {
         if (r.state !== 'labelled') continue;
