@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type RunningCli, spawnCli } from './helpers/cli.js';
+import { listeningOn, type RunningCli, spawnCli } from './helpers/cli.js';
 import { hex, otlpJson } from './helpers/otlp.js';
 import { tempDir } from './helpers/suite.js';
 
@@ -24,15 +24,7 @@ describe('assay serve on SQLite', () => {
     dirs.push(dir);
     const cli = spawnCli(['serve', '--port', '0', '--db', 'assay.db'], { cwd: dir.dir, timeoutMs: 120_000 });
     servers.push(cli);
-    let url = '';
-    let key = '';
-    while (!key) {
-      const out = cli.stdout();
-      url = /^assay: listening on (http:\/\/\S+)\n/.exec(out)?.[1] ?? '';
-      key = (url && /\n {2}(assay_\S+)\n/.exec(out)?.[1]) || '';
-      if (cli.child.exitCode !== null) throw new Error(`serve exited: ${cli.stderr()}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const { url, key } = await listeningOn(cli, true);
     const db = join(dir.dir, 'assay.db');
     const before = statSync(db).size;
     // ~12 MB of spans (3,000 pages of WAL at least), far under the 80 MB backstop.

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type RunningCli, runCli, spawnCli } from './helpers/cli.js';
+import { listeningOn, type RunningCli, runCli, spawnCli } from './helpers/cli.js';
 import { hex, otlpProtobuf } from './helpers/otlp.js';
 import { tempDir } from './helpers/suite.js';
 
@@ -19,16 +19,7 @@ async function startServe(
 ): Promise<{ cli: RunningCli; url: string; key?: string }> {
   const cli = spawnCli(['serve', '--port', '0', '--db', 'assay.db', ...extra], { cwd, timeoutMs: 120_000 });
   servers.push(cli);
-  for (;;) {
-    const out = cli.stdout();
-    const m = /^assay: listening on (http:\/\/\S+)\n/.exec(out);
-    // A new store prints its first key after the listening line; the output may arrive in pieces.
-    if (m && (!newStore || /\n {2}(assay_\S+)\n/.test(out))) {
-      return { cli, url: m[1]!, key: /\n {2}(assay_\S+)\n/.exec(out)?.[1] };
-    }
-    if (cli.child.exitCode !== null) throw new Error(`serve exited: ${cli.stderr()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  return { cli, ...(await listeningOn(cli, newStore)) };
 }
 
 async function allTraceIds(url: string, key: string): Promise<Set<string>> {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type RunningCli, spawnCli } from './helpers/cli.js';
+import { listeningOn, type RunningCli, spawnCli } from './helpers/cli.js';
 import { tempDir } from './helpers/suite.js';
 
 /** Abandonment after a restart: what the sweep waited for is rebuilt from the store on start. */
@@ -19,14 +19,7 @@ async function start(first: boolean): Promise<{ server: RunningCli; url: string;
     cwd: dir.dir,
     timeoutMs: 120_000,
   });
-  for (;;) {
-    const out = server.stdout();
-    const url = /^assay: listening on (http:\/\/\S+)\n/.exec(out)?.[1];
-    const key = /\n {2}(assay_\S+)\n/.exec(out)?.[1];
-    if (url && (key || !first)) return { server, url, key };
-    if (server.child.exitCode !== null) throw new Error(server.stderr());
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  return { server, ...(await listeningOn(server, first)) };
 }
 
 async function stop(server: RunningCli): Promise<void> {

@@ -62,3 +62,22 @@ export function runCli(args: string[], options: CliOptions): Promise<CliResult> 
 export function errorLines(stderr: string): string[] {
   return stderr.split('\n').filter((l) => /error/i.test(l) && !/ \d+ errors? /.test(l));
 }
+
+/**
+ * Waits for a spawned `assay serve` to print `assay: listening on URL`, and with `firstKey` (a new
+ * store) also the first API key it prints on the lines after; the output may arrive in pieces.
+ * Throws with the server's stderr when it exits first.
+ */
+export async function listeningOn(
+  cli: RunningCli,
+  firstKey: boolean,
+): Promise<{ url: string; key: string | undefined }> {
+  for (;;) {
+    const out = cli.stdout();
+    const url = /^assay: listening on (http:\/\/\S+)\n/.exec(out)?.[1];
+    const key = /\n {2}(assay_\S+)\n/.exec(out)?.[1];
+    if (url && (key || !firstKey)) return { url, key };
+    if (cli.child.exitCode !== null) throw new Error(`serve exited: ${cli.stderr()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
