@@ -94,4 +94,38 @@ describe('SignalTracker', () => {
     expect((await store.signalsForTrace(projectId, 'bz-1')).length).toBeGreaterThan(0);
     queue.leave();
   });
+
+  it('under pressure (as many sessions waiting as `pressure`) rounds run while the queue is busy', async () => {
+    const queue = new IngestQueue((b) => store.writeIngest(b));
+    const now = Date.now();
+    const tracker = new SignalTracker(store, { embedder: createLocalEmbedder(), pressure: 3 }).attach(queue);
+    const commit = async (sessionId: string) => {
+      const batch: IngestBatch = {
+        spans: [
+          span(projectId, `pr-${sessionId}`, 'a', { sessionId, startMs: now - 1_000, endMs: now - 900 }),
+        ],
+        scores: [],
+        feedback: [],
+        events: [],
+      };
+      await queue.submit(batch);
+    };
+    // A request stays in progress throughout: no quiet spell ever comes.
+    queue.enter();
+    await commit('pr-a');
+    await commit('pr-b');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Below the pressure the sessions wait for a quiet spell.
+    expect(tracker.counts.recomputed).toBe(0);
+    await commit('pr-c');
+    await tracker.settled();
+    expect(tracker.counts.recomputed).toBe(3);
+    for (const id of ['a', 'b', 'c'])
+      expect((await store.signalsForTrace(projectId, `pr-pr-${id}`)).map((s) => s.kind).sort()).toEqual([
+        'time_to_completion_ms',
+        'turns',
+      ]);
+    queue.leave();
+    await tracker.close();
+  });
 });

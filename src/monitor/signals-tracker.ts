@@ -18,14 +18,20 @@ export interface SignalTrackerOptions {
   signals?: SignalOptions;
   /** Sessions waiting for a recompute at most; more are dropped and counted (default 10,000). */
   maxPending?: number;
+  /**
+   * Sessions waiting past which rounds run without waiting for a quiet spell (default 1,000): under
+   * sustained traffic signals stay current and their pending state small, for a few milliseconds of
+   * acknowledgement latency a round.
+   */
+  pressure?: number;
   /** Sessions whose last turn is kept in memory to extend them without reading the store (default 10,000). */
   maxSessions?: number;
   now?: () => number;
 }
 
 /**
- * How long the attached queue must be idle before a recompute starts: signals never slow
- * acknowledgements (under sustained saturation they lag; sessions past `maxPending` are dropped and counted).
+ * How long the attached queue must be idle before a recompute starts, while fewer than `pressure`
+ * sessions wait: then signals never slow acknowledgements.
  */
 const QUIET_MS = 100;
 
@@ -33,6 +39,8 @@ const keyOf = sessionKey;
 
 /** Sessions recomputed in one round (one transaction for all the extended ones). */
 const ROUND = 256;
+/** A round under pressure: smaller, so that the requests it delays wait less. */
+const PRESSED_ROUND = 64;
 /** New traces kept for one pending session at most; past that it is recomputed from the store. */
 const MAX_PENDING_TRACES = 64;
 /** Traces remembered as having had feedback before they were stored (their sessions are read in full). */
@@ -44,7 +52,7 @@ const RESTORE_LOOKBACK_MS = 24 * 3_600_000;
 /**
  * Keeps signals current as traffic arrives: after each commit the sessions it touched (by their
  * spans, or by the trace a feedback names) are recomputed off the request path, in rounds of up to
- * 256 sessions: extended by their new turns from what is kept of each (signals-round.ts), or read
+ * 256 sessions (64 under pressure, when traffic leaves no quiet spell): extended by their new turns from what is kept of each (signals-round.ts), or read
  * from the store when that cannot be trusted.
  * A session's last conversation is abandoned only once its timeout has passed with no new message:
  * a sweep (an unref'd timer) recomputes those sessions then. What is pending lives in memory and
@@ -56,9 +64,14 @@ export class SignalTracker {
   private readonly pending = new Map<string, PendingTrace>();
   private readonly earlyFeedback = new Set<string>();
   private readonly states: SessionStates;
-  private readonly waitingTimeout = new Map<string, { at: number; session: [string, string] }>();
+  /**
+   * Sessions waiting for their timeout, by `sessionKey`: when their last message came. A number an
+   * entry, kept for as long as the timeout (30 minutes of sessions under sustained traffic).
+   */
+  private readonly waitingTimeout = new Map<string, number>();
   private readonly options: SignalOptions;
   private readonly now: () => number;
+  private readonly pressure: number;
   private readonly timer: NodeJS.Timeout;
   private chain: Promise<void> = Promise.resolve();
   private inFlight = 0;
@@ -67,6 +80,8 @@ export class SignalTracker {
   /** The queue whose commits are followed and whose quiet spells recomputes wait for (see `attach`). */
   private queue: IngestQueue | undefined;
   private stopWaiting: () => void = () => {};
+  /** Ends a wait for a quiet spell once `pressure` sessions are waiting. */
+  private pressed: (() => void) | undefined;
   private readonly closed = new Promise<void>((resolve) => {
     this.stopWaiting = resolve;
   });
@@ -83,6 +98,7 @@ export class SignalTracker {
     this.options = tracker.signals ?? DEFAULT_SIGNAL_OPTIONS;
     this.now = tracker.now ?? Date.now;
     this.states = new SessionStates(tracker.maxSessions ?? 10_000);
+    this.pressure = tracker.pressure ?? 1_000;
     this.timer = setInterval(() => this.sweep(), Math.min(this.options.abandonMs, 60_000));
     this.timer.unref();
   }
@@ -151,8 +167,7 @@ export class SignalTracker {
         const due = s.lastMs + this.options.abandonMs;
         const key = keyOf(s.projectId, s.sessionId);
         if (due > now) {
-          if (!this.waitingTimeout.has(key))
-            this.waitingTimeout.set(key, { at: s.lastMs, session: [s.projectId, s.sessionId] });
+          if (!this.waitingTimeout.has(key)) this.waitingTimeout.set(key, s.lastMs);
         } else if (s.computedMs === null || s.computedMs < due) this.mark(s.projectId, s.sessionId, false);
       }
       this.kick();
@@ -162,10 +177,11 @@ export class SignalTracker {
   /** Marks sessions whose last message is older than the timeout for a recompute. */
   sweep(): void {
     const horizon = this.now() - this.options.abandonMs;
-    for (const [key, w] of this.waitingTimeout) {
-      if (w.at > horizon) continue;
+    for (const [key, at] of this.waitingTimeout) {
+      if (at > horizon) continue;
       this.waitingTimeout.delete(key);
-      this.mark(...w.session, false);
+      const [projectId, sessionId] = JSON.parse(key) as [string, string];
+      this.mark(projectId, sessionId, false);
     }
     this.kick();
   }
@@ -192,12 +208,13 @@ export class SignalTracker {
       }
       session = { projectId, sessionId, full: false, traces: [] };
       this.dirty.set(key, session);
+      if (this.dirty.size >= this.pressure) this.pressed?.();
     }
     if (full && !session.full) {
       this.forget(session);
       session.full = true;
     }
-    if (wait) this.waitingTimeout.set(key, { at: this.now(), session: [projectId, sessionId] });
+    if (wait) this.waitingTimeout.set(key, this.now());
     return session;
   }
 
@@ -242,12 +259,12 @@ export class SignalTracker {
     });
   }
 
-  /** Takes up to ROUND dirty sessions with their pending traces, and what the store holds of them. */
-  private async takeRounds(): Promise<Round[]> {
+  /** Takes up to `size` dirty sessions with their pending traces, and what the store holds of them. */
+  private async takeRounds(size: number): Promise<Round[]> {
     const byProject = new Map<string, DirtySession[]>();
     let taken = 0;
     for (const [key, session] of this.dirty) {
-      if (taken++ >= ROUND) break;
+      if (taken++ >= size) break;
       this.dirty.delete(key);
       for (const t of session.traces) this.pending.delete(traceKey(t.projectId, t.traceId));
       const list = byProject.get(session.projectId) ?? [];
@@ -269,9 +286,21 @@ export class SignalTracker {
     while (this.dirty.size > 0) {
       // Ingestion first: a recompute reads the store on this thread. A quiet spell (100 ms without
       // ingest work), not just a gap between two requests; once in one, the next rounds go on
-      // without waiting again.
-      if (this.queue && !this.closing) await Promise.race([this.queue.quiet(QUIET_MS), this.closed]);
-      const rounds = this.queue ? await this.queue.between(() => this.takeRounds()) : await this.takeRounds();
+      // without waiting again. Under pressure (traffic that leaves no quiet spell) rounds go on
+      // anyway, one at a time with requests served in between.
+      if (this.queue && !this.closing) {
+        if (this.dirty.size < this.pressure) {
+          const pressed = new Promise<void>((resolve) => {
+            this.pressed = resolve;
+          });
+          await Promise.race([this.queue.quiet(QUIET_MS), this.closed, pressed]);
+          this.pressed = undefined;
+        } else await new Promise((resolve) => setImmediate(resolve));
+      }
+      const size = this.dirty.size >= this.pressure ? PRESSED_ROUND : ROUND;
+      const rounds = this.queue
+        ? await this.queue.between(() => this.takeRounds(size))
+        : await this.takeRounds(size);
       for (const round of rounds) {
         try {
           const done = await recomputeRound(this.store, round, this.states, {
