@@ -8,14 +8,15 @@ const gunzipAsync = promisify(gunzip);
 
 /**
  * A request body, bounded: 413 past `limit` bytes (announced, streamed or once inflated); gzip is
- * inflated off the main thread. Other encodings are refused with 415.
+ * inflated off the main thread. Other encodings are refused with 415. The body is the whole of an
+ * ArrayBuffer of its own (never a view on memory Node reuses), so it may be transferred to a worker.
  */
 export async function readBody(c: Context, limit: number): Promise<Uint8Array> {
   const announced = Number(c.req.header('content-length'));
   if (announced > limit) throw tooLarge(limit);
-  const raw = await readLimited(c.req.raw, limit);
+  const raw = await readLimited(c.req.raw, limit, announced);
   const encoding = (c.req.header('content-encoding') ?? 'identity').toLowerCase().trim();
-  if (encoding === 'identity' || encoding === '') return raw;
+  if (encoding === 'identity' || encoding === '') return owned(raw);
   if (encoding !== 'gzip')
     throw new HttpError(
       415,
@@ -23,7 +24,7 @@ export async function readBody(c: Context, limit: number): Promise<Uint8Array> {
       `Content-Encoding ${encoding} is not supported; use gzip or none`,
     );
   try {
-    return await gunzipAsync(raw, { maxOutputLength: limit });
+    return owned(await gunzipAsync(raw, { maxOutputLength: limit }));
   } catch (error) {
     if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limit);
     throw new HttpError(400, 'invalid', `the body is not valid gzip: ${(error as Error).message}`);
@@ -34,16 +35,41 @@ function tooLarge(limit: number): HttpError {
   return new HttpError(413, 'too-large', `the body is larger than ${limit} bytes; send smaller batches`);
 }
 
-async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
+/**
+ * Reads the body within `limit`. With a length announced (Node's parser holds the body to it), into
+ * one buffer of that size as the chunks arrive: no chunk is held (and promoted to the old generation
+ * while a body trickles in under load), and the body owns its memory, so it can be handed to a
+ * worker thread without a copy (`ConvertPool`).
+ */
+async function readLimited(request: Request, limit: number, announced: number): Promise<Uint8Array> {
   if (!request.body) return new Uint8Array(0);
+  const body = request.body as unknown as AsyncIterable<Uint8Array>;
+  if (Number.isSafeInteger(announced) && announced > 0) {
+    const into = Buffer.allocUnsafeSlow(announced);
+    let total = 0;
+    for await (const chunk of body) {
+      if (total + chunk.byteLength > announced)
+        throw new HttpError(400, 'invalid', 'the body is longer than its Content-Length');
+      into.set(chunk, total);
+      total += chunk.byteLength;
+    }
+    return total === announced ? into : into.subarray(0, total);
+  }
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of body) {
     total += chunk.byteLength;
     if (total > limit) throw tooLarge(limit);
     chunks.push(chunk);
   }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+  return Buffer.concat(chunks, total);
+}
+
+/** The bytes as the whole of an ArrayBuffer of their own: a view on a larger one is copied. */
+function owned(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? bytes
+    : new Uint8Array(bytes);
 }
 
 /**

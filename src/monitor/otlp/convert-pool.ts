@@ -83,11 +83,12 @@ export class ConvertPool {
     slot.busy += 1;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      // A copy of our own to hand over: the body may be a view on memory Node still uses (socket
-      // reads, the Buffer pool), which must never be transferred away from it.
-      const body = new Uint8Array(job.body);
+      // A body that owns its memory (`job.owned`) is handed over as it is: the main thread holds it
+      // no longer, and the worker frees it soon after. Any other may be a view on memory Node still
+      // uses (socket reads, the Buffer pool), which must never be transferred away: a copy is.
+      const body = job.owned ? job.body : new Uint8Array(job.body);
       const message = { id, job: { ...job, body } };
-      slot.worker.postMessage(message, [body.buffer]);
+      slot.worker.postMessage(message, [body.buffer as ArrayBuffer]);
     });
   }
 

@@ -7,6 +7,11 @@ export interface ConvertJob {
   protobuf: boolean;
   projectId: string;
   nowMs: number;
+  /**
+   * The body is the whole of an ArrayBuffer of its own, not used once converted (`readBody`'s): a
+   * worker thread takes it over instead of a copy.
+   */
+  owned?: boolean;
 }
 
 /** Decodes an OTLP body and maps it to records: the CPU-heavy half of ingestion, run in a worker when one is there. */

@@ -24,7 +24,7 @@ export function otlpRoutes(deps: AppDeps): Hono<AppEnv> {
       );
     // Admission before the body is read: an overloaded server spends nothing on it.
     const converted = await takeIn(c, deps, (body) =>
-      convert({ body, protobuf, projectId: c.get('projectId'), nowMs: now() }),
+      convert({ body, protobuf, projectId: c.get('projectId'), nowMs: now(), owned: true }),
     );
     const partial: PartialSuccess | undefined =
       converted.rejected > 0
