@@ -1,5 +1,6 @@
 import { startServer } from '../server/main.js';
 import { EXIT } from './exit-codes.js';
+import { boundHeapGrowth } from './memory-governor.js';
 
 /** `assay serve`: runs until SIGTERM or SIGINT, then stops accepting, drains, commits and exits 0. */
 export async function serveCommand(
@@ -13,6 +14,7 @@ export async function serveCommand(
   },
   env: Record<string, string | undefined> = {},
 ): Promise<number> {
+  boundHeapGrowth();
   const monitor = flags.config
     ? await (await import('./monitor.js')).monitorParts(flags.config, env)
     : undefined;
