@@ -66,12 +66,19 @@ const signalRow = (s: SignalRecord) => ({
 /** Replaces the signals of each change's traces by its signals, all in one transaction. */
 export async function replaceTraceSignals(db: Kysely<Database>, changes: TraceSignals[]): Promise<void> {
   if (changes.length === 0) return;
+  // One delete a project (per 500 traces), not one a change: a round changes up to 256 sessions.
+  const byProject = new Map<string, string[]>();
+  for (const c of changes) {
+    const ids = byProject.get(c.projectId);
+    if (ids) for (const id of c.traceIds) ids.push(id);
+    else byProject.set(c.projectId, [...c.traceIds]);
+  }
   await db.transaction().execute(async (trx) => {
-    for (const c of changes)
-      for (const ids of chunks(c.traceIds, 500))
+    for (const [projectId, traceIds] of byProject)
+      for (const ids of chunks(traceIds, 500))
         await trx
           .deleteFrom('signals')
-          .where('project_id', '=', c.projectId)
+          .where('project_id', '=', projectId)
           .where('trace_id', 'in', ids)
           .execute();
     // 6 columns a row: far under PostgreSQL's 65,535 bound parameters.
