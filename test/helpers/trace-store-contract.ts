@@ -490,6 +490,17 @@ export function traceStoreContract(name: string, makeFixture: () => Promise<Trac
       expect(await store.signalsForTrace(p2, 'is-t1')).toEqual([sig('is-t1', 'retry', 1)]);
       expect(await store.signalsForTrace(p2, 'is-t2')).toEqual([sig('is-t2', 'turns', 2)]);
       await store.replaceTraceSignals([]);
+      // A round's changes in one call: each names its project's traces only; another project's
+      // trace of the same id keeps its signals.
+      const other = { ...sig('is-t1', 'turns', 5), projectId: p1 };
+      await store.replaceSessionSignals(p1, 'is-s1', [other]);
+      await store.replaceTraceSignals([
+        { projectId: p2, traceIds: ['is-t1'], signals: [sig('is-t1', 'turns', 3)] },
+        { projectId: p2, traceIds: ['is-t2'], signals: [] },
+      ]);
+      expect(await store.signalsForTrace(p2, 'is-t1')).toEqual([sig('is-t1', 'turns', 3)]);
+      expect(await store.signalsForTrace(p2, 'is-t2')).toEqual([]);
+      expect(await store.signalsForTrace(p1, 'is-t1')).toEqual([other]);
     });
 
     it('prune deletes traces older than the horizon with their spans, scores, feedback and events', async () => {
