@@ -8,11 +8,7 @@ export interface IngestQueueOptions {
   capacity?: number;
   /** Records per commit at most: one transaction groups the requests waiting, up to this. */
   maxCommit?: number;
-  /**
-   * Requests being read, decoded or committed at once at most (their bodies are in memory); default 6:
-   * enough to keep a decoding thread and the committer busy (more gave no throughput at twice the
-   * capacity offered, and ~30 MB more memory: docs/benchmarks.md).
-   */
+  /** Requests being read, decoded or committed at once at most (their bodies are in memory); default 16. */
   maxRequests?: number;
 }
 
@@ -72,7 +68,7 @@ export class IngestQueue {
   ) {
     this.capacity = options.capacity ?? 4096;
     this.maxCommit = options.maxCommit ?? 2048;
-    this.maxRequests = options.maxRequests ?? 6;
+    this.maxRequests = options.maxRequests ?? 16;
   }
 
   /**

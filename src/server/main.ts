@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import { availableParallelism } from 'node:os';
 import { serve } from '@hono/node-server';
 import type { IngestConfig } from '../config/ingest.js';
 import { monitorSchema } from '../config/monitor.js';
@@ -29,9 +28,9 @@ export interface ServeOptions {
   /** The built web app to serve at `/` (default: the package's web/dist). */
   webDir?: string;
   /**
-   * Worker threads decoding OTLP bodies (default 1 with two cores or more, else 0: on the main
-   * thread). The main thread commits, and answers within 250 ms at 20,000 spans/s only with decoding
-   * taken off it; a thread costs ~25–40 MB of heap (docs/benchmarks.md).
+   * Worker threads decoding OTLP bodies (default 0: on the main thread). A thread takes decoding
+   * off the main thread for ~20 µs a span more CPU in all (copying, and the result's JSON both ways)
+   * and ~25–40 MB of heap: it pays only with a core to spare (docs/benchmarks.md).
    */
   threads?: number;
   /**
@@ -91,7 +90,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         }).attach(queue);
   signals?.restore();
   let draining = false;
-  const pool = new ConvertPool(options.threads ?? (availableParallelism() > 1 ? 1 : 0));
+  const pool = new ConvertPool(options.threads ?? 0);
   const monitor = options.monitor;
   const transform = options.ingest ? privacyTransform(options.ingest) : undefined;
   const deps: AppDeps = {
