@@ -32,7 +32,7 @@ function streamed(parts: string[]): ReadableStream<Uint8Array> {
   });
 }
 
-const send = (body: BodyInit, headers: Record<string, string> = {}) =>
+const send = (body: string | Uint8Array | ReadableStream<Uint8Array>, headers: Record<string, string> = {}) =>
   app.request('/', {
     method: 'POST',
     body,
