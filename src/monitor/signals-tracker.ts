@@ -41,6 +41,13 @@ const keyOf = sessionKey;
 const ROUND = 256;
 /** A round under pressure: smaller, so that the requests it delays wait less. */
 const PRESSED_ROUND = 64;
+/**
+ * The share of the commit thread's time rounds take at most under pressure: after each, ingestion
+ * has the thread (1 - share) / share times as long. Past what that share can recompute, sessions
+ * pile up to `maxPending` and the rest are dropped and counted: under overload, acknowledgements
+ * come first.
+ */
+const PRESSED_SHARE = 0.2;
 /** New traces kept for one pending session at most; past that it is recomputed from the store. */
 const MAX_PENDING_TRACES = 64;
 /** Traces remembered as having had feedback before they were stored (their sessions are read in full). */
@@ -80,8 +87,10 @@ export class SignalTracker {
   /** The queue whose commits are followed and whose quiet spells recomputes wait for (see `attach`). */
   private queue: IngestQueue | undefined;
   private stopWaiting: () => void = () => {};
-  /** Ends a wait for a quiet spell once `pressure` sessions are waiting. */
+  /** Ends a wait for a quiet spell once `pressure` sessions are waiting (after `pause`). */
   private pressed: (() => void) | undefined;
+  /** How long ingestion has the thread, under pressure, after the last round (ms). */
+  private pause = 0;
   private readonly closed = new Promise<void>((resolve) => {
     this.stopWaiting = resolve;
   });
@@ -208,7 +217,7 @@ export class SignalTracker {
       }
       session = { projectId, sessionId, full: false, traces: [] };
       this.dirty.set(key, session);
-      if (this.dirty.size >= this.pressure) this.pressed?.();
+      if (this.dirty.size === this.pressure && this.pressed) setTimeout(this.pressed, this.pause);
     }
     if (full && !session.full) {
       this.forget(session);
@@ -287,16 +296,16 @@ export class SignalTracker {
       // Ingestion first: a recompute reads the store on this thread. A quiet spell (100 ms without
       // ingest work), not just a gap between two requests; once in one, the next rounds go on
       // without waiting again. Under pressure (traffic that leaves no quiet spell) rounds go on
-      // anyway, one at a time with requests served in between.
+      // anyway, taking at most PRESSED_SHARE of the thread (or a quiet spell, whichever is first).
       if (this.queue && !this.closing) {
-        if (this.dirty.size < this.pressure) {
-          const pressed = new Promise<void>((resolve) => {
-            this.pressed = resolve;
-          });
-          await Promise.race([this.queue.quiet(QUIET_MS), this.closed, pressed]);
-          this.pressed = undefined;
-        } else await new Promise((resolve) => setImmediate(resolve));
+        const wake = new Promise<void>((resolve) => {
+          this.pressed = resolve;
+          if (this.dirty.size >= this.pressure) setTimeout(resolve, this.pause);
+        });
+        await Promise.race([this.queue.quiet(QUIET_MS), this.closed, wake]);
+        this.pressed = undefined;
       }
+      const started = performance.now();
       const size = this.dirty.size >= this.pressure ? PRESSED_ROUND : ROUND;
       const rounds = this.queue
         ? await this.queue.between(() => this.takeRounds(size))
@@ -319,6 +328,7 @@ export class SignalTracker {
           for (const s of round.sessions) this.states.take(keyOf(round.projectId, s.sessionId));
         }
       }
+      this.pause = ((performance.now() - started) * (1 - PRESSED_SHARE)) / PRESSED_SHARE;
     }
   }
 }
