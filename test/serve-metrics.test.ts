@@ -67,12 +67,35 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/^assay_ingest_records_committed_total [1-9]\d*$/m);
     expect(text).toMatch(/^assay_ingest_rejections_total 0$/m);
     expect(text).toMatch(/^assay_ingest_queue_depth \d+$/m);
+    // No event named a session yet: the tracker has recomputed nothing and drops nothing.
+    expect(text).toMatch(/^assay_signal_sessions_recomputed_total 0$/m);
+    expect(text).toMatch(/^assay_signal_sessions_dropped_total 0$/m);
     // Every sample line is `name{labels} number` or `name number`.
     for (const line of text
       .trim()
       .split('\n')
       .filter((l) => !l.startsWith('#')))
       expect(line).toMatch(/^[a-z_]+(\{.*\})? -?[\d.e+]+$/);
+  });
+
+  it("exports the signal tracker's sessions: recomputed once their traffic is quiet", async () => {
+    const res = await fetch(`${server.url}/api/v1/ingest`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keyA}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        events: [
+          gen('s1', 'gpt-4o', 50, { sessionId: 'ms-1' }),
+          gen('s2', 'gpt-4o', 50, { sessionId: 'ms-2' }),
+        ],
+      }),
+    });
+    expect(res.status).toBe(200);
+    await server.signals!.settled();
+    const text = await (await scrape(keyA)).text();
+    expect(text).toContain('# TYPE assay_signal_sessions_pending gauge');
+    expect(text).toMatch(/^assay_signal_sessions_pending 0$/m);
+    expect(text).toMatch(/^assay_signal_sessions_recomputed_total 2$/m);
+    expect(text).toMatch(/^assay_signal_failures_total 0$/m);
   });
 
   it("needs a key and shows the key's project only", async () => {

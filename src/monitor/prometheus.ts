@@ -1,5 +1,6 @@
 import type { IngestBatch } from '../core/trace.js';
 import type { IngestStats } from './ingest-queue.js';
+import type { SignalStats } from './signals-tracker.js';
 
 /** Latency histogram bounds of `assay_llm_latency_ms`, in milliseconds. */
 export const LATENCY_BUCKETS_MS = [50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000];
@@ -72,8 +73,8 @@ export class TrafficCounters {
     for (const f of batch.feedback) this.feedback.set(f.projectId, (this.feedback.get(f.projectId) ?? 0) + 1);
   }
 
-  /** The text exposition of one project's series and the server's ingestion queue. */
-  render(projectId: string, stats: IngestStats): string {
+  /** The text exposition of one project's series, the server's ingestion queue and its signal tracker. */
+  render(projectId: string, stats: IngestStats, signals?: SignalStats): string {
     const out: string[] = [];
     const metric = (name: string, type: string, help: string) =>
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -101,6 +102,24 @@ export class TrafficCounters {
       'Group commits that failed (their requests got 503).',
     );
     out.push(`assay_ingest_commit_failures_total ${stats.failures}`);
+    if (signals) {
+      metric(
+        'assay_signal_sessions_pending',
+        'gauge',
+        'Sessions waiting for their signals to be recomputed.',
+      );
+      out.push(`assay_signal_sessions_pending ${signals.pending}`);
+      metric('assay_signal_sessions_recomputed_total', 'counter', 'Sessions whose signals were recomputed.');
+      out.push(`assay_signal_sessions_recomputed_total ${signals.recomputed}`);
+      metric(
+        'assay_signal_sessions_dropped_total',
+        'counter',
+        'Sessions not recomputed because too many were waiting (overload).',
+      );
+      out.push(`assay_signal_sessions_dropped_total ${signals.dropped}`);
+      metric('assay_signal_failures_total', 'counter', 'Session recomputes that failed.');
+      out.push(`assay_signal_failures_total ${signals.failures}`);
+    }
     metric('assay_feedback_total', 'counter', 'Feedback records committed for this project.');
     out.push(`assay_feedback_total ${this.feedback.get(projectId) ?? 0}`);
     const series = [...(this.projects.get(projectId) ?? new Map<string, Series>())].map(([key, x]) => {

@@ -13,6 +13,16 @@ import {
   sessionKey,
 } from './signals-round.js';
 
+/** What /metrics tells of the tracker: sessions waiting now, and its counts since the start. */
+export interface SignalStats {
+  pending: number;
+  dropped: number;
+  failures: number;
+  recomputed: number;
+  incremental: number;
+  full: number;
+}
+
 export interface SignalTrackerOptions {
   embedder: Embedder;
   signals?: SignalOptions;
@@ -110,6 +120,10 @@ export class SignalTracker {
     this.pressure = tracker.pressure ?? 1_000;
     this.timer = setInterval(() => this.sweep(), Math.min(this.options.abandonMs, 60_000));
     this.timer.unref();
+  }
+
+  stats(): SignalStats {
+    return { pending: this.dirty.size, ...this.counts };
   }
 
   /** Subscribes to the queue's commits; recomputes then wait for the queue to be quiet. */

@@ -5,6 +5,7 @@ import type { SessionStore } from '../core/web-session.js';
 import type { IngestQueue } from '../monitor/ingest-queue.js';
 import type { ConvertJob } from '../monitor/otlp/convert.js';
 import type { OtlpConversion } from '../monitor/otlp/to-batch.js';
+import type { SignalStats } from '../monitor/signals-tracker.js';
 import type { ReviewStore } from '../review/store.js';
 import type { MonitorDeps } from './routes/monitor.js';
 
@@ -20,6 +21,8 @@ export interface AppDeps {
   convertOtlp?: (job: ConvertJob) => Promise<OtlpConversion>;
   /** Applied to every batch before it is queued: redaction, `ingest.content: false` (see ingest-privacy). */
   transform?: (batch: IngestBatch) => IngestBatch;
+  /** The signal tracker's counters (when signals are on), exported by `/metrics`. */
+  signals?: () => SignalStats;
   /** Set while shutting down: `/readyz` answers 503. */
   isDraining?: () => boolean;
   /** The runs store: with it, the runs API (`/api/v1/runs…`) and the web app at `/` are served. */

@@ -101,6 +101,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     reviews,
     sessions,
     convertOtlp: (job) => pool.convert(job),
+    ...(signals ? { signals: () => signals.stats() } : {}),
     // Without a monitor: section the monitoring page still reads recorded alerts (`assay monitor
     // run`) and drift, with default settings.
     monitor: {

@@ -5,7 +5,7 @@ import type { AppDeps, AppEnv } from '../env.js';
 
 /**
  * `GET /metrics`: Prometheus text format, authenticated like the API (a scrape config's
- * `authorization: { credentials: <key> }`): the ingest queue's counters and the key's project's
+ * `authorization: { credentials: <key> }`): the ingest queue's and signal tracker's counters and the key's project's
  * LLM calls, errors, tokens, cost and latency histogram per model and segment, since the start.
  */
 export function metricsRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -14,7 +14,7 @@ export function metricsRoutes(deps: AppDeps): Hono<AppEnv> {
   deps.queue.observe((batch) => counters.observe(batch));
   app.use('/metrics', requireKey(deps.store));
   app.get('/metrics', (c) =>
-    c.body(counters.render(c.get('projectId'), deps.queue.stats()), 200, {
+    c.body(counters.render(c.get('projectId'), deps.queue.stats(), deps.signals?.()), 200, {
       'content-type': 'text/plain; version=0.0.4; charset=utf-8',
     }),
   );
