@@ -78,50 +78,64 @@ export class TrafficCounters {
     const out: string[] = [];
     const metric = (name: string, type: string, help: string) =>
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    metric('assay_ingest_queue_depth', 'gauge', 'Records waiting for a commit.');
-    out.push(`assay_ingest_queue_depth ${stats.depth}`);
-    metric('assay_ingest_queue_capacity', 'gauge', 'Records the queue holds at most before answering 503.');
-    out.push(`assay_ingest_queue_capacity ${stats.capacity}`);
-    metric(
+    // A series without labels: its HELP and TYPE lines, then its one sample.
+    const single = (name: string, type: 'gauge' | 'counter', help: string, value: number) => {
+      metric(name, type, help);
+      out.push(`${name} ${value}`);
+    };
+    single('assay_ingest_queue_depth', 'gauge', 'Records waiting for a commit.', stats.depth);
+    single(
+      'assay_ingest_queue_capacity',
+      'gauge',
+      'Records the queue holds at most before answering 503.',
+      stats.capacity,
+    );
+    single(
       'assay_ingest_records_committed_total',
       'counter',
       'Records committed (spans, scores, feedback, events).',
+      stats.committed,
     );
-    out.push(`assay_ingest_records_committed_total ${stats.committed}`);
-    metric(
+    single(
       'assay_ingest_rejections_total',
       'counter',
       'Requests refused with 503 because the queue was full.',
+      stats.refused,
     );
-    out.push(`assay_ingest_rejections_total ${stats.refused}`);
-    metric('assay_ingest_commits_total', 'counter', 'Group commits made.');
-    out.push(`assay_ingest_commits_total ${stats.commits}`);
-    metric(
+    single('assay_ingest_commits_total', 'counter', 'Group commits made.', stats.commits);
+    single(
       'assay_ingest_commit_failures_total',
       'counter',
       'Group commits that failed (their requests got 503).',
+      stats.failures,
     );
-    out.push(`assay_ingest_commit_failures_total ${stats.failures}`);
     if (signals) {
-      metric(
+      single(
         'assay_signal_sessions_pending',
         'gauge',
         'Sessions waiting for their signals to be recomputed.',
+        signals.pending,
       );
-      out.push(`assay_signal_sessions_pending ${signals.pending}`);
-      metric('assay_signal_sessions_recomputed_total', 'counter', 'Sessions whose signals were recomputed.');
-      out.push(`assay_signal_sessions_recomputed_total ${signals.recomputed}`);
-      metric(
+      single(
+        'assay_signal_sessions_recomputed_total',
+        'counter',
+        'Sessions whose signals were recomputed.',
+        signals.recomputed,
+      );
+      single(
         'assay_signal_sessions_dropped_total',
         'counter',
         'Sessions not recomputed because too many were waiting (overload).',
+        signals.dropped,
       );
-      out.push(`assay_signal_sessions_dropped_total ${signals.dropped}`);
-      metric('assay_signal_failures_total', 'counter', 'Session recomputes that failed.');
-      out.push(`assay_signal_failures_total ${signals.failures}`);
+      single('assay_signal_failures_total', 'counter', 'Session recomputes that failed.', signals.failures);
     }
-    metric('assay_feedback_total', 'counter', 'Feedback records committed for this project.');
-    out.push(`assay_feedback_total ${this.feedback.get(projectId) ?? 0}`);
+    single(
+      'assay_feedback_total',
+      'counter',
+      'Feedback records committed for this project.',
+      this.feedback.get(projectId) ?? 0,
+    );
     const series = [...(this.projects.get(projectId) ?? new Map<string, Series>())].map(([key, x]) => {
       const [model, segment, version] = JSON.parse(key) as [string, string, string];
       return {
