@@ -45,6 +45,42 @@ describe('SignalTracker', () => {
     await tracker.close();
   });
 
+  it('at most maxWaiting sessions wait for their timeout: the longest-waiting is let go and counted', async () => {
+    let now = 9_000_000;
+    const tracker = new SignalTracker(store, {
+      embedder: createLocalEmbedder(),
+      now: () => now,
+      maxWaiting: 2,
+    });
+    const commit = async (id: string) => {
+      const batch: IngestBatch = {
+        spans: [
+          span(projectId, `mw-${id}`, 'a', { sessionId: `mw-${id}`, startMs: now - 1_000, endMs: now - 900 }),
+        ],
+        scores: [],
+        feedback: [],
+        events: [],
+      };
+      await store.writeIngest(batch);
+      tracker.onCommit(batch);
+      await tracker.settled();
+      now += 1_000;
+    };
+    await commit('a');
+    await commit('b');
+    await commit('a'); // a new message: session a waits again, now after b
+    await commit('c'); // a third waiting session: b has waited longest
+    expect(tracker.stats().timeoutsDropped).toBe(1);
+    now += DEFAULT_SIGNAL_OPTIONS.abandonMs;
+    tracker.sweep();
+    await tracker.settled();
+    const kinds = async (id: string) =>
+      (await store.signalsForTrace(projectId, `mw-${id}`)).map((s) => s.kind);
+    expect(await kinds('c')).toContain('abandoned');
+    expect(await kinds('b')).not.toContain('abandoned');
+    await tracker.close();
+  });
+
   it('the rephrase cosine is the configured embedder’s', async () => {
     // An embedder that sees every text alike: any next message in the window is a rephrase.
     const same = {

@@ -128,6 +128,12 @@ export class TrafficCounters {
         'Sessions not recomputed because too many were waiting (overload).',
         signals.dropped,
       );
+      single(
+        'assay_signal_timeouts_dropped_total',
+        'counter',
+        'Sessions let go before their abandonment timeout because too many were waiting for it.',
+        signals.timeoutsDropped,
+      );
       single('assay_signal_failures_total', 'counter', 'Session recomputes that failed.', signals.failures);
     }
     single(

@@ -17,6 +17,7 @@ import {
 export interface SignalStats {
   pending: number;
   dropped: number;
+  timeoutsDropped: number;
   failures: number;
   recomputed: number;
   incremental: number;
@@ -36,6 +37,13 @@ export interface SignalTrackerOptions {
   pressure?: number;
   /** Sessions whose last turn is kept in memory to extend them without reading the store (default 10,000). */
   maxSessions?: number;
+  /**
+   * Sessions waiting for their abandonment timeout at most (default 200,000: ~25 MB). Past it the
+   * one that has waited longest is let go and counted (`timeoutsDropped`): its abandonment is not
+   * marked (a restart finds it again, `restore`). Without a bound, 30 minutes of sessions at a
+   * sustained rate would be held: at 600 new sessions a second, over a million.
+   */
+  maxWaiting?: number;
   now?: () => number;
 }
 
@@ -82,10 +90,11 @@ export class SignalTracker {
   private readonly earlyFeedback = new Set<string>();
   private readonly states: SessionStates;
   /**
-   * Sessions waiting for their timeout, by `sessionKey`: when their last message came. A number an
-   * entry, kept for as long as the timeout (30 minutes of sessions under sustained traffic).
+   * Sessions waiting for their timeout, by `sessionKey`: when their last message came, in the order
+   * they came (an entry moves to the end when its session has a new message). At most `maxWaiting`.
    */
   private readonly waitingTimeout = new Map<string, number>();
+  private readonly maxWaiting: number;
   private readonly options: SignalOptions;
   private readonly now: () => number;
   private readonly pressure: number;
@@ -105,10 +114,11 @@ export class SignalTracker {
     this.stopWaiting = resolve;
   });
   /**
-   * Sessions not recomputed because too many were pending, recomputes that failed, and sessions
-   * recomputed (`incremental` of them extended from their kept state, `full` read from the store).
+   * Sessions not recomputed because too many were pending, sessions let go before their timeout
+   * because too many were waiting for it, recomputes that failed, and sessions recomputed
+   * (`incremental` of them extended from their kept state, `full` read from the store).
    */
-  readonly counts = { dropped: 0, failures: 0, recomputed: 0, incremental: 0, full: 0 };
+  readonly counts = { dropped: 0, timeoutsDropped: 0, failures: 0, recomputed: 0, incremental: 0, full: 0 };
 
   constructor(
     private readonly store: TraceStore,
@@ -118,6 +128,7 @@ export class SignalTracker {
     this.now = tracker.now ?? Date.now;
     this.states = new SessionStates(tracker.maxSessions ?? 10_000);
     this.pressure = tracker.pressure ?? 1_000;
+    this.maxWaiting = tracker.maxWaiting ?? 200_000;
     this.timer = setInterval(() => this.sweep(), Math.min(this.options.abandonMs, 60_000));
     this.timer.unref();
   }
@@ -190,7 +201,7 @@ export class SignalTracker {
         const due = s.lastMs + this.options.abandonMs;
         const key = keyOf(s.projectId, s.sessionId);
         if (due > now) {
-          if (!this.waitingTimeout.has(key)) this.waitingTimeout.set(key, s.lastMs);
+          if (!this.waitingTimeout.has(key)) this.waitFor(key, s.lastMs);
         } else if (s.computedMs === null || s.computedMs < due) this.mark(s.projectId, s.sessionId, false);
       }
       this.kick();
@@ -237,8 +248,17 @@ export class SignalTracker {
       this.forget(session);
       session.full = true;
     }
-    if (wait) this.waitingTimeout.set(key, this.now());
+    if (wait) this.waitFor(key, this.now());
     return session;
+  }
+
+  /** Waits for a session's timeout from `at`, within `maxWaiting` (the longest-waiting goes first). */
+  private waitFor(key: string, at: number): void {
+    this.waitingTimeout.delete(key);
+    this.waitingTimeout.set(key, at);
+    if (this.waitingTimeout.size <= this.maxWaiting) return;
+    this.waitingTimeout.delete(this.waitingTimeout.keys().next().value as string);
+    this.counts.timeoutsDropped += 1;
   }
 
   /** Drops a session's pending traces (it is to be read from the store). */
