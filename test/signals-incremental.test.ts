@@ -14,8 +14,8 @@ import { span } from './helpers/trace-store-contract.js';
  * The tracker extends sessions by their new turns from what it keeps in memory, and reads a session
  * from the store only when that cannot be trusted. On a random stream of many sessions (retries,
  * rephrases, gaps around the window and the timeout, empty texts, replies and feedback, spans of a
- * trace split over commits, traces out of order), what it stored must be what a full recompute of
- * every session gives.
+ * trace split over commits, traces out of order, spans resent), what it stored must be what a full
+ * recompute of every session gives.
  */
 
 let store: TraceStore;
@@ -110,6 +110,7 @@ describe('incremental signals', () => {
     for (let i = 0; i + 1 < stream.length; i++)
       if (r() < 0.05) [stream[i], stream[i + 1]] = [stream[i + 1]!, stream[i]!];
     const held: SpanRecord[] = [];
+    let previous: SpanRecord[] = [];
     const feedback: IngestBatch['feedback'] = [];
     let fb = 0;
     for (let i = 0; i < stream.length; ) {
@@ -135,6 +136,9 @@ describe('incremental signals', () => {
           });
       }
       if (r() < 0.3) batch.spans.push(...held.splice(0));
+      // A span now and then resent (a retrying exporter): stored once, seen twice by the tracker.
+      if (previous.length > 0 && r() < 0.1) batch.spans.push(previous[Math.floor(r() * previous.length)]!);
+      previous = batch.spans;
       i += size;
       now = Math.max(now, ...batch.spans.map((s) => s.endMs ?? s.startMs));
       await store.writeIngest(batch);

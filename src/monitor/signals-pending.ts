@@ -10,7 +10,12 @@ export interface PendingTrace {
   projectId: string;
   traceId: string;
   sessionId: string;
-  spanIds: Set<string>;
+  /**
+   * Spans committed, counted as they come: a span resent by a retrying exporter counts twice and
+   * then differs from the store's count, so that session is read from the store (what a set of ids
+   * would spare, at ~500 bytes a trace while up to 10,000 sessions wait).
+   */
+  spanCount: number;
   /** The earliest and latest spans with a model (by start): the turn's user text and reply. */
   first?: { startMs: number; spanId: string; userText: string };
   last?: { startMs: number; spanId: string; hasOutput: boolean };
@@ -34,8 +39,8 @@ function userTextOf(span: SpanRecord): string {
  * trace's session as the writer assigns it: the first span's that has one.
  */
 export function addSpans(pending: PendingTrace, spans: SpanRecord[]): void {
+  pending.spanCount += spans.length;
   for (const s of spans) {
-    pending.spanIds.add(s.spanId);
     if (s.model === null || s.model === undefined) continue;
     pending.endMs = Math.max(pending.endMs, s.endMs ?? s.startMs);
     const { first, last } = pending;

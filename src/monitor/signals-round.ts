@@ -166,7 +166,7 @@ function extension(
   const added: KeptTurn[] = [];
   for (const t of session.traces) {
     const row = rows.get(t.traceId);
-    if (!row || row.sessionId !== session.sessionId || row.spanCount !== t.spanIds.size) return undefined;
+    if (!row || row.sessionId !== session.sessionId || row.spanCount !== t.spanCount) return undefined;
     if (options.hadEarlyFeedback(t.projectId, t.traceId)) return undefined;
     const turn = pendingTurn(t);
     if (turn) added.push(turn);

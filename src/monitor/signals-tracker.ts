@@ -170,7 +170,7 @@ export class SignalTracker {
           projectId: spans[0]!.projectId,
           traceId: spans[0]!.traceId,
           sessionId,
-          spanIds: new Set(),
+          spanCount: 0,
           endMs: Number.NEGATIVE_INFINITY,
         };
         addSpans(trace, spans);
