@@ -30,9 +30,9 @@ export interface SignalTrackerOptions {
   /** Sessions waiting for a recompute at most; more are dropped and counted (default 10,000). */
   maxPending?: number;
   /**
-   * Sessions waiting past which rounds run without waiting for a quiet spell (default 1,000): under
-   * sustained traffic signals stay current and their pending state small, for a few milliseconds of
-   * acknowledgement latency a round.
+   * Sessions waiting past which rounds run without waiting for a quiet spell (default 1,000), taking
+   * at most a fifth of the commit thread: under sustained traffic signals keep coming, for a few
+   * milliseconds of acknowledgement latency a round.
    */
   pressure?: number;
   /** Sessions whose last turn is kept in memory to extend them without reading the store (default 10,000). */
@@ -77,8 +77,8 @@ const RESTORE_LOOKBACK_MS = 24 * 3_600_000;
 /**
  * Keeps signals current as traffic arrives: after each commit the sessions it touched (by their
  * spans, or by the trace a feedback names) are recomputed off the request path, in rounds of up to
- * 256 sessions (64 under pressure, when traffic leaves no quiet spell): extended by their new turns from what is kept of each (signals-round.ts), or read
- * from the store when that cannot be trusted.
+ * 256 sessions (64 under pressure, when traffic leaves no quiet spell): extended by their new turns
+ * from what is kept of each (signals-round.ts), or read from the store when that cannot be trusted.
  * A session's last conversation is abandoned only once its timeout has passed with no new message:
  * a sweep (an unref'd timer) recomputes those sessions then. What is pending lives in memory and
  * is rebuilt from the store on start (`restore`), so a restart still marks abandonment at the timeout.
@@ -339,11 +339,14 @@ export class SignalTracker {
         await Promise.race([this.queue.quiet(QUIET_MS), this.closed, wake]);
         this.pressed = undefined;
       }
-      const started = performance.now();
+      // The round's own time, from when the commits let it start (waiting for one is ingestion's).
+      let started = performance.now();
       const size = this.dirty.size >= this.pressure ? PRESSED_ROUND : ROUND;
-      const rounds = this.queue
-        ? await this.queue.between(() => this.takeRounds(size))
-        : await this.takeRounds(size);
+      const take = () => {
+        started = performance.now();
+        return this.takeRounds(size);
+      };
+      const rounds = this.queue ? await this.queue.between(take) : await take();
       for (const round of rounds) {
         try {
           const done = await recomputeRound(this.store, round, this.states, {
