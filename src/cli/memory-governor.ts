@@ -23,10 +23,10 @@ export function memoryGovernor(thresholdMb = 256, everyResults = 5000): RunObser
 /**
  * Keeps a long-running server's heap near its live set: V8 lets the old generation grow up to four
  * times what survived the last full collection, and under load what it collects is mostly requests
- * that waited for their commit. At 50% growth, 40,000 spans/s offered peaked at ~250 MB instead of
- * ~390 (signals on, docs/benchmarks.md), for no measurable throughput. Unlike the old generation's
- * limit this flag is read at every collection, so it can be set once started; a value given on the
- * command line (`node --heap-growing-percent=N`) is left alone.
+ * that waited for their commit. At 50% growth `assay serve` peaked at ~300 MB instead of ~410 at
+ * 20,000 spans/s, for ~10% more CPU a span in full collections (docs/benchmarks.md). Unlike the
+ * old generation's limit this flag is read at every collection, so it can be set once started; a
+ * value given on the command line (`node --heap-growing-percent=N`) is left alone.
  */
 export function boundHeapGrowth(percent = 50): void {
   if (

@@ -5,8 +5,9 @@ import type { AppDeps, AppEnv } from '../env.js';
 
 /**
  * `GET /metrics`: Prometheus text format, authenticated like the API (a scrape config's
- * `authorization: { credentials: <key> }`): the ingest queue's and signal tracker's counters and the key's project's
- * LLM calls, errors, tokens, cost and latency histogram per model and segment, since the start.
+ * `authorization: { credentials: <key> }`): the ingest queue's and the signal tracker's counters,
+ * and the key's project's LLM calls, errors, tokens, cost and latency histogram per model and
+ * segment, since the start.
  */
 export function metricsRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
