@@ -5,9 +5,10 @@ import type { ResultDetail, ResultPage, ResultQuery } from '../core/result-query
 import type { ResultRecord, RunRecord } from '../core/run.js';
 import { DEFAULT_PROJECT } from '../core/run.js';
 import type { DatasetRecord, RunScope, SaveResultsOptions, Store } from '../core/store.js';
+import { CHUNK, chunks } from './chunks.js';
 import type { Dialect } from './migrations.js';
 import { queryResults, resultDetail } from './result-query.js';
-import { CHUNK, chunks, redacted, writeResults } from './result-write.js';
+import { redacted, writeResults } from './result-write.js';
 import type { Database } from './schema.js';
 
 const PAGE = 500;

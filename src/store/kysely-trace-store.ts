@@ -26,10 +26,10 @@ import type {
 } from '../core/trace-store.js';
 import type { TrafficQuery, TrafficSeries } from '../core/traffic-series.js';
 import { getOrCreate } from '../util/maps.js';
+import { chunks } from './chunks.js';
 import type { Dialect } from './migrations.js';
 import { opsMetrics } from './ops-metrics.js';
 import { pruneTraces } from './prune-traces.js';
-import { chunks } from './result-write.js';
 import { modelsBefore, RollupDeltas } from './rollup-cells.js';
 import { TRACE_STATE, writeRollups } from './rollup-write.js';
 import type { Database } from './schema.js';

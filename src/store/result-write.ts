@@ -2,20 +2,11 @@ import { CompiledQuery, type Kysely } from 'kysely';
 import { redactCredentials } from '../core/redact.js';
 import type { ResultRecord } from '../core/run.js';
 import { resultKey } from '../core/run.js';
+import { CHUNK, chunks } from './chunks.js';
 import type { Dialect } from './migrations.js';
 import type { Database } from './schema.js';
 
-/** Rows per multi-row INSERT: well under both dialects' bound-parameter limits. */
-export const CHUNK = 200;
-
 const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
-
-/** `xs` in slices of `size`, for multi-row INSERTs under the bound-parameter limits. */
-export function chunks<T>(xs: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
-  return out;
-}
 
 /**
  * Writes results and their scores as upserts: one row per (run, target, case, repeat), a result
@@ -127,14 +118,8 @@ function postgresResultsQuery(results: ResultRecord[]): CompiledQuery {
     const row = resultRow(result);
     for (const key of Object.keys(r) as (keyof typeof r)[]) (r[key] as unknown[]).push(row[key]);
     for (const score of result.scores) {
-      const sr = scoreRow(result, score);
-      s.item.push(i + 1);
-      s.evaluator.push(sr.evaluator);
-      s.value.push(sr.value);
-      s.pass.push(sr.pass);
-      s.reason.push(sr.reason);
-      s.error.push(sr.error);
-      s.details.push(sr.details);
+      const sr = { ...scoreRow(result, score), item: i + 1 };
+      for (const key of Object.keys(s) as (keyof typeof s)[]) (s[key] as unknown[]).push(sr[key]);
     }
   });
   return CompiledQuery.raw(POSTGRES_RESULTS_SQL, [...Object.values(r), ...Object.values(s)]);
@@ -162,7 +147,8 @@ export function resultRow(r: ResultRecord) {
   };
 }
 
-function scoreRow(r: ResultRecord, s: ResultRecord['scores'][number]) {
+/** A score's row but its result id (what the stores number their own way). */
+export function scoreRow(r: ResultRecord, s: ResultRecord['scores'][number]) {
   return {
     run_id: r.runId,
     evaluator: s.evaluator,

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { chunks } from './result-write.js';
+import { chunks } from './chunks.js';
 import { KEY_COLUMNS, type RollupDeltas, type RollupTable, rollupMerge } from './rollup-cells.js';
 import type { Database } from './schema.js';
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { SignalKind, SignalRecord } from '../core/signal.js';
 import type { RecentSession, SessionActivity, TraceSessionRow, TraceSignals } from '../core/trace-store.js';
 import { getOrCreate } from '../util/maps.js';
-import { chunks } from './result-write.js';
+import { chunks } from './chunks.js';
 import type { Database } from './schema.js';
 import { toFeedback, toSpan } from './trace-rows.js';
 
@@ -68,11 +68,7 @@ export async function replaceTraceSignals(db: Kysely<Database>, changes: TraceSi
   if (changes.length === 0) return;
   // One delete a project (per 500 traces), not one a change: a round changes up to 256 sessions.
   const byProject = new Map<string, string[]>();
-  for (const c of changes) {
-    const ids = byProject.get(c.projectId);
-    if (ids) for (const id of c.traceIds) ids.push(id);
-    else byProject.set(c.projectId, [...c.traceIds]);
-  }
+  for (const c of changes) getOrCreate(byProject, c.projectId, () => []).push(...c.traceIds);
   await db.transaction().execute(async (trx) => {
     for (const [projectId, traceIds] of byProject)
       for (const ids of chunks(traceIds, 500))

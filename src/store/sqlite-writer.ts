@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ResultRecord } from '../core/run.js';
 import type { DatasetRecord } from '../core/store.js';
-import { redacted, resultRow } from './result-write.js';
+import { resultRow, scoreRow } from './result-write.js';
 
 /**
  * The write path of a run on SQLite, on prepared statements reused for every row: building and
@@ -28,7 +28,8 @@ export class SqliteResultWriter {
     );
     this.deleteScores = db.prepare('DELETE FROM scores WHERE result_id = ?');
     this.insertScore = db.prepare(
-      'INSERT INTO scores (result_id, run_id, evaluator, value, pass, reason, error, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO scores (result_id, run_id, evaluator, value, pass, reason, error, details)
+       VALUES (@result_id, @run_id, @evaluator, @value, @pass, @reason, @error, @details)`,
     );
     this.upsertCache = db.prepare(
       'INSERT INTO cache (key, value, created_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -54,18 +55,7 @@ export class SqliteResultWriter {
       for (const r of results) {
         const { id } = this.upsertResult.get(resultRow(r)) as { id: number };
         this.deleteScores.run(id);
-        for (const s of r.scores) {
-          this.insertScore.run(
-            id,
-            r.runId,
-            s.evaluator,
-            s.value,
-            s.pass === null ? null : s.pass ? 1 : 0,
-            redacted(s.reason),
-            redacted(s.error),
-            s.details === undefined ? null : JSON.stringify(s.details),
-          );
-        }
+        for (const s of r.scores) this.insertScore.run({ result_id: id, ...scoreRow(r, s) });
       }
     });
   }
