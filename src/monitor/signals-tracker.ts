@@ -106,7 +106,7 @@ export class SignalTracker {
   /** The queue whose commits are followed and whose quiet spells recomputes wait for (see `attach`). */
   private queue: IngestQueue | undefined;
   private stopWaiting: () => void = () => {};
-  /** Ends a wait for a quiet spell once `pressure` sessions are waiting (after `pause`). */
+  /** Called when `pressure` sessions are waiting: ends the wait for a quiet spell, after `pause`. */
   private pressed: (() => void) | undefined;
   /** How long ingestion has the thread, under pressure, after the last round (ms). */
   private pause = 0;
@@ -242,7 +242,7 @@ export class SignalTracker {
       }
       session = { projectId, sessionId, full: false, traces: [] };
       this.dirty.set(key, session);
-      if (this.dirty.size === this.pressure && this.pressed) setTimeout(this.pressed, this.pause);
+      if (this.dirty.size === this.pressure) this.pressed?.();
     }
     if (full && !session.full) {
       this.forget(session);
@@ -332,11 +332,14 @@ export class SignalTracker {
       // without waiting again. Under pressure (traffic that leaves no quiet spell) rounds go on
       // anyway, taking at most PRESSED_SHARE of the thread (or a quiet spell, whichever is first).
       if (this.queue && !this.closing) {
-        const wake = new Promise<void>((resolve) => {
-          this.pressed = resolve;
-          if (this.dirty.size >= this.pressure) setTimeout(resolve, this.pause);
+        const pressed = new Promise<void>((resolve) => {
+          this.pressed = () => {
+            this.pressed = undefined;
+            setTimeout(resolve, this.pause);
+          };
+          if (this.dirty.size >= this.pressure) this.pressed();
         });
-        await Promise.race([this.queue.quiet(QUIET_MS), this.closed, wake]);
+        await Promise.race([this.queue.quiet(QUIET_MS), this.closed, pressed]);
         this.pressed = undefined;
       }
       // The round's own time, from when the commits let it start (waiting for one is ingestion's).
