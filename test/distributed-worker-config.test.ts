@@ -12,7 +12,7 @@ import { buildSuite } from '../src/suite/build-suite.js';
 import { type FakeOpenAI, startFakeOpenAI } from './fake-openai-server.js';
 import { ensureBuilt } from './helpers/build.js';
 import { spawnCli } from './helpers/cli.js';
-import { freshSchema, PG_URL, pgExec, probePostgres } from './helpers/postgres.js';
+import { freshSchema, PG_URL, pgExec, pgQuery, probePostgres } from './helpers/postgres.js';
 import { makeSuite, numberedCases, openaiConfig, type TempSuite } from './helpers/suite.js';
 
 // A worker runs a chunk as the run says, not with defaults of its own: `retries`, `timeoutMs` and
@@ -72,15 +72,8 @@ describe.runIf(probe.ok || process.env.CI)('an assay worker follows the config o
   }
 
   async function cacheRows(): Promise<number> {
-    const { default: pg } = await import('pg');
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    try {
-      const { rows } = await client.query(`select count(*)::int as n from "${schema}".cache`);
-      return rows[0].n;
-    } finally {
-      await client.end();
-    }
+    const [row] = await pgQuery<{ n: number }>(`select count(*)::int as n from "${schema}".cache`);
+    return row!.n;
   }
 
   it('retries: 0 and cache: false in assay.yaml hold in the worker', async () => {

@@ -20,7 +20,7 @@ app.post('/', async (c) => {
   }
 });
 
-const text = 'x'.repeat(5000) + 'end';
+const text = `${'x'.repeat(5000)}end`;
 
 /** A body sent in pieces, with no length announced (chunked transfer encoding). */
 function streamed(parts: string[]): ReadableStream<Uint8Array> {

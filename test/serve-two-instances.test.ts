@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { monitorSchema } from '../src/config/monitor.js';
 import { createApiKey } from '../src/monitor/api-keys.js';
@@ -7,7 +6,8 @@ import type { MonitorReport } from '../src/monitor/run-monitor.js';
 import { standaloneModelCaller } from '../src/runner/call-model.js';
 import { type RunningServer, startServer } from '../src/server/main.js';
 import { sendTrace } from './helpers/alternate-traffic.js';
-import { PG_URL, pgExec, probePostgres } from './helpers/postgres.js';
+import { PG_URL, pgExec, pgQuery, probePostgres } from './helpers/postgres.js';
+import { until } from './helpers/until.js';
 
 /**
  * Two `assay serve` instances (built with `startServer`, as `assay serve` does) on one PostgreSQL
@@ -27,19 +27,7 @@ afterAll(async () => {
 const W = 60_000;
 const T0 = Date.parse('2026-11-20T10:00:00Z');
 
-async function query<T>(sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
-
-async function until(check: () => Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 20));
-}
+const query = <T>(sql: string) => pgQuery<T>(sql, url);
 
 describe.runIf(probe.ok || process.env.CI)('two assay serve instances on one PostgreSQL', () => {
   it('store each span once and run each monitor window once', { timeout: 240_000 }, async () => {
@@ -90,7 +78,11 @@ describe.runIf(probe.ok || process.env.CI)('two assay serve instances on one Pos
 
     // Three windows close; both workers look every 5 ms.
     now = T0 + 3 * W + 1_000;
-    await until(async () => errors.length > 0 || (await query(`select 1 from monitor_passes`)).length === 3);
+    await until(
+      'three monitor passes',
+      async () => errors.length > 0 || (await query(`select 1 from monitor_passes`)).length === 3,
+      200_000,
+    );
     expect(errors).toEqual([]);
     for (const s of servers.splice(0)) await s.close();
 

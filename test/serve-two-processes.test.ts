@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/monitor/api-keys.js';
 import { openStores } from '../src/store/open.js';
 import { sendTrace } from './helpers/alternate-traffic.js';
 import { ensureBuilt } from './helpers/build.js';
 import { type RunningCli, spawnCli } from './helpers/cli.js';
-import { freshSchema, PG_URL, pgExec, probePostgres } from './helpers/postgres.js';
+import { freshSchema, PG_URL, pgExec, pgQuery, probePostgres } from './helpers/postgres.js';
+import { until } from './helpers/until.js';
 
 /**
  * Two `assay serve` processes (the CLI, spawned) on one PostgreSQL, with a monitor whose windows
@@ -38,23 +38,7 @@ const freePort = () =>
     });
   });
 
-async function query<T>(sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
-
-async function until(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const query = <T>(sql: string) => pgQuery<T>(sql, url);
 
 describe.runIf(probe.ok || process.env.CI)('two assay serve processes on one PostgreSQL', () => {
   it('store each span once and score each trace once', { timeout: 180_000 }, async () => {

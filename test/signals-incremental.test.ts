@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignalRecord } from '../src/core/signal.js';
-import type { IngestBatch, SpanRecord } from '../src/core/trace.js';
+import { emptyBatch, type IngestBatch, type SpanRecord } from '../src/core/trace.js';
 import type { TraceStore } from '../src/core/trace-store.js';
 import { createLocalEmbedder } from '../src/embeddings/local.js';
 import { DEFAULT_SIGNAL_OPTIONS } from '../src/monitor/signals.js';
@@ -8,7 +8,7 @@ import { recomputeSession } from '../src/monitor/signals-session.js';
 import { SignalTracker } from '../src/monitor/signals-tracker.js';
 import { createRng } from '../src/stats/random.js';
 import { openTraceStore } from '../src/store/open.js';
-import { span } from './helpers/trace-store-contract.js';
+import { batch as batchOf, span } from './helpers/trace-store-contract.js';
 
 /**
  * The tracker extends sessions by their new turns from what it keeps in memory, and reads a session
@@ -114,7 +114,7 @@ describe('incremental signals', () => {
     const feedback: IngestBatch['feedback'] = [];
     let fb = 0;
     for (let i = 0; i < stream.length; ) {
-      const batch: IngestBatch = { spans: [], scores: [], feedback: [], events: [] };
+      const batch = emptyBatch();
       const size = 1 + Math.floor(r() * 6);
       for (const spans of stream.slice(i, i + size)) {
         if (r() < 0.08 && spans.length > 2) {
@@ -147,7 +147,7 @@ describe('incremental signals', () => {
       if (r() < 0.3) await tracker.settled();
       if (r() < 0.1) tracker.sweep();
     }
-    const late: IngestBatch = { spans: held.splice(0), scores: [], feedback: [], events: [] };
+    const late = batchOf({ spans: held.splice(0) });
     await store.writeIngest(late);
     tracker.onCommit(late);
     await tracker.settled();

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IngestBatch } from '../src/core/trace.js';
 import type { TraceStore } from '../src/core/trace-store.js';
 import { createLocalEmbedder } from '../src/embeddings/local.js';
 import { IngestQueue } from '../src/monitor/ingest-queue.js';
 import { DEFAULT_SIGNAL_OPTIONS } from '../src/monitor/signals.js';
 import { SignalTracker } from '../src/monitor/signals-tracker.js';
 import { openTraceStore } from '../src/store/open.js';
-import { span } from './helpers/trace-store-contract.js';
+import { batch as batchOf, span } from './helpers/trace-store-contract.js';
 
 let store: TraceStore;
 let projectId: string;
@@ -20,12 +19,9 @@ describe('SignalTracker', () => {
   it('abandonment waits for the timeout; the sweep then records it without new traffic', async () => {
     let now = 5_000_000;
     const tracker = new SignalTracker(store, { embedder: createLocalEmbedder(), now: () => now });
-    const batch: IngestBatch = {
+    const batch = batchOf({
       spans: [span(projectId, 'sw-1', 'a', { sessionId: 'sw', startMs: now - 10_000, endMs: now - 9_000 })],
-      scores: [],
-      feedback: [],
-      events: [],
-    };
+    });
     await store.writeIngest(batch);
     tracker.onCommit(batch);
     await tracker.settled();
@@ -53,14 +49,11 @@ describe('SignalTracker', () => {
       maxWaiting: 2,
     });
     const commit = async (id: string) => {
-      const batch: IngestBatch = {
+      const batch = batchOf({
         spans: [
           span(projectId, `mw-${id}`, 'a', { sessionId: `mw-${id}`, startMs: now - 1_000, endMs: now - 900 }),
         ],
-        scores: [],
-        feedback: [],
-        events: [],
-      };
+      });
       await store.writeIngest(batch);
       tracker.onCommit(batch);
       await tracker.settled();
@@ -88,7 +81,7 @@ describe('SignalTracker', () => {
       embed: async (texts: string[]) => texts.map(() => Float32Array.of(1, 0, 0)),
     };
     const tracker = new SignalTracker(store, { embedder: same, now: () => 6_000_000 });
-    const batch: IngestBatch = {
+    const batch = batchOf({
       spans: [
         span(projectId, 'em-1', 'a', { sessionId: 'em', startMs: 5_900_000, endMs: 5_900_100 }),
         span(projectId, 'em-2', 'b', {
@@ -98,10 +91,7 @@ describe('SignalTracker', () => {
           input: [{ role: 'user', content: 'Something else entirely' }],
         }),
       ],
-      scores: [],
-      feedback: [],
-      events: [],
-    };
+    });
     await store.writeIngest(batch);
     tracker.onCommit(batch);
     await tracker.close();
@@ -113,12 +103,9 @@ describe('SignalTracker', () => {
   it('recomputes wait while the attached queue is busy; closing ends the wait', async () => {
     const queue = new IngestQueue((b) => store.writeIngest(b));
     const tracker = new SignalTracker(store, { embedder: createLocalEmbedder() }).attach(queue);
-    const batch: IngestBatch = {
+    const batch = batchOf({
       spans: [span(projectId, 'bz-1', 'a', { sessionId: 'bz', startMs: 7_000_000, endMs: 7_000_100 })],
-      scores: [],
-      feedback: [],
-      events: [],
-    };
+    });
     queue.enter();
     await queue.submit(batch);
     // A request is still in progress: the session waits.
@@ -136,14 +123,11 @@ describe('SignalTracker', () => {
     const now = Date.now();
     const tracker = new SignalTracker(store, { embedder: createLocalEmbedder(), pressure: 3 }).attach(queue);
     const commit = async (sessionId: string) => {
-      const batch: IngestBatch = {
+      const batch = batchOf({
         spans: [
           span(projectId, `pr-${sessionId}`, 'a', { sessionId, startMs: now - 1_000, endMs: now - 900 }),
         ],
-        scores: [],
-        feedback: [],
-        events: [],
-      };
+      });
       await queue.submit(batch);
     };
     // A request stays in progress throughout: no quiet spell ever comes.

@@ -17,15 +17,20 @@ export async function probePostgres(url = PG_URL): Promise<{ ok: true } | { ok: 
   }
 }
 
-/** Runs one statement on its own connection (schema set-up and clean-up). */
-export async function pgExec(sql: string, url = PG_URL): Promise<void> {
+/** Runs one statement on its own connection and gives its rows (what a test checks in the database). */
+export async function pgQuery<T>(sql: string, url = PG_URL): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(sql);
+    return (await client.query(sql)).rows as T[];
   } finally {
     await client.end();
   }
+}
+
+/** Runs one statement on its own connection (schema set-up and clean-up). */
+export async function pgExec(sql: string, url = PG_URL): Promise<void> {
+  await pgQuery(sql, url);
 }
 
 /** A schema name no other test run uses. */

@@ -47,7 +47,8 @@ export function span(
   };
 }
 
-const batch = (b: Partial<IngestBatch>): IngestBatch => ({
+/** A batch of just these records. */
+export const batch = (b: Partial<IngestBatch>): IngestBatch => ({
   spans: [],
   scores: [],
   feedback: [],
