@@ -62,7 +62,15 @@ export function raterView(item: Item, userId?: string) {
 }
 
 /** The review platform's operations, for the routes and the CLI. */
-export function reviewService(store: ReviewStore, now: () => number = Date.now) {
+/**
+ * `now` is the clock of leases and labels; `random` (uniform in [0, 1)) decides whether a trap comes
+ * next (`pickNext`): tests pass seeded ones.
+ */
+export function reviewService(
+  store: ReviewStore,
+  now: () => number = Date.now,
+  random: () => number = Math.random,
+) {
   async function queueOf(actor: Actor, name: string): Promise<Queue> {
     const q = await store.queueByName(actor.projectId, name);
     if (!q) throw new ReviewError(404, `no review queue "${name}" in this project`);
@@ -193,7 +201,7 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
     },
 
     /** The next item for the signed-in rater (leased to them), or undefined when nothing is left. */
-    async next(actor: Actor, name: string, random?: () => number) {
+    async next(actor: Actor, name: string) {
       const user = requireUser(actor);
       const q = await queueOf(actor, name);
       // Picking and leasing under the queue's lock: two calls at the same instant cannot both
@@ -208,7 +216,7 @@ export function reviewService(store: ReviewStore, now: () => number = Date.now) 
           rows,
           userId: user.id,
           nowMs,
-          ...(random ? { random } : {}),
+          random,
         });
         if (!picked) return undefined;
         await locked.putLabelRow({

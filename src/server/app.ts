@@ -47,7 +47,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', trafficRoutes(deps));
   app.route('/', metricsRoutes(deps));
   if (deps.monitor) app.route('/', monitorRoutes(deps, deps.monitor));
-  if (deps.reviews) app.route('/api/v1/review', reviewRoutes(deps.reviews, deps.now));
+  if (deps.reviews) app.route('/api/v1/review', reviewRoutes(deps.reviews, deps.now, deps.random));
   web?.afterAuth(app);
   return app;
 }

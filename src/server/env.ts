@@ -15,6 +15,8 @@ export interface AppDeps {
   queue: IngestQueue;
   /** Epoch milliseconds now (tests pass a fixed clock). */
   now?: () => number;
+  /** Uniform in [0, 1): whether a review queue's next item is a trap (tests pass a seeded one). */
+  random?: () => number;
   /** Largest request body accepted, compressed or not (default 8 MiB). */
   maxBodyBytes?: number;
   /** Decodes and maps an OTLP body (a worker pool in `assay serve`; in-thread by default). */

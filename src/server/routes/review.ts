@@ -28,8 +28,8 @@ export function userTokens(reviews: ReviewStore): MiddlewareHandler<AppEnv> {
 }
 
 /** The review API under `/api/v1/review` (docs/review.md); the work is in src/review/service.ts. */
-export function reviewRoutes(reviews: ReviewStore, now?: () => number): Hono<AppEnv> {
-  const service = reviewService(reviews, now);
+export function reviewRoutes(reviews: ReviewStore, now?: () => number, random?: () => number): Hono<AppEnv> {
+  const service = reviewService(reviews, now, random);
   const app = new Hono<AppEnv>();
   const actor = async (c: Context<AppEnv>): Promise<Actor> => {
     const userId = c.get('userId');
