@@ -62,8 +62,10 @@ export function privacyTransform(config: IngestConfig): ((batch: IngestBatch) =>
       ...(m.toolCalls ? { toolCalls: config.content ? (deep(m.toolCalls, text) as unknown[]) : [] } : {}),
     };
   };
+  // Every field that is not a plain own property of a packed span (span-values.ts) is set here.
   const span = (s: SpanRecord): SpanRecord => ({
     ...s,
+    tags: s.tags,
     input: config.content ? s.input.map(message) : [],
     output: config.content ? s.output.map(message) : [],
     contexts: config.content ? s.contexts.map((c) => ({ ...c, content: text(c.content) })) : [],

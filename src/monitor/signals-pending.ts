@@ -1,4 +1,5 @@
 import type { SpanRecord } from '../core/trace.js';
+import { PackedSpan, type SpanTurn } from '../store/span-values.js';
 import type { KeptTurn } from './signals-incremental.js';
 
 /**
@@ -28,10 +29,32 @@ const before = (a: { startMs: number; spanId: string }, b: { startMs: number; sp
 
 export const traceKey = (projectId: string, traceId: string) => `${projectId}\u0000${traceId}`;
 
-/** The last user message of the first LLM call (or its last message), as `sessionTurns` reads it. */
+/** The last user message of a call (or its last message): the user text, were it its trace's first call. */
 function userTextOf(span: SpanRecord): string {
+  const packed = PackedSpan.turnOf(span);
+  if (packed) return packed.userText;
   const users = span.input.filter((m) => m.role === 'user');
   return (users[users.length - 1] ?? span.input[span.input.length - 1])?.content ?? '';
+}
+
+/** Whether a call has a reply, were it its trace's last. */
+function hasOutputOf(span: SpanRecord): boolean {
+  const packed = PackedSpan.turnOf(span);
+  if (packed) return packed.hasOutput;
+  return (
+    span.output
+      .map((m) => m.content)
+      .join('\n')
+      .trim() !== ''
+  );
+}
+
+/**
+ * What a span with a model gives its trace's turn, as `sessionTurns` reads it: computed where a span
+ * is converted and packed (a decoding thread), so the commit thread never parses its messages.
+ */
+export function spanTurn(span: SpanRecord): SpanTurn {
+  return { userText: userTextOf(span), hasOutput: hasOutputOf(span) };
 }
 
 /**
@@ -47,15 +70,7 @@ export function addSpans(pending: PendingTrace, spans: SpanRecord[]): void {
     if (!first || before(s, first))
       pending.first = { startMs: s.startMs, spanId: s.spanId, userText: userTextOf(s) };
     if (!last || before(last, s))
-      pending.last = {
-        startMs: s.startMs,
-        spanId: s.spanId,
-        hasOutput:
-          s.output
-            .map((m) => m.content)
-            .join('\n')
-            .trim() !== '',
-      };
+      pending.last = { startMs: s.startMs, spanId: s.spanId, hasOutput: hasOutputOf(s) };
   }
 }
 

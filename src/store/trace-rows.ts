@@ -11,6 +11,7 @@ import type {
 } from '../core/trace.js';
 import type { Dialect } from './migrations.js';
 import type { Database, SpanRow } from './schema.js';
+import { SPAN_COLUMNS, spanValues } from './span-values.js';
 
 /** Rows ↔ records of the trace tables, shared by the SQLite writer and the Kysely store. */
 
@@ -19,37 +20,12 @@ export function spanKey(projectId: string, traceId: string, spanId: string): str
   return `${projectId}\u0000${traceId}\u0000${spanId}`;
 }
 
+/** A span's row as an object (the Kysely write path's). */
 export function spanRow(s: SpanRecord): SpanRow {
-  return {
-    project_id: s.projectId,
-    trace_id: s.traceId,
-    span_id: s.spanId,
-    parent_span_id: s.parentSpanId,
-    name: s.name,
-    kind: s.kind,
-    start_ms: s.startMs,
-    end_ms: s.endMs,
-    model: s.model,
-    provider: s.provider,
-    operation: s.operation,
-    input_tokens: s.inputTokens,
-    output_tokens: s.outputTokens,
-    total_tokens: s.totalTokens,
-    cost_usd: s.costUsd,
-    input: JSON.stringify(s.input),
-    output: JSON.stringify(s.output),
-    // Most spans have no contexts: the constant spares a stringify per span on the commit path.
-    contexts: s.contexts.length === 0 ? '[]' : JSON.stringify(s.contexts),
-    attributes: JSON.stringify(s.attributes),
-    status: s.status,
-    error: s.error,
-    session_id: s.sessionId,
-    user_id: s.userId,
-    tags: JSON.stringify(s.tags),
-    segment: s.tags.segment || null,
-    prompt_version: s.promptVersion || null,
-    source: s.source,
-  };
+  const values = spanValues(s);
+  const row: Record<string, unknown> = {};
+  for (let i = 0; i < SPAN_COLUMNS.length; i++) row[SPAN_COLUMNS[i]!] = values[i];
+  return row as unknown as SpanRow;
 }
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));

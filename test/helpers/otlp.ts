@@ -99,3 +99,67 @@ export const gzip = (body: Uint8Array | string) => gzipSync(body);
 export function hex(n: number, bytes: number): string {
   return n.toString(16).padStart(bytes * 2, '0');
 }
+
+/**
+ * A trace with spans of every shape a stored row holds: messages with parts and a tool call, a
+ * retrieval's contexts, tags, a prompt version, an error, a span without a model, an e-mail address
+ * a redactor masks. `trace` and `span` are hex prefixes (trace ids padded to 32 digits, span ids to 16).
+ */
+export function everyShape(traceHex: string, span: string): TestSpan[] {
+  const trace = traceHex.padEnd(32, '0');
+  return [
+    {
+      traceId: trace,
+      spanId: `${span}1`.padEnd(16, '0'),
+      name: 'agent',
+      attributes: {
+        'session.id': 's-1',
+        'user.id': 'u-1',
+        'assay.segment': 'beta',
+        'openinference.span.kind': 'AGENT',
+      },
+    },
+    {
+      traceId: trace,
+      spanId: `${span}2`.padEnd(16, '0'),
+      parentSpanId: `${span}1`.padEnd(16, '0'),
+      name: 'chat',
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'gpt-4o-mini',
+        'gen_ai.usage.input_tokens': 12,
+        'gen_ai.usage.output_tokens': 3,
+        'gen_ai.conversation.id': 's-1',
+        'assay.prompt.version': 'v7',
+        'gen_ai.input.messages': JSON.stringify([
+          { role: 'system', parts: [{ type: 'text', content: 'Be brief.' }] },
+          {
+            role: 'user',
+            parts: [{ type: 'text', content: 'Mail me at ann@example.com about “café” refunds' }],
+          },
+        ]),
+        'gen_ai.output.messages': JSON.stringify([
+          {
+            role: 'assistant',
+            parts: [{ type: 'tool_call', id: 'c1', name: 'lookup', arguments: { q: 'refund' } }],
+          },
+        ]),
+        'custom.flag': true,
+      },
+    },
+    {
+      traceId: trace,
+      spanId: `${span}3`.padEnd(16, '0'),
+      parentSpanId: `${span}1`.padEnd(16, '0'),
+      name: 'retrieve',
+      attributes: {
+        'openinference.span.kind': 'RETRIEVER',
+        'retrieval.documents.0.document.content': 'Refunds within 30 days.',
+        'retrieval.documents.0.document.id': 'doc-1',
+        'retrieval.documents.0.document.score': 0.8,
+      },
+      status: { code: 2, message: 'timeout' },
+    },
+  ];
+}

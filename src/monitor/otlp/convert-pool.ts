@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AssayError, type ErrorCode } from '../../core/errors.js';
 import { QueueFullError } from '../ingest-queue.js';
-import { type ConvertJob, convertOtlp } from './convert.js';
+import { type ConvertJob, convertOtlp, type PackedConversion, unpackConversion } from './convert.js';
 import type { OtlpConversion } from './to-batch.js';
 
 interface Pending {
@@ -39,7 +39,11 @@ export class ConvertPool {
       const slot = { worker, busy: 0 };
       worker.on(
         'message',
-        (m: { id: number; json?: string; error?: { message: string; code?: ErrorCode; field?: string } }) => {
+        (m: {
+          id: number;
+          packed?: PackedConversion;
+          error?: { message: string; code?: ErrorCode; field?: string };
+        }) => {
           slot.busy -= 1;
           const p = this.pending.get(m.id);
           this.pending.delete(m.id);
@@ -52,7 +56,7 @@ export class ConvertPool {
                 m.error.field ? { field: m.error.field } : {},
               ),
             );
-          else p.resolve(JSON.parse(m.json!) as OtlpConversion);
+          else p.resolve(unpackConversion(m.packed!));
         },
       );
       worker.on('error', (error) => {

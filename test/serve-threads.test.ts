@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { listeningOn, type RunningCli, spawnCli } from './helpers/cli.js';
+import { everyShape, otlpJson, otlpProtobuf } from './helpers/otlp.js';
+import { tempDir } from './helpers/suite.js';
+
+/** The real CLI (its compiled decoding thread) against the same server converting on its main thread. */
+
+const dirs: { cleanup(): void }[] = [];
+const servers: RunningCli[] = [];
+afterEach(() => {
+  for (const s of servers.splice(0)) s.child.kill('SIGKILL');
+  for (const d of dirs.splice(0)) d.cleanup();
+});
+
+async function serve(threads: number): Promise<{ url: string; key: string }> {
+  const dir = tempDir('assay-threads-');
+  dirs.push(dir);
+  const cli = spawnCli(['serve', '--port', '0', '--db', 'assay.db', '--threads', String(threads)], {
+    cwd: dir.dir,
+    timeoutMs: 60_000,
+  });
+  servers.push(cli);
+  const { url, key } = await listeningOn(cli, true);
+  return { url, key: key! };
+}
+
+describe('assay serve --threads', () => {
+  it('stores what the main thread stores, from protobuf and from JSON', async () => {
+    const start = Date.now() - 60_000;
+    const shapes = (trace: string, span: string) =>
+      everyShape(trace, span).map((s, i) => ({ ...s, startMs: start + i }));
+    const requests = [
+      {
+        type: 'application/x-protobuf',
+        body: otlpProtobuf(shapes('c1', 'd')),
+        traceId: 'c1'.padEnd(32, '0'),
+      },
+      {
+        type: 'application/json',
+        body: JSON.stringify(otlpJson(shapes('c2', 'e'))),
+        traceId: 'c2'.padEnd(32, '0'),
+      },
+    ];
+    const read = async (threads: number) => {
+      const { url, key } = await serve(threads);
+      const traces = [];
+      for (const r of requests) {
+        const res = await fetch(`${url}/v1/traces`, {
+          method: 'POST',
+          headers: { 'content-type': r.type, authorization: `Bearer ${key}` },
+          body: r.body,
+        });
+        expect(res.status).toBe(200);
+        const trace = await fetch(`${url}/api/v1/traces/${r.traceId}`, { headers: { 'x-api-key': key } });
+        expect(trace.status).toBe(200);
+        traces.push(await trace.json());
+      }
+      return traces;
+    };
+    const [threaded, inThread] = [await read(1), await read(0)];
+    expect(threaded).toEqual(inThread);
+    const spans = (threaded[0] as { spans: { model: string | null; input: { content: string }[] }[] }).spans;
+    expect(spans).toHaveLength(3);
+    expect(spans.find((s) => s.model)?.input[1]?.content).toContain('café');
+  });
+});
