@@ -92,7 +92,7 @@ describe('assay serve under kill -9', () => {
     stop = true;
     await Promise.all(clients);
 
-    const second = await startServe(dir.dir, [], false);
+    const second = await startServe(dir.dir, ['--threads', '0'], false);
     await new Promise((r) => setTimeout(r, 100));
     expect(second.cli.stdout()).not.toContain('created project'); // the store has its project: no new key
     const stored = await allTraceIds(second.url, key);

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { serve } from '@hono/node-server';
 import type { IngestConfig } from '../config/ingest.js';
 import { monitorSchema } from '../config/monitor.js';
@@ -28,9 +29,9 @@ export interface ServeOptions {
   /** The built web app to serve at `/` (default: the package's web/dist). */
   webDir?: string;
   /**
-   * Worker threads decoding OTLP bodies (default 0: on the main thread). A thread takes decoding
-   * off the main thread for ~20 µs a span more CPU in all (copying, and the result's JSON both ways)
-   * and ~25–40 MB of heap: it pays only with a core to spare (docs/benchmarks.md).
+   * Worker threads decoding OTLP bodies (default: 1 where there is a second core, else 0: the main
+   * thread). A thread decodes, maps and renders each span's row, and hands the rows over (PackedSpan):
+   * the main thread's CPU per span halves, for ~8 µs a span more in all (docs/benchmarks.md).
    */
   threads?: number;
   /**
@@ -60,6 +61,11 @@ export interface RunningServer {
  * Starts `assay serve`: opens and migrates the store, creates project `default` with one key on an
  * empty store (printed once), and listens. The first line printed is `assay: listening on URL`.
  */
+/** One decoding thread where a second core can run it; none on a single core. */
+export function defaultThreads(): number {
+  return availableParallelism() > 1 ? 1 : 0;
+}
+
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const host = options.host ?? '127.0.0.1';
@@ -90,7 +96,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         }).attach(queue);
   signals?.restore();
   let draining = false;
-  const pool = new ConvertPool(options.threads ?? 0);
+  const pool = new ConvertPool(options.threads ?? defaultThreads());
   const monitor = options.monitor;
   const transform = options.ingest ? privacyTransform(options.ingest) : undefined;
   const deps: AppDeps = {
