@@ -132,6 +132,7 @@ async function main() {
   latencies.length = 0;
   const cpu0 = cpuSeconds(child.pid!);
   const main0 = cpuSeconds(child.pid!, child.pid!);
+  const client0 = process.cpuUsage();
   const start = performance.now();
   const end = start + seconds * 1000;
   if (offered === 'max') {
@@ -156,6 +157,8 @@ async function main() {
   const rss = peakRssMb(child.pid!);
   const cpu = cpuSeconds(child.pid!) - cpu0;
   const mainCpu = cpuSeconds(child.pid!, child.pid!) - main0;
+  const clientUsage = process.cpuUsage(client0);
+  const clientCpu = (clientUsage.user + clientUsage.system) / 1e6;
   // The server finishes its pending signal recomputes before it exits: the time it takes is the
   // backlog that load left behind.
   const stop0 = performance.now();
@@ -180,6 +183,8 @@ async function main() {
       serverCpuMsPer1kSpans: Math.round((cpu * 1e6) / Math.max(acked, 1)),
       // The main thread's share (HTTP, commits): the part that cannot spread over cores.
       mainThreadCpuMsPer1kSpans: Math.round((mainCpu * 1e6) / Math.max(acked, 1)),
+      // The load generator's own CPU per 1,000 acknowledged spans (it shares the machine's cores).
+      clientCpuMsPer1kSpans: Math.round((clientCpu * 1e6) / Math.max(acked, 1)),
       // Sessions stored, and those with their signals computed (a `turns` signal) once the server stopped.
       sessions: signals.sessions,
       sessionsWithSignals: signals.withSignals,

@@ -31,8 +31,10 @@ export function addProductionCommands(program: Command, run: Run, dbOption: read
       '-c, --config <file>',
       'its ingest: section (redact, content, signals) and monitor: section (drift, online evaluators, alerts)',
     )
-    .option('--threads <n>', 'worker threads decoding OTLP bodies (default 1 with two cores or more, else 0: the main thread)', (v) =>
-      v === '0' ? 0 : positiveInt(v),
+    .option(
+      '--threads <n>',
+      'worker threads decoding OTLP bodies (default 1 with two cores or more, else 0: the main thread)',
+      (v) => (v === '0' ? 0 : positiveInt(v)),
     )
     .action((flags) => run(async () => (await import('./serve.js')).serveCommand(flags, process.env)));
 
