@@ -6,6 +6,7 @@ import { DEFAULT_SIGNAL_OPTIONS } from '../src/monitor/signals.js';
 import { SignalTracker } from '../src/monitor/signals-tracker.js';
 import { openTraceStore } from '../src/store/open.js';
 import { batch as batchOf, span } from './helpers/trace-store-contract.js';
+import { until } from './helpers/until.js';
 
 let store: TraceStore;
 let projectId: string;
@@ -145,6 +146,50 @@ describe('SignalTracker', () => {
         'time_to_completion_ms',
         'turns',
       ]);
+    queue.leave();
+    await tracker.close();
+  });
+
+  it('under pressure one slow round holds the next back for at most 200 ms, not four times its length', async () => {
+    const queue = new IngestQueue((b) => store.writeIngest(b));
+    const now = Date.now();
+    // The first round's store read takes 1.5 s of wall time (as a loading embedder or a remote one can):
+    // uncapped, the next round would wait 6 s.
+    let slow = true;
+    const slowStore = new Proxy(store, {
+      get(target, key) {
+        const value = Reflect.get(target, key) as unknown;
+        if (typeof value !== 'function') return value;
+        if (key === 'sessionTraceCounts')
+          return async (...args: unknown[]) => {
+            if (slow) {
+              slow = false;
+              await new Promise((r) => setTimeout(r, 1_500));
+            }
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        return (value as (...a: unknown[]) => unknown).bind(target);
+      },
+    });
+    const tracker = new SignalTracker(slowStore, { embedder: createLocalEmbedder(), pressure: 1 }).attach(
+      queue,
+    );
+    const commit = (sessionId: string) =>
+      queue.submit(
+        batchOf({
+          spans: [
+            span(projectId, `sl-${sessionId}`, 'a', { sessionId, startMs: now - 1_000, endMs: now - 900 }),
+          ],
+        }),
+      );
+    // A request stays in progress throughout: no quiet spell ever comes.
+    queue.enter();
+    await commit('sl-a');
+    await until('the slow round', async () => tracker.counts.recomputed === 1, 10_000);
+    const t0 = performance.now();
+    await commit('sl-b');
+    await until('the next round', async () => tracker.counts.recomputed === 2, 10_000);
+    expect(performance.now() - t0).toBeLessThan(1_500);
     queue.leave();
     await tracker.close();
   });

@@ -66,6 +66,14 @@ const PRESSED_ROUND = 64;
  * come first.
  */
 const PRESSED_SHARE = 0.2;
+/**
+ * The longest pause after a round under pressure. A round's time is its wall time, which one slow
+ * round stretches far past its own work (the embedder's vectors loading on the first, a remote
+ * embedder's answer, a long collection): uncapped, the first round under load (2.1 s, its vectors
+ * loading while requests went on) held every other back for 8 s, and sessions piled up by the
+ * thousand (docs/benchmarks.md).
+ */
+const MAX_PRESSED_PAUSE_MS = 200;
 /** New traces kept for one pending session at most; past that it is recomputed from the store. */
 const MAX_PENDING_TRACES = 64;
 /** Traces remembered as having had feedback before they were stored (their sessions are read in full). */
@@ -141,6 +149,11 @@ export class SignalTracker {
   attach(queue: IngestQueue): this {
     this.queue = queue;
     queue.observe((batch) => this.onCommit(batch));
+    // The embedder readied now, not by the first round under traffic (the local one loads its vectors
+    // on its first call: ~2 s of that round's wall time under load). A failure is the rounds' to report.
+    this.enqueue(async () => {
+      await this.tracker.embedder.embed(['ready']).catch(() => {});
+    });
     return this;
   }
 
@@ -368,7 +381,8 @@ export class SignalTracker {
           for (const s of round.sessions) this.states.take(keyOf(round.projectId, s.sessionId));
         }
       }
-      this.pause = ((performance.now() - started) * (1 - PRESSED_SHARE)) / PRESSED_SHARE;
+      const wall = performance.now() - started;
+      this.pause = Math.min(MAX_PRESSED_PAUSE_MS, (wall * (1 - PRESSED_SHARE)) / PRESSED_SHARE);
     }
   }
 }
