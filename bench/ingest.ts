@@ -159,6 +159,12 @@ async function main() {
   const mainCpu = cpuSeconds(child.pid!, child.pid!) - main0;
   const clientUsage = process.cpuUsage(client0);
   const clientCpu = (clientUsage.user + clientUsage.system) / 1e6;
+  // Sessions whose signals were recomputed while the load ran, and those still waiting at its end.
+  const metrics = await (
+    await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${key}` } })
+  ).text();
+  const metric = (name: string) =>
+    Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? Number.NaN);
   // The server finishes its pending signal recomputes before it exits: the time it takes is the
   // backlog that load left behind.
   const stop0 = performance.now();
@@ -188,6 +194,8 @@ async function main() {
       // Sessions stored, and those with their signals computed (a `turns` signal) once the server stopped.
       sessions: signals.sessions,
       sessionsWithSignals: signals.withSignals,
+      signalSessionsRecomputedDuringLoad: metric('assay_signal_sessions_recomputed_total'),
+      signalSessionsPendingAtEnd: metric('assay_signal_sessions_pending'),
       stopMs: Math.round(stopMs),
       load1: Number(loadavg()[0]!.toFixed(2)),
     }),
