@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isAssayError } from '../core/errors.js';
 import { QueueFullError } from '../monitor/ingest-queue.js';
+import { DecoderStoppedError } from '../monitor/otlp/convert-pool.js';
 
 /** The error body of every route: `{ error: { code, message, field? } }`. */
 export function errorBody(code: string, message: string, field?: string) {
@@ -31,6 +32,10 @@ export function respondError(error: unknown, c: Context): Response {
   if (error instanceof QueueFullError) {
     c.header('Retry-After', '1');
     return c.json(errorBody('overloaded', error.message), 503);
+  }
+  if (error instanceof DecoderStoppedError) {
+    c.header('Retry-After', '1');
+    return c.json(errorBody('unavailable', error.message), 503);
   }
   if (isAssayError(error) && (error.code === 'usage' || error.code === 'input.invalid')) {
     return c.json(errorBody('invalid', error.message, error.field), 400);

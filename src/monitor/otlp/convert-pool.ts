@@ -13,60 +13,52 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
-  busy: number;
+  /** The conversions this thread was given and has not answered. */
+  pending: Map<number, Pending>;
+}
+
+/** A decoding thread stopped with bodies it had not converted: the server answers 503, to be retried. */
+export class DecoderStoppedError extends AssayError {
+  constructor(reason: string) {
+    super('store.failed', `the decoding thread stopped (${reason}); retry later`, {
+      retryable: true,
+      retryAfterMs: 1000,
+    });
+  }
+}
+
+export interface ConvertPoolOptions {
+  /** Bodies given to the threads and not yet converted, at most; past it `convert` refuses (503). Default 8. */
+  maxPending?: number;
+  /** The worker script (default: the compiled `convert-worker.js` beside this module). */
+  workerFile?: string;
+  /** Threads replaced after stopping, at most; past it bodies are converted on the main thread. Default 5. */
+  maxRestarts?: number;
 }
 
 /**
- * Converts OTLP bodies on worker threads, so decoding and mapping (most of ingestion's CPU) use
- * the other cores while the main thread serves HTTP and commits. At most `maxPending` bodies wait
- * for a worker; past that, `convert` refuses at once (503), so memory stays bounded under overload.
- * Where there is no compiled worker (running from TypeScript sources) it converts in-thread.
+ * Converts OTLP bodies on worker threads, so decoding, mapping and rendering rows (most of
+ * ingestion's CPU) use another core while the main thread serves HTTP and commits. At most
+ * `maxPending` bodies wait for a thread; past that, `convert` refuses at once (503), so memory stays
+ * bounded under overload. A thread that stops (a crash, an out-of-memory) fails its bodies with a
+ * retryable error and is replaced, a few times; after that, and where there is no compiled worker
+ * (running from TypeScript sources), bodies are converted on the main thread.
  */
 export class ConvertPool {
   private readonly slots: Slot[] = [];
-  private readonly pending = new Map<number, Pending>();
   private next = 1;
+  private restarts = 0;
+  private closing = false;
+  private readonly maxPending: number;
+  private readonly maxRestarts: number;
+  private readonly file: string;
 
-  constructor(
-    threads: number,
-    private readonly maxPending = 8,
-  ) {
-    const file = fileURLToPath(new URL('./convert-worker.js', import.meta.url));
-    if (threads <= 0 || !existsSync(file)) return;
-    for (let i = 0; i < threads; i++) {
-      const worker = new Worker(file);
-      worker.unref();
-      const slot = { worker, busy: 0 };
-      worker.on(
-        'message',
-        (m: {
-          id: number;
-          packed?: PackedConversion;
-          error?: { message: string; code?: ErrorCode; field?: string };
-        }) => {
-          slot.busy -= 1;
-          const p = this.pending.get(m.id);
-          this.pending.delete(m.id);
-          if (!p) return;
-          if (m.error)
-            p.reject(
-              new AssayError(
-                m.error.code ?? 'input.invalid',
-                m.error.message,
-                m.error.field ? { field: m.error.field } : {},
-              ),
-            );
-          else p.resolve(unpackConversion(m.packed!));
-        },
-      );
-      worker.on('error', (error) => {
-        for (const [id, p] of this.pending) {
-          p.reject(error);
-          this.pending.delete(id);
-        }
-      });
-      this.slots.push(slot);
-    }
+  constructor(threads: number, options: ConvertPoolOptions = {}) {
+    this.maxPending = options.maxPending ?? 8;
+    this.maxRestarts = options.maxRestarts ?? 5;
+    this.file = options.workerFile ?? fileURLToPath(new URL('./convert-worker.js', import.meta.url));
+    if (threads <= 0 || !existsSync(this.file)) return;
+    for (let i = 0; i < threads; i++) this.spawn();
   }
 
   get threads(): number {
@@ -81,12 +73,12 @@ export class ConvertPool {
         return Promise.reject(error);
       }
     }
-    if (this.pending.size >= this.maxPending) return Promise.reject(new QueueFullError());
-    const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const waiting = this.slots.reduce((n, s) => n + s.pending.size, 0);
+    if (waiting >= this.maxPending) return Promise.reject(new QueueFullError());
+    const slot = this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = this.next++;
-    slot.busy += 1;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      slot.pending.set(id, { resolve, reject });
       // A body that owns its memory (`job.owned`) is handed over as it is: the main thread holds it
       // no longer, and the worker frees it soon after. Any other may be a view on memory Node still
       // uses (socket reads, the Buffer pool), which must never be transferred away: a copy is.
@@ -97,7 +89,53 @@ export class ConvertPool {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
     this.slots.length = 0;
+  }
+
+  private spawn(): void {
+    const worker = new Worker(this.file);
+    worker.unref();
+    const slot: Slot = { worker, pending: new Map() };
+    worker.on(
+      'message',
+      (m: {
+        id: number;
+        packed?: PackedConversion;
+        error?: { message: string; code?: ErrorCode; field?: string };
+      }) => {
+        const p = slot.pending.get(m.id);
+        slot.pending.delete(m.id);
+        if (!p) return;
+        if (m.error)
+          p.reject(
+            new AssayError(
+              m.error.code ?? 'input.invalid',
+              m.error.message,
+              m.error.field ? { field: m.error.field } : {},
+            ),
+          );
+        else p.resolve(unpackConversion(m.packed!));
+      },
+    );
+    let reason = 'it exited';
+    worker.on('error', (error) => {
+      reason = error.message;
+    });
+    // 'exit' follows an 'error' too: the slot's bodies fail once, and the thread is replaced.
+    worker.on('exit', (code) => {
+      const at = this.slots.indexOf(slot);
+      if (at >= 0) this.slots.splice(at, 1);
+      for (const p of slot.pending.values()) p.reject(new DecoderStoppedError(`${reason}, code ${code}`));
+      slot.pending.clear();
+      if (this.closing) return;
+      process.stderr.write(`assay: a decoding thread stopped (${reason}, code ${code})\n`);
+      if (this.restarts < this.maxRestarts) {
+        this.restarts += 1;
+        this.spawn();
+      }
+    });
+    this.slots.push(slot);
   }
 }
