@@ -31,7 +31,7 @@ export interface ServeOptions {
   /**
    * Worker threads decoding OTLP bodies (default: 1 where there is a second core, else 0: the main
    * thread). A thread decodes, maps and renders each span's row, and hands the rows over (PackedSpan):
-   * the main thread's CPU per span halves, for ~8 µs a span more in all (docs/benchmarks.md).
+   * the main thread's CPU per span halves, for ~5 µs a span more in all (docs/benchmarks.md).
    */
   threads?: number;
   /**
