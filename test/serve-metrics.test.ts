@@ -25,23 +25,24 @@ const gen = (id: string, model: string, latencyMs: number, extra: Record<string,
   ...extra,
 });
 
+const ingest = (key: string, events: unknown[]) =>
+  fetch(`${server.url}/api/v1/ingest`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ events }),
+  });
+
 const scrape = async (key?: string) =>
   fetch(`${server.url}/metrics`, key ? { headers: { authorization: `Bearer ${key}` } } : {});
 
 describe('GET /metrics', () => {
   it('exports queue counters and per-model LLM counters and latency histograms in the text format', async () => {
-    const res = await fetch(`${server.url}/api/v1/ingest`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${keyA}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        events: [
-          gen('m1', 'gpt-4o', 80),
-          gen('m2', 'gpt-4o', 300, { error: 'timeout' }),
-          gen('m3', 'claude "x"', 2000),
-          gen('m4', 'gpt-4o', 120, { promptVersion: 'v2' }),
-        ],
-      }),
-    });
+    const res = await ingest(keyA, [
+      gen('m1', 'gpt-4o', 80),
+      gen('m2', 'gpt-4o', 300, { error: 'timeout' }),
+      gen('m3', 'claude "x"', 2000),
+      gen('m4', 'gpt-4o', 120, { promptVersion: 'v2' }),
+    ]);
     expect(res.status).toBe(200);
     const m = await scrape(keyA);
     expect(m.status).toBe(200);
@@ -79,16 +80,10 @@ describe('GET /metrics', () => {
   });
 
   it("exports the signal tracker's sessions: recomputed once their traffic is quiet", async () => {
-    const res = await fetch(`${server.url}/api/v1/ingest`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${keyA}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        events: [
-          gen('s1', 'gpt-4o', 50, { sessionId: 'ms-1' }),
-          gen('s2', 'gpt-4o', 50, { sessionId: 'ms-2' }),
-        ],
-      }),
-    });
+    const res = await ingest(keyA, [
+      gen('s1', 'gpt-4o', 50, { sessionId: 'ms-1' }),
+      gen('s2', 'gpt-4o', 50, { sessionId: 'ms-2' }),
+    ]);
     expect(res.status).toBe(200);
     await server.signals!.settled();
     const text = await (await scrape(keyA)).text();

@@ -55,6 +55,9 @@ describe('assay serve --threads', () => {
         expect(trace.status).toBe(200);
         traces.push(await trace.json());
       }
+      // The thread was there, so the first run went through it (the pool decodes in-thread without one).
+      const metrics = await (await fetch(`${url}/metrics`, { headers: { 'x-api-key': key } })).text();
+      expect(metrics).toMatch(new RegExp(`^assay_ingest_decoding_threads ${threads}$`, 'm'));
       return traces;
     };
     const [threaded, inThread] = [await read(1), await read(0)];

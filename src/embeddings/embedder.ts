@@ -12,6 +12,11 @@ import { normalize, type Vector } from './vector.js';
 export interface Embedder {
   id: string;
   embed(texts: string[], options?: EmbedOptions): Promise<Vector[]>;
+  /**
+   * Loads what the first `embed` would otherwise load (the local embedder's vectors), for a server
+   * to call at start rather than on its first request. Absent where there is nothing to load.
+   */
+  ready?(): Promise<void>;
 }
 
 export interface EmbedOptions {

@@ -40,6 +40,9 @@ export function createLocalEmbedder(options: WordVectorOptions = {}): Embedder {
       const model = await localModel(options);
       return texts.map((t) => model.embed(t));
     },
+    async ready() {
+      await localModel(options);
+    },
   };
 }
 

@@ -2,6 +2,14 @@ import type { IngestBatch } from '../core/trace.js';
 import type { IngestStats } from './ingest-queue.js';
 import type { SignalStats } from './signals-tracker.js';
 
+/** What the server reports of itself in `/metrics`, beside a project's series. */
+export interface ServerStats {
+  queue: IngestStats;
+  /** Threads decoding OTLP bodies now (`assay serve --threads`). */
+  decodingThreads?: number;
+  signals?: SignalStats;
+}
+
 /** Latency histogram bounds of `assay_llm_latency_ms`, in milliseconds. */
 export const LATENCY_BUCKETS_MS = [50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000];
 /** Distinct (model, segment, prompt version) label sets kept per project; more fold into model="other". */
@@ -73,8 +81,12 @@ export class TrafficCounters {
     for (const f of batch.feedback) this.feedback.set(f.projectId, (this.feedback.get(f.projectId) ?? 0) + 1);
   }
 
-  /** The text exposition of one project's series, the server's ingestion queue and its signal tracker. */
-  render(projectId: string, stats: IngestStats, signals?: SignalStats): string {
+  /**
+   * The text exposition of one project's series and the server's own: its ingestion queue, its
+   * decoding threads and its signal tracker.
+   */
+  render(projectId: string, server: ServerStats): string {
+    const { queue: stats, signals } = server;
     const out: string[] = [];
     const metric = (name: string, type: string, help: string) =>
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -109,6 +121,13 @@ export class TrafficCounters {
       'Group commits that failed (their requests got 503).',
       stats.failures,
     );
+    if (server.decodingThreads !== undefined)
+      single(
+        'assay_ingest_decoding_threads',
+        'gauge',
+        'Threads decoding OTLP bodies (0: the main thread decodes; fewer than started after a thread stopped for good).',
+        server.decodingThreads,
+      );
     if (signals) {
       single(
         'assay_signal_sessions_pending',

@@ -149,11 +149,11 @@ export class SignalTracker {
   attach(queue: IngestQueue): this {
     this.queue = queue;
     queue.observe((batch) => this.onCommit(batch));
-    // The embedder readied now, not by the first round under traffic (the local one loads its vectors
-    // on its first call: ~2 s of that round's wall time under load). A failure is the rounds' to report.
-    this.enqueue(async () => {
-      await this.tracker.embedder.embed(['ready']).catch(() => {});
-    });
+    // The local embedder's vectors loaded now, not by the first round under traffic (~2 s of that
+    // round's wall time under load). A remote embedder has nothing to load: no call is made for it.
+    // A failure is the rounds' to report.
+    const { embedder } = this.tracker;
+    if (embedder.ready) this.enqueue(() => embedder.ready!().catch(() => {}));
     return this;
   }
 

@@ -61,10 +61,10 @@ export function raterView(item: Item, userId?: string) {
   };
 }
 
-/** The review platform's operations, for the routes and the CLI. */
 /**
- * `now` is the clock of leases and labels; `random` (uniform in [0, 1)) decides whether a trap comes
- * next (`pickNext`): tests pass seeded ones.
+ * The review platform's operations, for the routes and the CLI. `now` is the clock of leases and
+ * labels; `random` (uniform in [0, 1)) decides whether a trap comes next (`pickNext`): tests pass
+ * seeded ones.
  */
 export function reviewService(
   store: ReviewStore,

@@ -23,6 +23,8 @@ export interface AppDeps {
   convertOtlp?: (job: ConvertJob) => Promise<OtlpConversion>;
   /** Applied to every batch before it is queued: redaction, `ingest.content: false` (see ingest-privacy). */
   transform?: (batch: IngestBatch) => IngestBatch;
+  /** Threads decoding OTLP bodies now, exported by `/metrics`. */
+  decodingThreads?: () => number;
   /** The signal tracker's counters (when signals are on), exported by `/metrics`. */
   signals?: () => SignalStats;
   /** Set while shutting down: `/readyz` answers 503. */

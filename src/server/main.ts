@@ -57,15 +57,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/**
- * Starts `assay serve`: opens and migrates the store, creates project `default` with one key on an
- * empty store (printed once), and listens. The first line printed is `assay: listening on URL`.
- */
 /** One decoding thread where a second core can run it; none on a single core. */
 export function defaultThreads(): number {
   return availableParallelism() > 1 ? 1 : 0;
 }
 
+/**
+ * Starts `assay serve`: opens and migrates the store, creates project `default` with one key on an
+ * empty store (printed once), and listens. The first line printed is `assay: listening on URL`.
+ */
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const host = options.host ?? '127.0.0.1';
@@ -107,6 +107,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     reviews,
     sessions,
     convertOtlp: (job) => pool.convert(job),
+    decodingThreads: () => pool.threads,
     ...(signals ? { signals: () => signals.stats() } : {}),
     // Without a monitor: section the monitoring page still reads recorded alerts (`assay monitor
     // run`) and drift, with default settings.

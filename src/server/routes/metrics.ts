@@ -15,9 +15,17 @@ export function metricsRoutes(deps: AppDeps): Hono<AppEnv> {
   deps.queue.observe((batch) => counters.observe(batch));
   app.use('/metrics', requireKey(deps.store));
   app.get('/metrics', (c) =>
-    c.body(counters.render(c.get('projectId'), deps.queue.stats(), deps.signals?.()), 200, {
-      'content-type': 'text/plain; version=0.0.4; charset=utf-8',
-    }),
+    c.body(
+      counters.render(c.get('projectId'), {
+        queue: deps.queue.stats(),
+        ...(deps.decodingThreads ? { decodingThreads: deps.decodingThreads() } : {}),
+        ...(deps.signals ? { signals: deps.signals() } : {}),
+      }),
+      200,
+      {
+        'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+      },
+    ),
   );
   return app;
 }
