@@ -70,7 +70,7 @@ export function localModel(options: WordVectorOptions = {}): Promise<LocalModel>
 }
 
 function buildModel(words: WordVectors): LocalModel {
-  const { dims, vocabulary, vectors } = words;
+  const { dims, vocabulary, vectors, scales } = words;
   const size = words.rankedCount;
   // Harmonic number H_N: the normaliser of Zipf's law over the vocabulary.
   const harmonic = Math.log(size) + 0.5772156649 + 1 / (2 * size);
@@ -94,7 +94,11 @@ function buildModel(words: WordVectors): LocalModel {
     for (const r of known) {
       const w = weight(r);
       const row = r * dims;
-      for (let d = 0; d < dims; d++) out[d]! += w * vectors[row + d]!;
+      if (scales) {
+        // The float32 value the row would hold scaled (int8 × float32 is exact in a double).
+        const scale = scales[r]!;
+        for (let d = 0; d < dims; d++) out[d]! += w * Math.fround(vectors[row + d]! * scale);
+      } else for (let d = 0; d < dims; d++) out[d]! += w * vectors[row + d]!;
     }
     if (known.length) for (let d = 0; d < dims; d++) out[d]! /= known.length;
     return out;
