@@ -74,15 +74,7 @@ function buildModel(words: WordVectors): LocalModel {
   const size = words.rankedCount;
   // Harmonic number H_N: the normaliser of Zipf's law over the vocabulary.
   const harmonic = Math.log(size) + 0.5772156649 + 1 / (2 * size);
-  // Texts repeat their words: remember lookups, forgetting all at a bound (unknown words are endless).
-  const seen = new Map<string, number | undefined>();
-  const rowOf = (word: string) => {
-    if (seen.has(word)) return seen.get(word);
-    const r = vocabulary.rankOf(word);
-    if (seen.size >= 200_000) seen.clear();
-    seen.set(word, r);
-    return r;
-  };
+  const rowOf = (word: string) => vocabulary.rankOf(word);
   const weightOfRank = (r: number) => SIF_A / (SIF_A + 1 / ((r + 1) * harmonic));
   const weight = words.ranks ? (row: number) => weightOfRank(words.ranks![row]!) : weightOfRank;
 

@@ -36,21 +36,32 @@ export function vocabularyFrom(parts: VocabularyParts): Vocabulary {
   const { blob, offsets, ranks } = parts;
   const size = ranks.length;
   const wordAt = (i: number) => blob.toString('utf8', offsets[i]!, offsets[i + 1]!);
+  // Texts repeat their words: lookups are remembered, all forgotten at a bound (unknown words are
+  // endless). A Map vocabulary (`vocabularyFromWords`) needs no such memo: a lookup is one already.
+  const seen = new Map<string, number | undefined>();
   return {
     size,
     rankOf(word) {
-      let lo = 0;
-      let hi = size - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >>> 1;
-        const w = wordAt(mid);
-        if (w === word) return ranks[mid];
-        if (w < word) lo = mid + 1;
-        else hi = mid - 1;
-      }
-      return undefined;
+      if (seen.has(word)) return seen.get(word);
+      const rank = search(word);
+      if (seen.size >= 200_000) seen.clear();
+      seen.set(word, rank);
+      return rank;
     },
   };
+
+  function search(word: string): number | undefined {
+    let lo = 0;
+    let hi = size - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const w = wordAt(mid);
+      if (w === word) return ranks[mid];
+      if (w < word) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
 }
 
 /** A vocabulary from words in row order, for a list small enough (tens of thousands) for a Map. */
