@@ -20,7 +20,10 @@ interface Meta {
   sourceCount: number;
 }
 
-/** Reads the shipped table (~10 ms): one file read each, the int8 rows kept as they are. */
+/**
+ * Reads the shipped table (~50 ms): one file read each, the int8 rows kept as they are (`local.ts`
+ * scales them as it sums).
+ */
 export async function readShippedVectors(dir = SHIPPED_VECTORS_DIR): Promise<WordVectors> {
   const read = (name: string) =>
     readFile(`${dir}${name}`).catch((error: unknown) => {
