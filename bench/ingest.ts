@@ -116,15 +116,22 @@ async function main() {
   let acked = 0;
   let refused = 0;
   let failed = 0;
+  const failures: Record<string, number> = {};
   const one = async () => {
     const b = body.stamp(n++);
     const t0 = performance.now();
-    const status = await send(url, key, b, body.contentType).catch(() => -1);
+    const status = await send(url, key, b, body.contentType).catch(
+      (e: NodeJS.ErrnoException) => e.code ?? e.message,
+    );
     if (status === 200) {
       acked += SPANS;
       latencies.push(performance.now() - t0);
     } else if (status === 503) refused += 1;
-    else failed += 1;
+    else {
+      failed += 1;
+      // What a failure was: another status, or the client's error (a reset, a timeout).
+      failures[status] = (failures[status] ?? 0) + 1;
+    }
   };
   // Warm-up: JIT, the database file, the first pages of the indexes.
   for (let i = 0; i < 10; i++) await one();
@@ -184,6 +191,7 @@ async function main() {
       ackP99ms: Number(pct(latencies, 99).toFixed(1)),
       refused503: refused,
       failed,
+      ...(failed > 0 ? { failures } : {}),
       serverPeakRssMB: Math.round(rss),
       // CPU the server spent per 1,000 acknowledged spans: what a quiet core could do, whatever the load.
       serverCpuMsPer1kSpans: Math.round((cpu * 1e6) / Math.max(acked, 1)),
