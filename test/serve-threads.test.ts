@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { listeningOn, type RunningCli, spawnCli } from './helpers/cli.js';
 import { everyShape, otlpJson, otlpProtobuf } from './helpers/otlp.js';
 import { tempDir } from './helpers/suite.js';
+import { until } from './helpers/until.js';
 
 /** The real CLI (its compiled decoding thread) against the same server converting on its main thread. */
 
@@ -34,18 +35,19 @@ type Trace = {
  * straight after the 200 may come before them. `computedAt` is the wall clock of each server, so it goes.
  */
 async function withSignals(url: string, key: string, traceId: string): Promise<Trace> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const res = await fetch(`${url}/api/v1/traces/${traceId}`, { headers: { 'x-api-key': key } });
-    expect(res.status).toBe(200);
-    const trace = (await res.json()) as Trace;
-    if (trace.signals.length > 0) {
-      for (const s of trace.signals) delete s.computedAt;
-      return trace;
-    }
-    if (Date.now() > deadline) throw new Error(`no signals on trace ${traceId} after 20 s`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  let trace: Trace | undefined;
+  await until(
+    `signals on trace ${traceId}`,
+    async () => {
+      const res = await fetch(`${url}/api/v1/traces/${traceId}`, { headers: { 'x-api-key': key } });
+      expect(res.status).toBe(200);
+      trace = (await res.json()) as Trace;
+      return trace.signals.length > 0;
+    },
+    20_000,
+  );
+  for (const s of trace!.signals) delete s.computedAt;
+  return trace!;
 }
 
 describe('assay serve --threads', () => {
