@@ -97,3 +97,44 @@ describe('IngestQueue commits', () => {
     expect(log).toEqual(['write', 'observed', 'section', 'section end', 'write', 'observed']);
   });
 });
+
+describe('IngestQueue room', () => {
+  it("an admitted request's batch that does not fit waits for room, in order; new requests are refused meanwhile", async () => {
+    const gates: (() => void)[] = [];
+    const written: number[] = [];
+    const queue = new IngestQueue(
+      async (b) => {
+        await new Promise<void>((resolve) => gates.push(resolve));
+        written.push(b.spans.length);
+        return { spans: b.spans.length, scores: 0, feedback: 0, events: 0 };
+      },
+      { capacity: 4, maxCommit: 4 },
+    );
+    const spans = (n: number) => ({ ...emptyBatch(), spans: Array.from({ length: n }, () => ({}) as never) });
+    const acked: string[] = [];
+    const submit = (name: string, n: number) => {
+      queue.enter();
+      return queue.submit(spans(n)).then(
+        () => acked.push(name),
+        () => acked.push(`${name} failed`),
+      );
+    };
+    const a = submit('a', 3);
+    await pause(5);
+    // b is admitted (the queue has room for one more record), but its 2 records do not fit behind a's 3.
+    const b = submit('b', 2);
+    await pause(5);
+    // While a batch waits for room, no request is admitted: its body would wait too.
+    expect(() => queue.enter()).toThrow(/queue is full/);
+    expect(queue.stats()).toMatchObject({ depth: 3, refused: 1 });
+    gates.shift()!();
+    await a;
+    await pause(5);
+    expect(queue.stats().depth).toBe(2);
+    gates.shift()!();
+    await b;
+    expect(acked).toEqual(['a', 'b']);
+    expect(written).toEqual([3, 2]);
+    expect(queue.stats()).toMatchObject({ depth: 0, committed: 5, refused: 1, failures: 0 });
+  });
+});

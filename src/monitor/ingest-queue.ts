@@ -4,7 +4,10 @@ import { batchSize, emptyBatch } from '../core/trace.js';
 import type { IngestWriteResult } from '../core/trace-store.js';
 
 export interface IngestQueueOptions {
-  /** Records (spans, scores, feedback, events) waiting at most; past it `submit` refuses at once. */
+  /**
+   * Records (spans, scores, feedback, events) waiting for a commit at most; past it requests are
+   * refused before their bodies are read, and a batch already made waits for room.
+   */
   capacity?: number;
   /** Records per commit at most: one transaction groups the requests waiting, up to this. */
   maxCommit?: number;
@@ -13,7 +16,7 @@ export interface IngestQueueOptions {
 }
 
 export interface IngestStats {
-  /** Records waiting for a commit, now. */
+  /** Records waiting for a commit, now (batches waiting for room not counted). */
   depth: number;
   capacity: number;
   /** Records committed (including ones skipped as already stored), requests refused as full, commits made, commits failed. */
@@ -43,11 +46,17 @@ export class QueueFullError extends AssayError {
 /**
  * The bounded ingest queue and its committer. Requests submit batches and wait; the committer writes
  * whatever is waiting in one transaction (group commit) and only then resolves each request, so a
- * 2xx means committed. When the waiting records would pass `capacity`, `submit` refuses at once
- * instead of growing without bound.
+ * 2xx means committed. Requests are admitted before their bodies are read (`enter`), at most
+ * `maxRequests` at once and only while the queue has room, so memory stays bounded: past either
+ * bound the answer is an immediate 503. A batch made by an admitted request that does not fit waits
+ * for room instead of being refused: its body was read and decoded already, and refusing it then
+ * would waste that work and have the client send it all again (at twice the load this machine can
+ * take, 12 of ~800 requests were refused so; docs/benchmarks.md).
  */
 export class IngestQueue {
   private waiting: Waiting[] = [];
+  /** Batches of admitted requests waiting for room in `waiting`, in the order they came. */
+  private forRoom: Waiting[] = [];
   private depth = 0;
   private running: Promise<void> | undefined;
   private readonly observers: CommitObserver[] = [];
@@ -77,7 +86,7 @@ export class IngestQueue {
    * Pair with `leave()` in a `finally`.
    */
   enter(): void {
-    if (!this.hasRoom() || this.requests >= this.maxRequests) {
+    if (!this.hasRoom() || this.forRoom.length > 0 || this.requests >= this.maxRequests) {
       this.counts.refused += 1;
       throw new QueueFullError();
     }
@@ -114,20 +123,31 @@ export class IngestQueue {
     return this.depth === 0 || this.depth + size <= this.capacity;
   }
 
-  /** Resolves once the batch is committed; throws `QueueFullError` at once when the queue is full. */
+  /**
+   * Resolves once the batch is committed. A batch that does not fit waits for the commits ahead of it
+   * to make room (an empty queue takes any batch: the body limit bounds it); batches waiting so go in
+   * the order they came.
+   */
   submit(batch: IngestBatch): Promise<void> {
     const size = batchSize(batch);
     if (size === 0) return Promise.resolve();
-    // An empty queue takes any batch (the body limit bounds it), so a big batch is never refused forever.
-    if (!this.hasRoom(size)) {
-      this.counts.refused += 1;
-      return Promise.reject(new QueueFullError());
-    }
     return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ batch, size, resolve, reject });
-      this.depth += size;
-      this.running ??= this.run();
+      const w = { batch, size, resolve, reject };
+      if (this.forRoom.length === 0 && this.hasRoom(size)) this.enqueue(w);
+      else this.forRoom.push(w);
     });
+  }
+
+  private enqueue(w: Waiting): void {
+    this.waiting.push(w);
+    this.depth += w.size;
+    this.running ??= this.run();
+  }
+
+  /** Moves the batches waiting for room into the queue, in order, as far as it has room. */
+  private makeRoom(): void {
+    while (this.forRoom.length > 0 && this.hasRoom(this.forRoom[0]!.size))
+      this.enqueue(this.forRoom.shift()!);
   }
 
   observe(observer: CommitObserver): void {
@@ -186,11 +206,13 @@ export class IngestQueue {
             }
           });
           this.depth -= records;
+          this.makeRoom();
           this.counts.committed += records;
           this.counts.commits += 1;
           for (const w of taken) w.resolve();
         } catch (error) {
           this.depth -= records;
+          this.makeRoom();
           this.counts.failures += 1;
           for (const w of taken) w.reject(error);
         }
