@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { until } from '../../test/helpers/until.js';
 import { emptyBatch } from '../core/trace.js';
 import { IngestQueue } from './ingest-queue.js';
 
@@ -119,19 +120,21 @@ describe('IngestQueue room', () => {
         () => acked.push(`${name} failed`),
       );
     };
+    // Each commit is held until its gate is opened; a commit starts a moment after its submit.
+    const release = async () => {
+      await until('a commit to start', async () => gates.length > 0, 5_000);
+      gates.shift()!();
+    };
     const a = submit('a', 3);
-    await pause(5);
     // b is admitted (the queue has room for one more record), but its 2 records do not fit behind a's 3.
     const b = submit('b', 2);
-    await pause(5);
     // While a batch waits for room, no request is admitted: its body would wait too.
     expect(() => queue.enter()).toThrow(/queue is full/);
     expect(queue.stats()).toMatchObject({ depth: 3, refused: 1 });
-    gates.shift()!();
+    await release();
     await a;
-    await pause(5);
     expect(queue.stats().depth).toBe(2);
-    gates.shift()!();
+    await release();
     await b;
     expect(acked).toEqual(['a', 'b']);
     expect(written).toEqual([3, 2]);
