@@ -9,7 +9,7 @@
 // The server is the real CLI (`node bin/assay.js serve`) in a process of its own, so its peak RSS is
 // its own (VmHWM from /proc). The client shares the machine's 2 cores with it.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
@@ -53,6 +53,25 @@ function cpuSeconds(pid: number, tid?: number): number {
   const path = tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`;
   const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds of each of the server's threads, by thread id, with the name the thread gives itself. */
+function threadCpu(pid: number): Map<number, { name: string; seconds: number }> {
+  const out = new Map<number, { name: string; seconds: number }>();
+  for (const tid of readdirSync(`/proc/${pid}/task`).map(Number)) {
+    try {
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      out.set(tid, { name, seconds: cpuSeconds(pid, tid) });
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
 }
 
 function peakRssMb(pid: number): number {
@@ -139,9 +158,13 @@ async function main() {
   latencies.length = 0;
   const cpu0 = cpuSeconds(child.pid!);
   const main0 = cpuSeconds(child.pid!, child.pid!);
+  const threads0 = threadCpu(child.pid!);
   const client0 = process.cpuUsage();
   const start = performance.now();
   const end = start + seconds * 1000;
+  // RSS every 5 s: whether memory levels off under a sustained load or keeps climbing.
+  const rssTrail: number[] = [];
+  const trail = setInterval(() => rssTrail.push(rssMb(child.pid!)), 5000);
   if (offered === 'max') {
     await Promise.all(
       Array.from({ length: 8 }, async () => {
@@ -161,9 +184,21 @@ async function main() {
     await Promise.all(inflight);
   }
   const elapsed = (performance.now() - start) / 1000;
+  clearInterval(trail);
   const rss = peakRssMb(child.pid!);
   const cpu = cpuSeconds(child.pid!) - cpu0;
   const mainCpu = cpuSeconds(child.pid!, child.pid!) - main0;
+  // Each thread's CPU during the load, the busiest first (Node names its threads alike: the main one
+  // is the process id, the decoding and checkpoint threads are the next busiest, then V8's helpers).
+  const byThread = [...threadCpu(child.pid!)]
+    .map(([tid, { name, seconds }]) => ({
+      thread: tid === child.pid ? 'main' : `${name}:${tid}`,
+      ms: Math.round(((seconds - (threads0.get(tid)?.seconds ?? 0)) * 1e6) / Math.max(acked, 1)),
+    }))
+    .filter((t) => t.ms > 0)
+    .sort((a, b) => b.ms - a.ms)
+    .map((t) => `${t.thread}=${t.ms}`)
+    .join(' ');
   const clientUsage = process.cpuUsage(client0);
   const clientCpu = (clientUsage.user + clientUsage.system) / 1e6;
   // Sessions whose signals were recomputed while the load ran, and those still waiting at its end.
@@ -193,10 +228,12 @@ async function main() {
       failed,
       ...(failed > 0 ? { failures } : {}),
       serverPeakRssMB: Math.round(rss),
+      serverRssEvery5sMB: rssTrail.join(' '),
       // CPU the server spent per 1,000 acknowledged spans: what a quiet core could do, whatever the load.
       serverCpuMsPer1kSpans: Math.round((cpu * 1e6) / Math.max(acked, 1)),
       // The main thread's share (HTTP, commits): the part that cannot spread over cores.
       mainThreadCpuMsPer1kSpans: Math.round((mainCpu * 1e6) / Math.max(acked, 1)),
+      threadCpuMsPer1kSpans: byThread,
       // The load generator's own CPU per 1,000 acknowledged spans (it shares the machine's cores).
       clientCpuMsPer1kSpans: Math.round((clientCpu * 1e6) / Math.max(acked, 1)),
       // Sessions stored, and those with their signals computed (a `turns` signal) once the server stopped.
