@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyBatch, type SpanRecord } from '../src/core/trace.js';
 import { privacyTransform } from '../src/monitor/ingest-privacy.js';
 import { convertOtlp, packConversion, unpackConversion } from '../src/monitor/otlp/convert.js';
+import { lastUserText } from '../src/monitor/signals.js';
 import { addSpans, type PendingTrace } from '../src/monitor/signals-pending.js';
 import { PackedSpan, renderSpan, SPAN_COLUMNS, spanValues } from '../src/store/span-values.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
@@ -43,7 +44,11 @@ describe('packed spans (what crosses from a decoding thread)', () => {
     };
     const packed = turn(crossed().batch.spans);
     expect(packed).toEqual(turn(converted().batch.spans));
-    expect(packed.first?.userText).toContain('ann@example.com');
+    // The turn names the call whose input holds the user text (read from the store when compared).
+    const calls = converted().batch.spans.filter((s) => s.model);
+    const first = calls.find((s) => s.spanId === packed.first?.spanId)!;
+    expect(calls.every((s) => s.startMs >= first.startMs)).toBe(true);
+    expect(lastUserText(first.input)).toContain('ann@example.com');
   });
 
   it('a spread copy keeps no row: what it changed is what is stored (redaction)', () => {

@@ -199,8 +199,24 @@ describe('sessionTurns', () => {
       },
     ];
     expect(sessionTurns(spans, fb)).toEqual([
-      { traceId: 'b', startMs: 5, endMs: 5, userText: 'q0', outputText: '', positiveFeedback: false },
-      { traceId: 'a', startMs: 10, endMs: 30, userText: 'q1', outputText: 'final', positiveFeedback: true },
+      {
+        traceId: 'b',
+        startMs: 5,
+        endMs: 5,
+        userText: 'q0',
+        userSpanId: '3',
+        outputText: '',
+        positiveFeedback: false,
+      },
+      {
+        traceId: 'a',
+        startMs: 10,
+        endMs: 30,
+        userText: 'q1',
+        userSpanId: '1',
+        outputText: 'final',
+        positiveFeedback: true,
+      },
     ]);
   });
 });

@@ -7,10 +7,20 @@ import type {
   Project,
   SpanRecord,
   TraceDetail,
+  TraceMessage,
   TracePage,
   TraceQuery,
 } from './trace.js';
 import type { TrafficQuery, TrafficSeries } from './traffic-series.js';
+
+/** A span of a project, by its trace and span ids. */
+export interface SpanRef {
+  traceId: string;
+  spanId: string;
+}
+
+/** A span ref as a map key. */
+export const spanRefKey = (ref: SpanRef) => `${ref.traceId}\u0000${ref.spanId}`;
 
 /** What a commit of an ingest batch wrote; records already stored (same ids) are skipped. */
 export interface IngestWriteResult {
@@ -116,6 +126,11 @@ export interface TraceStore {
   sessionTraceCounts(projectId: string, sessionIds: string[]): Promise<Map<string, number>>;
   /** The session and span count of each of these traces that is stored. */
   traceSessions(projectId: string, traceIds: string[]): Promise<Map<string, TraceSessionRow>>;
+  /**
+   * The input messages of these spans, by `spanRefKey`; spans not stored are absent. The signals read a turn's user text here when they compare it, rather than holding
+   * it in memory while the turn waits.
+   */
+  spanInputs(projectId: string, spans: SpanRef[]): Promise<Map<string, TraceMessage[]>>;
   /** Sessions (of every project) with a trace started since `sinceMs`: what a restart resumes. */
   recentSessions(sinceMs: number): Promise<RecentSession[]>;
 

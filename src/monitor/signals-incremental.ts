@@ -1,4 +1,5 @@
 import type { SignalKind, SignalRecord } from '../core/signal.js';
+import { type SpanRef, spanRefKey } from '../core/trace-store.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import { cosine } from '../embeddings/vector.js';
 import { normaliseText, type SessionTurn, type SignalOptions } from './signals.js';
@@ -9,14 +10,17 @@ import { normaliseText, type SessionTurn, type SignalOptions } from './signals.j
  * from what is kept of the session between commits — its last turn (with its user text's vector
  * once computed) and its last conversation so far. Only the last turn's and the new turns' signals
  * can change, so only theirs are written. `signals-incremental.test.ts` checks that the two agree.
+ * Turns name the span their user text is in; the texts a comparison needs are read from the store
+ * for it (`textsNeeded`), not kept.
  */
 
-/** A turn as the incremental path keeps it: no reply text, only whether there was one. */
+/** A turn as the incremental path keeps it: no texts, only where its user text is and whether it had a reply. */
 export interface KeptTurn {
   traceId: string;
   startMs: number;
   endMs: number;
-  userText: string;
+  /** The span whose input holds the user text: the trace's first call. */
+  userSpanId: string;
   hasOutput: boolean;
   positiveFeedback: boolean;
 }
@@ -34,7 +38,7 @@ export const keptTurn = (t: SessionTurn): KeptTurn => ({
   traceId: t.traceId,
   startMs: t.startMs,
   endMs: t.endMs,
-  userText: t.userText,
+  userSpanId: t.userSpanId ?? '',
   hasOutput: t.outputText.trim() !== '',
   positiveFeedback: t.positiveFeedback,
 });
@@ -60,8 +64,10 @@ export async function stateFromTurns(
   const conversation = kept.slice(first);
   const previous = first < kept.length - 1 ? kept[kept.length - 2] : undefined;
   const last = kept[kept.length - 1]!;
+  const texts = new Map(turns.map((t) => [t.traceId, t.userText]));
+  const textOf = (t: KeptTurn) => texts.get(t.traceId) ?? '';
   const vectors = new Map<string, Float32Array>();
-  const { pair, vector } = await pairOf(previous, last, undefined, vectors, embedder, options);
+  const { pair, vector } = await pairOf(previous, last, textOf, undefined, vectors, embedder, options);
   return {
     traces,
     last: { ...last, ...(pair ? { pair } : {}), ...(vector ? { vector } : {}) },
@@ -77,26 +83,40 @@ export async function stateFromTurns(
 async function pairOf(
   prev: KeptTurn | undefined,
   turn: KeptTurn,
+  textOf: (t: KeptTurn) => string,
   prevVector: Float32Array | undefined,
   vectors: Map<string, Float32Array>,
   embedder: Embedder,
   options: SignalOptions,
 ): Promise<{ pair?: { kind: SignalKind; value: number }; vector?: Float32Array }> {
   if (!prev || turn.startMs - prev.endMs > options.windowMs) return {};
-  const [a, b] = [normaliseText(prev.userText), normaliseText(turn.userText)];
+  const [prevText, text] = [textOf(prev), textOf(turn)];
+  const [a, b] = [normaliseText(prevText), normaliseText(text)];
   if (a === '' || b === '') return {};
   if (a === b) return { pair: { kind: 'retry', value: 1 } };
-  if (prevVector) vectors.set(prev.userText, prevVector);
-  const missing = [prev.userText, turn.userText].filter(
-    (t, i, all) => !vectors.has(t) && all.indexOf(t) === i,
-  );
+  if (prevVector) vectors.set(prevText, prevVector);
+  const missing = [prevText, text].filter((t, i, all) => !vectors.has(t) && all.indexOf(t) === i);
   if (missing.length > 0) {
     const embedded = await embedder.embed(missing);
     for (const [i, t] of missing.entries()) vectors.set(t, embedded[i]!);
   }
-  const vector = vectors.get(turn.userText)!;
-  const cos = cosine(vectors.get(prev.userText)!, vector);
+  const vector = vectors.get(text)!;
+  const cos = cosine(vectors.get(prevText)!, vector);
   return { vector, ...(cos >= options.rephraseThreshold ? { pair: { kind: 'rephrase', value: cos } } : {}) };
+}
+
+const userSpan = (t: KeptTurn): SpanRef => ({ traceId: t.traceId, spanId: t.userSpanId });
+
+/** The spans whose user texts `extendSession` compares when it appends `added` to `state`. */
+export function textsNeeded(state: SessionState, added: KeptTurn[], options: SignalOptions): SpanRef[] {
+  const out: SpanRef[] = [];
+  let last = state.last;
+  for (const turn of added) {
+    const gap = last ? turn.startMs - last.endMs : Number.POSITIVE_INFINITY;
+    if (last && gap <= options.abandonMs && gap <= options.windowMs) out.push(userSpan(last), userSpan(turn));
+    last = turn;
+  }
+  return out;
 }
 
 export interface Extension {
@@ -117,6 +137,8 @@ export async function extendSession(
   sessionId: string,
   added: KeptTurn[],
   addedTraces: number,
+  /** The user texts `textsNeeded` names, by `spanRefKey` (a span not there has no text). */
+  texts: ReadonlyMap<string, string>,
   embedder: Embedder,
   now: number,
   options: SignalOptions,
@@ -133,12 +155,13 @@ export async function extendSession(
   let conversation = state.conversation ? { ...state.conversation } : undefined;
   const traceIds = last ? [last.traceId] : [];
   const vectors = new Map<string, Float32Array>();
+  const textOf = (t: KeptTurn) => texts.get(spanRefKey(userSpan(t))) ?? '';
   for (const turn of added) {
     let next: NonNullable<SessionState['last']> = { ...turn };
     if (last && conversation && turn.startMs - last.endMs <= options.abandonMs) {
       conversation.turns += 1;
       conversation.liked ||= turn.positiveFeedback;
-      const { pair, vector } = await pairOf(last, turn, last.vector, vectors, embedder, options);
+      const { pair, vector } = await pairOf(last, turn, textOf, last.vector, vectors, embedder, options);
       next = { ...next, ...(pair ? { pair } : {}), ...(vector ? { vector } : {}) };
     } else {
       if (last && conversation) ended(last, conversation, true);

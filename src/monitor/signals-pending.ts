@@ -17,8 +17,12 @@ export interface PendingTrace {
    * would spare, at ~500 bytes a trace while up to 10,000 sessions wait).
    */
   spanCount: number;
-  /** The earliest and latest spans with a model (by start): the turn's user text and reply. */
-  first?: { startMs: number; spanId: string; userText: string };
+  /**
+   * The earliest and latest spans with a model (by start): the turn's user message and reply. The
+   * user text itself stays in the store until a round compares it (`spanInputs`): held here, a
+   * backlog of 10,000 sessions under overload kept tens of megabytes of it, more with long messages.
+   */
+  first?: { startMs: number; spanId: string };
   last?: { startMs: number; spanId: string; hasOutput: boolean };
   endMs: number;
 }
@@ -28,14 +32,6 @@ const before = (a: { startMs: number; spanId: string }, b: { startMs: number; sp
   a.startMs < b.startMs || (a.startMs === b.startMs && a.spanId < b.spanId);
 
 export const traceKey = (projectId: string, traceId: string) => `${projectId}\u0000${traceId}`;
-
-/** The last user message of a call (or its last message): the user text, were it its trace's first call. */
-function userTextOf(span: SpanRecord): string {
-  const packed = PackedSpan.turnOf(span);
-  if (packed) return packed.userText;
-  const users = span.input.filter((m) => m.role === 'user');
-  return (users[users.length - 1] ?? span.input[span.input.length - 1])?.content ?? '';
-}
 
 /** Whether a call has a reply, were it its trace's last. */
 function hasOutputOf(span: SpanRecord): boolean {
@@ -54,7 +50,7 @@ function hasOutputOf(span: SpanRecord): boolean {
  * is converted and packed (a decoding thread), so the commit thread never parses its messages.
  */
 export function spanTurn(span: SpanRecord): SpanTurn {
-  return { userText: userTextOf(span), hasOutput: hasOutputOf(span) };
+  return { hasOutput: hasOutputOf(span) };
 }
 
 /**
@@ -67,8 +63,7 @@ export function addSpans(pending: PendingTrace, spans: SpanRecord[]): void {
     if (s.model === null || s.model === undefined) continue;
     pending.endMs = Math.max(pending.endMs, s.endMs ?? s.startMs);
     const { first, last } = pending;
-    if (!first || before(s, first))
-      pending.first = { startMs: s.startMs, spanId: s.spanId, userText: userTextOf(s) };
+    if (!first || before(s, first)) pending.first = { startMs: s.startMs, spanId: s.spanId };
     if (!last || before(last, s))
       pending.last = { startMs: s.startMs, spanId: s.spanId, hasOutput: hasOutputOf(s) };
   }
@@ -81,7 +76,7 @@ export function pendingTurn(p: PendingTrace): KeptTurn | undefined {
     traceId: p.traceId,
     startMs: p.first.startMs,
     endMs: p.endMs,
-    userText: p.first.userText,
+    userSpanId: p.first.spanId,
     hasOutput: p.last.hasOutput,
     positiveFeedback: false,
   };

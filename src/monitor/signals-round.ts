@@ -1,11 +1,12 @@
-import type { TraceSessionRow, TraceSignals, TraceStore } from '../core/trace-store.js';
+import type { SpanRef, TraceSessionRow, TraceSignals, TraceStore } from '../core/trace-store.js';
 import type { Embedder } from '../embeddings/embedder.js';
-import type { SignalOptions } from './signals.js';
+import { lastUserText, type SignalOptions } from './signals.js';
 import {
   extendSession,
   type KeptTurn,
   type SessionState,
   stateFromTurns,
+  textsNeeded,
   turnOrder,
 } from './signals-incremental.js';
 import { type PendingTrace, pendingTurn } from './signals-pending.js';
@@ -105,11 +106,19 @@ export async function recomputeRound(
   const changes: TraceSignals[] = [];
   const extended: [string, SessionState][] = [];
   const now = options.now();
-  for (const session of sessions) {
+  const plans = sessions.map((session) => {
     const key = sessionKey(projectId, session.sessionId);
     const stored = traceCounts.get(session.sessionId) ?? 0;
     const kept = states.take(key) ?? (stored === session.traces.length ? { traces: 0 } : undefined);
-    const added = extension(session, kept, stored, rows, options);
+    return { session, key, stored, kept, added: extension(session, kept, stored, rows, options) };
+  });
+  // The user texts the extensions compare, read in one go (the full recomputes read their own).
+  const texts = await userTexts(
+    store,
+    projectId,
+    plans.flatMap((p) => (p.kept && p.added ? textsNeeded(p.kept, p.added, options.signals) : [])),
+  );
+  for (const { session, key, stored, kept, added } of plans) {
     if (kept && added) {
       try {
         const ext = await extendSession(
@@ -118,6 +127,7 @@ export async function recomputeRound(
           session.sessionId,
           added,
           session.traces.length,
+          texts,
           options.embedder,
           now,
           options.signals,
@@ -151,6 +161,18 @@ export async function recomputeRound(
     counts.failures += extended.length;
   }
   return counts;
+}
+
+/** The user texts of these spans (their last user message), by `spanRefKey`. */
+async function userTexts(
+  store: TraceStore,
+  projectId: string,
+  spans: SpanRef[],
+): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  if (spans.length === 0) return texts;
+  for (const [key, input] of await store.spanInputs(projectId, spans)) texts.set(key, lastUserText(input));
+  return texts;
 }
 
 /** The session's new turns in order, when it can be extended from `kept`; undefined otherwise. */

@@ -3,7 +3,13 @@ import type { FeedbackRecord, SpanRecord } from '../core/trace.js';
 import type { TraceStore } from '../core/trace-store.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import { cosine } from '../embeddings/vector.js';
-import { normaliseText, type SessionTurn, type SignalOptions, sessionSignals } from './signals.js';
+import {
+  lastUserText,
+  normaliseText,
+  type SessionTurn,
+  type SignalOptions,
+  sessionSignals,
+} from './signals.js';
 
 /**
  * One turn per trace of a session, from its spans with a model: the user text is the last user
@@ -22,13 +28,12 @@ export function sessionTurns(spans: SpanRecord[], feedback: FeedbackRecord[]): S
     list.sort((a, b) => a.startMs - b.startMs);
     const first = list[0]!;
     const last = list[list.length - 1]!;
-    const users = first.input.filter((m) => m.role === 'user');
-    const userText = (users[users.length - 1] ?? first.input[first.input.length - 1])?.content ?? '';
     turns.push({
       traceId,
       startMs: first.startMs,
       endMs: Math.max(...list.map((s) => s.endMs ?? s.startMs)),
-      userText,
+      userText: lastUserText(first.input),
+      userSpanId: first.spanId,
       outputText: last.output.map((m) => m.content).join('\n'),
       positiveFeedback: liked.has(traceId),
     });

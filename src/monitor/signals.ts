@@ -1,4 +1,5 @@
 import type { SignalKind, SignalRecord } from '../core/signal.js';
+import type { TraceMessage } from '../core/trace.js';
 
 /** One turn of a session: a trace's user message and the assistant's reply. */
 export interface SessionTurn {
@@ -7,6 +8,8 @@ export interface SessionTurn {
   /** When the reply ended (the start when unknown). */
   endMs: number;
   userText: string;
+  /** The span whose input holds `userText` (the trace's first call), where the turn was read from the store. */
+  userSpanId?: string;
   outputText: string;
   /** Whether any feedback on this trace is positive (value > 0). */
   positiveFeedback: boolean;
@@ -26,6 +29,12 @@ export const DEFAULT_SIGNAL_OPTIONS: SignalOptions = {
   rephraseThreshold: 0.8,
   abandonMs: 30 * 60_000,
 };
+
+/** A call's user text: its last user message (or, without one, its last message). */
+export function lastUserText(input: readonly TraceMessage[]): string {
+  for (let i = input.length - 1; i >= 0; i--) if (input[i]!.role === 'user') return input[i]!.content;
+  return input[input.length - 1]?.content ?? '';
+}
 
 /** Text compared for retries: lower case, whitespace collapsed, trimmed. */
 export function normaliseText(text: string): string {

@@ -11,6 +11,7 @@ import type {
   SpanRecord,
   StoredSpan,
   TraceDetail,
+  TraceMessage,
   TracePage,
   TraceQuery,
 } from '../core/trace.js';
@@ -19,6 +20,7 @@ import type {
   PruneResult,
   RecentSession,
   SessionActivity,
+  SpanRef,
   TraceSessionRow,
   TraceSignals,
   TraceStore,
@@ -442,6 +444,10 @@ export class KyselyTraceStore implements TraceStore {
 
   traceSessions(projectId: string, traceIds: string[]): Promise<Map<string, TraceSessionRow>> {
     return signalStore.traceSessions(this.db, projectId, traceIds);
+  }
+
+  spanInputs(projectId: string, spans: SpanRef[]): Promise<Map<string, TraceMessage[]>> {
+    return signalStore.spanInputs(this.db, projectId, spans);
   }
 
   recentSessions(sinceMs: number): Promise<RecentSession[]> {

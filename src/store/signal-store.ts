@@ -1,6 +1,14 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { SignalKind, SignalRecord } from '../core/signal.js';
-import type { RecentSession, SessionActivity, TraceSessionRow, TraceSignals } from '../core/trace-store.js';
+import type { TraceMessage } from '../core/trace.js';
+import {
+  type RecentSession,
+  type SessionActivity,
+  type SpanRef,
+  spanRefKey,
+  type TraceSessionRow,
+  type TraceSignals,
+} from '../core/trace-store.js';
 import { getOrCreate } from '../util/maps.js';
 import { chunks } from './chunks.js';
 import type { Database } from './schema.js';
@@ -100,6 +108,32 @@ export async function sessionTraceCounts(
       .groupBy('session_id')
       .execute();
     for (const r of rows) out.set(r.session_id!, Number(r.n));
+  }
+  return out;
+}
+
+/**
+ * The input messages of these spans, by `spanRefKey`. Each chunk is one query on the primary key,
+ * `(trace_id, span_id) in (values …)`: SQLite takes a row value's IN list only as a subquery.
+ */
+export async function spanInputs(
+  db: Kysely<Database>,
+  projectId: string,
+  spans: SpanRef[],
+): Promise<Map<string, TraceMessage[]>> {
+  const out = new Map<string, TraceMessage[]>();
+  const unique = [...new Map(spans.map((s) => [spanRefKey(s), s])).values()];
+  for (const refs of chunks(unique, 400)) {
+    const rows = await db
+      .selectFrom('spans')
+      .select(['trace_id', 'span_id', 'input'])
+      .where('project_id', '=', projectId)
+      .where(
+        sql<boolean>`(trace_id, span_id) in (values ${sql.join(refs.map((r) => sql`(${r.traceId}, ${r.spanId})`))})`,
+      )
+      .execute();
+    for (const r of rows)
+      out.set(spanRefKey({ traceId: r.trace_id, spanId: r.span_id }), JSON.parse(r.input) as TraceMessage[]);
   }
   return out;
 }

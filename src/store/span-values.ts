@@ -74,9 +74,8 @@ export function renderSpan(s: SpanRecord): SpanValues {
   ];
 }
 
-/** What the implicit signals read of a span with a model: its user text, and whether it has a reply. */
+/** What the implicit signals read of a span with a model: whether it has a reply. */
 export interface SpanTurn {
-  userText: string;
   hasOutput: boolean;
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignalRecord } from '../../src/core/signal.js';
 import type { FeedbackRecord, IngestBatch, SpanRecord, SpanScoreRecord } from '../../src/core/trace.js';
-import type { TraceStore } from '../../src/core/trace-store.js';
+import { spanRefKey, type TraceStore } from '../../src/core/trace-store.js';
 import { plantTraffic, T0 } from '../fixtures/traffic.js';
 
 /** A trace store under test: `open()` opens the same database each time (durability is checked by reopening). */
@@ -453,12 +453,16 @@ export function traceStoreContract(name: string, makeFixture: () => Promise<Trac
       ]);
     });
 
+    const IS_T1_B_INPUT = [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Où est la gare ? "quoted", 100%' },
+    ];
     it("incremental signals: trace counts per session, a trace's session and spans, signals replaced per trace", async () => {
       await store.writeIngest(
         batch({
           spans: [
             span(p2, 'is-t1', 'a', { sessionId: 'is-s1' }),
-            span(p2, 'is-t1', 'b', { sessionId: null }),
+            span(p2, 'is-t1', 'b', { sessionId: null, input: IS_T1_B_INPUT }),
             span(p2, 'is-t2', 'a', { sessionId: 'is-s1' }),
             span(p2, 'is-t3', 'a', { sessionId: null }),
           ],
@@ -472,6 +476,21 @@ export function traceStoreContract(name: string, makeFixture: () => Promise<Trac
           ['is-t3', { sessionId: null, spanCount: 1 }],
         ]),
       );
+      // The user texts a round compares: inputs by trace and span, other projects' and unknown spans absent.
+      const inputs = await store.spanInputs(p2, [
+        { traceId: 'is-t1', spanId: 'b' },
+        { traceId: 'is-t2', spanId: 'a' },
+        { traceId: 'is-t2', spanId: 'a' },
+        { traceId: 'is-t1', spanId: 'none' },
+        { traceId: 'is-t2', spanId: 'b' },
+      ]);
+      expect([...inputs.keys()].sort()).toEqual(
+        [spanRefKey({ traceId: 'is-t1', spanId: 'b' }), spanRefKey({ traceId: 'is-t2', spanId: 'a' })].sort(),
+      );
+      expect(inputs.get(spanRefKey({ traceId: 'is-t1', spanId: 'b' }))).toEqual(IS_T1_B_INPUT);
+      expect(inputs.get(spanRefKey({ traceId: 'is-t2', spanId: 'a' }))).toEqual(span(p2, 'is-t2', 'a').input);
+      expect(await store.spanInputs(p1, [{ traceId: 'is-t1', spanId: 'b' }])).toEqual(new Map());
+      expect(await store.spanInputs(p2, [])).toEqual(new Map());
       const sig = (traceId: string, kind: SignalRecord['kind'], value: number): SignalRecord => ({
         projectId: p2,
         traceId,
