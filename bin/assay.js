@@ -7,11 +7,9 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     `${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`,
   );
 } else {
-  // Results live a few milliseconds (in flight, then in the commit window): a larger young
-  // generation collects them there instead of promoting them to the old one.
-  // (The old generation's limit cannot be changed once started: see src/cli/memory-governor.ts.)
-  const { setFlagsFromString } = await import('node:v8');
-  setFlagsFromString('--max-semi-space-size=16');
+  // No V8 heap flags are set here: the young generation's size is read only when an isolate is made
+  // (the main one already is), and the old generation's limit cannot be changed once started (see
+  // src/cli/memory-governor.ts). `node --max-semi-space-size=N bin/assay.js` sets it (docs/serve.md).
   const { main } = await import('../dist/cli/main.js');
   await main(process.argv);
 }
