@@ -18,6 +18,9 @@ import { startCheckpointer } from '../store/sqlite-checkpointer.js';
 import { createApp } from './app.js';
 import type { AppDeps } from './env.js';
 
+/** How long an idle kept-alive connection is kept: past the minute most clients and proxies keep one. */
+export const KEEP_ALIVE_MS = 65_000;
+
 export interface ServeOptions {
   host?: string;
   port?: number;
@@ -128,6 +131,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const s = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 4318 }, () => resolve(s));
     s.once('error', reject);
   });
+  // Exporters send every few seconds on a kept-alive connection (OpenTelemetry's batch processor
+  // every 5 s), and Node closes one idle for 5 s: closing it as a client sends on it fails that
+  // request with a reset (bench/ingest.ts caught one on a socket reused after 6.2 s). Idle
+  // connections are kept for longer than clients leave them idle; `close` still ends them at once.
+  (server as { keepAliveTimeout: number }).keepAliveTimeout = KEEP_ALIVE_MS;
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   print(`assay: listening on ${url}`);
