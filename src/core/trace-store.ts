@@ -127,8 +127,8 @@ export interface TraceStore {
   /** The session and span count of each of these traces that is stored. */
   traceSessions(projectId: string, traceIds: string[]): Promise<Map<string, TraceSessionRow>>;
   /**
-   * The input messages of these spans, by `spanRefKey`; spans not stored are absent. The signals read a turn's user text here when they compare it, rather than holding
-   * it in memory while the turn waits.
+   * The input messages of these spans, by `spanRefKey`; spans not stored are absent. The signals
+   * read a turn's user text here when they compare it, rather than holding it while the turn waits.
    */
   spanInputs(projectId: string, spans: SpanRef[]): Promise<Map<string, TraceMessage[]>>;
   /** Sessions (of every project) with a trace started since `sinceMs`: what a restart resumes. */
