@@ -70,7 +70,7 @@ export async function stateFromTurns(
   const { pair, vector } = await pairOf(previous, last, textOf, undefined, vectors, embedder, options);
   return {
     traces,
-    last: { ...last, ...(pair ? { pair } : {}), ...(vector ? { vector } : {}) },
+    last: lastTurn(last, pair, vector),
     conversation: {
       firstStartMs: conversation[0]!.startMs,
       turns: conversation.length,
@@ -102,7 +102,29 @@ async function pairOf(
   }
   const vector = vectors.get(text)!;
   const cos = cosine(vectors.get(prevText)!, vector);
-  return { vector, ...(cos >= options.rephraseThreshold ? { pair: { kind: 'rephrase', value: cos } } : {}) };
+  return { vector, pair: cos >= options.rephraseThreshold ? { kind: 'rephrase', value: cos } : undefined };
+}
+
+/**
+ * The kept last turn, always built with the same properties in the same order: made by spreading
+ * (`{ ...turn, ...(pair ? { pair } : {}) }`) each got a hidden class of its own, ~36,000 of them
+ * (4 MB) in a heap under twice the load, and property reads on them went megamorphic.
+ */
+function lastTurn(
+  t: KeptTurn,
+  pair?: { kind: SignalKind; value: number },
+  vector?: Float32Array,
+): NonNullable<SessionState['last']> {
+  return {
+    traceId: t.traceId,
+    startMs: t.startMs,
+    endMs: t.endMs,
+    userSpanId: t.userSpanId,
+    hasOutput: t.hasOutput,
+    positiveFeedback: t.positiveFeedback,
+    pair,
+    vector,
+  };
 }
 
 const userSpan = (t: KeptTurn): SpanRef => ({ traceId: t.traceId, spanId: t.userSpanId });
@@ -152,24 +174,25 @@ export async function extendSession(
     if (over && t.hasOutput && !c.liked) add(t.traceId, 'abandoned', 1);
   };
   let last = state.last;
-  let conversation = state.conversation ? { ...state.conversation } : undefined;
+  const c = state.conversation;
+  let conversation = c ? { firstStartMs: c.firstStartMs, turns: c.turns, liked: c.liked } : undefined;
   const traceIds = last ? [last.traceId] : [];
   const vectors = new Map<string, Float32Array>();
   const textOf = (t: KeptTurn) => texts.get(spanRefKey(userSpan(t))) ?? '';
   for (const turn of added) {
-    let next: NonNullable<SessionState['last']> = { ...turn };
+    let next = lastTurn(turn);
     if (last && conversation && turn.startMs - last.endMs <= options.abandonMs) {
       conversation.turns += 1;
       conversation.liked ||= turn.positiveFeedback;
       const { pair, vector } = await pairOf(last, turn, textOf, last.vector, vectors, embedder, options);
-      next = { ...next, ...(pair ? { pair } : {}), ...(vector ? { vector } : {}) };
+      next = lastTurn(turn, pair, vector);
     } else {
       if (last && conversation) ended(last, conversation, true);
       conversation = { firstStartMs: turn.startMs, turns: 1, liked: turn.positiveFeedback };
     }
     if (last?.pair) add(last.traceId, last.pair.kind, last.pair.value);
     // The vector of a turn is kept only while it is the last one: the next comparison needs no other.
-    if (last) delete last.vector;
+    if (last) last.vector = undefined;
     last = next;
     traceIds.push(turn.traceId);
   }
@@ -178,11 +201,7 @@ export async function extendSession(
     ended(last, conversation, now - last.endMs >= options.abandonMs);
   }
   return {
-    state: {
-      traces: state.traces + addedTraces,
-      ...(last ? { last } : {}),
-      ...(conversation ? { conversation } : {}),
-    },
+    state: { traces: state.traces + addedTraces, last, conversation },
     traceIds,
     signals,
   };
