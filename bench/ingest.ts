@@ -69,13 +69,9 @@ function threadCpu(pid: number): Map<number, { name: string; seconds: number }> 
   return out;
 }
 
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
-}
-
-function peakRssMb(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+/** A memory figure of the server from /proc, in MB: `VmRSS` now, `VmHWM` its peak. */
+function statusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : Number.NaN;
 }
 
@@ -157,14 +153,13 @@ async function main() {
   acked = 0;
   latencies.length = 0;
   const cpu0 = cpuSeconds(child.pid!);
-  const main0 = cpuSeconds(child.pid!, child.pid!);
   const threads0 = threadCpu(child.pid!);
   const client0 = process.cpuUsage();
   const start = performance.now();
   const end = start + seconds * 1000;
   // RSS every 5 s: whether memory levels off under a sustained load or keeps climbing.
   const rssTrail: number[] = [];
-  const trail = setInterval(() => rssTrail.push(rssMb(child.pid!)), 5000);
+  const trail = setInterval(() => rssTrail.push(Math.round(statusMb(child.pid!, 'VmRSS'))), 5000);
   if (offered === 'max') {
     await Promise.all(
       Array.from({ length: 8 }, async () => {
@@ -185,12 +180,13 @@ async function main() {
   }
   const elapsed = (performance.now() - start) / 1000;
   clearInterval(trail);
-  const rss = peakRssMb(child.pid!);
+  const rss = statusMb(child.pid!, 'VmHWM');
   const cpu = cpuSeconds(child.pid!) - cpu0;
-  const mainCpu = cpuSeconds(child.pid!, child.pid!) - main0;
+  const threads1 = threadCpu(child.pid!);
+  const mainCpu = threads1.get(child.pid!)!.seconds - threads0.get(child.pid!)!.seconds;
   // Each thread's CPU during the load, the busiest first (Node names its threads alike: the main one
   // is the process id, the decoding and checkpoint threads are the next busiest, then V8's helpers).
-  const byThread = [...threadCpu(child.pid!)]
+  const byThread = [...threads1]
     .map(([tid, { name, seconds }]) => ({
       thread: tid === child.pid ? 'main' : `${name}:${tid}`,
       ms: Math.round(((seconds - (threads0.get(tid)?.seconds ?? 0)) * 1e6) / Math.max(acked, 1)),

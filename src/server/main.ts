@@ -19,7 +19,7 @@ import { createApp } from './app.js';
 import type { AppDeps } from './env.js';
 
 /** How long an idle kept-alive connection is kept: past the minute most clients and proxies keep one. */
-export const KEEP_ALIVE_MS = 65_000;
+const KEEP_ALIVE_MS = 65_000;
 
 export interface ServeOptions {
   host?: string;
