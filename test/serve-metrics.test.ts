@@ -71,6 +71,7 @@ describe('GET /metrics', () => {
     // No event named a session yet: the tracker has recomputed nothing and drops nothing.
     expect(text).toMatch(/^assay_signal_sessions_recomputed_total 0$/m);
     expect(text).toMatch(/^assay_signal_sessions_dropped_total 0$/m);
+    expect(text).toMatch(/^assay_signal_sessions_spilled_total 0$/m);
     // Every sample line is `name{labels} number` or `name number`.
     for (const line of text
       .trim()

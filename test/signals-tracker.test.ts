@@ -42,7 +42,7 @@ describe('SignalTracker', () => {
     await tracker.close();
   });
 
-  it('at most maxWaiting sessions wait for their timeout: the longest-waiting is let go and counted', async () => {
+  it('past maxWaiting sessions waiting, the longest-waiting is looked up in the store once its timeout passed', async () => {
     let now = 9_000_000;
     const tracker = new SignalTracker(store, {
       embedder: createLocalEmbedder(),
@@ -63,15 +63,119 @@ describe('SignalTracker', () => {
     await commit('a');
     await commit('b');
     await commit('a'); // a new message: session a waits again, now after b
-    await commit('c'); // a third waiting session: b has waited longest
-    expect(tracker.stats().timeoutsDropped).toBe(1);
-    now += DEFAULT_SIGNAL_OPTIONS.abandonMs;
-    tracker.sweep();
-    await tracker.settled();
+    await commit('c'); // a third waiting session: b has waited longest, and is spilled
+    expect(tracker.stats().spilled).toBe(1);
     const kinds = async (id: string) =>
       (await store.signalsForTrace(projectId, `mw-${id}`)).map((s) => s.kind);
-    expect(await kinds('c')).toContain('abandoned');
+    // Not before its timeout.
+    now += DEFAULT_SIGNAL_OPTIONS.abandonMs - 5_000;
+    tracker.sweep();
+    await tracker.settled();
     expect(await kinds('b')).not.toContain('abandoned');
+    // Spilled sessions are looked up by the minute their last trace ended in: at most a minute late.
+    now += 5_000 + 60_000;
+    tracker.sweep();
+    await tracker.settled();
+    expect(await kinds('c')).toContain('abandoned');
+    expect(await kinds('b')).toContain('abandoned');
+    await tracker.close();
+  });
+
+  it('sessions not taken because too many were pending get their signals at their timeout, from the store', async () => {
+    let now = 12_000_000;
+    const tracker = new SignalTracker(store, {
+      embedder: createLocalEmbedder(),
+      now: () => now,
+      maxPending: 1,
+    });
+    const batch = batchOf({
+      spans: ['d1', 'd2'].map((id) =>
+        span(projectId, `mp-${id}`, 'a', { sessionId: `mp-${id}`, startMs: now - 2_000, endMs: now - 1_000 }),
+      ),
+    });
+    await store.writeIngest(batch);
+    tracker.onCommit(batch); // d1 is pending: d2 is not taken
+    await tracker.settled();
+    expect(tracker.stats()).toMatchObject({ dropped: 1, spilled: 1 });
+    const kinds = async (id: string) =>
+      (await store.signalsForTrace(projectId, `mp-${id}`)).map((s) => s.kind).sort();
+    expect(await kinds('d1')).toEqual(['time_to_completion_ms', 'turns']);
+    expect(await kinds('d2')).toEqual([]);
+    now += DEFAULT_SIGNAL_OPTIONS.abandonMs + 60_000;
+    tracker.sweep();
+    await tracker.settled();
+    expect(await kinds('d1')).toEqual(['abandoned', 'time_to_completion_ms', 'turns']);
+    expect(await kinds('d2')).toEqual(['abandoned', 'time_to_completion_ms', 'turns']);
+    await tracker.close();
+  });
+
+  it('spilled sessions hours apart are looked up minute by minute around each, not the hours between', async () => {
+    let now = 40_000_000;
+    const ranges: [number, number | undefined][] = [];
+    // The real store, its lookups of recent sessions noted.
+    const watched = new Proxy(store, {
+      get(target, name) {
+        if (name === 'recentSessions')
+          return (since: number, until?: number) => {
+            ranges.push([since, until]);
+            return target.recentSessions(since, until);
+          };
+        const value = Reflect.get(target, name);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const tracker = new SignalTracker(watched, {
+      embedder: createLocalEmbedder(),
+      now: () => now,
+      maxPending: 1,
+    });
+    const ends = { h0: now - 1_000, h1: now - 1_000, h5: now - 5 * 3_600_000 };
+    const batch = batchOf({
+      spans: Object.entries(ends).map(([id, endMs]) =>
+        span(projectId, `hs-${id}`, 'a', { sessionId: `hs-${id}`, startMs: endMs - 500, endMs }),
+      ),
+    });
+    await store.writeIngest(batch);
+    tracker.onCommit(batch); // h0 is taken; h1 and h5 are spilled
+    await tracker.settled();
+    now += DEFAULT_SIGNAL_OPTIONS.abandonMs + 60_000;
+    tracker.sweep();
+    await tracker.settled();
+    // Two runs of a minute each, from ten minutes before: 22 queries of a minute, none of the hours between.
+    expect(ranges).toHaveLength(22);
+    for (const [since, until] of ranges) expect(until! - since).toBe(60_000);
+    const covered = (t: number) => ranges.some(([since, until]) => since <= t && t < until!);
+    expect(covered(ends.h1 - 500) && covered(ends.h5 - 500)).toBe(true);
+    expect(covered(ends.h5 + 3_600_000)).toBe(false);
+    for (const id of ['h1', 'h5'])
+      expect((await store.signalsForTrace(projectId, `hs-${id}`)).map((s) => s.kind)).toContain('abandoned');
+    await tracker.close();
+  });
+
+  it('the timeout runs from the last trace’s end, not its arrival; an earlier turn sent late does not bring it forward', async () => {
+    const start = 15_000_000;
+    let now = start;
+    const tracker = new SignalTracker(store, { embedder: createLocalEmbedder(), now: () => now });
+    const commit = async (traceId: string, endMs: number) => {
+      const batch = batchOf({
+        spans: [span(projectId, traceId, 'a', { sessionId: 'lt', startMs: endMs - 500, endMs })],
+      });
+      await store.writeIngest(batch);
+      tracker.onCommit(batch);
+      await tracker.settled();
+    };
+    // Both exported ten minutes after they ended.
+    await commit('lt-2', start - 600_000);
+    await commit('lt-1', start - 660_000); // the earlier turn
+    now = start - 660_000 + DEFAULT_SIGNAL_OPTIONS.abandonMs + 1_000;
+    tracker.sweep();
+    await tracker.settled();
+    expect((await store.signalsForTrace(projectId, 'lt-2')).map((s) => s.kind)).not.toContain('abandoned');
+    // The timeout from lt-2's end has passed, 29 minutes after it arrived.
+    now = start - 600_000 + DEFAULT_SIGNAL_OPTIONS.abandonMs + 1_000;
+    tracker.sweep();
+    await tracker.settled();
+    expect((await store.signalsForTrace(projectId, 'lt-2')).map((s) => s.kind)).toContain('abandoned');
     await tracker.close();
   });
 

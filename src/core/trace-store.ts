@@ -40,7 +40,7 @@ export interface SessionActivity {
 export interface RecentSession {
   projectId: string;
   sessionId: string;
-  /** The latest end (or start, without an end) of its traces. */
+  /** The latest end (or start, without an end) of its traces in the range asked for. */
   lastMs: number;
   /** The latest `computedMs` of its signals; null when none is stored. */
   computedMs: number | null;
@@ -131,8 +131,12 @@ export interface TraceStore {
    * read a turn's user text here when they compare it, rather than holding it while the turn waits.
    */
   spanInputs(projectId: string, spans: SpanRef[]): Promise<Map<string, TraceMessage[]>>;
-  /** Sessions (of every project) with a trace started since `sinceMs`: what a restart resumes. */
-  recentSessions(sinceMs: number): Promise<RecentSession[]>;
+  /**
+   * Sessions (of every project) with a trace started since `sinceMs` (and before `untilMs`, when
+   * given), each with the latest end of those traces: what a restart resumes, and where the signal
+   * tracker looks up the sessions it could not hold in memory.
+   */
+  recentSessions(sinceMs: number, untilMs?: number): Promise<RecentSession[]>;
 
   /** Whether the database answers (for `/readyz`). */
   ping(): Promise<void>;

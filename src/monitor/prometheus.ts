@@ -144,14 +144,14 @@ export class TrafficCounters {
       single(
         'assay_signal_sessions_dropped_total',
         'counter',
-        'Sessions not recomputed because too many were waiting (overload).',
+        'Sessions not taken for a recompute because too many were waiting (overload).',
         signals.dropped,
       );
       single(
-        'assay_signal_timeouts_dropped_total',
+        'assay_signal_sessions_spilled_total',
         'counter',
-        'Sessions let go before their abandonment timeout because too many were waiting for it.',
-        signals.timeoutsDropped,
+        'Sessions memory could not hold, looked up in the store once their abandonment timeout passes.',
+        signals.spilled,
       );
       single('assay_signal_failures_total', 'counter', 'Session recomputes that failed.', signals.failures);
     }

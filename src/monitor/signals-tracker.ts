@@ -1,5 +1,5 @@
 import type { IngestBatch } from '../core/trace.js';
-import type { TraceStore } from '../core/trace-store.js';
+import type { RecentSession, TraceStore } from '../core/trace-store.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import type { IngestQueue } from './ingest-queue.js';
 import { DEFAULT_SIGNAL_OPTIONS, type SignalOptions } from './signals.js';
@@ -17,7 +17,7 @@ import {
 export interface SignalStats {
   pending: number;
   dropped: number;
-  timeoutsDropped: number;
+  spilled: number;
   failures: number;
   recomputed: number;
   incremental: number;
@@ -27,7 +27,10 @@ export interface SignalStats {
 export interface SignalTrackerOptions {
   embedder: Embedder;
   signals?: SignalOptions;
-  /** Sessions waiting for a recompute at most; more are dropped and counted (default 10,000). */
+  /**
+   * Sessions waiting for a recompute at most (default 10,000); more are not taken now, and counted
+   * (`dropped`): they are looked up in the store once their timeout has passed (`spilled`).
+   */
   maxPending?: number;
   /**
    * Sessions waiting past which rounds run without waiting for a quiet spell (default 1,000), taking
@@ -38,10 +41,10 @@ export interface SignalTrackerOptions {
   /** Sessions whose last turn is kept in memory to extend them without reading the store (default 10,000). */
   maxSessions?: number;
   /**
-   * Sessions waiting for their abandonment timeout at most (default 200,000: ~25 MB). Past it the
-   * one that has waited longest is let go and counted (`timeoutsDropped`): its abandonment is not
-   * marked (a restart finds it again, `restore`). Without a bound, 30 minutes of sessions at a
-   * sustained rate would be held: at 600 new sessions a second, over a million.
+   * Sessions whose abandonment timeout is waited for in memory at most (default 200,000: ~25 MB).
+   * Past it the one that has waited longest is looked up in the store instead, once its timeout
+   * has passed (`spilled`). Without a bound, 30 minutes of sessions at a sustained rate would be
+   * held: at 600 new sessions a second, over a million.
    */
   maxWaiting?: number;
   now?: () => number;
@@ -81,15 +84,29 @@ const MAX_EARLY_FEEDBACK = 10_000;
 
 /** How far past its timeout a restart still looks for a session the sweep may have missed (a day). */
 const RESTORE_LOOKBACK_MS = 24 * 3_600_000;
+/**
+ * Spilled sessions are kept as the minutes their last traces ended in, and looked up a minute of
+ * traces (by their start) per query.
+ */
+const MINUTE_MS = 60_000;
+/**
+ * How long before its end a spilled session's last trace may have started: the store is searched by
+ * traces' start (the index it has), and a session is spilled with its last trace's end. A session
+ * whose last trace ran longer than this is not found again.
+ */
+const SPILL_MARGIN_MS = 10 * MINUTE_MS;
 
 /**
  * Keeps signals current as traffic arrives: after each commit the sessions it touched (by their
  * spans, or by the trace a feedback names) are recomputed off the request path, in rounds of up to
  * 256 sessions (64 under pressure, when traffic leaves no quiet spell): extended by their new turns
  * from what is kept of each (signals-round.ts), or read from the store when that cannot be trusted.
- * A session's last conversation is abandoned only once its timeout has passed with no new message:
- * a sweep (an unref'd timer) recomputes those sessions then. What is pending lives in memory and
- * is rebuilt from the store on start (`restore`), so a restart still marks abandonment at the timeout.
+ * A session's last conversation is abandoned only once its timeout has passed with no new message
+ * (counted from its last trace's end): a sweep (an unref'd timer) recomputes those sessions then.
+ * What is pending lives in memory and is rebuilt from the store on start (`restore`), so a restart
+ * still marks abandonment at the timeout. Sessions memory cannot hold (past `maxPending` waiting for
+ * a recompute, or `maxWaiting` for their timeout) are not lost: they are kept as the range of their
+ * last traces' ends, and the sweep looks them up in the store once their timeout has passed.
  */
 export class SignalTracker {
   private readonly dirty = new Map<string, DirtySession>();
@@ -98,10 +115,16 @@ export class SignalTracker {
   private readonly earlyFeedback = new Set<string>();
   private readonly states: SessionStates;
   /**
-   * Sessions waiting for their timeout, by `sessionKey`: when their last message came, in the order
+   * Sessions waiting for their timeout, by `sessionKey`: when their last trace ended, in the order
    * they came (an entry moves to the end when its session has a new message). At most `maxWaiting`.
    */
   private readonly waitingTimeout = new Map<string, number>();
+  /**
+   * The minutes (`ms / MINUTE_MS`, floored) in which the last traces of the sessions spilled to the
+   * store ended, not looked up yet: only the traffic of those minutes is read again, a backfill's
+   * old minutes included, never the span between them.
+   */
+  private readonly spilledMinutes = new Set<number>();
   private readonly maxWaiting: number;
   private readonly options: SignalOptions;
   private readonly now: () => number;
@@ -122,11 +145,12 @@ export class SignalTracker {
     this.stopWaiting = resolve;
   });
   /**
-   * Sessions not recomputed because too many were pending, sessions let go before their timeout
-   * because too many were waiting for it, recomputes that failed, and sessions recomputed
-   * (`incremental` of them extended from their kept state, `full` read from the store).
+   * Sessions not taken for a recompute because too many were pending, sessions left to a store
+   * lookup at their timeout (those of them with a trace's time, and those past `maxWaiting`),
+   * recomputes that failed, and sessions recomputed (`incremental` of them extended from their kept
+   * state, `full` read from the store).
    */
-  readonly counts = { dropped: 0, timeoutsDropped: 0, failures: 0, recomputed: 0, incremental: 0, full: 0 };
+  readonly counts = { dropped: 0, spilled: 0, failures: 0, recomputed: 0, incremental: 0, full: 0 };
 
   constructor(
     private readonly store: TraceStore,
@@ -166,13 +190,16 @@ export class SignalTracker {
       else byTrace.set(key, [s]);
     }
     for (const [key, spans] of byTrace) {
+      // When the session's timeout starts: its latest trace's end (the moment abandonment is judged from).
+      let endMs = Number.NEGATIVE_INFINITY;
+      for (const s of spans) endMs = Math.max(endMs, s.endMs ?? s.startMs);
       const known = this.pending.get(key);
       if (known) addSpans(known, spans);
       else {
         // The trace's session, as the writer sets it: its first span's that has one.
         const sessionId = spans.find((s) => s.sessionId)?.sessionId;
         if (!sessionId) continue;
-        const session = this.mark(spans[0]!.projectId, sessionId);
+        const session = this.mark(spans[0]!.projectId, sessionId, endMs, true);
         if (!session || session.full) continue;
         if (session.traces.length >= MAX_PENDING_TRACES) {
           this.forget(session);
@@ -194,7 +221,7 @@ export class SignalTracker {
       // trace is only rechecked.
       const named = new Set<string>();
       for (const s of spans) if (s.sessionId) named.add(s.sessionId);
-      for (const sessionId of named) this.mark(spans[0]!.projectId, sessionId);
+      for (const sessionId of named) this.mark(spans[0]!.projectId, sessionId, endMs, true);
     }
     if (batch.feedback.length > 0) this.enqueue(() => this.markFeedback(batch));
     this.kick();
@@ -208,27 +235,71 @@ export class SignalTracker {
    */
   restore(): void {
     this.enqueue(async () => {
-      const now = this.now();
-      const since = now - this.options.abandonMs - RESTORE_LOOKBACK_MS;
-      for (const s of await this.store.recentSessions(since)) {
-        const due = s.lastMs + this.options.abandonMs;
-        const key = keyOf(s.projectId, s.sessionId);
-        if (due > now) {
-          if (!this.waitingTimeout.has(key)) this.waitFor(key, s.lastMs);
-        } else if (s.computedMs === null || s.computedMs < due) this.mark(s.projectId, s.sessionId, false);
-      }
-      this.kick();
+      const since = this.now() - this.options.abandonMs - RESTORE_LOOKBACK_MS;
+      this.takeUp(await this.store.recentSessions(since), true);
     });
   }
 
-  /** Marks sessions whose last message is older than the timeout for a recompute. */
+  /**
+   * Marks sessions whose last trace ended longer ago than the timeout for a recompute, and looks up
+   * in the store the spilled sessions whose timeout has passed.
+   */
   sweep(): void {
     const horizon = this.now() - this.options.abandonMs;
     for (const [key, at] of this.waitingTimeout) {
       if (at > horizon) continue;
       this.waitingTimeout.delete(key);
       const [projectId, sessionId] = JSON.parse(key) as [string, string];
-      this.mark(projectId, sessionId, false);
+      this.mark(projectId, sessionId, at, false);
+    }
+    // Those recomputed first: the lookups then find room among the pending.
+    this.kick();
+    // Spilled minutes whose every session's timeout has passed, looked up run by run of
+    // consecutive minutes (each run from SPILL_MARGIN_MS before it).
+    const due = [...this.spilledMinutes]
+      .filter((m) => (m + 1) * MINUTE_MS <= horizon + 1)
+      .sort((a, b) => a - b);
+    for (const m of due) this.spilledMinutes.delete(m);
+    for (let i = 0; i < due.length; ) {
+      let last = i;
+      while (last + 1 < due.length && due[last + 1] === due[last]! + 1) last += 1;
+      const run = due.slice(i, last + 1);
+      this.enqueue(() => this.lookUp(run));
+      i = last + 1;
+    }
+  }
+
+  /**
+   * Looks up the sessions of a run of spilled minutes in the store, a minute of traces a query, each
+   * minute's sessions recomputed before the next is read (they then find room among the pending).
+   * A run whose lookup fails is spilled again, for the next sweep.
+   */
+  private async lookUp(minutes: number[]): Promise<void> {
+    const until = (minutes[minutes.length - 1]! + 1) * MINUTE_MS;
+    try {
+      for (let since = minutes[0]! * MINUTE_MS - SPILL_MARGIN_MS; since < until; since += MINUTE_MS) {
+        this.takeUp(await this.store.recentSessions(since, since + MINUTE_MS), false);
+        await this.drainDirty();
+      }
+    } catch {
+      this.counts.failures += 1;
+      for (const m of minutes) this.spilledMinutes.add(m);
+    }
+  }
+
+  /**
+   * Takes up sessions found in the store: those whose timeout has passed with no signal computed
+   * since are marked for a recompute; those whose timeout is still to come wait for it (`wait`, on
+   * a restart) or are left to the sweep that finds them (a spilled session's later trace).
+   */
+  private takeUp(sessions: RecentSession[], wait: boolean): void {
+    const now = this.now();
+    for (const s of sessions) {
+      const due = s.lastMs + this.options.abandonMs;
+      if (due > now) {
+        if (wait) this.waitFor(keyOf(s.projectId, s.sessionId), s.lastMs);
+      } else if (s.computedMs === null || s.computedMs < due)
+        this.mark(s.projectId, s.sessionId, s.lastMs, false);
     }
     this.kick();
   }
@@ -245,12 +316,24 @@ export class SignalTracker {
     await this.settled();
   }
 
-  private mark(projectId: string, sessionId: string, wait = true, full = false): DirtySession | undefined {
+  /**
+   * Marks a session for a recompute; `lastMs` is its last trace's end when known (feedback does not
+   * tell it), and with `wait` its timeout is waited for from then. A session not taken because too
+   * many are pending is spilled with that time: looked up in the store at its timeout.
+   */
+  private mark(
+    projectId: string,
+    sessionId: string,
+    lastMs: number | undefined,
+    wait: boolean,
+    full = false,
+  ): DirtySession | undefined {
     const key = keyOf(projectId, sessionId);
     let session = this.dirty.get(key);
     if (!session) {
       if (this.dirty.size >= (this.tracker.maxPending ?? 10_000)) {
         this.counts.dropped += 1;
+        if (lastMs !== undefined) this.spill(lastMs);
         return undefined;
       }
       session = { projectId, sessionId, full: false, traces: [] };
@@ -261,17 +344,33 @@ export class SignalTracker {
       this.forget(session);
       session.full = true;
     }
-    if (wait) this.waitFor(key, this.now());
+    if (wait && lastMs !== undefined) this.waitFor(key, lastMs);
     return session;
   }
 
-  /** Waits for a session's timeout from `at`, within `maxWaiting` (the longest-waiting goes first). */
+  /**
+   * Waits for a session's timeout from its last trace's end `at` (a trace that comes out of order
+   * does not bring it forward), within `maxWaiting`: past it the longest-waiting is spilled.
+   */
   private waitFor(key: string, at: number): void {
+    const known = this.waitingTimeout.get(key);
     this.waitingTimeout.delete(key);
-    this.waitingTimeout.set(key, at);
+    this.waitingTimeout.set(key, known === undefined ? at : Math.max(known, at));
     if (this.waitingTimeout.size <= this.maxWaiting) return;
-    this.waitingTimeout.delete(this.waitingTimeout.keys().next().value as string);
-    this.counts.timeoutsDropped += 1;
+    const [oldest, oldestAt] = this.waitingTimeout.entries().next().value as [string, number];
+    this.waitingTimeout.delete(oldest);
+    this.spill(oldestAt);
+  }
+
+  /**
+   * Leaves a session to a store lookup once the timeout from `lastMs` has passed (`sweep`). Within
+   * a restart's reach (a day either side of the server's clock), so that the minutes kept stay few.
+   */
+  private spill(lastMs: number): void {
+    const now = this.now();
+    if (Math.abs(now - lastMs) > this.options.abandonMs + RESTORE_LOOKBACK_MS) return;
+    this.counts.spilled += 1;
+    this.spilledMinutes.add(Math.floor(lastMs / MINUTE_MS));
   }
 
   /** Drops a session's pending traces (it is to be read from the store). */
@@ -283,7 +382,7 @@ export class SignalTracker {
   private async markFeedback(batch: IngestBatch): Promise<void> {
     for (const f of batch.feedback) {
       const trace = await this.store.getTrace(f.projectId, f.traceId);
-      if (trace?.sessionId) this.mark(f.projectId, trace.sessionId, false, true);
+      if (trace?.sessionId) this.mark(f.projectId, trace.sessionId, undefined, false, true);
       else if (!trace) {
         // Feedback before its trace: when the trace comes, only the store knows it was liked.
         if (this.earlyFeedback.size >= MAX_EARLY_FEEDBACK) this.earlyFeedback.clear();

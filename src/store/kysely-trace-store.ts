@@ -450,8 +450,8 @@ export class KyselyTraceStore implements TraceStore {
     return signalStore.spanInputs(this.db, projectId, spans);
   }
 
-  recentSessions(sinceMs: number): Promise<RecentSession[]> {
-    return signalStore.recentSessions(this.db, sinceMs);
+  recentSessions(sinceMs: number, untilMs?: number): Promise<RecentSession[]> {
+    return signalStore.recentSessions(this.db, sinceMs, untilMs);
   }
 
   async ping(): Promise<void> {

@@ -251,7 +251,11 @@ export async function sessionActivity(
  * Sessions with a trace started since `sinceMs`, project by project (each query on the
  * `(project_id, start_ms)` index): their last trace's end and their signals' latest computation.
  */
-export async function recentSessions(db: Kysely<Database>, sinceMs: number): Promise<RecentSession[]> {
+export async function recentSessions(
+  db: Kysely<Database>,
+  sinceMs: number,
+  untilMs?: number,
+): Promise<RecentSession[]> {
   const projects = await db.selectFrom('projects').select('id').execute();
   const out: RecentSession[] = [];
   for (const { id } of projects) {
@@ -269,6 +273,7 @@ export async function recentSessions(db: Kysely<Database>, sinceMs: number): Pro
       )
       .where('t.project_id', '=', id)
       .where('t.start_ms', '>=', sinceMs)
+      .$if(untilMs !== undefined, (q) => q.where('t.start_ms', '<', untilMs!))
       .where('t.session_id', 'is not', null)
       .groupBy('t.session_id')
       .orderBy('t.session_id')

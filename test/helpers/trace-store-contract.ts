@@ -451,6 +451,13 @@ export function traceStoreContract(name: string, makeFixture: () => Promise<Trac
         { projectId: p2, sessionId: 'rs-s1', lastMs: 9_002_000, computedMs: 9_100_000 },
         { projectId: p2, sessionId: 'rs-s2', lastMs: 9_003_000, computedMs: null },
       ]);
+      // Up to a time: traces started then or later are left out, and the last end is of those kept.
+      const until = (await store.recentSessions(8_000_000, 9_001_000)).filter((s) =>
+        s.sessionId.startsWith('rs-'),
+      );
+      expect(until).toEqual([
+        { projectId: p2, sessionId: 'rs-s1', lastMs: 9_000_500, computedMs: 9_100_000 },
+      ]);
     });
 
     const IS_T1_B_INPUT = [
