@@ -28,6 +28,27 @@ describe('SQLite migrations', () => {
       cleanup();
     }
   });
+
+  it('a new file gets 8 KiB pages; a file made with other pages keeps them and opens as before', async () => {
+    const { dir, cleanup } = tempDir('assay-store-');
+    try {
+      const fresh = await openSqliteStore(`${dir}/new.db`);
+      expect(fresh.sqlite.pragma('page_size', { simple: true })).toBe(8192);
+      await fresh.close();
+      const { default: Sqlite } = await import('better-sqlite3');
+      const old = new Sqlite(`${dir}/old.db`);
+      old.pragma('page_size = 4096');
+      old.exec('CREATE TABLE made_before (x)');
+      old.close();
+      const reopened = await openSqliteStore(`${dir}/old.db`);
+      expect(reopened.sqlite.pragma('page_size', { simple: true })).toBe(4096);
+      await reopened.saveArtifact('r', 'k', 1);
+      expect(await reopened.artifacts('r')).toHaveLength(1);
+      await reopened.close();
+    } finally {
+      cleanup();
+    }
+  });
 });
 
 // PostgreSQL: CI starts a server, so there an unreachable one fails the suite; on a laptop without
