@@ -179,6 +179,57 @@ describe('SignalTracker', () => {
     await tracker.close();
   });
 
+  it('a round embeds the user texts it compares in one call to the embedder', async () => {
+    const local = createLocalEmbedder();
+    const calls: string[][] = [];
+    const counting = {
+      id: local.id,
+      embed: (texts: string[]) => {
+        calls.push(texts);
+        return local.embed(texts);
+      },
+    };
+    const now = 20_000_000;
+    const tracker = new SignalTracker(store, { embedder: counting, now: () => now });
+    const commit = async (turn: number, texts: string[]) => {
+      const batch = batchOf({
+        spans: texts.map((content, s) =>
+          span(projectId, `oc-${s}-${turn}`, 'a', {
+            sessionId: `oc-${s}`,
+            startMs: now - 60_000 + turn * 10_000,
+            endMs: now - 59_000 + turn * 10_000,
+            input: [{ role: 'user', content }],
+          }),
+        ),
+      });
+      await store.writeIngest(batch);
+      tracker.onCommit(batch);
+      await tracker.settled();
+    };
+    await commit(0, ['Where is my order?', 'Cancel my plan', 'Reset my password']);
+    expect(calls).toEqual([]);
+    await commit(1, [
+      'Where is my order now?',
+      'Please cancel my subscription',
+      'What are your opening hours?',
+    ]);
+    // Three sessions, each a pair of new texts: six texts, one call.
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.sort()).toEqual(
+      [
+        'Cancel my plan',
+        'Please cancel my subscription',
+        'Reset my password',
+        'What are your opening hours?',
+        'Where is my order?',
+        'Where is my order now?',
+      ].sort(),
+    );
+    const rephrase = await store.signalsForTrace(projectId, 'oc-0-1');
+    expect(rephrase.find((s) => s.kind === 'rephrase')?.value).toBeGreaterThan(0.8);
+    await tracker.close();
+  });
+
   it('the rephrase cosine is the configured embedder’s', async () => {
     // An embedder that sees every text alike: any next message in the window is a rephrase.
     const same = {

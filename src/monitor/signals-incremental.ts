@@ -129,14 +129,43 @@ function lastTurn(
 
 const userSpan = (t: KeptTurn): SpanRef => ({ traceId: t.traceId, spanId: t.userSpanId });
 
-/** The spans whose user texts `extendSession` compares when it appends `added` to `state`. */
-export function textsNeeded(state: SessionState, added: KeptTurn[], options: SignalOptions): SpanRef[] {
-  const out: SpanRef[] = [];
-  let last = state.last;
+/** The pairs of turns `extendSession` compares when it appends `added` to `state` (previous, next). */
+function pairsCompared(
+  state: SessionState,
+  added: KeptTurn[],
+  options: SignalOptions,
+): [KeptTurn, KeptTurn][] {
+  const out: [KeptTurn, KeptTurn][] = [];
+  let last: KeptTurn | undefined = state.last;
   for (const turn of added) {
     const gap = last ? turn.startMs - last.endMs : Number.POSITIVE_INFINITY;
-    if (last && gap <= options.abandonMs && gap <= options.windowMs) out.push(userSpan(last), userSpan(turn));
+    if (last && gap <= options.abandonMs && gap <= options.windowMs) out.push([last, turn]);
     last = turn;
+  }
+  return out;
+}
+
+/** The spans whose user texts `extendSession` compares when it appends `added` to `state`. */
+export function textsNeeded(state: SessionState, added: KeptTurn[], options: SignalOptions): SpanRef[] {
+  return pairsCompared(state, added, options).flatMap(([a, b]) => [userSpan(a), userSpan(b)]);
+}
+
+/**
+ * The user texts whose vectors `extendSession` may ask for when it appends `added` to `state`:
+ * those of the pairs it compares, but the kept last turn's when its vector is kept. A round embeds
+ * them in one call (`extendSession` then finds them in its `vectors`); retries and empty texts,
+ * which are not embedded, are included, as telling them apart here would normalise every text twice.
+ */
+export function textsToEmbed(
+  state: SessionState,
+  added: KeptTurn[],
+  texts: ReadonlyMap<string, string>,
+  options: SignalOptions,
+): string[] {
+  const out: string[] = [];
+  for (const [prev, turn] of pairsCompared(state, added, options)) {
+    if (!(prev === state.last && state.last.vector)) out.push(texts.get(spanRefKey(userSpan(prev))) ?? '');
+    out.push(texts.get(spanRefKey(userSpan(turn))) ?? '');
   }
   return out;
 }
@@ -164,6 +193,8 @@ export async function extendSession(
   embedder: Embedder,
   now: number,
   options: SignalOptions,
+  /** Vectors of user texts already embedded (a round's, `textsToEmbed`); the missing are embedded here. */
+  vectors: Map<string, Float32Array> = new Map(),
 ): Promise<Extension> {
   const signals: SignalRecord[] = [];
   const add = (traceId: string, kind: SignalKind, value: number) =>
@@ -177,7 +208,6 @@ export async function extendSession(
   const c = state.conversation;
   let conversation = c ? { firstStartMs: c.firstStartMs, turns: c.turns, liked: c.liked } : undefined;
   const traceIds = last ? [last.traceId] : [];
-  const vectors = new Map<string, Float32Array>();
   const textOf = (t: KeptTurn) => texts.get(spanRefKey(userSpan(t))) ?? '';
   for (const turn of added) {
     let next = lastTurn(turn);

@@ -7,6 +7,7 @@ import {
   type SessionState,
   stateFromTurns,
   textsNeeded,
+  textsToEmbed,
   turnOrder,
 } from './signals-incremental.js';
 import { type PendingTrace, pendingTurn } from './signals-pending.js';
@@ -118,6 +119,11 @@ export async function recomputeRound(
     projectId,
     plans.flatMap((p) => (p.kept && p.added ? textsNeeded(p.kept, p.added, options.signals) : [])),
   );
+  // And their vectors, in one call for the round (a remote embedder: one request, not one a turn).
+  const vectors = await embedAll(
+    options.embedder,
+    plans.flatMap((p) => (p.kept && p.added ? textsToEmbed(p.kept, p.added, texts, options.signals) : [])),
+  );
   for (const { session, key, stored, kept, added } of plans) {
     if (kept && added) {
       try {
@@ -131,6 +137,7 @@ export async function recomputeRound(
           options.embedder,
           now,
           options.signals,
+          vectors,
         );
         changes.push({ projectId, traceIds: ext.traceIds, signals: ext.signals });
         extended.push([key, ext.state]);
@@ -173,6 +180,23 @@ async function userTexts(
   if (spans.length === 0) return texts;
   for (const [key, input] of await store.spanInputs(projectId, spans)) texts.set(key, lastUserText(input));
   return texts;
+}
+
+/**
+ * The vectors of these texts by text, embedded in one call. A failure leaves them out: each session
+ * then embeds its own, and fails alone if the embedder still fails.
+ */
+async function embedAll(embedder: Embedder, texts: string[]): Promise<Map<string, Float32Array>> {
+  const distinct = [...new Set(texts)];
+  const vectors = new Map<string, Float32Array>();
+  if (distinct.length === 0) return vectors;
+  try {
+    const embedded = await embedder.embed(distinct);
+    for (const [i, t] of distinct.entries()) vectors.set(t, embedded[i]!);
+  } catch {
+    // Left to the sessions (see above).
+  }
+  return vectors;
 }
 
 /** The session's new turns in order, when it can be extended from `kept`; undefined otherwise. */
