@@ -5,7 +5,7 @@ import type { IngestConfig } from '../config/ingest.js';
 import { monitorSchema } from '../config/monitor.js';
 import type { TraceStore } from '../core/trace-store.js';
 import type { Embedder } from '../embeddings/embedder.js';
-import { createLocalEmbedder } from '../embeddings/local.js';
+import { LOCAL_EMBEDDER_ID } from '../embeddings/local.js';
 import { bootstrapProject } from '../monitor/api-keys.js';
 import { privacyTransform } from '../monitor/ingest-privacy.js';
 import { IngestQueue } from '../monitor/ingest-queue.js';
@@ -86,11 +86,16 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const checkpointer = runs instanceof SqliteStore ? startCheckpointer(runs.sqlite) : undefined;
   const queue = new IngestQueue((batch) => store.writeIngest(batch), { capacity: options.queueCapacity });
   const signalConfig = options.ingest?.signals;
+  const pool = new ConvertPool(options.threads ?? defaultThreads());
   const signals =
     signalConfig?.enabled === false
       ? undefined
       : new SignalTracker(store, {
-          embedder: options.signalEmbedder ?? createLocalEmbedder(),
+          // The local embedder runs on a decoding thread when there is one (off the commit thread).
+          embedder:
+            !options.signalEmbedder || options.signalEmbedder.id === LOCAL_EMBEDDER_ID
+              ? pool.localEmbedder()
+              : options.signalEmbedder,
           signals: {
             windowMs: (signalConfig?.windowSeconds ?? 120) * 1000,
             rephraseThreshold: signalConfig?.rephraseThreshold ?? 0.8,
@@ -99,7 +104,6 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         }).attach(queue);
   signals?.restore();
   let draining = false;
-  const pool = new ConvertPool(options.threads ?? defaultThreads());
   const monitor = options.monitor;
   const transform = options.ingest ? privacyTransform(options.ingest) : undefined;
   const deps: AppDeps = {

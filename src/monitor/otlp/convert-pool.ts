@@ -2,19 +2,24 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AssayError, type ErrorCode } from '../../core/errors.js';
+import type { Embedder } from '../../embeddings/embedder.js';
+import { createLocalEmbedder, LOCAL_EMBEDDER_ID } from '../../embeddings/local.js';
+import type { Vector } from '../../embeddings/vector.js';
 import { QueueFullError } from '../ingest-queue.js';
 import { type ConvertJob, convertOtlp, type PackedConversion, unpackConversion } from './convert.js';
 import type { OtlpConversion } from './to-batch.js';
 
-interface Pending {
-  resolve: (c: OtlpConversion) => void;
+interface Pending<T> {
+  resolve: (value: T) => void;
   reject: (e: unknown) => void;
 }
 
 interface Slot {
   worker: Worker;
   /** The conversions this thread was given and has not answered. */
-  pending: Map<number, Pending>;
+  pending: Map<number, Pending<OtlpConversion>>;
+  /** The texts this thread was given to embed and has not answered (not counted as bodies). */
+  embeds: Map<number, Pending<Vector[]>>;
 }
 
 /** A decoding thread stopped with bodies it had not converted: the server answers 503, to be retried. */
@@ -88,6 +93,32 @@ export class ConvertPool {
     });
   }
 
+  /**
+   * The local embedder (`createLocalEmbedder()`), run on a decoding thread when there is one: the
+   * implicit signals' rephrase check then embeds off the commit thread, and the embedder's vectors
+   * load there (`ready`). Without a thread, the local embedder in this thread.
+   */
+  localEmbedder(): Embedder {
+    if (this.slots.length === 0) return createLocalEmbedder();
+    return {
+      id: LOCAL_EMBEDDER_ID,
+      embed: (texts) => this.embed(texts),
+      ready: async () => {
+        await this.embed([]);
+      },
+    };
+  }
+
+  private embed(texts: string[]): Promise<Vector[]> {
+    if (this.slots.length === 0) return createLocalEmbedder().embed(texts);
+    const slot = this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      slot.embeds.set(id, { resolve, reject });
+      slot.worker.postMessage({ id, embed: texts });
+    });
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
@@ -97,14 +128,22 @@ export class ConvertPool {
   private spawn(): void {
     const worker = new Worker(this.file);
     worker.unref();
-    const slot: Slot = { worker, pending: new Map() };
+    const slot: Slot = { worker, pending: new Map(), embeds: new Map() };
     worker.on(
       'message',
       (m: {
         id: number;
         packed?: PackedConversion;
+        vectors?: Vector[];
         error?: { message: string; code?: ErrorCode; field?: string };
       }) => {
+        const e = slot.embeds.get(m.id);
+        if (e) {
+          slot.embeds.delete(m.id);
+          if (m.error) e.reject(new Error(`embedding on the decoding thread failed: ${m.error.message}`));
+          else e.resolve(m.vectors!);
+          return;
+        }
         const p = slot.pending.get(m.id);
         slot.pending.delete(m.id);
         if (!p) return;
@@ -127,8 +166,10 @@ export class ConvertPool {
     worker.on('exit', (code) => {
       const at = this.slots.indexOf(slot);
       if (at >= 0) this.slots.splice(at, 1);
-      for (const p of slot.pending.values()) p.reject(new DecoderStoppedError(`${reason}, code ${code}`));
+      const stopped = new DecoderStoppedError(`${reason}, code ${code}`);
+      for (const p of [...slot.pending.values(), ...slot.embeds.values()]) p.reject(stopped);
       slot.pending.clear();
+      slot.embeds.clear();
       if (this.closing) return;
       process.stderr.write(`assay: a decoding thread stopped (${reason}, code ${code})\n`);
       if (this.restarts < this.maxRestarts) {
