@@ -305,6 +305,51 @@ describe('SignalTracker', () => {
     await tracker.close();
   });
 
+  it('under pressure a round’s wait for an embedder working elsewhere is not counted as its time', async () => {
+    const local = createLocalEmbedder();
+    // Vectors from another thread or server: 400 ms of waiting, none of this thread's time.
+    const remote = {
+      id: 'test:elsewhere',
+      embed: async (texts: string[]) => {
+        await new Promise((r) => setTimeout(r, 400));
+        return local.embed(texts);
+      },
+    };
+    const pauseAfterEmbedding = async (embedsElsewhere: boolean) => {
+      const queue = new IngestQueue((b) => store.writeIngest(b));
+      const tracker = new SignalTracker(store, { embedder: remote, embedsElsewhere, pressure: 1 }).attach(
+        queue,
+      );
+      const now = Date.now();
+      const commit = (turn: number) =>
+        queue.submit(
+          batchOf({
+            spans: [
+              span(projectId, `ee-${embedsElsewhere}-${turn}`, 'a', {
+                sessionId: `ee-${embedsElsewhere}`,
+                startMs: now - 60_000 + turn * 10_000,
+                endMs: now - 59_000 + turn * 10_000,
+                input: [{ role: 'user', content: turn === 0 ? 'Where is my order?' : 'Cancel my plan' }],
+              }),
+            ],
+          }),
+        );
+      queue.enter(); // no quiet spell: rounds run under pressure
+      await commit(0);
+      await until('the first round', async () => tracker.counts.recomputed === 1, 10_000);
+      await commit(1); // a pair to compare: the round waits 400 ms for its vectors
+      await until('the round that embeds', async () => tracker.counts.recomputed === 2, 10_000);
+      const pause = tracker.pauseMs;
+      queue.leave();
+      await tracker.close();
+      return pause;
+    };
+    // Counted as the round's own, the wait makes the longest pause (200 ms); not counted, the round's
+    // few milliseconds of its own make a pause of a few times that.
+    expect(await pauseAfterEmbedding(false)).toBe(200);
+    expect(await pauseAfterEmbedding(true)).toBeLessThan(150);
+  });
+
   it('under pressure one slow round holds the next back for at most 200 ms, not four times its length', async () => {
     const queue = new IngestQueue((b) => store.writeIngest(b));
     const now = Date.now();

@@ -26,6 +26,11 @@ export interface SignalStats {
 
 export interface SignalTrackerOptions {
   embedder: Embedder;
+  /**
+   * Whether the embedder works off this thread (a decoding thread, a remote server): a round under
+   * pressure then counts only its own time as the commit thread's, not its wait for the vectors.
+   */
+  embedsElsewhere?: boolean;
   signals?: SignalOptions;
   /**
    * Sessions waiting for a recompute at most (default 10,000); more are not taken now, and counted
@@ -163,6 +168,11 @@ export class SignalTracker {
     this.maxWaiting = tracker.maxWaiting ?? 200_000;
     this.timer = setInterval(() => this.sweep(), Math.min(this.options.abandonMs, 60_000));
     this.timer.unref();
+  }
+
+  /** How long ingestion has the commit thread after the last round under pressure (ms). */
+  get pauseMs(): number {
+    return this.pause;
   }
 
   stats(): SignalStats {
@@ -454,8 +464,24 @@ export class SignalTracker {
         await Promise.race([this.queue.quiet(QUIET_MS), this.closed, pressed]);
         this.pressed = undefined;
       }
-      // The round's own time, from when the commits let it start (waiting for one is ingestion's).
+      // The round's own time, from when the commits let it start (waiting for one is ingestion's),
+      // less its wait for an embedder working elsewhere (the commit thread is free meanwhile).
       let started = performance.now();
+      let waited = 0;
+      const { embedder } = this.tracker;
+      const timed: Embedder = !this.tracker.embedsElsewhere
+        ? embedder
+        : {
+            id: embedder.id,
+            embed: async (texts, options) => {
+              const t0 = performance.now();
+              try {
+                return await embedder.embed(texts, options);
+              } finally {
+                waited += performance.now() - t0;
+              }
+            },
+          };
       const size = this.dirty.size >= this.pressure ? PRESSED_ROUND : ROUND;
       const take = () => {
         started = performance.now();
@@ -465,7 +491,7 @@ export class SignalTracker {
       for (const round of rounds) {
         try {
           const done = await recomputeRound(this.store, round, this.states, {
-            embedder: this.tracker.embedder,
+            embedder: timed,
             signals: this.options,
             maxTraces: 200,
             now: this.now,
@@ -480,7 +506,7 @@ export class SignalTracker {
           for (const s of round.sessions) this.states.take(keyOf(round.projectId, s.sessionId));
         }
       }
-      const wall = performance.now() - started;
+      const wall = performance.now() - started - waited;
       this.pause = Math.min(MAX_PRESSED_PAUSE_MS, (wall * (1 - PRESSED_SHARE)) / PRESSED_SHARE);
     }
   }

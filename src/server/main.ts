@@ -87,15 +87,14 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const queue = new IngestQueue((batch) => store.writeIngest(batch), { capacity: options.queueCapacity });
   const signalConfig = options.ingest?.signals;
   const pool = new ConvertPool(options.threads ?? defaultThreads());
+  // The local embedder runs on a decoding thread when there is one (off the commit thread).
+  const local = !options.signalEmbedder || options.signalEmbedder.id === LOCAL_EMBEDDER_ID;
   const signals =
     signalConfig?.enabled === false
       ? undefined
       : new SignalTracker(store, {
-          // The local embedder runs on a decoding thread when there is one (off the commit thread).
-          embedder:
-            !options.signalEmbedder || options.signalEmbedder.id === LOCAL_EMBEDDER_ID
-              ? pool.localEmbedder()
-              : options.signalEmbedder,
+          embedder: local ? pool.localEmbedder() : options.signalEmbedder!,
+          embedsElsewhere: local ? pool.threads > 0 : !options.signalEmbedder!.id.startsWith('local:'),
           signals: {
             windowMs: (signalConfig?.windowSeconds ?? 120) * 1000,
             rephraseThreshold: signalConfig?.rephraseThreshold ?? 0.8,
