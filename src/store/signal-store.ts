@@ -248,8 +248,9 @@ export async function sessionActivity(
 }
 
 /**
- * Sessions with a trace started since `sinceMs`, project by project (each query on the
- * `(project_id, start_ms)` index): their last trace's end and their signals' latest computation.
+ * Sessions with a trace started since `sinceMs` (and before `untilMs`, when given), project by
+ * project (each query on the `(project_id, start_ms)` index): the latest end of those traces and
+ * their signals' latest computation.
  */
 export async function recentSessions(
   db: Kysely<Database>,
