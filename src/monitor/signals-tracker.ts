@@ -110,8 +110,8 @@ const SPILL_MARGIN_MS = 10 * MINUTE_MS;
  * (counted from its last trace's end): a sweep (an unref'd timer) recomputes those sessions then.
  * What is pending lives in memory and is rebuilt from the store on start (`restore`), so a restart
  * still marks abandonment at the timeout. Sessions memory cannot hold (past `maxPending` waiting for
- * a recompute, or `maxWaiting` for their timeout) are not lost: they are kept as the range of their
- * last traces' ends, and the sweep looks them up in the store once their timeout has passed.
+ * a recompute, or `maxWaiting` for their timeout) are not lost: they are kept as the minutes their
+ * last traces ended in, and the sweep looks them up in the store once their timeout has passed.
  */
 export class SignalTracker {
   private readonly dirty = new Map<string, DirtySession>();
@@ -146,6 +146,10 @@ export class SignalTracker {
   private pressed: (() => void) | undefined;
   /** How long ingestion has the thread, under pressure, after the last round (ms). */
   private pause = 0;
+  /** The embedder rounds call: the configured one, timed when it works elsewhere (`embedWaitMs`). */
+  private readonly roundEmbedder: Embedder;
+  /** How long rounds have waited, in all, for an embedder working elsewhere (ms). */
+  private embedWaitMs = 0;
   private readonly closed = new Promise<void>((resolve) => {
     this.stopWaiting = resolve;
   });
@@ -166,6 +170,20 @@ export class SignalTracker {
     this.states = new SessionStates(tracker.maxSessions ?? 10_000);
     this.pressure = tracker.pressure ?? 1_000;
     this.maxWaiting = tracker.maxWaiting ?? 200_000;
+    const { embedder } = tracker;
+    this.roundEmbedder = !tracker.embedsElsewhere
+      ? embedder
+      : {
+          id: embedder.id,
+          embed: async (texts, options) => {
+            const t0 = performance.now();
+            try {
+              return await embedder.embed(texts, options);
+            } finally {
+              this.embedWaitMs += performance.now() - t0;
+            }
+          },
+        };
     this.timer = setInterval(() => this.sweep(), Math.min(this.options.abandonMs, 60_000));
     this.timer.unref();
   }
@@ -467,21 +485,7 @@ export class SignalTracker {
       // The round's own time, from when the commits let it start (waiting for one is ingestion's),
       // less its wait for an embedder working elsewhere (the commit thread is free meanwhile).
       let started = performance.now();
-      let waited = 0;
-      const { embedder } = this.tracker;
-      const timed: Embedder = !this.tracker.embedsElsewhere
-        ? embedder
-        : {
-            id: embedder.id,
-            embed: async (texts, options) => {
-              const t0 = performance.now();
-              try {
-                return await embedder.embed(texts, options);
-              } finally {
-                waited += performance.now() - t0;
-              }
-            },
-          };
+      const waitedBefore = this.embedWaitMs;
       const size = this.dirty.size >= this.pressure ? PRESSED_ROUND : ROUND;
       const take = () => {
         started = performance.now();
@@ -491,7 +495,7 @@ export class SignalTracker {
       for (const round of rounds) {
         try {
           const done = await recomputeRound(this.store, round, this.states, {
-            embedder: timed,
+            embedder: this.roundEmbedder,
             signals: this.options,
             maxTraces: 200,
             now: this.now,
@@ -506,7 +510,7 @@ export class SignalTracker {
           for (const s of round.sessions) this.states.take(keyOf(round.projectId, s.sessionId));
         }
       }
-      const wall = performance.now() - started - waited;
+      const wall = performance.now() - started - (this.embedWaitMs - waitedBefore);
       this.pause = Math.min(MAX_PRESSED_PAUSE_MS, (wall * (1 - PRESSED_SHARE)) / PRESSED_SHARE);
     }
   }

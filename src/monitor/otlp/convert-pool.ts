@@ -57,6 +57,8 @@ export class ConvertPool {
   private readonly maxPending: number;
   private readonly maxRestarts: number;
   private readonly file: string;
+  /** The local embedder in this thread, for when no decoding thread is there. */
+  private readonly inThread = createLocalEmbedder();
 
   constructor(threads: number, options: ConvertPoolOptions = {}) {
     this.maxPending = options.maxPending ?? 8;
@@ -99,7 +101,7 @@ export class ConvertPool {
    * load there (`ready`). Without a thread, the local embedder in this thread.
    */
   localEmbedder(): Embedder {
-    if (this.slots.length === 0) return createLocalEmbedder();
+    if (this.slots.length === 0) return this.inThread;
     return {
       id: LOCAL_EMBEDDER_ID,
       embed: (texts) => this.embed(texts),
@@ -110,7 +112,7 @@ export class ConvertPool {
   }
 
   private embed(texts: string[]): Promise<Vector[]> {
-    if (this.slots.length === 0) return createLocalEmbedder().embed(texts);
+    if (this.slots.length === 0) return this.inThread.embed(texts);
     const slot = this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = this.next++;
     return new Promise((resolve, reject) => {
