@@ -297,4 +297,56 @@ describe('overload', () => {
     }
     expect(results.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(1);
   });
+
+  it('requests admitted past maxActive wait with their bodies unread, then are acknowledged', async () => {
+    const queue = new IngestQueue((b) => store.writeIngest(b), { maxActive: 1 });
+    const gated = createApp({ store, queue });
+    const bodyOf = (i: number) => new TextEncoder().encode(JSON.stringify(otlpJson([llmSpan(200 + i, 1)])));
+    // The first body is sent in two parts, the second part held back: it keeps the only turn.
+    let finishFirst: () => void = () => {};
+    const secondPart = new Promise<void>((r) => {
+      finishFirst = r;
+    });
+    const first = bodyOf(0);
+    const firstStream = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(first.subarray(0, 10));
+        await secondPart;
+        controller.enqueue(first.subarray(10));
+        controller.close();
+      },
+    });
+    // The second body records when it is first read (highWaterMark 0: nothing is pulled ahead).
+    let secondRead = false;
+    const second = bodyOf(1);
+    const secondStream = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          secondRead = true;
+          controller.enqueue(second);
+          controller.close();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const send = (body: ReadableStream<Uint8Array>) =>
+      gated.request(
+        new Request('http://assay.test/v1/traces', {
+          method: 'POST',
+          body,
+          headers: { ...auth(keyA), 'content-type': 'application/json' },
+          duplex: 'half',
+        } as RequestInit),
+      );
+    const a = send(firstStream);
+    const b = send(secondStream);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(secondRead).toBe(false);
+    finishFirst();
+    expect((await a).status).toBe(200);
+    expect((await b).status).toBe(200);
+    expect(secondRead).toBe(true);
+    const project = (await store.projectByName('alpha'))!.id;
+    for (const i of [0, 1]) expect((await store.getTrace(project, hex(200 + i, 16)))?.spanCount).toBe(1);
+  });
 });

@@ -68,6 +68,11 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/^assay_ingest_records_committed_total [1-9]\d*$/m);
     expect(text).toMatch(/^assay_ingest_rejections_total 0$/m);
     expect(text).toMatch(/^assay_ingest_queue_depth \d+$/m);
+    expect(text).toMatch(/^assay_ingest_requests_in_progress 0$/m);
+    expect(text).toMatch(/^assay_ingest_requests_waiting 0$/m);
+    const rss = Number(/^process_resident_memory_bytes (\d+)$/m.exec(text)?.[1]);
+    expect(rss).toBeGreaterThan(10 * 1024 * 1024);
+    expect(Number(/^nodejs_heap_size_used_bytes (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(1024 * 1024);
     // No event named a session yet: the tracker has recomputed nothing and drops nothing.
     expect(text).toMatch(/^assay_signal_sessions_recomputed_total 0$/m);
     expect(text).toMatch(/^assay_signal_sessions_dropped_total 0$/m);

@@ -141,3 +141,37 @@ describe('IngestQueue room', () => {
     expect(queue.stats()).toMatchObject({ depth: 0, committed: 5, refused: 1, failures: 0 });
   });
 });
+
+describe('IngestQueue turns', () => {
+  it('admits up to maxRequests, lets maxActive read at once, and hands each turn on in order', async () => {
+    const queue = new IngestQueue(async () => ({ spans: 0, scores: 0, feedback: 0, events: 0 }), {
+      maxRequests: 4,
+      maxActive: 2,
+    });
+    const order: string[] = [];
+    const request = (name: string) => {
+      queue.enter();
+      return queue.turn().then(() => order.push(name));
+    };
+    const all = ['a', 'b', 'c', 'd'].map(request);
+    // Admitted, not refused: a burst past maxActive waits rather than getting a 503.
+    expect(() => queue.enter()).toThrow(/queue is full/);
+    await tick();
+    expect(order).toEqual(['a', 'b']);
+    expect(queue.stats()).toMatchObject({ requests: 4, waitingTurn: 2 });
+    queue.leave();
+    await tick();
+    expect(order).toEqual(['a', 'b', 'c']);
+    queue.leave();
+    await Promise.all(all);
+    expect(order).toEqual(['a', 'b', 'c', 'd']);
+    queue.leave();
+    queue.leave();
+    // Every turn given back: the next two read at once again.
+    queue.enter();
+    queue.enter();
+    expect(await Promise.race([Promise.all([queue.turn(), queue.turn()]).then(() => 'both'), tick()])).toBe(
+      'both',
+    );
+  });
+});

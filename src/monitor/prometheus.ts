@@ -103,6 +103,18 @@ export class TrafficCounters {
       stats.capacity,
     );
     single(
+      'assay_ingest_requests_in_progress',
+      'gauge',
+      'Ingest requests admitted and not yet answered.',
+      stats.requests,
+    );
+    single(
+      'assay_ingest_requests_waiting',
+      'gauge',
+      'Admitted ingest requests waiting for their turn to read their bodies.',
+      stats.waitingTurn,
+    );
+    single(
       'assay_ingest_records_committed_total',
       'counter',
       'Records committed (spans, scores, feedback, events).',
@@ -155,6 +167,10 @@ export class TrafficCounters {
       );
       single('assay_signal_failures_total', 'counter', 'Session recomputes that failed.', signals.failures);
     }
+    // The process's memory, by the names Prometheus' own client libraries give it.
+    const memory = process.memoryUsage();
+    single('process_resident_memory_bytes', 'gauge', 'Resident set size of the server process.', memory.rss);
+    single('nodejs_heap_size_used_bytes', 'gauge', "The main thread's V8 heap in use.", memory.heapUsed);
     single(
       'assay_feedback_total',
       'counter',
