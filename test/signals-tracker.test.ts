@@ -109,6 +109,61 @@ describe('SignalTracker', () => {
     await tracker.close();
   });
 
+  it.each([
+    ['its timeout swept already', 'fl', true],
+    ['its timeout due at the same sweep', 'fd', false],
+  ])(
+    'feedback on a session not taken because too many were pending is recomputed in full by the next sweep (%s)',
+    async (_, id, sweptFirst) => {
+      let now = 14_000_000;
+      const tracker = new SignalTracker(store, {
+        embedder: createLocalEmbedder(),
+        now: () => now,
+        maxPending: 1,
+      });
+      const kinds = async (traceId: string) =>
+        (await store.signalsForTrace(projectId, traceId)).map((s) => s.kind).sort();
+      const commit = async (b: ReturnType<typeof batchOf>) => {
+        await store.writeIngest(b);
+        tracker.onCommit(b);
+        await tracker.settled();
+      };
+      // A session long over: abandoned after its reply.
+      const old = { sessionId: id, startMs: now - 4_000_000, endMs: now - 3_999_000 };
+      await commit(batchOf({ spans: [span(projectId, `${id}-1`, 'a', old)] }));
+      expect(await kinds(`${id}-1`)).toContain('abandoned');
+      // Swept, the session no longer waits for its timeout: the feedback's sweep must find room for it.
+      if (sweptFirst) {
+        tracker.sweep();
+        await tracker.settled();
+      }
+      // A thumbs-up on its reply comes with another session's trace, which fills maxPending first.
+      const thumb = {
+        projectId,
+        id: `${id}-thumb`,
+        traceId: `${id}-1`,
+        name: 'thumbs',
+        value: 1,
+        comment: null,
+        correction: null,
+        escalated: false,
+        userId: null,
+        timestampMs: now,
+      };
+      const other = { sessionId: `${id}-other`, startMs: now - 2_000, endMs: now - 1_000 };
+      await commit(batchOf({ spans: [span(projectId, `${id}-2`, 'a', other)], feedback: [thumb] }));
+      expect(tracker.stats().dropped).toBe(1);
+      expect(await kinds(`${id}-2`)).toContain('turns');
+      expect(await kinds(`${id}-1`)).toContain('abandoned');
+      // The next sweep has room: the liked reply is no longer abandoned.
+      now += 60_000;
+      tracker.sweep();
+      await tracker.settled();
+      expect(await kinds(`${id}-1`)).toEqual(['time_to_completion_ms', 'turns']);
+      await tracker.close();
+    },
+  );
+
   it('spilled sessions hours apart are looked up minute by minute around each, not the hours between', async () => {
     let now = 40_000_000;
     const ranges: [number, number | undefined][] = [];

@@ -34,7 +34,8 @@ export interface SignalTrackerOptions {
   signals?: SignalOptions;
   /**
    * Sessions waiting for a recompute at most (default 10,000); more are not taken now, and counted
-   * (`dropped`): they are looked up in the store once their timeout has passed (`spilled`).
+   * (`dropped`): they are looked up in the store once their timeout has passed (`spilled`), or,
+   * when feedback named them, taken by the next sweep with room.
    */
   maxPending?: number;
   /**
@@ -130,6 +131,12 @@ export class SignalTracker {
    * old minutes included, never the span between them.
    */
   private readonly spilledMinutes = new Set<number>();
+  /**
+   * Sessions with new feedback not taken for a recompute because too many were pending, by
+   * `sessionKey`: recomputed in full by the next sweep with room (at most `maxPending`). A spilled
+   * minute would not do: its lookup skips sessions whose signals were computed since their timeout.
+   */
+  private readonly feedbackLater = new Map<string, [projectId: string, sessionId: string]>();
   private readonly maxWaiting: number;
   private readonly options: SignalOptions;
   private readonly now: () => number;
@@ -269,8 +276,9 @@ export class SignalTracker {
   }
 
   /**
-   * Marks sessions whose last trace ended longer ago than the timeout for a recompute, and looks up
-   * in the store the spilled sessions whose timeout has passed.
+   * Marks sessions whose last trace ended longer ago than the timeout for a recompute, and those
+   * whose feedback found no room (as room allows), and looks up in the store the spilled sessions
+   * whose timeout has passed.
    */
   sweep(): void {
     const horizon = this.now() - this.options.abandonMs;
@@ -279,6 +287,13 @@ export class SignalTracker {
       this.waitingTimeout.delete(key);
       const [projectId, sessionId] = JSON.parse(key) as [string, string];
       this.mark(projectId, sessionId, at, false);
+    }
+    const maxPending = this.tracker.maxPending ?? 10_000;
+    for (const [key, [projectId, sessionId]] of this.feedbackLater) {
+      // One pending already (its timeout just came) is read in full now; others need room.
+      if (this.dirty.size >= maxPending && !this.dirty.has(key)) continue;
+      this.feedbackLater.delete(key);
+      this.mark(projectId, sessionId, undefined, false, true);
     }
     // Those recomputed first: the lookups then find room among the pending.
     this.kick();
@@ -410,8 +425,12 @@ export class SignalTracker {
   private async markFeedback(batch: IngestBatch): Promise<void> {
     for (const f of batch.feedback) {
       const trace = await this.store.getTrace(f.projectId, f.traceId);
-      if (trace?.sessionId) this.mark(f.projectId, trace.sessionId, undefined, false, true);
-      else if (!trace) {
+      if (trace?.sessionId) {
+        const key = keyOf(f.projectId, trace.sessionId);
+        const taken = this.mark(f.projectId, trace.sessionId, undefined, false, true);
+        if (!taken && this.feedbackLater.size < (this.tracker.maxPending ?? 10_000))
+          this.feedbackLater.set(key, [f.projectId, trace.sessionId]);
+      } else if (!trace) {
         // Feedback before its trace: when the trace comes, only the store knows it was liked.
         if (this.earlyFeedback.size >= MAX_EARLY_FEEDBACK) this.earlyFeedback.clear();
         this.earlyFeedback.add(traceKey(f.projectId, f.traceId));
