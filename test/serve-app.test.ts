@@ -349,4 +349,38 @@ describe('overload', () => {
     const project = (await store.projectByName('alpha'))!.id;
     for (const i of [0, 1]) expect((await store.getTrace(project, hex(200 + i, 16)))?.spanCount).toBe(1);
   });
+
+  it('a body that stalls past bodyTimeoutMs is 408 with a reason, and its turn goes to the next request', async () => {
+    const queue = new IngestQueue((b) => store.writeIngest(b), { maxActive: 1 });
+    const gated = createApp({ store, queue, bodyTimeoutMs: 200 });
+    const headers = { ...auth(keyA), 'content-type': 'application/json' };
+    // Ten bytes, then nothing more, ever.
+    const stalled = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"resourc'));
+      },
+    });
+    const t0 = performance.now();
+    const late = gated.request(
+      new Request('http://assay.test/v1/traces', {
+        method: 'POST',
+        body: stalled,
+        headers,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    const next = gated.request('/v1/traces', {
+      method: 'POST',
+      body: JSON.stringify(otlpJson([llmSpan(300, 1)])),
+      headers,
+    });
+    const answer = await late;
+    expect(answer.status).toBe(408);
+    expect(((await answer.json()) as { error: { code: string } }).error.code).toBe('timeout');
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(190);
+    expect((await next).status).toBe(200);
+    const project = (await store.projectByName('alpha'))!.id;
+    expect((await store.getTrace(project, hex(300, 16)))?.spanCount).toBe(1);
+    expect(queue.stats()).toMatchObject({ requests: 0, waitingTurn: 0 });
+  });
 });

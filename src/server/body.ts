@@ -7,14 +7,15 @@ import { HttpError } from './http-error.js';
 const gunzipAsync = promisify(gunzip);
 
 /**
- * A request body, bounded: 413 past `limit` bytes (announced, streamed or once inflated); gzip is
- * inflated off the main thread. Other encodings are refused with 415. The body is the whole of an
+ * A request body, bounded: 413 past `limit` bytes (announced, streamed or once inflated), 408 when
+ * it has not all arrived within `timeoutMs`; gzip is inflated off the main thread. Other encodings are refused with 415. The body is the whole of an
  * ArrayBuffer of its own (never a view on memory Node reuses), so it may be transferred to a worker.
  */
-export async function readBody(c: Context, limit: number): Promise<Uint8Array> {
+export async function readBody(c: Context, limit: number, timeoutMs?: number): Promise<Uint8Array> {
   const announced = Number(c.req.header('content-length'));
   if (announced > limit) throw tooLarge(limit);
-  const raw = await readLimited(c.req.raw, limit, announced);
+  const deadline = performance.now() + (timeoutMs ?? Number.POSITIVE_INFINITY);
+  const raw = await within(readLimited(c.req.raw, limit, announced, deadline), deadline);
   const encoding = (c.req.header('content-encoding') ?? 'identity').toLowerCase().trim();
   if (encoding === 'identity' || encoding === '') return owned(raw);
   if (encoding !== 'gzip')
@@ -31,6 +32,28 @@ export async function readBody(c: Context, limit: number): Promise<Uint8Array> {
   }
 }
 
+/**
+ * The body read, or 408 at `deadline` (`performance.now()`): a client that stalls mid-body does not
+ * hold its turn for Node's 300 s. A read still waiting then stops at its next chunk.
+ */
+async function within<T>(read: Promise<T>, deadline: number): Promise<T> {
+  if (deadline === Number.POSITIVE_INFINITY) return read;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(tooSlow()), Math.max(0, deadline - performance.now()));
+  });
+  read.catch(() => {}); // a read that fails after the deadline has nobody left to tell
+  try {
+    return await Promise.race([read, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function tooSlow(): HttpError {
+  return new HttpError(408, 'timeout', 'the body did not arrive in time; send it again');
+}
+
 function tooLarge(limit: number): HttpError {
   return new HttpError(413, 'too-large', `the body is larger than ${limit} bytes; send smaller batches`);
 }
@@ -41,13 +64,19 @@ function tooLarge(limit: number): HttpError {
  * while a body trickles in under load), and the body owns its memory, so it can be handed to a
  * worker thread without a copy (`ConvertPool`).
  */
-async function readLimited(request: Request, limit: number, announced: number): Promise<Uint8Array> {
+async function readLimited(
+  request: Request,
+  limit: number,
+  announced: number,
+  deadline: number,
+): Promise<Uint8Array> {
   if (!request.body) return new Uint8Array(0);
   const body = request.body as unknown as AsyncIterable<Uint8Array>;
   if (Number.isSafeInteger(announced) && announced > 0) {
     const into = Buffer.allocUnsafeSlow(announced);
     let total = 0;
     for await (const chunk of body) {
+      if (performance.now() > deadline) throw tooSlow();
       if (total + chunk.byteLength > announced)
         throw new HttpError(400, 'invalid', 'the body is longer than its Content-Length');
       into.set(chunk, total);
@@ -58,6 +87,7 @@ async function readLimited(request: Request, limit: number, announced: number): 
   const chunks: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of body) {
+    if (performance.now() > deadline) throw tooSlow();
     total += chunk.byteLength;
     if (total > limit) throw tooLarge(limit);
     chunks.push(chunk);

@@ -19,6 +19,11 @@ export interface AppDeps {
   random?: () => number;
   /** Largest request body accepted, compressed or not (default 8 MiB). */
   maxBodyBytes?: number;
+  /**
+   * How long an ingest body may take to arrive once its turn has come (default 30 s): past it, 408,
+   * and the turn goes to the next request.
+   */
+  bodyTimeoutMs?: number;
   /** Decodes and maps an OTLP body (a worker pool in `assay serve`; in-thread by default). */
   convertOtlp?: (job: ConvertJob) => Promise<OtlpConversion>;
   /** Applied to every batch before it is queued: redaction, `ingest.content: false` (see ingest-privacy). */
@@ -47,3 +52,8 @@ export interface AppEnv {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+/**
+ * Three times OpenTelemetry's own export timeout (`OTEL_EXPORTER_OTLP_TIMEOUT`, 10 s): an exporter
+ * has given up on a body still arriving after it. Node's own limit is 300 s.
+ */
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
