@@ -5,7 +5,7 @@ import { IngestQueue } from '../src/monitor/ingest-queue.js';
 import { DEFAULT_SIGNAL_OPTIONS } from '../src/monitor/signals.js';
 import { SignalTracker } from '../src/monitor/signals-tracker.js';
 import { openTraceStore } from '../src/store/open.js';
-import { batch as batchOf, span } from './helpers/trace-store-contract.js';
+import { batch as batchOf, feedback, span } from './helpers/trace-store-contract.js';
 import { until } from './helpers/until.js';
 
 let store: TraceStore;
@@ -138,18 +138,7 @@ describe('SignalTracker', () => {
         await tracker.settled();
       }
       // A thumbs-up on its reply comes with another session's trace, which fills maxPending first.
-      const thumb = {
-        projectId,
-        id: `${id}-thumb`,
-        traceId: `${id}-1`,
-        name: 'thumbs',
-        value: 1,
-        comment: null,
-        correction: null,
-        escalated: false,
-        userId: null,
-        timestampMs: now,
-      };
+      const thumb = feedback(projectId, `${id}-1`, `${id}-thumb`, { value: 1, timestampMs: now });
       const other = { sessionId: `${id}-other`, startMs: now - 2_000, endMs: now - 1_000 };
       await commit(batchOf({ spans: [span(projectId, `${id}-2`, 'a', other)], feedback: [thumb] }));
       expect(tracker.stats().dropped).toBe(1);

@@ -70,7 +70,12 @@ function score(projectId: string, traceId: string, spanId: string, name: string)
   };
 }
 
-function feedback(projectId: string, traceId: string, id: string): FeedbackRecord {
+export function feedback(
+  projectId: string,
+  traceId: string,
+  id: string,
+  extra: Partial<FeedbackRecord> = {},
+): FeedbackRecord {
   return {
     projectId,
     id,
@@ -82,6 +87,7 @@ function feedback(projectId: string, traceId: string, id: string): FeedbackRecor
     escalated: true,
     userId: 'user-1',
     timestampMs: 1_700_000_001_000,
+    ...extra,
   };
 }
 
