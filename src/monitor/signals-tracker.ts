@@ -426,10 +426,9 @@ export class SignalTracker {
     for (const f of batch.feedback) {
       const trace = await this.store.getTrace(f.projectId, f.traceId);
       if (trace?.sessionId) {
-        const key = keyOf(f.projectId, trace.sessionId);
         const taken = this.mark(f.projectId, trace.sessionId, undefined, false, true);
         if (!taken && this.feedbackLater.size < (this.tracker.maxPending ?? 10_000))
-          this.feedbackLater.set(key, [f.projectId, trace.sessionId]);
+          this.feedbackLater.set(keyOf(f.projectId, trace.sessionId), [f.projectId, trace.sessionId]);
       } else if (!trace) {
         // Feedback before its trace: when the trace comes, only the store knows it was liked.
         if (this.earlyFeedback.size >= MAX_EARLY_FEEDBACK) this.earlyFeedback.clear();

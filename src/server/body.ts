@@ -8,8 +8,9 @@ const gunzipAsync = promisify(gunzip);
 
 /**
  * A request body, bounded: 413 past `limit` bytes (announced, streamed or once inflated), 408 when
- * it has not all arrived within `timeoutMs`; gzip is inflated off the main thread. Other encodings are refused with 415. The body is the whole of an
- * ArrayBuffer of its own (never a view on memory Node reuses), so it may be transferred to a worker.
+ * it has not all arrived within `timeoutMs`; gzip is inflated off the main thread. Other encodings
+ * are refused with 415. The body is the whole of an ArrayBuffer of its own (never a view on memory
+ * Node reuses), so it may be transferred to a worker.
  */
 export async function readBody(c: Context, limit: number, timeoutMs?: number): Promise<Uint8Array> {
   const announced = Number(c.req.header('content-length'));
