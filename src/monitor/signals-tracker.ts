@@ -137,6 +137,7 @@ export class SignalTracker {
    * minute would not do: its lookup skips sessions whose signals were computed since their timeout.
    */
   private readonly feedbackLater = new Map<string, [projectId: string, sessionId: string]>();
+  private readonly maxPending: number;
   private readonly maxWaiting: number;
   private readonly options: SignalOptions;
   private readonly now: () => number;
@@ -176,6 +177,7 @@ export class SignalTracker {
     this.now = tracker.now ?? Date.now;
     this.states = new SessionStates(tracker.maxSessions ?? 10_000);
     this.pressure = tracker.pressure ?? 1_000;
+    this.maxPending = tracker.maxPending ?? 10_000;
     this.maxWaiting = tracker.maxWaiting ?? 200_000;
     const { embedder } = tracker;
     this.roundEmbedder = !tracker.embedsElsewhere
@@ -288,10 +290,9 @@ export class SignalTracker {
       const [projectId, sessionId] = JSON.parse(key) as [string, string];
       this.mark(projectId, sessionId, at, false);
     }
-    const maxPending = this.tracker.maxPending ?? 10_000;
     for (const [key, [projectId, sessionId]] of this.feedbackLater) {
       // One pending already (its timeout just came) is read in full now; others need room.
-      if (this.dirty.size >= maxPending && !this.dirty.has(key)) continue;
+      if (this.dirty.size >= this.maxPending && !this.dirty.has(key)) continue;
       this.feedbackLater.delete(key);
       this.mark(projectId, sessionId, undefined, false, true);
     }
@@ -374,7 +375,7 @@ export class SignalTracker {
     const key = keyOf(projectId, sessionId);
     let session = this.dirty.get(key);
     if (!session) {
-      if (this.dirty.size >= (this.tracker.maxPending ?? 10_000)) {
+      if (this.dirty.size >= this.maxPending) {
         this.counts.dropped += 1;
         if (lastMs !== undefined) this.spill(lastMs);
         return undefined;
@@ -427,7 +428,7 @@ export class SignalTracker {
       const trace = await this.store.getTrace(f.projectId, f.traceId);
       if (trace?.sessionId) {
         const taken = this.mark(f.projectId, trace.sessionId, undefined, false, true);
-        if (!taken && this.feedbackLater.size < (this.tracker.maxPending ?? 10_000))
+        if (!taken && this.feedbackLater.size < this.maxPending)
           this.feedbackLater.set(keyOf(f.projectId, trace.sessionId), [f.projectId, trace.sessionId]);
       } else if (!trace) {
         // Feedback before its trace: when the trace comes, only the store knows it was liked.
