@@ -1,5 +1,7 @@
+import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
+import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import type { IngestQueue } from '../monitor/ingest-queue.js';
 import { HttpError } from './http-error.js';
@@ -16,7 +18,7 @@ export async function readBody(c: Context, limit: number, timeoutMs?: number): P
   const announced = Number(c.req.header('content-length'));
   if (announced > limit) throw tooLarge(limit);
   const deadline = performance.now() + (timeoutMs ?? Number.POSITIVE_INFINITY);
-  const raw = await within(readLimited(c.req.raw, limit, announced, deadline), deadline);
+  const raw = await within(readLimited(bodyOf(c), limit, announced, deadline), deadline);
   const encoding = (c.req.header('content-encoding') ?? 'identity').toLowerCase().trim();
   if (encoding === 'identity' || encoding === '') return owned(raw);
   if (encoding !== 'gzip')
@@ -60,23 +62,36 @@ function tooLarge(limit: number): HttpError {
 }
 
 /**
+ * The request's body as Node's stream. Served by `@hono/node-server`, it is the request itself
+ * (`IncomingMessage`), read as the socket gives it: the web stream that `c.req.raw.body` makes of it
+ * (`Readable.toWeb`) copies every chunk into a new buffer and waits on a promise for each, which at
+ * ~20 MB/s of bodies (twice the load, refused ones included) was the main thread's largest share of
+ * transient memory. Elsewhere (`app.request()` in tests) the web stream is read.
+ */
+function bodyOf(c: Context): Readable | undefined {
+  const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
+  if (incoming) return incoming;
+  const body = c.req.raw.body;
+  return body ? Readable.fromWeb(body as import('node:stream/web').ReadableStream) : undefined;
+}
+
+/**
  * Reads the body within `limit`. With a length announced (Node's parser holds the body to it), into
  * one buffer of that size as the chunks arrive: no chunk is held (and promoted to the old generation
  * while a body trickles in under load), and the body owns its memory, so it can be handed to a
  * worker thread without a copy (`ConvertPool`).
  */
 async function readLimited(
-  request: Request,
+  body: Readable | undefined,
   limit: number,
   announced: number,
   deadline: number,
 ): Promise<Uint8Array> {
-  if (!request.body) return new Uint8Array(0);
-  const body = request.body as unknown as AsyncIterable<Uint8Array>;
+  if (!body) return new Uint8Array(0);
   if (Number.isSafeInteger(announced) && announced > 0) {
     const into = Buffer.allocUnsafeSlow(announced);
     let total = 0;
-    for await (const chunk of body) {
+    for await (const chunk of body as AsyncIterable<Uint8Array>) {
       if (performance.now() > deadline) throw tooSlow();
       if (total + chunk.byteLength > announced)
         throw new HttpError(400, 'invalid', 'the body is longer than its Content-Length');
@@ -87,7 +102,7 @@ async function readLimited(
   }
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for await (const chunk of body) {
+  for await (const chunk of body as AsyncIterable<Uint8Array>) {
     if (performance.now() > deadline) throw tooSlow();
     total += chunk.byteLength;
     if (total > limit) throw tooLarge(limit);
@@ -113,15 +128,15 @@ export async function admit(c: Context, queue: IngestQueue, limit: number): Prom
   try {
     queue.enter();
   } catch (error) {
-    await discardBody(c.req.raw, limit).catch(() => {});
+    await discardBody(bodyOf(c), limit).catch(() => {});
     throw error;
   }
 }
 
-async function discardBody(request: Request, limit: number): Promise<void> {
-  if (!request.body) return;
+async function discardBody(body: Readable | undefined, limit: number): Promise<void> {
+  if (!body) return;
   let total = 0;
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of body as AsyncIterable<Uint8Array>) {
     total += chunk.byteLength;
     if (total > limit) return;
   }
