@@ -6,9 +6,10 @@ import { hex, otlpJson } from './helpers/otlp.js';
 import { tempDir } from './helpers/suite.js';
 
 /**
- * `assay serve` on SQLite checkpoints the WAL on a thread of its own (src/store/sqlite-checkpointer.ts)
- * and raises the commits' own checkpoint to an 80 MB backstop: the database file must still receive
- * the committed pages while the server runs, long before the WAL reaches the backstop.
+ * `assay serve` on SQLite checkpoints the WAL off the commits' thread (src/store/sqlite-checkpointer.ts):
+ * on its decoding thread, or on a thread of its own with none (`--threads 0`), and raises the commits'
+ * own checkpoint to a 160 MB backstop: the database file must still receive the committed pages while
+ * the server runs, long before the WAL reaches the backstop.
  */
 
 const dirs: { cleanup(): void }[] = [];
@@ -19,15 +20,21 @@ afterEach(() => {
 });
 
 describe('assay serve on SQLite', () => {
-  it('checkpoints the WAL into the database file while it ingests', async () => {
+  it.each([
+    ['on its decoding thread', []],
+    ['on a thread of its own with no decoding thread', ['--threads', '0']],
+  ])('checkpoints the WAL into the database file while it ingests, %s', async (_, args) => {
     const dir = tempDir('assay-checkpoint-');
     dirs.push(dir);
-    const cli = spawnCli(['serve', '--port', '0', '--db', 'assay.db'], { cwd: dir.dir, timeoutMs: 120_000 });
+    const cli = spawnCli(['serve', '--port', '0', '--db', 'assay.db', ...args], {
+      cwd: dir.dir,
+      timeoutMs: 120_000,
+    });
     servers.push(cli);
     const { url, key } = await listeningOn(cli, true);
     const db = join(dir.dir, 'assay.db');
     const before = statSync(db).size;
-    // ~12 MB of spans (3,000 pages of WAL at least), far under the 80 MB backstop.
+    // ~12 MB of spans (1,500 pages of WAL at least), far under the 160 MB backstop.
     const text = 'x'.repeat(1000);
     for (let r = 0; r < 12; r++) {
       const spans = Array.from({ length: 1000 }, (_, i) => ({

@@ -82,11 +82,12 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     driftWindows,
   } = await openStores(options.db);
   const firstKey = await bootstrapProject(store);
-  // SQLite: the WAL checkpointed on a thread of its own, off the commits' (ingest) thread.
-  const checkpointer = runs instanceof SqliteStore ? startCheckpointer(runs.sqlite) : undefined;
   const queue = new IngestQueue((batch) => store.writeIngest(batch), { capacity: options.queueCapacity });
   const signalConfig = options.ingest?.signals;
   const pool = new ConvertPool(options.threads ?? defaultThreads());
+  // SQLite: the WAL checkpointed off the commits' (ingest) thread, by the decoding thread if any.
+  const checkpointer =
+    runs instanceof SqliteStore ? startCheckpointer(runs.sqlite, { threads: pool }) : undefined;
   // The local embedder runs on a decoding thread when there is one (off the commit thread).
   const local = !options.signalEmbedder || options.signalEmbedder.id === LOCAL_EMBEDDER_ID;
   const signals =

@@ -9,22 +9,55 @@ export interface Checkpointer {
 }
 
 /**
- * Checkpoints a SQLite file's WAL on a thread of its own, so that the ingest commits on the main
- * thread only append to the WAL: SQLite's own checkpoint, run by the commit that makes the WAL pass
- * `wal_autocheckpoint` pages, took ~2.8 µs a span of the main thread (docs/benchmarks.md). The
- * writer's own checkpoint stays as a backstop, at `backstopPages` (80 MB of WAL by default), should
- * this thread fall behind. Checkpoints copy committed pages only: what a commit acknowledged is in
- * the WAL already, whatever this thread does. Undefined for an in-memory database, or where there is
- * no compiled worker (running from TypeScript sources).
+ * Threads that can checkpoint a file's WAL besides their own work (`ConvertPool`'s decoding
+ * threads): `checkpoint` answers false when there is none, and calls `lost` should the last one
+ * stop for good. The pool stops their checkpoints when it closes.
+ */
+export interface CheckpointThreads {
+  checkpoint(file: string, intervalMs: number, lost: () => void): boolean;
+}
+
+/**
+ * Checkpoints a SQLite file's WAL off the main thread, so that the ingest commits on it only append
+ * to the WAL: SQLite's own checkpoint, run by the commit that makes the WAL pass
+ * `wal_autocheckpoint` pages, took ~2.8 µs a span of the main thread (docs/benchmarks.md). Where
+ * there is a decoding thread (`threads`), it checkpoints between bodies: a thread of its own is an
+ * isolate of its own, ~10 MB of RSS; it is started only where there is none, or once none is left.
+ * The writer's own checkpoint stays as a backstop, at `backstopPages` (160 MB of WAL in 8-KiB pages
+ * by default), should the checkpoints fall behind. Checkpoints copy committed pages only: what a
+ * commit acknowledged is in the WAL already, whatever they do. Undefined for an in-memory database,
+ * or where there is no compiled worker (running from TypeScript sources).
  */
 export function startCheckpointer(
   sqlite: BetterSqlite3.Database,
-  options: { intervalMs?: number; backstopPages?: number } = {},
+  options: { intervalMs?: number; backstopPages?: number; threads?: CheckpointThreads } = {},
 ): Checkpointer | undefined {
-  const file = fileURLToPath(new URL('./sqlite-checkpoint-worker.js', import.meta.url));
-  if (sqlite.memory || !existsSync(file)) return undefined;
-  const worker = new Worker(file, {
-    workerData: { file: sqlite.name, intervalMs: options.intervalMs ?? 200 },
+  if (sqlite.memory) return undefined;
+  const intervalMs = options.intervalMs ?? 200;
+  let stopped = false;
+  let own: Checkpointer | undefined;
+  const onThreads =
+    options.threads?.checkpoint(sqlite.name, intervalMs, () => {
+      if (!stopped) own = ownThread(sqlite.name, intervalMs);
+    }) ?? false;
+  if (!onThreads) own = ownThread(sqlite.name, intervalMs);
+  if (!onThreads && !own) return undefined;
+  sqlite.pragma(`wal_autocheckpoint = ${options.backstopPages ?? 20_000}`);
+  return {
+    async stop() {
+      stopped = true;
+      await own?.stop();
+      sqlite.pragma('wal_autocheckpoint = 1000');
+    },
+  };
+}
+
+/** A thread that only checkpoints (`sqlite-checkpoint-worker.ts`), or undefined with no compiled worker. */
+function ownThread(file: string, intervalMs: number): Checkpointer | undefined {
+  const script = fileURLToPath(new URL('./sqlite-checkpoint-worker.js', import.meta.url));
+  if (!existsSync(script)) return undefined;
+  const worker = new Worker(script, {
+    workerData: { file, intervalMs },
     // It holds no data of its own: a small heap keeps the server's memory where it was.
     resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
   });
@@ -35,7 +68,6 @@ export function startCheckpointer(
   worker.on('exit', () => {
     exited = true;
   });
-  sqlite.pragma(`wal_autocheckpoint = ${options.backstopPages ?? 20_000}`);
   return {
     async stop() {
       if (!exited) {
@@ -48,7 +80,6 @@ export function startCheckpointer(
         await stopped;
       }
       await worker.terminate();
-      sqlite.pragma('wal_autocheckpoint = 1000');
     },
   };
 }

@@ -5,6 +5,7 @@ import { AssayError, type ErrorCode } from '../../core/errors.js';
 import type { Embedder } from '../../embeddings/embedder.js';
 import { createLocalEmbedder, LOCAL_EMBEDDER_ID } from '../../embeddings/local.js';
 import type { Vector } from '../../embeddings/vector.js';
+import type { CheckpointThreads } from '../../store/sqlite-checkpointer.js';
 import { QueueFullError } from '../ingest-queue.js';
 import { type ConvertJob, convertOtlp, type PackedConversion, unpackConversion } from './convert.js';
 import type { OtlpConversion } from './to-batch.js';
@@ -49,8 +50,10 @@ export interface ConvertPoolOptions {
  * retryable error and is replaced, a few times; after that, and where there is no compiled worker
  * (running from TypeScript sources), bodies are converted on the main thread.
  */
-export class ConvertPool {
+export class ConvertPool implements CheckpointThreads {
   private readonly slots: Slot[] = [];
+  /** The WAL the threads checkpoint (`checkpoint`), told to each thread as it starts. */
+  private checkpoints?: { file: string; intervalMs: number; lost: () => void };
   private next = 1;
   private restarts = 0;
   private closing = false;
@@ -121,8 +124,32 @@ export class ConvertPool {
     });
   }
 
+  /**
+   * Has each thread checkpoint `file`'s WAL every `intervalMs`, between the bodies it converts, on a
+   * connection of its own (`startCheckpointer`); a replacement thread does too. False with no
+   * thread. `lost` is called if the last thread stops for good.
+   */
+  checkpoint(file: string, intervalMs: number, lost: () => void): boolean {
+    if (this.slots.length === 0) return false;
+    this.checkpoints = { file, intervalMs, lost };
+    for (const slot of this.slots) slot.worker.postMessage({ checkpoint: { file, intervalMs } });
+    return true;
+  }
+
   async close(): Promise<void> {
     this.closing = true;
+    // Their connections close between two checkpoints (one still running finishes first).
+    if (this.checkpoints)
+      await Promise.all(
+        this.slots.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.worker.on('message', (m: { checkpointsStopped?: true }) => m.checkpointsStopped && resolve());
+              s.worker.once('exit', () => resolve());
+              s.worker.postMessage({ stopCheckpoints: true });
+            }),
+        ),
+      );
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
     this.slots.length = 0;
   }
@@ -130,6 +157,10 @@ export class ConvertPool {
   private spawn(): void {
     const worker = new Worker(this.file);
     worker.unref();
+    if (this.checkpoints) {
+      const { file, intervalMs } = this.checkpoints;
+      worker.postMessage({ checkpoint: { file, intervalMs } });
+    }
     const slot: Slot = { worker, pending: new Map(), embeds: new Map() };
     worker.on(
       'message',
@@ -177,7 +208,7 @@ export class ConvertPool {
       if (this.restarts < this.maxRestarts) {
         this.restarts += 1;
         this.spawn();
-      }
+      } else if (this.slots.length === 0) this.checkpoints?.lost();
     });
     this.slots.push(slot);
   }
