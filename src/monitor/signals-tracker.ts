@@ -243,10 +243,12 @@ export class SignalTracker {
           session.full = true;
           continue;
         }
+        // The session's own strings, not the span's: every row brings copies of its own from the
+        // decoding thread, and up to 64 traces of each of 10,000 sessions wait here.
         const trace: PendingTrace = {
-          projectId: spans[0]!.projectId,
+          projectId: session.projectId,
           traceId: spans[0]!.traceId,
-          sessionId,
+          sessionId: session.sessionId,
           spanCount: 0,
           endMs: Number.NEGATIVE_INFINITY,
         };
