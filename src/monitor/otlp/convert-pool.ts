@@ -132,8 +132,15 @@ export class ConvertPool implements CheckpointThreads {
   checkpoint(file: string, intervalMs: number, lost: () => void): boolean {
     if (this.slots.length === 0) return false;
     this.checkpoints = { file, intervalMs, lost };
-    for (const slot of this.slots) slot.worker.postMessage({ checkpoint: { file, intervalMs } });
+    for (const slot of this.slots) this.tellCheckpoints(slot.worker);
     return true;
+  }
+
+  /** Tells a thread to checkpoint the WAL `checkpoint` was given, if any. */
+  private tellCheckpoints(worker: Worker): void {
+    if (!this.checkpoints) return;
+    const { file, intervalMs } = this.checkpoints;
+    worker.postMessage({ checkpoint: { file, intervalMs } });
   }
 
   async close(): Promise<void> {
@@ -157,10 +164,7 @@ export class ConvertPool implements CheckpointThreads {
   private spawn(): void {
     const worker = new Worker(this.file);
     worker.unref();
-    if (this.checkpoints) {
-      const { file, intervalMs } = this.checkpoints;
-      worker.postMessage({ checkpoint: { file, intervalMs } });
-    }
+    this.tellCheckpoints(worker);
     const slot: Slot = { worker, pending: new Map(), embeds: new Map() };
     worker.on(
       'message',
