@@ -6,6 +6,7 @@ import { createApp } from '../src/server/app.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { traceStoreOn } from '../src/store/trace-store.js';
 import { decodeOtlpResponse, gzip, hex, otlpJson, otlpProtobuf, type TestSpan } from './helpers/otlp.js';
+import { until } from './helpers/until.js';
 
 let store: TraceStore;
 let app: ReturnType<typeof createApp>;
@@ -281,9 +282,7 @@ describe('overload', () => {
         body: JSON.stringify(otlpJson(Array.from({ length: spans }, (_, s) => llmSpan(100 + i, s + 1)))),
         headers: { ...auth(keyA), 'content-type': 'application/json' },
       });
-    const depth = async (n: number) => {
-      while (queue.stats().depth < n) await new Promise((r) => setTimeout(r, 5));
-    };
+    const depth = (n: number) => until(`${n} records queued`, async () => queue.stats().depth >= n, 10_000);
     // 2 records in the held commit, then 1 more: the queue holds its capacity, 3.
     const first = send(0, 2);
     await depth(2);
@@ -343,6 +342,8 @@ describe('overload', () => {
         } as RequestInit),
       );
     const a = send(firstStream);
+    // Admitted, the first takes the only turn before the second is sent.
+    await until('the first request admitted', async () => queue.stats().requests === 1, 10_000);
     const b = send(secondStream);
     await new Promise((r) => setTimeout(r, 100));
     expect(secondRead).toBe(false);

@@ -10,6 +10,7 @@ import { createApp } from '../src/server/app.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { traceStoreOn } from '../src/store/trace-store.js';
 import { hex, otlpJson } from './helpers/otlp.js';
+import { until } from './helpers/until.js';
 
 /**
  * Over real HTTP (`@hono/node-server`), where the ingest routes read Node's request itself: a request
@@ -87,10 +88,15 @@ describe('turns over real HTTP', () => {
         finishFirst = r;
       });
       const first = send(body(301, 1, 1), held);
-      while (requests.length < 1) await new Promise((r) => setTimeout(r, 10));
+      // Admitted, it takes the only turn before the second request is even sent.
+      await until('the first request admitted', async () => queue.stats().requests === 1, 10_000);
       const big = body(302, 12, 500); // ~6 MB
       const second = send(big);
-      while (requests.length < 2) await new Promise((r) => setTimeout(r, 10));
+      await until(
+        'the second request waiting for its turn',
+        async () => queue.stats().waitingTurn === 1,
+        10_000,
+      );
       await new Promise((r) => setTimeout(r, 300));
       // Node reads a socket until the request's own buffer is full (16 KB), a read or two of 64 KB.
       expect(requests[1]!.socket.bytesRead).toBeLessThan(512 * 1024);

@@ -7,6 +7,7 @@ import { convertOtlp } from '../src/monitor/otlp/convert.js';
 import { ConvertPool } from '../src/monitor/otlp/convert-pool.js';
 import { everyShape, otlpJson } from './helpers/otlp.js';
 import { tempDir } from './helpers/suite.js';
+import { until } from './helpers/until.js';
 
 /**
  * Where `assay serve` checkpoints a SQLite store's WAL (src/store/sqlite-checkpointer.ts): on the
@@ -44,17 +45,13 @@ function walDatabase() {
   return { db, file, size, before: size() };
 }
 
-async function until(done: () => boolean, ms = 10_000): Promise<void> {
-  for (let waited = 0; !done() && waited < ms; waited += 20) await new Promise((r) => setTimeout(r, 20));
-}
-
 describe('WAL checkpoints', () => {
   it('a decoding thread checkpoints the WAL into the file between the bodies it converts', async () => {
     const wal = walDatabase();
     const pool = new ConvertPool(1, { workerFile: compiled });
     let lost = 0;
     expect(pool.checkpoint(wal.file, 20, () => lost++)).toBe(true);
-    await until(() => wal.size() > wal.before + 7_000_000);
+    await until('the WAL copied into the file', async () => wal.size() > wal.before + 7_000_000, 10_000);
     expect(wal.size()).toBeGreaterThan(wal.before + 7_000_000);
     const plain = (x: unknown) => JSON.parse(JSON.stringify(x)) as unknown;
     expect(plain(await pool.convert(job()))).toEqual(plain(convertOtlp(job())));
@@ -68,6 +65,28 @@ describe('WAL checkpoints', () => {
     expect(new ConvertPool(0).checkpoint('unused.db', 20, () => {})).toBe(false);
   });
 
+  it('the checkpointer starts no thread of its own while threads take the checkpoints, and one when they are lost', async () => {
+    const { startCheckpointer } = (await import(
+      compiledCheckpointer
+    )) as typeof import('../src/store/sqlite-checkpointer.js');
+    const wal = walDatabase();
+    // Threads that take the checkpoints and never run one: only a thread of the checkpointer's would.
+    let lose: () => void = () => {};
+    const threads = {
+      checkpoint: (_file: string, _intervalMs: number, lost: () => void) => {
+        lose = lost;
+        return true;
+      },
+    };
+    const checkpointer = startCheckpointer(wal.db, { threads, intervalMs: 20 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(wal.size()).toBe(wal.before);
+    lose();
+    await until('the WAL copied into the file', async () => wal.size() > wal.before + 7_000_000, 10_000);
+    expect(wal.size()).toBeGreaterThan(wal.before + 7_000_000);
+    await checkpointer!.stop();
+  });
+
   it('the checkpointer leaves them to the decoding thread, and checkpoints on a thread of its own once none is left', async () => {
     const { startCheckpointer } = (await import(
       compiledCheckpointer
@@ -79,7 +98,7 @@ describe('WAL checkpoints', () => {
     expect(checkpointer).toBeDefined();
     // The commits' own checkpoint is a backstop while the checkpoints run elsewhere.
     expect(wal.db.pragma('wal_autocheckpoint', { simple: true })).toBe(20_000);
-    await until(() => wal.size() > wal.before + 7_000_000);
+    await until('the WAL copied into the file', async () => wal.size() > wal.before + 7_000_000, 10_000);
     expect(pool.threads).toBe(0);
     expect(wal.size()).toBeGreaterThan(wal.before + 7_000_000);
     await checkpointer!.stop();
