@@ -119,6 +119,16 @@ const pct = (xs: number[], p: number) => {
   return s.length === 0 ? Number.NaN : s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 };
 
+/** The slowest 1% of acknowledgements, in the order sent: `seconds into the run:ms it took`. */
+const slowest = (latencies: number[], sentAt: number[]) =>
+  latencies
+    .map((ms, i) => ({ ms, at: sentAt[i]! }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, Math.ceil(latencies.length / 100))
+    .sort((a, b) => a.at - b.at)
+    .map((r) => `${(r.at / 1000).toFixed(2)}s:${Math.round(r.ms)}ms`)
+    .join(' ');
+
 async function main() {
   const kind = (process.argv[2] ?? 'protobuf') as 'protobuf' | 'json';
   const offered = process.argv[3] ?? 'max';
@@ -128,6 +138,8 @@ async function main() {
   const body = templates(kind);
   let n = 1;
   const latencies: number[] = [];
+  // When each acknowledged request was sent (ms into the run), to place the slowest in time.
+  const sentAt: number[] = [];
   let acked = 0;
   let refused = 0;
   let failed = 0;
@@ -141,6 +153,7 @@ async function main() {
     if (status === 200) {
       acked += SPANS;
       latencies.push(performance.now() - t0);
+      sentAt.push(t0 - start);
     } else if (status === 503) refused += 1;
     else {
       failed += 1;
@@ -148,14 +161,16 @@ async function main() {
       failures[status] = (failures[status] ?? 0) + 1;
     }
   };
-  // Warm-up: JIT, the database file, the first pages of the indexes.
+  // Warm-up: JIT, the database file, the first pages of the indexes. (Its times are not kept.)
+  let start = performance.now();
   for (let i = 0; i < 10; i++) await one();
   acked = 0;
   latencies.length = 0;
+  sentAt.length = 0;
   const cpu0 = cpuSeconds(child.pid!);
   const threads0 = threadCpu(child.pid!);
   const client0 = process.cpuUsage();
-  const start = performance.now();
+  start = performance.now();
   const end = start + seconds * 1000;
   // RSS every 5 s: whether memory levels off under a sustained load or keeps climbing.
   const rssTrail: number[] = [];
@@ -217,12 +232,16 @@ async function main() {
       offered: offered === 'max' ? 'max (8 senders)' : `${offered} spans/s`,
       bodyKB: Math.round(body.bytes / 1024),
       seconds: Number(elapsed.toFixed(1)),
+      // When the run started (ms since the epoch): to line the slowest up with the server's own logs.
+      startEpochMs: Math.round(performance.timeOrigin + start),
       ackedSpansPerSec: Math.round(acked / elapsed),
       ackP50ms: Number(pct(latencies, 50).toFixed(1)),
       ackP99ms: Number(pct(latencies, 99).toFixed(1)),
       refused503: refused,
       failed,
       ...(failed > 0 ? { failures } : {}),
+      // Stalls show as slow acknowledgements sent within ms of each other.
+      slowest: slowest(latencies, sentAt),
       serverPeakRssMB: Math.round(rss),
       serverRssEvery5sMB: rssTrail.join(' '),
       // CPU the server spent per 1,000 acknowledged spans: what a quiet core could do, whatever the load.
