@@ -95,6 +95,7 @@ describe('GET /metrics', () => {
     const text = await (await scrape(keyA)).text();
     expect(text).toContain('# TYPE assay_signal_sessions_pending gauge');
     expect(text).toMatch(/^assay_signal_sessions_pending 0$/m);
+    expect(text).toMatch(/^assay_signal_traces_pending 0$/m);
     expect(text).toMatch(/^assay_signal_sessions_recomputed_total 2$/m);
     expect(text).toMatch(/^assay_signal_failures_total 0$/m);
   });

@@ -19,10 +19,10 @@ import { batch as batchOf, span } from './helpers/trace-store-contract.js';
  */
 
 let store: TraceStore;
+/** The project of the case running: each case streams the same ids into a project of its own. */
 let projectId: string;
 beforeAll(async () => {
   store = await openTraceStore(':memory:');
-  projectId = (await store.ensureProject('incremental')).id;
 });
 afterAll(() => store.close());
 
@@ -90,12 +90,19 @@ const canon = (signals: SignalRecord[]) =>
     .join('\n');
 
 describe('incremental signals', () => {
-  it('agree with a full recompute of every session on a random multi-session stream', async () => {
+  // With few traces allowed to wait in all, sessions past the bound drop what they kept and are read
+  // from the store instead: the signals must not change.
+  it.each<[string, { maxPendingTraces?: number }]>([
+    ['as traffic comes', {}],
+    ['with at most 6 traces pending in all', { maxPendingTraces: 6 }],
+  ])('agree with a full recompute of every session on a random multi-session stream (%s)', async (name, bound) => {
+    projectId = (await store.ensureProject(`incremental ${name}`)).id;
     const seeded = createRng(20261205);
     const r = () => seeded.next();
     const T0 = 1_800_000_000_000;
     let now = T0;
-    const tracker = new SignalTracker(store, { embedder: createLocalEmbedder(), now: () => now });
+    const tracker = new SignalTracker(store, { embedder: createLocalEmbedder(), now: () => now, ...bound });
+    let mostPending = 0;
     // Every session's traces, in time order.
     const sessions = Array.from({ length: 16 }, (_, s) => {
       let t = T0 + Math.floor(r() * 3_600_000);
@@ -144,6 +151,7 @@ describe('incremental signals', () => {
       await store.writeIngest(batch);
       feedback.push(...batch.feedback);
       tracker.onCommit(batch);
+      mostPending = Math.max(mostPending, tracker.stats().pendingTraces);
       if (r() < 0.3) await tracker.settled();
       if (r() < 0.1) tracker.sweep();
     }
@@ -158,6 +166,9 @@ describe('incremental signals', () => {
     expect(tracker.counts.failures).toBe(0);
     expect(tracker.counts.incremental).toBeGreaterThan(50);
     expect(tracker.counts.full).toBeGreaterThan(5);
+    // The bound held (a new trace is kept only below it), and was reached.
+    if (bound.maxPendingTraces) expect(mostPending).toBe(bound.maxPendingTraces);
+    else expect(mostPending).toBeGreaterThan(6);
 
     const traceIds = (s: number) => sessions[s]!.map((t) => t[0]!.traceId);
     const stored = async (s: number) =>

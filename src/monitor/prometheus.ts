@@ -148,6 +148,12 @@ export class TrafficCounters {
         signals.pending,
       );
       single(
+        'assay_signal_traces_pending',
+        'gauge',
+        'Traces kept in memory for the sessions waiting (bounded; past it sessions are read from the store).',
+        signals.pendingTraces,
+      );
+      single(
         'assay_signal_sessions_recomputed_total',
         'counter',
         'Sessions whose signals were recomputed.',

@@ -16,6 +16,8 @@ import {
 /** What /metrics tells of the tracker: sessions waiting now, and its counts since the start. */
 export interface SignalStats {
   pending: number;
+  /** Traces kept in memory for the sessions pending (at most `maxPendingTraces`). */
+  pendingTraces: number;
   dropped: number;
   spilled: number;
   failures: number;
@@ -44,6 +46,13 @@ export interface SignalTrackerOptions {
    * milliseconds of acknowledgement latency a round.
    */
   pressure?: number;
+  /**
+   * Traces kept in all for the sessions waiting (default 20,000: ~10 MB, at ~500 bytes a trace). At
+   * it, a session that gets a new trace drops those it kept and is read from the store when its round
+   * comes, as one past 64 traces is. `maxPending` alone did not bound them: 10,000 sessions of 64
+   * traces each held 287 MB (docs/benchmarks.md).
+   */
+  maxPendingTraces?: number;
   /** Sessions whose last turn is kept in memory to extend them without reading the store (default 10,000). */
   maxSessions?: number;
   /**
@@ -138,6 +147,7 @@ export class SignalTracker {
    */
   private readonly feedbackLater = new Map<string, [projectId: string, sessionId: string]>();
   private readonly maxPending: number;
+  private readonly maxPendingTraces: number;
   private readonly maxWaiting: number;
   private readonly options: SignalOptions;
   private readonly now: () => number;
@@ -178,6 +188,7 @@ export class SignalTracker {
     this.states = new SessionStates(tracker.maxSessions ?? 10_000);
     this.pressure = tracker.pressure ?? 1_000;
     this.maxPending = tracker.maxPending ?? 10_000;
+    this.maxPendingTraces = tracker.maxPendingTraces ?? 20_000;
     this.maxWaiting = tracker.maxWaiting ?? 200_000;
     const { embedder } = tracker;
     this.roundEmbedder = !tracker.embedsElsewhere
@@ -203,7 +214,7 @@ export class SignalTracker {
   }
 
   stats(): SignalStats {
-    return { pending: this.dirty.size, ...this.counts };
+    return { pending: this.dirty.size, pendingTraces: this.pending.size, ...this.counts };
   }
 
   /** Subscribes to the queue's commits; recomputes then wait for the queue to be quiet. */
@@ -238,7 +249,7 @@ export class SignalTracker {
         if (!sessionId) continue;
         const session = this.mark(spans[0]!.projectId, sessionId, endMs, true);
         if (!session || session.full) continue;
-        if (session.traces.length >= MAX_PENDING_TRACES) {
+        if (session.traces.length >= MAX_PENDING_TRACES || this.pending.size >= this.maxPendingTraces) {
           this.forget(session);
           session.full = true;
           continue;
