@@ -95,96 +95,100 @@ describe('incremental signals', () => {
   it.each<[string, { maxPendingTraces?: number }]>([
     ['as traffic comes', {}],
     ['with at most 6 traces pending in all', { maxPendingTraces: 6 }],
-  ])('agree with a full recompute of every session on a random multi-session stream (%s)', async (name, bound) => {
-    projectId = (await store.ensureProject(`incremental ${name}`)).id;
-    const seeded = createRng(20261205);
-    const r = () => seeded.next();
-    const T0 = 1_800_000_000_000;
-    let now = T0;
-    const tracker = new SignalTracker(store, { embedder: createLocalEmbedder(), now: () => now, ...bound });
-    let mostPending = 0;
-    // Every session's traces, in time order.
-    const sessions = Array.from({ length: 16 }, (_, s) => {
-      let t = T0 + Math.floor(r() * 3_600_000);
-      return Array.from({ length: 3 + Math.floor(r() * 20) }, (_, i) => {
-        t += gap(r);
-        return trace(r, `inc-s${s}`, `inc-s${s}-t${i}`, t);
+  ])(
+    'agree with a full recompute of every session on a random multi-session stream (%s)',
+    async (name, bound) => {
+      projectId = (await store.ensureProject(`incremental ${name}`)).id;
+      const seeded = createRng(20261205);
+      const r = () => seeded.next();
+      const T0 = 1_800_000_000_000;
+      let now = T0;
+      const tracker = new SignalTracker(store, { embedder: createLocalEmbedder(), now: () => now, ...bound });
+      let mostPending = 0;
+      // Every session's traces, in time order.
+      const sessions = Array.from({ length: 16 }, (_, s) => {
+        let t = T0 + Math.floor(r() * 3_600_000);
+        return Array.from({ length: 3 + Math.floor(r() * 20) }, (_, i) => {
+          t += gap(r);
+          return trace(r, `inc-s${s}`, `inc-s${s}-t${i}`, t);
+        });
       });
-    });
-    // Interleaved by start, then disturbed: a trace now and then swapped with the next, a trace's
-    // last span now and then held back to a later commit.
-    const stream = sessions.flat().sort((a, b) => a[0]!.startMs - b[0]!.startMs);
-    for (let i = 0; i + 1 < stream.length; i++)
-      if (r() < 0.05) [stream[i], stream[i + 1]] = [stream[i + 1]!, stream[i]!];
-    const held: SpanRecord[] = [];
-    let previous: SpanRecord[] = [];
-    const feedback: IngestBatch['feedback'] = [];
-    let fb = 0;
-    for (let i = 0; i < stream.length; ) {
-      const batch = emptyBatch();
-      const size = 1 + Math.floor(r() * 6);
-      for (const spans of stream.slice(i, i + size)) {
-        if (r() < 0.08 && spans.length > 2) {
-          batch.spans.push(...spans.slice(0, -1));
-          held.push(spans[spans.length - 1]!);
-        } else batch.spans.push(...spans);
-        if (r() < 0.06)
-          batch.feedback.push({
-            projectId,
-            id: `inc-fb${fb++}`,
-            traceId: spans[0]!.traceId,
-            name: 'thumbs',
-            value: r() < 0.7 ? 1 : -1,
-            comment: null,
-            correction: null,
-            escalated: false,
-            userId: null,
-            timestampMs: spans[0]!.startMs,
-          });
+      // Interleaved by start, then disturbed: a trace now and then swapped with the next, a trace's
+      // last span now and then held back to a later commit.
+      const stream = sessions.flat().sort((a, b) => a[0]!.startMs - b[0]!.startMs);
+      for (let i = 0; i + 1 < stream.length; i++)
+        if (r() < 0.05) [stream[i], stream[i + 1]] = [stream[i + 1]!, stream[i]!];
+      const held: SpanRecord[] = [];
+      let previous: SpanRecord[] = [];
+      const feedback: IngestBatch['feedback'] = [];
+      let fb = 0;
+      for (let i = 0; i < stream.length; ) {
+        const batch = emptyBatch();
+        const size = 1 + Math.floor(r() * 6);
+        for (const spans of stream.slice(i, i + size)) {
+          if (r() < 0.08 && spans.length > 2) {
+            batch.spans.push(...spans.slice(0, -1));
+            held.push(spans[spans.length - 1]!);
+          } else batch.spans.push(...spans);
+          if (r() < 0.06)
+            batch.feedback.push({
+              projectId,
+              id: `inc-fb${fb++}`,
+              traceId: spans[0]!.traceId,
+              name: 'thumbs',
+              value: r() < 0.7 ? 1 : -1,
+              comment: null,
+              correction: null,
+              escalated: false,
+              userId: null,
+              timestampMs: spans[0]!.startMs,
+            });
+        }
+        if (r() < 0.3) batch.spans.push(...held.splice(0));
+        // A span now and then resent (a retrying exporter): stored once, seen twice by the tracker.
+        if (previous.length > 0 && r() < 0.1) batch.spans.push(previous[Math.floor(r() * previous.length)]!);
+        previous = batch.spans;
+        i += size;
+        now = Math.max(now, ...batch.spans.map((s) => s.endMs ?? s.startMs));
+        await store.writeIngest(batch);
+        feedback.push(...batch.feedback);
+        tracker.onCommit(batch);
+        mostPending = Math.max(mostPending, tracker.stats().pendingTraces);
+        if (r() < 0.3) await tracker.settled();
+        if (r() < 0.1) tracker.sweep();
       }
-      if (r() < 0.3) batch.spans.push(...held.splice(0));
-      // A span now and then resent (a retrying exporter): stored once, seen twice by the tracker.
-      if (previous.length > 0 && r() < 0.1) batch.spans.push(previous[Math.floor(r() * previous.length)]!);
-      previous = batch.spans;
-      i += size;
-      now = Math.max(now, ...batch.spans.map((s) => s.endMs ?? s.startMs));
-      await store.writeIngest(batch);
-      feedback.push(...batch.feedback);
-      tracker.onCommit(batch);
-      mostPending = Math.max(mostPending, tracker.stats().pendingTraces);
-      if (r() < 0.3) await tracker.settled();
-      if (r() < 0.1) tracker.sweep();
-    }
-    const late = batchOf({ spans: held.splice(0) });
-    await store.writeIngest(late);
-    tracker.onCommit(late);
-    await tracker.settled();
-    // Every conversation over: each session's last turn is rechecked at a time past its timeout.
-    now += 10 * abandonMs;
-    tracker.sweep();
-    await tracker.settled();
-    expect(tracker.counts.failures).toBe(0);
-    expect(tracker.counts.incremental).toBeGreaterThan(50);
-    expect(tracker.counts.full).toBeGreaterThan(5);
-    // The bound held (a new trace is kept only below it), and was reached.
-    if (bound.maxPendingTraces) expect(mostPending).toBe(bound.maxPendingTraces);
-    else expect(mostPending).toBeGreaterThan(6);
+      const late = batchOf({ spans: held.splice(0) });
+      await store.writeIngest(late);
+      tracker.onCommit(late);
+      await tracker.settled();
+      // Every conversation over: each session's last turn is rechecked at a time past its timeout.
+      now += 10 * abandonMs;
+      tracker.sweep();
+      await tracker.settled();
+      expect(tracker.counts.failures).toBe(0);
+      expect(tracker.counts.incremental).toBeGreaterThan(50);
+      expect(tracker.counts.full).toBeGreaterThan(5);
+      // The bound held (a new trace is kept only below it), and was reached.
+      if (bound.maxPendingTraces) expect(mostPending).toBe(bound.maxPendingTraces);
+      else expect(mostPending).toBeGreaterThan(6);
 
-    const traceIds = (s: number) => sessions[s]!.map((t) => t[0]!.traceId);
-    const stored = async (s: number) =>
-      (await Promise.all(traceIds(s).map((id) => store.signalsForTrace(projectId, id)))).flat();
-    let kinds = new Set<string>();
-    for (let s = 0; s < sessions.length; s++) {
-      const incremental = await stored(s);
-      const full = await recomputeSession(store, projectId, `inc-s${s}`, {
-        embedder: createLocalEmbedder(),
-        signals: DEFAULT_SIGNAL_OPTIONS,
-        now: () => now,
-      });
-      expect(canon(incremental), `session inc-s${s}`).toBe(canon(full));
-      kinds = new Set([...kinds, ...full.map((x) => x.kind)]);
-    }
-    // The stream did exercise every kind.
-    expect([...kinds].sort()).toEqual(['abandoned', 'rephrase', 'retry', 'time_to_completion_ms', 'turns']);
-  }, 60_000);
+      const traceIds = (s: number) => sessions[s]!.map((t) => t[0]!.traceId);
+      const stored = async (s: number) =>
+        (await Promise.all(traceIds(s).map((id) => store.signalsForTrace(projectId, id)))).flat();
+      let kinds = new Set<string>();
+      for (let s = 0; s < sessions.length; s++) {
+        const incremental = await stored(s);
+        const full = await recomputeSession(store, projectId, `inc-s${s}`, {
+          embedder: createLocalEmbedder(),
+          signals: DEFAULT_SIGNAL_OPTIONS,
+          now: () => now,
+        });
+        expect(canon(incremental), `session inc-s${s}`).toBe(canon(full));
+        kinds = new Set([...kinds, ...full.map((x) => x.kind)]);
+      }
+      // The stream did exercise every kind.
+      expect([...kinds].sort()).toEqual(['abandoned', 'rephrase', 'retry', 'time_to_completion_ms', 'turns']);
+    },
+    60_000,
+  );
 });
