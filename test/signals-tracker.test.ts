@@ -109,6 +109,42 @@ describe('SignalTracker', () => {
     await tracker.close();
   });
 
+  // A long agent run: its last trace started 40 minutes before it ended, farther back than the
+  // lookup's usual ten minutes before the minute it ended in.
+  it.each([
+    ['not taken because too many were pending', 'lp', { maxPending: 1 }],
+    ['crowded out of the sessions waiting for their timeout', 'lw', { maxWaiting: 1 }],
+  ])(
+    'a spilled session whose last trace ran 40 minutes is still found at its timeout (%s)',
+    async (_, prefix, bound) => {
+      let now = 70_000_000;
+      const tracker = new SignalTracker(store, { embedder: createLocalEmbedder(), now: () => now, ...bound });
+      const long = 40 * 60_000;
+      const batch = batchOf({
+        spans: ['a', 'b'].map((id) =>
+          span(projectId, `${prefix}-${id}`, 'a', {
+            sessionId: `${prefix}-${id}`,
+            startMs: now - 1_000 - long,
+            endMs: now - 1_000,
+          }),
+        ),
+      });
+      await store.writeIngest(batch);
+      tracker.onCommit(batch); // b is spilled: not taken, or crowding a out of the waiting
+      await tracker.settled();
+      expect(tracker.stats().spilled).toBe(1);
+      now += DEFAULT_SIGNAL_OPTIONS.abandonMs + 60_000;
+      tracker.sweep();
+      await tracker.settled();
+      for (const id of ['a', 'b'])
+        expect(
+          (await store.signalsForTrace(projectId, `${prefix}-${id}`)).map((s) => s.kind),
+          id,
+        ).toContain('abandoned');
+      await tracker.close();
+    },
+  );
+
   it.each([
     ['its timeout swept already', 'fl', true],
     ['its timeout due at the same sweep', 'fd', false],

@@ -42,6 +42,8 @@ export interface RecentSession {
   sessionId: string;
   /** The latest end (or start, without an end) of its traces in the range asked for. */
   lastMs: number;
+  /** How long the longest of those traces ran (its end, or start without one, less its start). */
+  longestMs: number;
   /** The latest `computedMs` of its signals; null when none is stored. */
   computedMs: number | null;
 }

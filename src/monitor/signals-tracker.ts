@@ -105,11 +105,28 @@ const RESTORE_LOOKBACK_MS = 24 * 3_600_000;
  */
 const MINUTE_MS = 60_000;
 /**
- * How long before its end a spilled session's last trace may have started: the store is searched by
- * traces' start (the index it has), and a session is spilled with its last trace's end. A session
- * whose last trace ran longer than this is not found again.
+ * How long before its end a spilled session's last trace may have started without the tracker
+ * noting when: the store is searched by traces' start (the index it has), and a session is spilled
+ * with its last trace's end. A session whose last trace ran longer is spilled with that trace's
+ * start too, and its minute is looked up from there (a day before its end at most).
  */
 const SPILL_MARGIN_MS = 10 * MINUTE_MS;
+
+/** A session's last trace: when it ended (its timeout runs from then) and when it started. */
+interface LastTrace {
+  endMs: number;
+  startMs: number;
+}
+
+/**
+ * What is kept of a session waiting for its timeout: its last trace's end, or that trace itself
+ * when it ran longer than SPILL_MARGIN_MS (rare; its start is then needed to look it up if spilled).
+ */
+type Waiting = number | LastTrace;
+
+const lastOf = (w: Waiting): LastTrace => (typeof w === 'number' ? { endMs: w, startMs: w } : w);
+const waiting = (last: LastTrace): Waiting =>
+  last.endMs - last.startMs > SPILL_MARGIN_MS ? last : last.endMs;
 
 /**
  * Keeps signals current as traffic arrives: after each commit the sessions it touched (by their
@@ -133,13 +150,14 @@ export class SignalTracker {
    * Sessions waiting for their timeout, by `sessionKey`: when their last trace ended, in the order
    * they came (an entry moves to the end when its session has a new message). At most `maxWaiting`.
    */
-  private readonly waitingTimeout = new Map<string, number>();
+  private readonly waitingTimeout = new Map<string, Waiting>();
   /**
    * The minutes (`ms / MINUTE_MS`, floored) in which the last traces of the sessions spilled to the
-   * store ended, not looked up yet: only the traffic of those minutes is read again, a backfill's
-   * old minutes included, never the span between them.
+   * store ended, not looked up yet, each with the earliest start of those traces: only the traffic
+   * of those minutes (and of the SPILL_MARGIN_MS before each, or back to that start) is read again,
+   * a backfill's old minutes included, never the span between them.
    */
-  private readonly spilledMinutes = new Set<number>();
+  private readonly spilledMinutes = new Map<number, number>();
   /**
    * Sessions with new feedback not taken for a recompute because too many were pending, by
    * `sessionKey`: recomputed in full by the next sweep with room (at most `maxPending`). A spilled
@@ -238,16 +256,20 @@ export class SignalTracker {
       else byTrace.set(key, [s]);
     }
     for (const [key, spans] of byTrace) {
-      // When the session's timeout starts: its latest trace's end (the moment abandonment is judged from).
-      let endMs = Number.NEGATIVE_INFINITY;
-      for (const s of spans) endMs = Math.max(endMs, s.endMs ?? s.startMs);
+      // When the session's timeout starts: its latest trace's end (the moment abandonment is judged
+      // from); and when that trace started, as far as this commit tells.
+      const last: LastTrace = { endMs: Number.NEGATIVE_INFINITY, startMs: Number.POSITIVE_INFINITY };
+      for (const s of spans) {
+        last.endMs = Math.max(last.endMs, s.endMs ?? s.startMs);
+        last.startMs = Math.min(last.startMs, s.startMs);
+      }
       const known = this.pending.get(key);
       if (known) addSpans(known, spans);
       else {
         // The trace's session, as the writer sets it: its first span's that has one.
         const sessionId = spans.find((s) => s.sessionId)?.sessionId;
         if (!sessionId) continue;
-        const session = this.mark(spans[0]!.projectId, sessionId, endMs, true);
+        const session = this.mark(spans[0]!.projectId, sessionId, last, true);
         if (!session || session.full) continue;
         if (session.traces.length >= MAX_PENDING_TRACES || this.pending.size >= this.maxPendingTraces) {
           this.forget(session);
@@ -271,7 +293,7 @@ export class SignalTracker {
       // trace is only rechecked.
       const named = new Set<string>();
       for (const s of spans) if (s.sessionId) named.add(s.sessionId);
-      for (const sessionId of named) this.mark(spans[0]!.projectId, sessionId, endMs, true);
+      for (const sessionId of named) this.mark(spans[0]!.projectId, sessionId, last, true);
     }
     if (batch.feedback.length > 0) this.enqueue(() => this.markFeedback(batch));
     this.kick();
@@ -297,11 +319,12 @@ export class SignalTracker {
    */
   sweep(): void {
     const horizon = this.now() - this.options.abandonMs;
-    for (const [key, at] of this.waitingTimeout) {
-      if (at > horizon) continue;
+    for (const [key, w] of this.waitingTimeout) {
+      const last = lastOf(w);
+      if (last.endMs > horizon) continue;
       this.waitingTimeout.delete(key);
       const [projectId, sessionId] = JSON.parse(key) as [string, string];
-      this.mark(projectId, sessionId, at, false);
+      this.mark(projectId, sessionId, last, false);
     }
     for (const [key, [projectId, sessionId]] of this.feedbackLater) {
       // One pending already (its timeout just came) is read in full now; others need room.
@@ -314,12 +337,12 @@ export class SignalTracker {
     // Spilled minutes whose every session's timeout has passed, looked up run by run of
     // consecutive minutes (each run from SPILL_MARGIN_MS before it).
     const due = [...this.spilledMinutes]
-      .filter((m) => (m + 1) * MINUTE_MS <= horizon + 1)
-      .sort((a, b) => a - b);
-    for (const m of due) this.spilledMinutes.delete(m);
+      .filter(([m]) => (m + 1) * MINUTE_MS <= horizon + 1)
+      .sort((a, b) => a[0] - b[0]);
+    for (const [m] of due) this.spilledMinutes.delete(m);
     for (let i = 0; i < due.length; ) {
       let last = i;
-      while (last + 1 < due.length && due[last + 1] === due[last]! + 1) last += 1;
+      while (last + 1 < due.length && due[last + 1]![0] === due[last]![0] + 1) last += 1;
       const run = due.slice(i, last + 1);
       this.enqueue(() => this.lookUp(run));
       i = last + 1;
@@ -327,20 +350,23 @@ export class SignalTracker {
   }
 
   /**
-   * Looks up the sessions of a run of spilled minutes in the store, a minute of traces a query, each
-   * minute's sessions recomputed before the next is read (they then find room among the pending).
-   * A run whose lookup fails is spilled again, for the next sweep.
+   * Looks up the sessions of a run of spilled minutes (each with the earliest start of its sessions'
+   * last traces) in the store, a minute of traces a query, each minute's sessions recomputed before
+   * the next is read (they then find room among the pending). A run whose lookup fails is spilled
+   * again, for the next sweep.
    */
-  private async lookUp(minutes: number[]): Promise<void> {
-    const until = (minutes[minutes.length - 1]! + 1) * MINUTE_MS;
+  private async lookUp(minutes: [minute: number, startMs: number][]): Promise<void> {
+    const until = (minutes[minutes.length - 1]![0] + 1) * MINUTE_MS;
+    let from = minutes[0]![0] * MINUTE_MS - SPILL_MARGIN_MS;
+    for (const [, startMs] of minutes) from = Math.min(from, Math.floor(startMs / MINUTE_MS) * MINUTE_MS);
     try {
-      for (let since = minutes[0]! * MINUTE_MS - SPILL_MARGIN_MS; since < until; since += MINUTE_MS) {
+      for (let since = from; since < until; since += MINUTE_MS) {
         this.takeUp(await this.store.recentSessions(since, since + MINUTE_MS), false);
         await this.drainDirty();
       }
     } catch {
       this.counts.failures += 1;
-      for (const m of minutes) this.spilledMinutes.add(m);
+      for (const [m, startMs] of minutes) this.spillMinute(m, startMs);
     }
   }
 
@@ -353,10 +379,12 @@ export class SignalTracker {
     const now = this.now();
     for (const s of sessions) {
       const due = s.lastMs + this.options.abandonMs;
+      // Its last trace started no later than its longest one would have.
+      const last = { endMs: s.lastMs, startMs: s.lastMs - s.longestMs };
       if (due > now) {
-        if (wait) this.waitFor(keyOf(s.projectId, s.sessionId), s.lastMs);
+        if (wait) this.waitFor(keyOf(s.projectId, s.sessionId), last);
       } else if (s.computedMs === null || s.computedMs < due)
-        this.mark(s.projectId, s.sessionId, s.lastMs, false);
+        this.mark(s.projectId, s.sessionId, last, false);
     }
     this.kick();
   }
@@ -374,14 +402,14 @@ export class SignalTracker {
   }
 
   /**
-   * Marks a session for a recompute; `lastMs` is its last trace's end when known (feedback does not
-   * tell it), and with `wait` its timeout is waited for from then. A session not taken because too
-   * many are pending is spilled with that time: looked up in the store at its timeout.
+   * Marks a session for a recompute; `last` is its last trace when known (feedback does not tell
+   * it), and with `wait` its timeout is waited for from that trace's end. A session not taken
+   * because too many are pending is spilled with it: looked up in the store at its timeout.
    */
   private mark(
     projectId: string,
     sessionId: string,
-    lastMs: number | undefined,
+    last: LastTrace | undefined,
     wait: boolean,
     full = false,
   ): DirtySession | undefined {
@@ -390,7 +418,7 @@ export class SignalTracker {
     if (!session) {
       if (this.dirty.size >= this.maxPending) {
         this.counts.dropped += 1;
-        if (lastMs !== undefined) this.spill(lastMs);
+        if (last) this.spill(last);
         return undefined;
       }
       session = { projectId, sessionId, full: false, traces: [] };
@@ -401,33 +429,46 @@ export class SignalTracker {
       this.forget(session);
       session.full = true;
     }
-    if (wait && lastMs !== undefined) this.waitFor(key, lastMs);
+    if (wait && last) this.waitFor(key, last);
     return session;
   }
 
   /**
-   * Waits for a session's timeout from its last trace's end `at` (a trace that comes out of order
-   * does not bring it forward), within `maxWaiting`: past it the longest-waiting is spilled.
+   * Waits for a session's timeout from its last trace's end (a trace that comes out of order does
+   * not bring it forward), within `maxWaiting`: past it the longest-waiting is spilled.
    */
-  private waitFor(key: string, at: number): void {
+  private waitFor(key: string, last: LastTrace): void {
     const known = this.waitingTimeout.get(key);
     this.waitingTimeout.delete(key);
-    this.waitingTimeout.set(key, known === undefined ? at : Math.max(known, at));
+    this.waitingTimeout.set(
+      key,
+      known !== undefined && lastOf(known).endMs >= last.endMs ? known : waiting(last),
+    );
     if (this.waitingTimeout.size <= this.maxWaiting) return;
-    const [oldest, oldestAt] = this.waitingTimeout.entries().next().value as [string, number];
+    const [oldest, w] = this.waitingTimeout.entries().next().value as [string, Waiting];
     this.waitingTimeout.delete(oldest);
-    this.spill(oldestAt);
+    this.spill(lastOf(w));
   }
 
   /**
-   * Leaves a session to a store lookup once the timeout from `lastMs` has passed (`sweep`). Within
-   * a restart's reach (a day either side of the server's clock), so that the minutes kept stay few.
+   * Leaves a session to a store lookup once the timeout from its last trace's end has passed
+   * (`sweep`). Within a restart's reach (a day either side of the server's clock), so that the
+   * minutes kept stay few; its last trace is looked for from its start, a day before its end at most.
    */
-  private spill(lastMs: number): void {
+  private spill(last: LastTrace): void {
     const now = this.now();
-    if (Math.abs(now - lastMs) > this.options.abandonMs + RESTORE_LOOKBACK_MS) return;
+    if (Math.abs(now - last.endMs) > this.options.abandonMs + RESTORE_LOOKBACK_MS) return;
     this.counts.spilled += 1;
-    this.spilledMinutes.add(Math.floor(lastMs / MINUTE_MS));
+    this.spillMinute(
+      Math.floor(last.endMs / MINUTE_MS),
+      Math.max(Math.min(last.startMs, last.endMs), last.endMs - RESTORE_LOOKBACK_MS),
+    );
+  }
+
+  /** Adds a minute to look up, from `startMs` if that is earlier than it was to be. */
+  private spillMinute(minute: number, startMs: number): void {
+    const known = this.spilledMinutes.get(minute);
+    this.spilledMinutes.set(minute, known === undefined ? startMs : Math.min(known, startMs));
   }
 
   /** Drops a session's pending traces (it is to be read from the store). */

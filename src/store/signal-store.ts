@@ -265,6 +265,9 @@ export async function recentSessions(
       .select(['t.session_id'])
       .select((eb) => eb.fn.max(eb.fn.coalesce('t.end_ms', 't.start_ms')).as('last_ms'))
       .select((eb) =>
+        eb.fn.max(eb(eb.fn.coalesce('t.end_ms', 't.start_ms'), '-', eb.ref('t.start_ms'))).as('longest_ms'),
+      )
+      .select((eb) =>
         eb
           .selectFrom('signals as s')
           .select((e) => e.fn.max('s.computed_ms').as('m'))
@@ -284,6 +287,7 @@ export async function recentSessions(
         projectId: id,
         sessionId: r.session_id!,
         lastMs: Number(r.last_ms),
+        longestMs: Number(r.longest_ms),
         computedMs: r.computed_ms === null || r.computed_ms === undefined ? null : Number(r.computed_ms),
       });
   }

@@ -431,7 +431,7 @@ export function traceStoreContract(name: string, makeFixture: () => Promise<Trac
       expect((await store.tracesWithSignals(p3, [])).size).toBe(0);
     });
 
-    it('recentSessions: sessions with a trace since a time, their last end and last signal computation', async () => {
+    it('recentSessions: sessions with a trace since a time, their last end, longest trace and last signal computation', async () => {
       await store.writeIngest(
         batch({
           spans: [
@@ -454,15 +454,15 @@ export function traceStoreContract(name: string, makeFixture: () => Promise<Trac
       ]);
       const found = (await store.recentSessions(8_000_000)).filter((s) => s.sessionId.startsWith('rs-'));
       expect(found).toEqual([
-        { projectId: p2, sessionId: 'rs-s1', lastMs: 9_002_000, computedMs: 9_100_000 },
-        { projectId: p2, sessionId: 'rs-s2', lastMs: 9_003_000, computedMs: null },
+        { projectId: p2, sessionId: 'rs-s1', lastMs: 9_002_000, longestMs: 1_000, computedMs: 9_100_000 },
+        { projectId: p2, sessionId: 'rs-s2', lastMs: 9_003_000, longestMs: 0, computedMs: null },
       ]);
       // Up to a time: traces started then or later are left out, and the last end is of those kept.
       const until = (await store.recentSessions(8_000_000, 9_001_000)).filter((s) =>
         s.sessionId.startsWith('rs-'),
       );
       expect(until).toEqual([
-        { projectId: p2, sessionId: 'rs-s1', lastMs: 9_000_500, computedMs: 9_100_000 },
+        { projectId: p2, sessionId: 'rs-s1', lastMs: 9_000_500, longestMs: 500, computedMs: 9_100_000 },
       ]);
     });
 
