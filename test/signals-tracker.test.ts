@@ -145,6 +145,44 @@ describe('SignalTracker', () => {
     },
   );
 
+  it('a session taken up from the store on a restart and spilled is found from its long last trace’s start', async () => {
+    // A store of its own: a restart takes up every recent session in the store.
+    const own = await openTraceStore(':memory:');
+    const project = (await own.ensureProject('restart')).id;
+    let now = 80_000_000;
+    const long = 40 * 60_000;
+    await own.writeIngest(
+      batchOf({
+        spans: ['a', 'b'].map((id) =>
+          span(project, `rl-${id}`, 'a', {
+            sessionId: `rl-${id}`,
+            startMs: now - 1_000 - long,
+            endMs: now - 1_000,
+          }),
+        ),
+      }),
+    );
+    // A new process: both sessions wait for their timeout again, but only one fits.
+    const tracker = new SignalTracker(own, {
+      embedder: createLocalEmbedder(),
+      now: () => now,
+      maxWaiting: 1,
+    });
+    tracker.restore();
+    await tracker.settled();
+    expect(tracker.stats().spilled).toBe(1);
+    now += DEFAULT_SIGNAL_OPTIONS.abandonMs + 60_000;
+    tracker.sweep();
+    await tracker.settled();
+    for (const id of ['a', 'b'])
+      expect(
+        (await own.signalsForTrace(project, `rl-${id}`)).map((s) => s.kind),
+        id,
+      ).toContain('abandoned');
+    await tracker.close();
+    await own.close();
+  });
+
   it.each([
     ['its timeout swept already', 'fl', true],
     ['its timeout due at the same sweep', 'fd', false],
