@@ -16,6 +16,31 @@ beforeAll(async () => {
 });
 afterAll(() => store.close());
 
+/**
+ * Two sessions, `${prefix}-a` and `${prefix}-b`, of one trace each: a long agent run that ended a
+ * second before `now` and started 40 minutes before that, farther back than the lookup's usual ten
+ * minutes before the minute it ended in.
+ */
+const longRuns = (project: string, prefix: string, now: number) =>
+  batchOf({
+    spans: ['a', 'b'].map((id) =>
+      span(project, `${prefix}-${id}`, 'a', {
+        sessionId: `${prefix}-${id}`,
+        startMs: now - 1_000 - 40 * 60_000,
+        endMs: now - 1_000,
+      }),
+    ),
+  });
+
+/** Both sessions of `longRuns` were marked abandoned. */
+async function expectAbandoned(on: TraceStore, project: string, prefix: string) {
+  for (const id of ['a', 'b'])
+    expect(
+      (await on.signalsForTrace(project, `${prefix}-${id}`)).map((s) => s.kind),
+      id,
+    ).toContain('abandoned');
+}
+
 describe('SignalTracker', () => {
   it('abandonment waits for the timeout; the sweep then records it without new traffic', async () => {
     let now = 5_000_000;
@@ -109,8 +134,6 @@ describe('SignalTracker', () => {
     await tracker.close();
   });
 
-  // A long agent run: its last trace started 40 minutes before it ended, farther back than the
-  // lookup's usual ten minutes before the minute it ended in.
   it.each([
     ['not taken because too many were pending', 'lp', { maxPending: 1 }],
     ['crowded out of the sessions waiting for their timeout', 'lw', { maxWaiting: 1 }],
@@ -119,16 +142,7 @@ describe('SignalTracker', () => {
     async (_, prefix, bound) => {
       let now = 70_000_000;
       const tracker = new SignalTracker(store, { embedder: createLocalEmbedder(), now: () => now, ...bound });
-      const long = 40 * 60_000;
-      const batch = batchOf({
-        spans: ['a', 'b'].map((id) =>
-          span(projectId, `${prefix}-${id}`, 'a', {
-            sessionId: `${prefix}-${id}`,
-            startMs: now - 1_000 - long,
-            endMs: now - 1_000,
-          }),
-        ),
-      });
+      const batch = longRuns(projectId, prefix, now);
       await store.writeIngest(batch);
       tracker.onCommit(batch); // b is spilled: not taken, or crowding a out of the waiting
       await tracker.settled();
@@ -136,11 +150,7 @@ describe('SignalTracker', () => {
       now += DEFAULT_SIGNAL_OPTIONS.abandonMs + 60_000;
       tracker.sweep();
       await tracker.settled();
-      for (const id of ['a', 'b'])
-        expect(
-          (await store.signalsForTrace(projectId, `${prefix}-${id}`)).map((s) => s.kind),
-          id,
-        ).toContain('abandoned');
+      await expectAbandoned(store, projectId, prefix);
       await tracker.close();
     },
   );
@@ -150,18 +160,7 @@ describe('SignalTracker', () => {
     const own = await openTraceStore(':memory:');
     const project = (await own.ensureProject('restart')).id;
     let now = 80_000_000;
-    const long = 40 * 60_000;
-    await own.writeIngest(
-      batchOf({
-        spans: ['a', 'b'].map((id) =>
-          span(project, `rl-${id}`, 'a', {
-            sessionId: `rl-${id}`,
-            startMs: now - 1_000 - long,
-            endMs: now - 1_000,
-          }),
-        ),
-      }),
-    );
+    await own.writeIngest(longRuns(project, 'rl', now));
     // A new process: both sessions wait for their timeout again, but only one fits.
     const tracker = new SignalTracker(own, {
       embedder: createLocalEmbedder(),
@@ -174,11 +173,7 @@ describe('SignalTracker', () => {
     now += DEFAULT_SIGNAL_OPTIONS.abandonMs + 60_000;
     tracker.sweep();
     await tracker.settled();
-    for (const id of ['a', 'b'])
-      expect(
-        (await own.signalsForTrace(project, `rl-${id}`)).map((s) => s.kind),
-        id,
-      ).toContain('abandoned');
+    await expectAbandoned(own, project, 'rl');
     await tracker.close();
     await own.close();
   });

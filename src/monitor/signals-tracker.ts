@@ -124,6 +124,7 @@ interface LastTrace {
  */
 type Waiting = number | LastTrace;
 
+const endOf = (w: Waiting): number => (typeof w === 'number' ? w : w.endMs);
 const lastOf = (w: Waiting): LastTrace => (typeof w === 'number' ? { endMs: w, startMs: w } : w);
 const waiting = (last: LastTrace): Waiting =>
   last.endMs - last.startMs > SPILL_MARGIN_MS ? last : last.endMs;
@@ -320,11 +321,10 @@ export class SignalTracker {
   sweep(): void {
     const horizon = this.now() - this.options.abandonMs;
     for (const [key, w] of this.waitingTimeout) {
-      const last = lastOf(w);
-      if (last.endMs > horizon) continue;
+      if (endOf(w) > horizon) continue;
       this.waitingTimeout.delete(key);
       const [projectId, sessionId] = JSON.parse(key) as [string, string];
-      this.mark(projectId, sessionId, last, false);
+      this.mark(projectId, sessionId, lastOf(w), false);
     }
     for (const [key, [projectId, sessionId]] of this.feedbackLater) {
       // One pending already (its timeout just came) is read in full now; others need room.
@@ -440,10 +440,7 @@ export class SignalTracker {
   private waitFor(key: string, last: LastTrace): void {
     const known = this.waitingTimeout.get(key);
     this.waitingTimeout.delete(key);
-    this.waitingTimeout.set(
-      key,
-      known !== undefined && lastOf(known).endMs >= last.endMs ? known : waiting(last),
-    );
+    this.waitingTimeout.set(key, known !== undefined && endOf(known) >= last.endMs ? known : waiting(last));
     if (this.waitingTimeout.size <= this.maxWaiting) return;
     const [oldest, w] = this.waitingTimeout.entries().next().value as [string, Waiting];
     this.waitingTimeout.delete(oldest);
