@@ -100,6 +100,22 @@ function spans() {
 
 const hex8 = (n: number) => n.toString(16).padStart(8, '0');
 
+/**
+ * `BENCH_RANDOM_IDS=1`: each trace and span id starts with 32 bits that look random (a hash of the
+ * request number and the id's own number), as ids from real exporters are random, so every trace of
+ * a request lands at its own place in the stores' indexes. Without it the ids count up with the
+ * request number, and a request's rows go next to the previous one's (the indexes' best case).
+ */
+const RANDOM_IDS = process.env.BENCH_RANDOM_IDS === '1';
+
+/** A 32-bit mix of two numbers (murmur3's finalizer over their combination). */
+function scatter(n: number, id: number): number {
+  let h = Math.imul(n ^ Math.imul(id, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 /** The stamps of request `n`: its ids, its sessions (TURNS requests share them) and its texts. */
 const stamps = (n: number): [string, string][] => [
   [SESSION_MARK, hex8(Math.floor(n / TURNS))],
@@ -130,9 +146,19 @@ export function templates(kind: 'protobuf' | 'json'): {
   let writeIds: (b: Buffer, n: number, at: number[]) => void;
   if (kind === 'json') {
     template = Buffer.from(JSON.stringify(request));
+    // The id's own number: the 8 hex digits after the mark, read once per position.
+    const numbers = new Map<number, number>();
+    const idNumber = (i: number) => {
+      let v = numbers.get(i);
+      if (v === undefined) {
+        v = Number.parseInt(template.toString('latin1', i + 8, i + 16), 16);
+        numbers.set(i, v);
+      }
+      return v;
+    };
     writeIds = (b, n, at) => {
       const id = hex8(n);
-      for (const i of at) b.write(id, i, 'latin1');
+      for (const i of at) b.write(RANDOM_IDS ? hex8(scatter(n, idNumber(i))) : id, i, 'latin1');
     };
   } else {
     const require = createRequire(import.meta.url);
@@ -144,7 +170,7 @@ export function templates(kind: 'protobuf' | 'json'): {
     }
     template = Buffer.from(T.encode(T.fromObject(request)).finish());
     writeIds = (b, n, at) => {
-      for (const i of at) b.writeUInt32BE(n, i);
+      for (const i of at) b.writeUInt32BE(RANDOM_IDS ? scatter(n, template.readUInt32BE(i + 4)) : n, i);
     };
   }
   const idsAt = positions(template, kind === 'json' ? MARK : Buffer.from(MARK, 'hex'));
