@@ -228,6 +228,9 @@ describe('POST /api/v1/ingest', () => {
       spans: Record<string, unknown>[];
     };
     expect(trace.spanCount).toBe(1);
+    // 20 × $0.15 + 6 × $0.60 per million tokens, without the float noise of the sum (…99999995).
+    expect(trace.costUsd).toBe(0.0000066);
+    expect(trace.spans[0]!.costUsd).toBe(0.0000066);
     expect(trace.startTime).toBe('2025-01-02T03:04:05.000Z');
     expect(trace.segment).toBe('enterprise');
     expect(trace.spans[0]).toMatchObject({

@@ -5,6 +5,8 @@ import type { StoredSpan, TraceDetail, TraceSummary } from '../core/trace.js';
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const duration = (start: number, end: number | null) =>
   end === null ? null : Math.round((end - start) * 1000) / 1000;
+/** A cost to 12 significant digits: tokens × price / 1e6 leaves float noise (0.0000065999999999999995). */
+const usd = (x: number | null) => (x === null ? null : Number(x.toPrecision(12)));
 
 export function traceSummaryJson(t: TraceSummary) {
   return {
@@ -16,7 +18,7 @@ export function traceSummaryJson(t: TraceSummary) {
     spanCount: t.spanCount,
     models: t.models,
     usage: { inputTokens: t.inputTokens, outputTokens: t.outputTokens },
-    costUsd: t.costUsd,
+    costUsd: usd(t.costUsd),
     errorCount: t.errorCount,
     sessionId: t.sessionId,
     userId: t.userId,
@@ -38,7 +40,7 @@ export function spanJson(s: StoredSpan) {
     provider: s.provider,
     operation: s.operation,
     usage: { inputTokens: s.inputTokens, outputTokens: s.outputTokens, totalTokens: s.totalTokens },
-    costUsd: s.costUsd,
+    costUsd: usd(s.costUsd),
     input: s.input,
     output: s.output,
     inputText: s.input.map((m) => m.content).join('\n'),
