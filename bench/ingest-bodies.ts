@@ -11,6 +11,9 @@ const SESSION_MARK = 'sessmark';
 /** Stamped with the request number into each user message: a session's next turn is not a resend. */
 const TEXT_MARK = 'textmark';
 const TURNS = 4;
+/** When the template's spans start and end; request `n`'s are `n` ms later (`stamp`). */
+const START_NS = BigInt(Date.now()) * 1_000_000n;
+const END_NS = START_NS + 850_000_000n;
 
 function words(n: number, seed: number): string {
   const vocab = [
@@ -38,7 +41,6 @@ function spans() {
     const root = i % PER_TRACE === 0;
     const traceId = `${MARK}${t.toString(16).padStart(8, '0')}0000000000000000`;
     const spanId = `${MARK}${(i + 1).toString(16).padStart(8, '0')}`;
-    const start = BigInt(Date.now()) * 1_000_000n;
     const attributes: Record<string, string | number> = root
       ? {
           'openinference.span.kind': 'AGENT',
@@ -74,8 +76,8 @@ function spans() {
       ...(root ? {} : { parentSpanId: `${MARK}${(t * PER_TRACE + 1).toString(16).padStart(8, '0')}` }),
       name: root ? 'handle request' : 'chat gpt-4o-mini',
       kind: root ? 2 : 3,
-      startTimeUnixNano: String(start),
-      endTimeUnixNano: String(start + 850_000_000n),
+      startTimeUnixNano: String(START_NS),
+      endTimeUnixNano: String(END_NS),
       attributes: Object.entries(attributes).map(([key, v]) => ({
         key,
         value:
@@ -131,7 +133,9 @@ function positions(template: Buffer, mark: string | Buffer): number[] {
 
 /**
  * A body template and a way to stamp a fresh request number into every id (so nothing is a resend):
- * each request carries 64 traces of 64 sessions, each session a conversation of TURNS traces. A stamp
+ * each request carries 64 traces of 64 sessions, each session a conversation of TURNS traces. Its
+ * spans start and end `n` ms after the template's, so a session's turns come in the order of their
+ * times, as a real conversation's do (with equal times, turns were ordered by their random ids). A stamp
  * is a copy of the template written over where the marks are: every mark is as long as its stamp (no
  * length prefix or string changes), and the load generator, which shares the server's cores, spends
  * a few microseconds a span on it in either encoding.
@@ -144,6 +148,7 @@ export function templates(kind: 'protobuf' | 'json'): {
   const request = spans();
   let template: Buffer;
   let writeIds: (b: Buffer, n: number, at: number[]) => void;
+  let writeTimes: (b: Buffer, n: number) => void;
   if (kind === 'json') {
     template = Buffer.from(JSON.stringify(request));
     // The id's own number: the 8 hex digits after the mark, read once per position.
@@ -160,6 +165,13 @@ export function templates(kind: 'protobuf' | 'json'): {
       const id = hex8(n);
       for (const i of at) b.write(RANDOM_IDS ? hex8(scatter(n, idNumber(i))) : id, i, 'latin1');
     };
+    // Decimal strings of 19 digits, as long after the shift (until the year 2286).
+    const at = [START_NS, END_NS].map((t) => positions(template, String(t)));
+    writeTimes = (b, n) => {
+      const shift = BigInt(n) * 1_000_000n;
+      for (const [k, t] of [START_NS, END_NS].entries())
+        for (const i of at[k]!) b.write(String(t + shift), i, 'latin1');
+    };
   } else {
     const require = createRequire(import.meta.url);
     const root = require('@opentelemetry/otlp-transformer/build/src/generated/root.js');
@@ -172,6 +184,17 @@ export function templates(kind: 'protobuf' | 'json'): {
     writeIds = (b, n, at) => {
       for (const i of at) b.writeUInt32BE(RANDOM_IDS ? scatter(n, template.readUInt32BE(i + 4)) : n, i);
     };
+    const le = (t: bigint) => {
+      const b = Buffer.alloc(8);
+      b.writeBigUInt64LE(t);
+      return b;
+    };
+    const at = [START_NS, END_NS].map((t) => positions(template, le(t)));
+    writeTimes = (b, n) => {
+      const shift = BigInt(n) * 1_000_000n;
+      for (const [k, t] of [START_NS, END_NS].entries())
+        for (const i of at[k]!) b.writeBigUInt64LE(t + shift, i);
+    };
   }
   const idsAt = positions(template, kind === 'json' ? MARK : Buffer.from(MARK, 'hex'));
   const textAt = new Map([SESSION_MARK, TEXT_MARK].map((m) => [m, positions(template, m)]));
@@ -181,6 +204,7 @@ export function templates(kind: 'protobuf' | 'json'): {
     stamp: (n) => {
       const b = Buffer.from(template);
       writeIds(b, n, idsAt);
+      writeTimes(b, n);
       for (const [m, value] of stamps(n)) for (const i of textAt.get(m)!) b.write(value, i, 'latin1');
       return b;
     },

@@ -150,12 +150,14 @@ export class KyselyTraceStore implements TraceStore {
           .execute();
         result.events += rows.length;
       }
+      const seqs = await this.lockAndNumber(trx, batch.spans);
+      const seqOf = (projectId: string, traceId: string) => seqs.get(spanKey(projectId, traceId, ''))!;
       const inserted = [];
       for (const part of chunks(batch.spans, CHUNK)) {
         const rows = await trx
           .insertInto('spans')
-          .values(part.map(spanRow))
-          .onConflict((oc) => oc.columns(['project_id', 'trace_id', 'span_id']).doNothing())
+          .values(part.map((s) => ({ ...spanRow(s), trace_seq: seqOf(s.projectId, s.traceId) })))
+          .onConflict((oc) => oc.columns(['trace_seq', 'span_id']).doNothing())
           .returning(['project_id', 'trace_id', 'span_id'])
           .execute();
         for (const r of rows) stored.add(spanKey(r.project_id, r.trace_id, r.span_id));
@@ -166,11 +168,11 @@ export class KyselyTraceStore implements TraceStore {
       const traces = traceDeltas(inserted);
       const rolled = new RollupDeltas();
       for (const s of inserted) rolled.call(s);
-      const old = await this.lockAndRead(trx, traces, inserted, rolled);
+      const old = await this.readBefore(trx, traces, inserted, rolled, seqs);
       for (const part of chunks(traces, CHUNK)) {
         const rows = await trx
           .insertInto('traces')
-          .values(part)
+          .values(part.map((t) => ({ ...t, seq: seqOf(t.project_id, t.trace_id) })))
           .onConflict((oc) => oc.columns(['project_id', 'trace_id']).doUpdateSet(Object.fromEntries(merge)))
           .returning([...TRACE_STATE, 'trace_id'])
           .execute();
@@ -203,26 +205,70 @@ export class KyselyTraceStore implements TraceStore {
   }
 
   /**
-   * Before the traces absorb a batch: locks each touched trace (a transaction-scoped advisory lock,
-   * in one order, so two writers of one trace take turns and neither counts it twice), takes each
-   * existing trace's rollup rows out, and answers every touched trace's models after the batch.
+   * Before a batch's spans are stored: locks each trace they belong to (a transaction-scoped
+   * advisory lock, in one order, so two writers of one trace take turns and neither counts it
+   * twice), and answers each trace's number (`seq`): a stored trace's own, a new one the next of the
+   * sequence (PostgreSQL, where several servers may write) or past the highest stored (SQLite, whose
+   * writers take turns for the whole transaction).
    */
-  private async lockAndRead(
+  private async lockAndNumber(trx: Kysely<Database>, spans: SpanRecord[]): Promise<Map<string, number>> {
+    const byProject = new Map<string, Set<string>>();
+    for (const s of spans) getOrCreate(byProject, s.projectId, () => new Set()).add(s.traceId);
+    const keys = [...byProject].flatMap(([p, ids]) => [...ids].map((id) => `${p}/${id}`)).sort();
+    if (this.dialect === 'postgres' && keys.length > 0)
+      await sql`select pg_advisory_xact_lock(k) from (select hashtextextended(x, 0) as k from unnest(${keys}::text[]) as x order by 1) l`.execute(
+        trx,
+      );
+    const seqs = new Map<string, number>();
+    const missing: string[] = [];
+    for (const [projectId, ids] of byProject) {
+      for (const part of chunks([...ids], CHUNK)) {
+        const rows = await trx
+          .selectFrom('traces')
+          .select(['trace_id', 'seq'])
+          .where('project_id', '=', projectId)
+          .where('trace_id', 'in', part)
+          .execute();
+        for (const r of rows) seqs.set(spanKey(projectId, r.trace_id, ''), Number(r.seq));
+      }
+      for (const id of ids)
+        if (!seqs.has(spanKey(projectId, id, ''))) missing.push(spanKey(projectId, id, ''));
+    }
+    if (missing.length === 0) return seqs;
+    let numbers: number[];
+    if (this.dialect === 'postgres') {
+      const { rows } = await sql<{
+        seq: number;
+      }>`select nextval(pg_get_serial_sequence('traces', 'seq')) as seq
+        from generate_series(1, ${missing.length})`.execute(trx);
+      numbers = rows.map((r) => Number(r.seq));
+    } else {
+      const last = await trx
+        .selectFrom('traces')
+        .select((eb) => eb.fn.coalesce(eb.fn.max('seq'), sql<number>`0`).as('seq'))
+        .executeTakeFirstOrThrow();
+      numbers = missing.map((_, i) => Number(last.seq) + 1 + i);
+    }
+    for (const [i, key] of missing.entries()) seqs.set(key, numbers[i]!);
+    return seqs;
+  }
+
+  /**
+   * Before the traces absorb a batch (its spans stored, their traces locked): takes each existing
+   * trace's rollup rows out, and answers every touched trace's models after the batch.
+   */
+  private async readBefore(
     trx: Kysely<Database>,
     traces: { project_id: string; trace_id: string }[],
     inserted: SpanRecord[],
     rolled: RollupDeltas,
+    seqs: Map<string, number>,
   ): Promise<Map<string, string[]>> {
     const mine = new Map<string, SpanRecord[]>();
     for (const s of inserted) {
       const key = spanKey(s.projectId, s.traceId, '');
       mine.set(key, [...(mine.get(key) ?? []), s]);
     }
-    const keys = traces.map((t) => `${t.project_id}/${t.trace_id}`).sort();
-    if (this.dialect === 'postgres' && keys.length > 0)
-      await sql`select pg_advisory_xact_lock(k) from (select hashtextextended(x, 0) as k from unnest(${keys}::text[]) as x order by 1) l`.execute(
-        trx,
-      );
     const models = new Map<string, string[]>();
     for (const [key, spans] of mine)
       models.set(
@@ -243,11 +289,10 @@ export class KyselyTraceStore implements TraceStore {
         const stored = await trx
           .selectFrom('spans')
           .select(['trace_id', 'model', (eb) => eb.fn.countAll<number>().as('n')])
-          .where('project_id', '=', projectId)
           .where(
-            'trace_id',
+            'trace_seq',
             'in',
-            rows.map((r) => r.trace_id),
+            rows.map((r) => seqs.get(spanKey(projectId, r.trace_id, ''))!),
           )
           .where('model', 'is not', null)
           .groupBy(['trace_id', 'model'])
@@ -349,8 +394,11 @@ export class KyselyTraceStore implements TraceStore {
       const spanRows = await this.db
         .selectFrom('spans')
         .selectAll()
-        .where('project_id', '=', projectId)
-        .where('trace_id', 'in', ids)
+        .where(
+          'trace_seq',
+          'in',
+          rows.map((r) => r.seq),
+        )
         .orderBy('trace_id')
         .orderBy('start_ms')
         .orderBy('span_id')
@@ -469,8 +517,13 @@ export class KyselyTraceStore implements TraceStore {
       .selectFrom('spans')
       .select(['trace_id', 'model'])
       .distinct()
-      .where('project_id', '=', projectId)
-      .where('trace_id', 'in', traceIds)
+      .where('trace_seq', 'in', (eb) =>
+        eb
+          .selectFrom('traces')
+          .select('seq')
+          .where('project_id', '=', projectId)
+          .where('trace_id', 'in', traceIds),
+      )
       .where('model', 'is not', null)
       .execute();
     for (const r of rows) {

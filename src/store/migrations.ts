@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { createReviewTables } from './migration-review.js';
 import { createSignalTables } from './migration-signals.js';
+import { keySpansByTraceSeq } from './migration-span-keys.js';
 import {
   addPromptVersion,
   clusterRollupTables,
@@ -282,6 +283,11 @@ export const MIGRATIONS: Migration[] = [
         ])
         .execute();
     },
+  },
+  {
+    // Spans keyed by their trace's arrival number, not its random id: ingestion appends to the index.
+    name: '016_spans_by_trace_seq',
+    up: (db, dialect) => keySpansByTraceSeq(db as AnyDb, dialect),
   },
 ];
 

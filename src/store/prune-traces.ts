@@ -36,7 +36,7 @@ export async function pruneTraces(
         ),
       )
       .executeTakeFirst();
-    const old = (table: 'spans' | 'span_scores' | 'feedback' | 'events' | 'signals') =>
+    const old = (table: 'span_scores' | 'feedback' | 'events' | 'signals') =>
       trx
         .deleteFrom(table)
         .where((eb) =>
@@ -52,7 +52,14 @@ export async function pruneTraces(
         .execute();
     await old('signals');
     const scores = n(await old('span_scores'));
-    const spans = n(await old('spans'));
+    const spans = n(
+      await trx
+        .deleteFrom('spans')
+        .where('trace_seq', 'in', (eb) =>
+          eb.selectFrom('traces').select('seq').where('start_ms', '<', beforeMs),
+        )
+        .execute(),
+    );
     let feedback = n(await old('feedback'));
     let events = n(await old('events'));
     const traces = n(await trx.deleteFrom('traces').where('start_ms', '<', beforeMs).execute());

@@ -36,7 +36,7 @@ export async function rebuildRollups(
     group by 1, 2, 3, 4, 5, 6`.execute(db);
   await sql`with m as (
       select distinct s.project_id, s.trace_id, s.model from traces t
-      join spans s on s.project_id = t.project_id and s.trace_id = t.trace_id
+      join spans s on s.trace_seq = t.seq
       where t.start_ms >= ${from} and t.start_ms < ${to} and s.model is not null and s.model <> ${none})
     insert into trace_rollup (${traceColumns})
     select t.project_id, ${hour('t')}, m.model, coalesce(t.segment, ${none}), coalesce(t.prompt_version, ${none}), ${bin('t')}, ${traceSums}

@@ -70,8 +70,10 @@ export interface Database {
     user_id: string | null;
     segment: string | null;
     prompt_version: string | null;
+    /** The trace's number, given in the order traces arrive: its spans' key (`trace_seq`). */
+    seq: number;
   };
-  spans: SpanRow;
+  spans: SpanRow & { trace_seq: number };
   trace_rollup: RollupRow & { input_tokens: number; output_tokens: number; latency_ms: number };
   call_rollup: RollupRow & {
     ok_output_tokens: number;

@@ -30,12 +30,16 @@ const TRACE_COLUMNS = [
   'user_id',
   'segment',
   'prompt_version',
+  'seq',
 ] as const;
 
 const insertSql = (table: string, columns: readonly string[]) =>
   `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`;
 
 const TRACE_STATE_SQL = TRACE_STATE.join(', ');
+
+/** A stored trace's state, as the rollups read it, and its number. */
+type StoredTrace = TraceState['row'] & { seq: number };
 
 /**
  * The ingest write path on SQLite: statements prepared once, one transaction per batch (the
@@ -47,18 +51,20 @@ export class SqliteTraceWriter {
 
   constructor(db: BetterSqlite3.Database) {
     // Bound by position: ~20% less than by name for a row of 27 columns (docs/benchmarks.md).
+    // The span's values, then its trace's number (`trace_seq`): a duplicate (a retried export) is skipped.
     const insertSpan = db.prepare(
-      `INSERT INTO spans (${SPAN_COLUMNS.join(', ')}) VALUES (${SPAN_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`,
+      `INSERT INTO spans (${SPAN_COLUMNS.join(', ')}, trace_seq) VALUES (${SPAN_COLUMNS.map(() => '?').join(', ')}, ?) ON CONFLICT DO NOTHING`,
     );
     const merge = Object.entries(traceMerge('sqlite')).map(([column, value]) => `${column} = ${value}`);
     const upsertTrace = db.prepare(
       `${insertSql('traces', TRACE_COLUMNS)} ON CONFLICT (project_id, trace_id) DO UPDATE SET ${merge.join(', ')}`,
     );
     const selectTrace = db.prepare(
-      `SELECT ${TRACE_STATE_SQL} FROM traces WHERE project_id = ? AND trace_id = ?`,
+      `SELECT ${TRACE_STATE_SQL}, seq FROM traces WHERE project_id = ? AND trace_id = ?`,
     );
+    const lastSeq = db.prepare('SELECT coalesce(max(seq), 0) FROM traces').pluck();
     const selectModels = db.prepare(
-      'SELECT model, count(*) AS n FROM spans WHERE project_id = ? AND trace_id = ? AND model IS NOT NULL GROUP BY model',
+      'SELECT model, count(*) AS n FROM spans WHERE trace_seq = ? AND model IS NOT NULL GROUP BY model',
     );
     const rollup = (table: RollupTable) => ({
       upsert: db.prepare(
@@ -106,10 +112,25 @@ export class SqliteTraceWriter {
     this.writeBatch = db.transaction((batch: IngestBatch) => {
       const result: IngestWriteResult = { spans: 0, scores: 0, feedback: 0, events: 0 };
       for (const e of batch.events) result.events += insertEvent.run(eventRow(e)).changes;
+      // Each trace's stored state and number, or a new number (the highest yet: read in this
+      // transaction, so another writer of the file cannot have given it).
+      const traces = new Map<string, { old: StoredTrace | undefined; seq: number }>();
+      let next = 0;
+      const traceOf = (s: SpanRecord) => {
+        const key = spanKey(s.projectId, s.traceId, '');
+        let t = traces.get(key);
+        if (!t) {
+          const old = selectTrace.get(s.projectId, s.traceId) as StoredTrace | undefined;
+          if (!old && next === 0) next = (lastSeq.get() as number) + 1;
+          t = { old, seq: old ? old.seq : next++ };
+          traces.set(key, t);
+        }
+        return t;
+      };
       const inserted: SpanRecord[] = [];
       const skipped = new Set<string>();
       for (const s of batch.spans) {
-        if (insertSpan.run(spanValues(s)).changes > 0) inserted.push(s);
+        if (insertSpan.run(spanValues(s), traceOf(s).seq).changes > 0) inserted.push(s);
         else skipped.add(spanKey(s.projectId, s.traceId, s.spanId));
       }
       result.spans = inserted.length;
@@ -124,15 +145,16 @@ export class SqliteTraceWriter {
         rolled.call(s);
       }
       for (const t of traceDeltas(inserted)) {
-        const mine = byTrace.get(spanKey(t.project_id, t.trace_id, ''))!;
-        const old = selectTrace.get(t.project_id, t.trace_id) as TraceState['row'] | undefined;
+        const key = spanKey(t.project_id, t.trace_id, '');
+        const mine = byTrace.get(key)!;
+        const { old, seq } = traces.get(key)!;
         let models = mine.flatMap((s) => (s.model ? [s.model] : []));
         if (old) {
-          const before = modelsBefore(selectModels.all(t.project_id, t.trace_id) as never[], mine);
+          const before = modelsBefore(selectModels.all(seq) as never[], mine);
           rolled.trace({ row: old, models: before }, -1);
           models = [...before, ...models];
         }
-        upsertTrace.run(t);
+        upsertTrace.run({ ...t, seq });
         // A new trace's row is its delta; a merged one is read back (RETURNING costs more on SQLite).
         const row = old ? (selectTrace.get(t.project_id, t.trace_id) as TraceState['row']) : t;
         rolled.trace({ row, models }, 1);

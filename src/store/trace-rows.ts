@@ -61,8 +61,11 @@ export function toSpan(r: SpanRow): SpanRecord {
   };
 }
 
-/** The `traces` row a set of newly stored spans of one trace adds (merged into an existing row by upsert). */
-export type TraceDelta = Database['traces'];
+/**
+ * The `traces` row a set of newly stored spans of one trace adds (merged into an existing row by
+ * upsert), but its number (`seq`), which the writer gives a new trace before its spans are stored.
+ */
+export type TraceDelta = Omit<Database['traces'], 'seq'>;
 
 /** Sums newly stored spans per trace: one upsert per trace per commit, not one per span. */
 export function traceDeltas(spans: SpanRecord[]): TraceDelta[] {

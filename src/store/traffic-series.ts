@@ -77,9 +77,8 @@ function sliceTraces<Q extends OverTraces>(db: Kysely<Database>, dialect: Dialec
           .selectFrom('spans as s')
           .select('s.span_id')
           // Correlated with the outer `traces as t`.
-          .whereRef('s.project_id', '=', 't.project_id' as never)
-          .whereRef('s.trace_id', '=', 't.trace_id' as never)
-          // By the trace's own spans (the primary key), never by scanning all spans of the model:
+          .whereRef('s.trace_seq', '=', 't.seq' as never)
+          // By the trace's own spans (their key), never by scanning all spans of the model:
           // SQLite's planner would take the model index without statistics, `+` keeps it off it.
           .where(dialect === 'sqlite' ? sql`+s.model` : sql`s.model`, '=', model),
       ),
