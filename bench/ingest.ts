@@ -5,7 +5,7 @@
 // Run: npm run build && npx tsx bench/ingest.ts [protobuf|json] [offered spans/s | max] [seconds]
 //   `max`: 8 senders back to back (closed loop), the capacity. A number: an open loop offering that
 //   many spans a second (requests start on schedule whatever the latency); 503s are counted, not retried.
-//   BENCH_RANDOM_IDS=1: random-looking trace and span ids, as real exporters send (ingest-bodies.ts).
+//   Trace and span ids look random, as real exporters' are; BENCH_RANDOM_IDS=0 counts them up (ingest-bodies.ts).
 //   BENCH_DB=postgres://…: the server on that database (a fresh one per run) instead of a SQLite file.
 //
 // The server is the real CLI (`node bin/assay.js serve`) in a process of its own, so its peak RSS is

@@ -60,6 +60,15 @@ const CHUNK = 500;
 
 export const MAX_TRACE_PAGE = 1000;
 
+/** A stored trace's state as the rollups read it, with its id and number. */
+type StoredTrace = Pick<Database['traces'], (typeof TRACE_STATE)[number] | 'trace_id' | 'seq'>;
+
+/** The numbers of a batch's traces (by `spanKey(project, trace, '')`), and the state of those stored. */
+interface TraceNumbers {
+  seqs: Map<string, number>;
+  stored: Map<string, StoredTrace>;
+}
+
 /**
  * The trace store on any Kysely database (PostgreSQL's write path, and every read on both).
  * SQLite overrides `writeIngest` with prepared statements (`sqlite-trace-writer.ts`).
@@ -150,8 +159,9 @@ export class KyselyTraceStore implements TraceStore {
           .execute();
         result.events += rows.length;
       }
-      const seqs = await this.lockAndNumber(trx, batch.spans);
-      const seqOf = (projectId: string, traceId: string) => seqs.get(spanKey(projectId, traceId, ''))!;
+      const numbers = await this.lockAndNumber(trx, batch.spans);
+      const seqOf = (projectId: string, traceId: string) =>
+        numbers.seqs.get(spanKey(projectId, traceId, ''))!;
       const inserted = [];
       for (const part of chunks(batch.spans, CHUNK)) {
         const rows = await trx
@@ -168,7 +178,7 @@ export class KyselyTraceStore implements TraceStore {
       const traces = traceDeltas(inserted);
       const rolled = new RollupDeltas();
       for (const s of inserted) rolled.call(s);
-      const old = await this.readBefore(trx, traces, inserted, rolled, seqs);
+      const old = await this.readBefore(trx, traces, inserted, rolled, numbers.stored);
       for (const part of chunks(traces, CHUNK)) {
         const rows = await trx
           .insertInto('traces')
@@ -211,7 +221,7 @@ export class KyselyTraceStore implements TraceStore {
    * sequence (PostgreSQL, where several servers may write) or past the highest stored (SQLite, whose
    * writers take turns for the whole transaction).
    */
-  private async lockAndNumber(trx: Kysely<Database>, spans: SpanRecord[]): Promise<Map<string, number>> {
+  private async lockAndNumber(trx: Kysely<Database>, spans: SpanRecord[]): Promise<TraceNumbers> {
     const byProject = new Map<string, Set<string>>();
     for (const s of spans) getOrCreate(byProject, s.projectId, () => new Set()).add(s.traceId);
     const keys = [...byProject].flatMap(([p, ids]) => [...ids].map((id) => `${p}/${id}`)).sort();
@@ -220,21 +230,25 @@ export class KyselyTraceStore implements TraceStore {
         trx,
       );
     const seqs = new Map<string, number>();
+    const stored = new Map<string, StoredTrace>();
     const missing: string[] = [];
     for (const [projectId, ids] of byProject) {
       for (const part of chunks([...ids], CHUNK)) {
         const rows = await trx
           .selectFrom('traces')
-          .select(['trace_id', 'seq'])
+          .select([...TRACE_STATE, 'trace_id', 'seq'])
           .where('project_id', '=', projectId)
           .where('trace_id', 'in', part)
           .execute();
-        for (const r of rows) seqs.set(spanKey(projectId, r.trace_id, ''), Number(r.seq));
+        for (const r of rows) {
+          seqs.set(spanKey(projectId, r.trace_id, ''), Number(r.seq));
+          stored.set(spanKey(projectId, r.trace_id, ''), r);
+        }
       }
       for (const id of ids)
         if (!seqs.has(spanKey(projectId, id, ''))) missing.push(spanKey(projectId, id, ''));
     }
-    if (missing.length === 0) return seqs;
+    if (missing.length === 0) return { seqs, stored };
     let numbers: number[];
     if (this.dialect === 'postgres') {
       const { rows } = await sql<{
@@ -250,19 +264,19 @@ export class KyselyTraceStore implements TraceStore {
       numbers = missing.map((_, i) => Number(last.seq) + 1 + i);
     }
     for (const [i, key] of missing.entries()) seqs.set(key, numbers[i]!);
-    return seqs;
+    return { seqs, stored };
   }
 
   /**
-   * Before the traces absorb a batch (its spans stored, their traces locked): takes each existing
-   * trace's rollup rows out, and answers every touched trace's models after the batch.
+   * Before the traces absorb a batch (its spans stored, their traces locked and read): takes each
+   * existing trace's rollup rows out, and answers every touched trace's models after the batch.
    */
   private async readBefore(
     trx: Kysely<Database>,
     traces: { project_id: string; trace_id: string }[],
     inserted: SpanRecord[],
     rolled: RollupDeltas,
-    seqs: Map<string, number>,
+    before: Map<string, StoredTrace>,
   ): Promise<Map<string, string[]>> {
     const mine = new Map<string, SpanRecord[]>();
     for (const s of inserted) {
@@ -279,12 +293,7 @@ export class KyselyTraceStore implements TraceStore {
     for (const t of traces) byProject.set(t.project_id, [...(byProject.get(t.project_id) ?? []), t.trace_id]);
     for (const [projectId, ids] of byProject) {
       for (const part of chunks(ids, CHUNK)) {
-        const rows = await trx
-          .selectFrom('traces')
-          .select([...TRACE_STATE, 'trace_id'])
-          .where('project_id', '=', projectId)
-          .where('trace_id', 'in', part)
-          .execute();
+        const rows = part.flatMap((id) => before.get(spanKey(projectId, id, '')) ?? []);
         if (rows.length === 0) continue;
         const stored = await trx
           .selectFrom('spans')
@@ -292,19 +301,19 @@ export class KyselyTraceStore implements TraceStore {
           .where(
             'trace_seq',
             'in',
-            rows.map((r) => seqs.get(spanKey(projectId, r.trace_id, ''))!),
+            rows.map((r) => r.seq),
           )
           .where('model', 'is not', null)
           .groupBy(['trace_id', 'model'])
           .execute();
         for (const row of rows) {
           const key = spanKey(projectId, row.trace_id, '');
-          const before = modelsBefore(
+          const had = modelsBefore(
             stored.filter((r) => r.trace_id === row.trace_id),
             mine.get(key) ?? [],
           );
-          rolled.trace({ row, models: before }, -1);
-          models.set(key, [...before, ...(models.get(key) ?? [])]);
+          rolled.trace({ row, models: had }, -1);
+          models.set(key, [...had, ...(models.get(key) ?? [])]);
         }
       }
     }
