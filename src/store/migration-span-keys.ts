@@ -44,7 +44,11 @@ export async function keySpansByTraceSeq(db: AnyDb, dialect: Dialect): Promise<v
     .execute();
 }
 
-/** SQLite: `spans` copied into a table without the old key, with each row's trace number. */
+/**
+ * SQLite: `spans` copied into a table without the old key, with each row's trace number. The
+ * columns are those of 002 and 008 written out again: a migration's DDL is a record of that step,
+ * not shared with the next one.
+ */
 async function rebuildSqliteSpans(db: AnyDb): Promise<void> {
   const ms = 'double precision';
   await db.schema
