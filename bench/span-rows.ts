@@ -32,9 +32,18 @@ const insert = async (file: string, named: boolean) => {
   const store = await openSqliteStore(join(dir, file));
   store.sqlite.pragma('wal_autocheckpoint = 0');
   const values = SPAN_COLUMNS.map((c) => (named ? `@${c}` : '?')).join(', ');
-  const stmt = store.sqlite.prepare(`INSERT INTO spans (${SPAN_COLUMNS.join(', ')}) VALUES (${values})`);
+  // Each span under a trace number of its own, as the key (trace_seq, span_id) needs one.
+  const stmt = store.sqlite.prepare(
+    `INSERT INTO spans (${SPAN_COLUMNS.join(', ')}, trace_seq) VALUES (${values}, ${named ? '@trace_seq' : '?'})`,
+  );
+  let seq = 0;
   return store.sqlite.transaction((rows: unknown[]) => {
-    for (const r of rows) stmt.run(r);
+    for (const r of rows) {
+      seq += 1;
+      // A row by name is a fresh object of the sending side's: it takes its number in place.
+      if (named) stmt.run(Object.assign(r as object, { trace_seq: seq }));
+      else stmt.run(r, seq);
+    }
   });
 };
 const byName = await insert('named.db', true);
