@@ -119,11 +119,13 @@ function scatter(n: number, id: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** The stamps of request `n`: its ids, its sessions (TURNS requests share them) and its texts. */
-const stamps = (n: number): [string, string][] => [
-  [SESSION_MARK, hex8(Math.floor(n / TURNS))],
-  [TEXT_MARK, hex8(n)],
-];
+/**
+ * Request `n`'s stamp for a session mark followed by `-t` (its trace's place in the request): TURNS
+ * requests in a row share their sessions. With random ids each session's id starts with a hash of
+ * its group of requests and `t`, as apps' session ids are random too.
+ */
+const sessionStamp = (n: number, t: number) =>
+  hex8(RANDOM_IDS ? scatter(Math.floor(n / TURNS), t + 1) : Math.floor(n / TURNS));
 
 /** Where each occurrence of `mark` starts in `template`. */
 function positions(template: Buffer, mark: string | Buffer): number[] {
@@ -198,7 +200,11 @@ export function templates(kind: 'protobuf' | 'json'): {
     };
   }
   const idsAt = positions(template, kind === 'json' ? MARK : Buffer.from(MARK, 'hex'));
-  const textAt = new Map([SESSION_MARK, TEXT_MARK].map((m) => [m, positions(template, m)]));
+  const textAt = positions(template, TEXT_MARK);
+  const sessionAt = positions(template, SESSION_MARK).map((i) => ({
+    i,
+    t: Number(/^-(\d+)/.exec(template.toString('latin1', i + SESSION_MARK.length, i + 16))![1]),
+  }));
   return {
     contentType: kind === 'json' ? 'application/json' : 'application/x-protobuf',
     bytes: template.length,
@@ -206,7 +212,8 @@ export function templates(kind: 'protobuf' | 'json'): {
       const b = Buffer.from(template);
       writeIds(b, n, idsAt);
       writeTimes(b, n);
-      for (const [m, value] of stamps(n)) for (const i of textAt.get(m)!) b.write(value, i, 'latin1');
+      for (const { i, t } of sessionAt) b.write(sessionStamp(n, t), i, 'latin1');
+      for (const i of textAt) b.write(hex8(n), i, 'latin1');
       return b;
     },
   };
