@@ -151,7 +151,6 @@ export function templates(kind: 'protobuf' | 'json'): {
   const request = spans();
   let template: Buffer;
   let writeIds: (b: Buffer, n: number, at: number[]) => void;
-  let writeTimes: (b: Buffer, n: number) => void;
   if (kind === 'json') {
     template = Buffer.from(JSON.stringify(request));
     // The id's own number: the 8 hex digits after the mark, read once per position.
@@ -168,13 +167,6 @@ export function templates(kind: 'protobuf' | 'json'): {
       const id = hex8(n);
       for (const i of at) b.write(RANDOM_IDS ? hex8(scatter(n, idNumber(i))) : id, i, 'latin1');
     };
-    // Decimal strings of 19 digits, as long after the shift (until the year 2286).
-    const at = [START_NS, END_NS].map((t) => positions(template, String(t)));
-    writeTimes = (b, n) => {
-      const shift = BigInt(n) * 1_000_000n;
-      for (const [k, t] of [START_NS, END_NS].entries())
-        for (const i of at[k]!) b.write(String(t + shift), i, 'latin1');
-    };
   } else {
     const require = createRequire(import.meta.url);
     const root = require('@opentelemetry/otlp-transformer/build/src/generated/root.js');
@@ -187,19 +179,17 @@ export function templates(kind: 'protobuf' | 'json'): {
     writeIds = (b, n, at) => {
       for (const i of at) b.writeUInt32BE(RANDOM_IDS ? scatter(n, template.readUInt32BE(i + 4)) : n, i);
     };
-    const le = (t: bigint) => {
-      const b = Buffer.alloc(8);
-      b.writeBigUInt64LE(t);
-      return b;
-    };
-    const at = [START_NS, END_NS].map((t) => positions(template, le(t)));
-    writeTimes = (b, n) => {
-      const shift = BigInt(n) * 1_000_000n;
-      for (const [k, t] of [START_NS, END_NS].entries())
-        for (const i of at[k]!) b.writeBigUInt64LE(t + shift, i);
-    };
   }
   const idsAt = positions(template, kind === 'json' ? MARK : Buffer.from(MARK, 'hex'));
+  // A time as the body holds it: 19 decimal digits in JSON (as long after the shift, until the year
+  // 2286), a little-endian fixed64 in protobuf.
+  const timeBytes = (t: bigint) => {
+    if (kind === 'json') return Buffer.from(String(t), 'latin1');
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(t);
+    return b;
+  };
+  const timesAt = [START_NS, END_NS].map((t) => ({ t, at: positions(template, timeBytes(t)) }));
   const textAt = positions(template, TEXT_MARK);
   const sessionAt = positions(template, SESSION_MARK).map((i) => ({
     i,
@@ -211,7 +201,11 @@ export function templates(kind: 'protobuf' | 'json'): {
     stamp: (n) => {
       const b = Buffer.from(template);
       writeIds(b, n, idsAt);
-      writeTimes(b, n);
+      const shift = BigInt(n) * 1_000_000n;
+      for (const { t, at } of timesAt) {
+        const bytes = timeBytes(t + shift);
+        for (const i of at) bytes.copy(b, i);
+      }
       for (const { i, t } of sessionAt) b.write(sessionStamp(n, t), i, 'latin1');
       for (const i of textAt) b.write(hex8(n), i, 'latin1');
       return b;

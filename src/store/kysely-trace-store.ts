@@ -279,42 +279,34 @@ export class KyselyTraceStore implements TraceStore {
     before: Map<string, StoredTrace>,
   ): Promise<Map<string, string[]>> {
     const mine = new Map<string, SpanRecord[]>();
-    for (const s of inserted) {
-      const key = spanKey(s.projectId, s.traceId, '');
-      mine.set(key, [...(mine.get(key) ?? []), s]);
-    }
+    for (const s of inserted) getOrCreate(mine, spanKey(s.projectId, s.traceId, ''), () => []).push(s);
     const models = new Map<string, string[]>();
     for (const [key, spans] of mine)
       models.set(
         key,
         spans.flatMap((s) => (s.model ? [s.model] : [])),
       );
-    const byProject = new Map<string, string[]>();
-    for (const t of traces) byProject.set(t.project_id, [...(byProject.get(t.project_id) ?? []), t.trace_id]);
-    for (const [projectId, ids] of byProject) {
-      for (const part of chunks(ids, CHUNK)) {
-        const rows = part.flatMap((id) => before.get(spanKey(projectId, id, '')) ?? []);
-        if (rows.length === 0) continue;
-        const stored = await trx
-          .selectFrom('spans')
-          .select(['trace_id', 'model', (eb) => eb.fn.countAll<number>().as('n')])
-          .where(
-            'trace_seq',
-            'in',
-            rows.map((r) => r.seq),
-          )
-          .where('model', 'is not', null)
-          .groupBy(['trace_id', 'model'])
-          .execute();
-        for (const row of rows) {
-          const key = spanKey(projectId, row.trace_id, '');
-          const had = modelsBefore(
-            stored.filter((r) => r.trace_id === row.trace_id),
-            mine.get(key) ?? [],
-          );
-          rolled.trace({ row, models: had }, -1);
-          models.set(key, [...had, ...(models.get(key) ?? [])]);
-        }
+    // The stored ones among them, their spans' models counted by trace number (whatever the project).
+    const rows = traces.flatMap((t) => before.get(spanKey(t.project_id, t.trace_id, '')) ?? []);
+    for (const part of chunks(rows, CHUNK)) {
+      const counted = await trx
+        .selectFrom('spans')
+        .select(['trace_seq', 'model', (eb) => eb.fn.countAll<number>().as('n')])
+        .where(
+          'trace_seq',
+          'in',
+          part.map((r) => r.seq),
+        )
+        .where('model', 'is not', null)
+        .groupBy(['trace_seq', 'model'])
+        .execute();
+      const bySeq = new Map<number, typeof counted>();
+      for (const c of counted) getOrCreate(bySeq, Number(c.trace_seq), () => []).push(c);
+      for (const row of part) {
+        const key = spanKey(row.project_id, row.trace_id, '');
+        const had = modelsBefore(bySeq.get(Number(row.seq)) ?? [], mine.get(key) ?? []);
+        rolled.trace({ row, models: had }, -1);
+        models.set(key, [...had, ...(models.get(key) ?? [])]);
       }
     }
     return models;
